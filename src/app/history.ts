@@ -1,0 +1,161 @@
+// L5 usage history of a package and L7 the activity log, read side.
+import { authorize, type Ctx } from "./context.js";
+import { getPackageRow } from "./lookups.js";
+
+export async function packageUsage(ctx: Ctx, packageId: string) {
+  authorize(ctx, "read");
+  const businessId = ctx.actor.businessId;
+  const pkg = await getPackageRow(ctx.database.db, businessId, packageId, "packageId");
+  const rows = await ctx.database.db
+    .selectFrom("movements as m")
+    .leftJoin("package_lines as l", (j) =>
+      j.onRef("l.business_id", "=", "m.business_id").onRef("l.id", "=", "m.line_id"),
+    )
+    .leftJoin("staff as s", (j) =>
+      j.onRef("s.business_id", "=", "m.business_id").onRef("s.id", "=", "m.actor_staff_id"),
+    )
+    .leftJoin("movements as r", (j) =>
+      j.onRef("r.business_id", "=", "m.business_id").onRef("r.reverses_id", "=", "m.id"),
+    )
+    .leftJoin("movements as res", (j) =>
+      j.onRef("res.business_id", "=", "m.business_id").onRef("res.reservation_id", "=", "m.id"),
+    )
+    .select([
+      "m.id",
+      "m.seq",
+      "m.kind",
+      "m.quantity",
+      "m.occurred_at",
+      "m.reason",
+      "m.line_id",
+      "l.item_name",
+      "m.actor_staff_id",
+      "s.name as staff_name",
+      "m.appointment_id",
+      "m.ticket_line_id",
+      "m.class_enrolment_id",
+      "m.reservation_id",
+      "m.reverses_id",
+      "m.value_minor",
+      "m.total_after",
+      "m.used_after",
+      "m.booked_after",
+      "r.id as undone_by_id",
+      "r.occurred_at as undone_at",
+      "res.kind as resolved_as",
+    ])
+    .where("m.business_id", "=", businessId)
+    .where("m.package_id", "=", pkg.id)
+    .orderBy("m.seq", "desc")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    quantity: r.quantity,
+    occurredAt: r.occurred_at.toISOString(),
+    lineId: r.line_id,
+    itemName: r.item_name,
+    staffId: r.actor_staff_id,
+    staffName: r.staff_name,
+    reason: r.reason,
+    appointmentId: r.appointment_id,
+    ticketLineId: r.ticket_line_id,
+    classEnrolmentId: r.class_enrolment_id,
+    reservationId: r.reservation_id,
+    reversesId: r.reverses_id,
+    valueMinor: r.value_minor,
+    after: {
+      total: r.total_after,
+      used: r.used_after,
+      booked: r.booked_after,
+      remaining: r.total_after - r.used_after - r.booked_after,
+    },
+    undone: r.undone_by_id !== null && r.kind !== "expire",
+    undoneAt: r.undone_at?.toISOString() ?? null,
+    resolvedAs: r.resolved_as,
+    undoable:
+      ["redeem", "consume", "deduct"].includes(r.kind) &&
+      r.undone_by_id === null &&
+      !(r.kind === "consume" && r.ticket_line_id),
+  }));
+}
+
+export interface ActivityFilter {
+  customerId?: string | undefined;
+  packageId?: string | undefined;
+  action?: string | undefined;
+  staffId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  limit: number;
+  /** seq of the last entry of the previous page */
+  before?: number | undefined;
+}
+
+export async function activityLog(ctx: Ctx, f: ActivityFilter) {
+  authorize(ctx, "read");
+  let q = ctx.database.db
+    .selectFrom("activity_log as a")
+    .leftJoin("staff as s", (j) =>
+      j.onRef("s.business_id", "=", "a.business_id").onRef("s.id", "=", "a.actor_staff_id"),
+    )
+    .leftJoin("customers as c", (j) =>
+      j.onRef("c.business_id", "=", "a.business_id").onRef("c.id", "=", "a.customer_id"),
+    )
+    .leftJoin("customer_packages as p", (j) =>
+      j.onRef("p.business_id", "=", "a.business_id").onRef("p.id", "=", "a.package_id"),
+    )
+    .select([
+      "a.id",
+      "a.seq",
+      "a.occurred_at",
+      "a.action",
+      "a.reason",
+      "a.details",
+      "a.customer_id",
+      "c.name as customer_name",
+      "a.package_id",
+      "p.name as package_name",
+      "a.movement_id",
+      "a.actor_staff_id",
+      "s.name as staff_name",
+      "a.location_id",
+    ])
+    .where("a.business_id", "=", ctx.actor.businessId);
+  if (f.customerId) q = q.where("a.customer_id", "=", f.customerId);
+  if (f.packageId) q = q.where("a.package_id", "=", f.packageId);
+  if (f.action) q = q.where("a.action", "=", f.action);
+  if (f.staffId) q = q.where("a.actor_staff_id", "=", f.staffId);
+  if (f.from) q = q.where("a.occurred_at", ">=", f.from);
+  if (f.to) q = q.where("a.occurred_at", "<", f.to);
+  if (f.before) q = q.where("a.seq", "<", f.before);
+  const rows = await q.orderBy("a.seq", "desc").limit(f.limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    seq: r.seq,
+    occurredAt: r.occurred_at.toISOString(),
+    action: r.action,
+    reason: r.reason,
+    details: r.details,
+    customerId: r.customer_id,
+    customerName: r.customer_name,
+    packageId: r.package_id,
+    packageName: r.package_name,
+    movementId: r.movement_id,
+    staffId: r.actor_staff_id,
+    staffName: r.staff_name,
+    locationId: r.location_id,
+  }));
+}
+
+export async function storeCredit(ctx: Ctx, customerId: string) {
+  authorize(ctx, "read");
+  const rows = await ctx.database.db
+    .selectFrom("store_credit_accounts")
+    .select(["currency", "balance_minor"])
+    .where("business_id", "=", ctx.actor.businessId)
+    .where("customer_id", "=", customerId)
+    .orderBy("currency")
+    .execute();
+  return rows.map((r) => ({ currency: r.currency, balanceMinor: r.balance_minor }));
+}

@@ -1,0 +1,75 @@
+// L4: every mutating call may carry an Idempotency-Key. The key is stored with a hash of the request
+// and the response, in the same transaction as the work, so a retry after a crash or a timeout gets
+// the answer the first attempt committed, and never moves credits twice. A concurrent duplicate
+// blocks on the key's unique index until the first commits, then reads its answer.
+import { createHash } from "node:crypto";
+import type { Transaction } from "kysely";
+import type { DB } from "../db/schema.js";
+import { AppError } from "../domain/errors.js";
+import type { Executor } from "./context.js";
+
+export interface StoredResponse {
+  status: number;
+  /** the JSON text of the body */
+  body: string;
+}
+
+export function requestHash(parts: unknown): string {
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+}
+
+export async function withIdempotency(
+  db: Executor,
+  businessId: string,
+  key: string,
+  hash: string,
+  work: (tx: Transaction<DB>) => Promise<StoredResponse>,
+): Promise<StoredResponse & { replayed: boolean }> {
+  for (;;) {
+    const outcome = await db.transaction().execute(async (tx) => {
+      const claimed = await tx
+        .insertInto("idempotency_keys")
+        .values({ business_id: businessId, key, request_hash: hash, response_status: 0, response_body: "" })
+        .onConflict((oc) => oc.columns(["business_id", "key"]).doNothing())
+        .returning("key")
+        .executeTakeFirst();
+      if (!claimed) {
+        const stored = await tx
+          .selectFrom("idempotency_keys")
+          .select(["request_hash", "response_status", "response_body"])
+          .where("business_id", "=", businessId)
+          .where("key", "=", key)
+          .executeTakeFirst();
+        // Gone between the two statements (expired and cleaned up): claim it again.
+        if (!stored) return null;
+        if (stored.request_hash !== hash) {
+          throw new AppError(
+            "unprocessable",
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different request.",
+            "Idempotency-Key",
+          );
+        }
+        return { status: stored.response_status, body: stored.response_body, replayed: true };
+      }
+      const response = await work(tx);
+      await tx
+        .updateTable("idempotency_keys")
+        .set({ response_status: response.status, response_body: response.body })
+        .where("business_id", "=", businessId)
+        .where("key", "=", key)
+        .execute();
+      return { ...response, replayed: false };
+    });
+    if (outcome) return outcome;
+  }
+}
+
+/** Keys are kept 24 hours at least; older ones go. */
+export async function purgeIdempotencyKeys(db: Executor, olderThan: Date): Promise<number> {
+  const result = await db
+    .deleteFrom("idempotency_keys")
+    .where("created_at", "<", olderThan)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

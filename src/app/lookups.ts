@@ -1,0 +1,61 @@
+// Loading the things a use case acts on, always within the caller's business: another business's
+// ids are simply not found (S2).
+import { notFound } from "../domain/errors.js";
+import type { Executor } from "./context.js";
+
+export async function getLocation(db: Executor, businessId: string, id: string, field = "locationId") {
+  const row = await db
+    .selectFrom("locations")
+    .selectAll()
+    .where("business_id", "=", businessId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound("location", field);
+  return row;
+}
+
+export async function getCustomer(db: Executor, businessId: string, id: string, field = "customerId") {
+  const row = await db
+    .selectFrom("customers")
+    .selectAll()
+    .where("business_id", "=", businessId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound("customer", field);
+  return row;
+}
+
+export async function getBusiness(db: Executor, businessId: string) {
+  const row = await db.selectFrom("businesses").selectAll().where("id", "=", businessId).executeTakeFirst();
+  if (!row) throw notFound("business");
+  return row;
+}
+
+export async function getMovement(db: Executor, businessId: string, id: string, field = "movementId") {
+  const row = await db
+    .selectFrom("movements")
+    .selectAll()
+    .where("business_id", "=", businessId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound("movement", field);
+  return row;
+}
+
+export async function getPackageRow(
+  db: Executor,
+  businessId: string,
+  id: string,
+  field = "packageId",
+  options: { forUpdate?: boolean } = {},
+) {
+  let query = db
+    .selectFrom("customer_packages")
+    .selectAll()
+    .where("business_id", "=", businessId)
+    .where("id", "=", id);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound("package", field);
+  return row;
+}

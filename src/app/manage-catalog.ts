@@ -1,0 +1,297 @@
+// P1, P2: the catalog (services, products, class types) and package templates. Editing or retiring
+// a template never touches packages already sold: they carry their own snapshot.
+import type { Transaction } from "kysely";
+import type { DB, Item, ItemKind, PackageTemplate, Prices, ValidityKind } from "../db/schema.js";
+import { conflict, invalid, notFound } from "../domain/errors.js";
+import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
+
+export interface ItemInput {
+  kind: ItemKind;
+  name: string;
+  prices: Prices;
+  taxRateBp?: number | undefined;
+  durationMinutes?: number | null | undefined;
+  sellToClients?: boolean | undefined;
+  commissionEligible?: boolean | undefined;
+  active?: boolean | undefined;
+}
+
+export function itemView(i: Item) {
+  return {
+    id: i.id,
+    kind: i.kind,
+    name: i.name,
+    prices: i.prices,
+    taxRateBp: i.tax_rate_bp,
+    durationMinutes: i.duration_minutes,
+    sellToClients: i.sell_to_clients,
+    commissionEligible: i.commission_eligible,
+    active: i.active,
+  };
+}
+
+export async function listItems(ctx: Ctx, kind?: ItemKind) {
+  authorize(ctx, "read");
+  let q = ctx.database.db.selectFrom("items").selectAll().where("business_id", "=", ctx.actor.businessId);
+  if (kind) q = q.where("kind", "=", kind);
+  return (await q.orderBy("kind").orderBy("name").execute()).map(itemView);
+}
+
+export async function createItem(ctx: Ctx, input: ItemInput, db: Executor = ctx.database.db) {
+  authorize(ctx, "manage_catalog");
+  const row = await db
+    .insertInto("items")
+    .values({
+      business_id: ctx.actor.businessId,
+      kind: input.kind,
+      name: input.name.trim(),
+      prices: JSON.stringify(input.prices),
+      tax_rate_bp: input.taxRateBp ?? 0,
+      duration_minutes: input.durationMinutes ?? null,
+      sell_to_clients: input.sellToClients ?? true,
+      commission_eligible: input.commissionEligible ?? true,
+      active: input.active ?? true,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return itemView(row);
+}
+
+export async function updateItem(
+  ctx: Ctx,
+  itemId: string,
+  input: Partial<Omit<ItemInput, "kind">>,
+  db: Executor = ctx.database.db,
+) {
+  authorize(ctx, "manage_catalog");
+  const row = await db
+    .updateTable("items")
+    .set({
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(input.prices !== undefined ? { prices: JSON.stringify(input.prices) } : {}),
+      ...(input.taxRateBp !== undefined ? { tax_rate_bp: input.taxRateBp } : {}),
+      ...(input.durationMinutes !== undefined ? { duration_minutes: input.durationMinutes } : {}),
+      ...(input.sellToClients !== undefined ? { sell_to_clients: input.sellToClients } : {}),
+      ...(input.commissionEligible !== undefined ? { commission_eligible: input.commissionEligible } : {}),
+      ...(input.active !== undefined ? { active: input.active } : {}),
+    })
+    .where("business_id", "=", ctx.actor.businessId)
+    .where("id", "=", itemId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound("item", "itemId");
+  return itemView(row);
+}
+
+export interface TemplateInput {
+  kind: "course" | "package";
+  name: string;
+  prices: Prices;
+  validity: { kind: ValidityKind; count?: number | null | undefined; date?: string | null | undefined };
+  commissionBasis?: "item_retail_price" | "package_price_per_credit" | undefined;
+  onlineBookable?: boolean | undefined;
+  items: Array<{ itemId: string; quantity: number }>;
+  /** where it can be redeemed; empty or absent = every location */
+  locationIds?: string[] | undefined;
+}
+
+export async function templateView(db: Executor, t: PackageTemplate) {
+  const items = await db
+    .selectFrom("template_items as ti")
+    .innerJoin("items as i", (j) =>
+      j.onRef("i.business_id", "=", "ti.business_id").onRef("i.id", "=", "ti.item_id"),
+    )
+    .select(["ti.item_id", "ti.quantity", "i.name", "i.kind"])
+    .where("ti.business_id", "=", t.business_id)
+    .where("ti.template_id", "=", t.id)
+    .orderBy("ti.position")
+    .execute();
+  const locations = await db
+    .selectFrom("template_locations")
+    .select("location_id")
+    .where("business_id", "=", t.business_id)
+    .where("template_id", "=", t.id)
+    .execute();
+  return {
+    id: t.id,
+    kind: t.kind,
+    name: t.name,
+    prices: t.prices,
+    validity: { kind: t.validity_kind, count: t.validity_count, date: t.validity_date },
+    commissionBasis: t.commission_basis,
+    onlineBookable: t.online_bookable,
+    active: t.active,
+    items: items.map((i) => ({
+      itemId: i.item_id,
+      itemName: i.name,
+      itemKind: i.kind,
+      quantity: i.quantity,
+    })),
+    locationIds: locations.map((l) => l.location_id),
+  };
+}
+
+export async function listTemplates(ctx: Ctx, includeRetired: boolean) {
+  authorize(ctx, "read");
+  const db = ctx.database.db;
+  let q = db.selectFrom("package_templates").selectAll().where("business_id", "=", ctx.actor.businessId);
+  if (!includeRetired) q = q.where("active", "=", true);
+  const rows = await q.orderBy("name").execute();
+  return Promise.all(rows.map((t) => templateView(db, t)));
+}
+
+function validityColumns(v: TemplateInput["validity"]) {
+  const needsCount = v.kind === "days" || v.kind === "months";
+  if (needsCount && !v.count)
+    throw invalid("validity_count_required", "Say how many days or months.", "validity.count");
+  if (v.kind === "fixed_date" && !v.date)
+    throw invalid("validity_date_required", "Give the expiry date.", "validity.date");
+  return {
+    validity_kind: v.kind,
+    validity_count: needsCount ? (v.count ?? null) : null,
+    validity_date: v.kind === "fixed_date" ? (v.date ?? null) : null,
+  };
+}
+
+async function writeTemplateParts(
+  tx: Transaction<DB>,
+  businessId: string,
+  templateId: string,
+  input: Partial<TemplateInput>,
+) {
+  if (input.items) {
+    if (input.items.length === 0)
+      throw invalid("items_required", "A template needs at least one item.", "items");
+    if (input.kind === "course" && input.items.length !== 1) {
+      throw invalid("course_single_item", "A course is a number of one service.", "items");
+    }
+    const ids = new Set(input.items.map((i) => i.itemId));
+    if (ids.size !== input.items.length)
+      throw invalid("duplicate_item", "Each item appears once; raise its quantity.", "items");
+    const found = await tx
+      .selectFrom("items")
+      .select("id")
+      .where("business_id", "=", businessId)
+      .where("id", "in", [...ids])
+      .execute();
+    if (found.length !== ids.size) throw notFound("item", "items");
+    await tx
+      .deleteFrom("template_items")
+      .where("business_id", "=", businessId)
+      .where("template_id", "=", templateId)
+      .execute();
+    await tx
+      .insertInto("template_items")
+      .values(
+        input.items.map((i, position) => ({
+          business_id: businessId,
+          template_id: templateId,
+          item_id: i.itemId,
+          quantity: i.quantity,
+          position,
+        })),
+      )
+      .execute();
+  }
+  if (input.locationIds) {
+    const ids = [...new Set(input.locationIds)];
+    if (ids.length > 0) {
+      const found = await tx
+        .selectFrom("locations")
+        .select("id")
+        .where("business_id", "=", businessId)
+        .where("id", "in", ids)
+        .execute();
+      if (found.length !== ids.length) throw notFound("location", "locationIds");
+    }
+    await tx
+      .deleteFrom("template_locations")
+      .where("business_id", "=", businessId)
+      .where("template_id", "=", templateId)
+      .execute();
+    if (ids.length > 0) {
+      await tx
+        .insertInto("template_locations")
+        .values(ids.map((location_id) => ({ business_id: businessId, template_id: templateId, location_id })))
+        .execute();
+    }
+  }
+}
+
+export async function createTemplate(ctx: Ctx, input: TemplateInput, db: Executor = ctx.database.db) {
+  authorize(ctx, "manage_catalog");
+  return inTransaction(db, async (tx) => {
+    const row = await tx
+      .insertInto("package_templates")
+      .values({
+        business_id: ctx.actor.businessId,
+        kind: input.kind,
+        name: input.name.trim(),
+        prices: JSON.stringify(input.prices),
+        ...validityColumns(input.validity),
+        commission_basis: input.commissionBasis ?? "item_retail_price",
+        online_bookable: input.onlineBookable ?? false,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeTemplateParts(tx, ctx.actor.businessId, row.id, input);
+    return templateView(tx, row);
+  });
+}
+
+export async function updateTemplate(
+  ctx: Ctx,
+  templateId: string,
+  input: Partial<TemplateInput>,
+  db: Executor = ctx.database.db,
+) {
+  authorize(ctx, "manage_catalog");
+  return inTransaction(db, async (tx) => {
+    const current = await tx
+      .selectFrom("package_templates")
+      .selectAll()
+      .where("business_id", "=", ctx.actor.businessId)
+      .where("id", "=", templateId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) throw notFound("template", "templateId");
+    const row = await tx
+      .updateTable("package_templates")
+      .set({
+        updated_at: new Date(),
+        ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+        ...(input.prices !== undefined ? { prices: JSON.stringify(input.prices) } : {}),
+        ...(input.validity !== undefined ? validityColumns(input.validity) : {}),
+        ...(input.commissionBasis !== undefined ? { commission_basis: input.commissionBasis } : {}),
+        ...(input.onlineBookable !== undefined ? { online_bookable: input.onlineBookable } : {}),
+      })
+      .where("business_id", "=", ctx.actor.businessId)
+      .where("id", "=", templateId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeTemplateParts(tx, ctx.actor.businessId, templateId, {
+      ...input,
+      kind: input.kind ?? current.kind,
+    });
+    return templateView(tx, row);
+  });
+}
+
+export async function setTemplateActive(
+  ctx: Ctx,
+  templateId: string,
+  active: boolean,
+  db: Executor = ctx.database.db,
+) {
+  authorize(ctx, "manage_catalog");
+  const row = await db
+    .updateTable("package_templates")
+    .set({ active, updated_at: new Date() })
+    .where("business_id", "=", ctx.actor.businessId)
+    .where("id", "=", templateId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound("template", "templateId");
+  if (!active && row.active) throw conflict("template_still_active", "The template could not be retired.");
+  return templateView(db, row);
+}

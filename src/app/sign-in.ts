@@ -1,0 +1,197 @@
+// S1: staff sign in with e-mail and password and choose a working location. Sessions and API tokens
+// are random secrets of which only a SHA-256 is stored. Failed attempts are counted per e-mail in
+// the database (so every server process sees them) and a burst of them locks sign-in for a while.
+import { createHash, randomBytes } from "node:crypto";
+import type { Temporal } from "temporal-polyfill";
+import { AppError, invalid } from "../domain/errors.js";
+import type { Role } from "../domain/permissions.js";
+import { toDate } from "../domain/validity.js";
+import type { Actor, App, Executor } from "./context.js";
+import { verifyPassword } from "./passwords.js";
+
+export const SESSION_HOURS = 12;
+export const MAX_FAILURES = 5;
+export const FAILURE_WINDOW_MINUTES = 15;
+
+export const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+export const newSecret = () => randomBytes(32).toString("base64url");
+
+const wrongCredentials = () =>
+  new AppError("unauthenticated", "invalid_credentials", "E-mail or password is wrong.");
+
+export interface SignedIn {
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+  actor: Actor;
+}
+
+export async function signIn(
+  app: App,
+  input: { email: string; password: string; locationId?: string | undefined; ip: string },
+): Promise<SignedIn> {
+  const db = app.database.db;
+  const now = app.clock();
+  const email = input.email.trim().toLowerCase();
+  await refuseWhenRateLimited(db, email, now);
+  const staff = await db
+    .selectFrom("staff")
+    .selectAll()
+    .where("email", "=", email)
+    .where("active", "=", true)
+    .execute();
+  // One e-mail may belong to one person per business; sign-in needs it to be unambiguous.
+  const candidate = staff.length === 1 ? staff[0] : undefined;
+  const ok = candidate ? await verifyPassword(input.password, candidate.password_hash) : false;
+  if (!candidate || !ok) {
+    await db
+      .insertInto("sign_in_failures")
+      .values({ email, ip: input.ip, at: toDate(now) })
+      .execute();
+    throw wrongCredentials();
+  }
+  const locationId = input.locationId ?? candidate.home_location_id;
+  const location = await db
+    .selectFrom("locations")
+    .select("id")
+    .where("business_id", "=", candidate.business_id)
+    .where("id", "=", locationId)
+    .executeTakeFirst();
+  if (!location) throw invalid("unknown_location", "Choose one of the business's locations.", "locationId");
+  const sessionToken = newSecret();
+  const csrfToken = newSecret();
+  const expiresAt = new Date(now.epochMilliseconds + SESSION_HOURS * 3600_000);
+  await db
+    .insertInto("staff_sessions")
+    .values({
+      business_id: candidate.business_id,
+      id: sha256(sessionToken),
+      staff_id: candidate.id,
+      location_id: location.id,
+      csrf_token: csrfToken,
+      expires_at: expiresAt,
+    })
+    .execute();
+  await db.deleteFrom("sign_in_failures").where("email", "=", email).execute();
+  return {
+    sessionToken,
+    csrfToken,
+    expiresAt,
+    actor: {
+      businessId: candidate.business_id,
+      staffId: candidate.id,
+      role: candidate.role,
+      locationId: location.id,
+    },
+  };
+}
+
+async function refuseWhenRateLimited(db: Executor, email: string, now: Temporal.Instant) {
+  const since = new Date(now.epochMilliseconds - FAILURE_WINDOW_MINUTES * 60_000);
+  const row = await db
+    .selectFrom("sign_in_failures")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("email", "=", email)
+    .where("at", ">", since)
+    .executeTakeFirstOrThrow();
+  if (Number(row.n) >= MAX_FAILURES) {
+    throw new AppError(
+      "rate_limited",
+      "too_many_attempts",
+      `Too many failed sign-ins for this e-mail; try again in ${FAILURE_WINDOW_MINUTES} minutes.`,
+    );
+  }
+}
+
+export async function signOut(app: App, sessionToken: string): Promise<void> {
+  await app.database.db.deleteFrom("staff_sessions").where("id", "=", sha256(sessionToken)).execute();
+}
+
+export interface Authenticated {
+  actor: Actor;
+  staffName: string;
+  /** set for cookie sessions: writes must echo it */
+  csrfToken: string | null;
+}
+
+export async function authenticateSession(app: App, sessionToken: string): Promise<Authenticated | null> {
+  const row = await app.database.db
+    .selectFrom("staff_sessions as s")
+    .innerJoin("staff as st", (j) =>
+      j.onRef("st.business_id", "=", "s.business_id").onRef("st.id", "=", "s.staff_id"),
+    )
+    .select([
+      "s.business_id",
+      "s.staff_id",
+      "s.location_id",
+      "s.csrf_token",
+      "s.expires_at",
+      "st.role",
+      "st.name",
+      "st.active",
+    ])
+    .where("s.id", "=", sha256(sessionToken))
+    .executeTakeFirst();
+  if (!row?.active || row.expires_at.getTime() <= app.clock().epochMilliseconds) return null;
+  return {
+    actor: {
+      businessId: row.business_id,
+      staffId: row.staff_id,
+      role: row.role as Role,
+      locationId: row.location_id,
+    },
+    staffName: row.name,
+    csrfToken: row.csrf_token,
+  };
+}
+
+export async function authenticateToken(app: App, token: string): Promise<Authenticated | null> {
+  const row = await app.database.db
+    .selectFrom("api_tokens as t")
+    .innerJoin("staff as st", (j) =>
+      j.onRef("st.business_id", "=", "t.business_id").onRef("st.id", "=", "t.staff_id"),
+    )
+    .select([
+      "t.business_id",
+      "t.staff_id",
+      "t.location_id",
+      "t.revoked_at",
+      "st.role",
+      "st.name",
+      "st.active",
+    ])
+    .where("t.token_hash", "=", sha256(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at || !row.active) return null;
+  return {
+    actor: {
+      businessId: row.business_id,
+      staffId: row.staff_id,
+      role: row.role as Role,
+      locationId: row.location_id,
+    },
+    staffName: row.name,
+    csrfToken: null,
+  };
+}
+
+/** A bearer token for an integration, acting as the staff member who made it. */
+export async function createApiToken(
+  app: App,
+  actor: Actor,
+  name: string,
+): Promise<{ id: string; token: string; name: string }> {
+  const token = `carnet_${newSecret()}`;
+  const row = await app.database.db
+    .insertInto("api_tokens")
+    .values({
+      business_id: actor.businessId,
+      token_hash: sha256(token),
+      name,
+      staff_id: actor.staffId,
+      location_id: actor.locationId,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { id: row.id, token, name };
+}

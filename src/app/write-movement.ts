@@ -1,0 +1,234 @@
+// The one write path of the ledger. A movement, its counter update and its activity entry go to the
+// database as ONE statement: a conditional UPDATE of the line that the database refuses when the
+// state moved (too few credits, refunded, expired), feeding the INSERTs. No row back means "refused";
+// only then do we read the state and let src/domain say why. The happy path is one round trip.
+import { type RawBuilder, sql } from "kysely";
+import { Temporal } from "temporal-polyfill";
+import { type AppError, conflict, notFound } from "../domain/errors.js";
+import {
+  type MovementKind,
+  movementDelta,
+  NEEDS_VALID_PACKAGE,
+  refuseTakingCredits,
+  TAKES_FREE_CREDITS,
+} from "../domain/ledger.js";
+import { toDate, toInstant } from "../domain/validity.js";
+import type { Executor } from "./context.js";
+
+export interface MovementInput {
+  businessId: string;
+  lineId: string;
+  /** when given, the line must belong to this package (else: not found) */
+  packageId?: string | undefined;
+  kind: MovementKind;
+  quantity: number;
+  /** when the movement is recorded */
+  at: Temporal.Instant;
+  /** when the service happens (validity is judged then); defaults to `at` */
+  serviceAt?: Temporal.Instant | undefined;
+  locationId: string | null;
+  actorStaffId: string | null;
+  reason?: string | null | undefined;
+  reservationId?: string | null | undefined;
+  reversesId?: string | null | undefined;
+  appointmentId?: string | null | undefined;
+  ticketLineId?: string | null | undefined;
+  classEnrolmentId?: string | null | undefined;
+  /** the activity-log entry written with it; null for none */
+  activity: { action: string; details?: Record<string, unknown> } | null;
+}
+
+export interface WrittenMovement {
+  id: string;
+  seq: number;
+  kind: MovementKind;
+  quantity: number;
+  valueMinor: number;
+  occurredAt: Temporal.Instant;
+  packageId: string;
+  lineId: string;
+  customerId: string;
+  itemId: string;
+  itemName: string;
+  counters: { total: number; used: number; booked: number; remaining: number };
+}
+
+/** SQL for creditRangeValue (src/domain/credit-value.ts): the worth of credits lo+1 … hi of a line. */
+function creditRangeValueSql(
+  value: RawBuilder<unknown>,
+  granted: RawBuilder<unknown>,
+  a: RawBuilder<unknown>,
+  b: RawBuilder<unknown>,
+) {
+  const lo = sql`GREATEST(0, LEAST(${a}, ${b}))`;
+  const hi = sql`LEAST(${granted}, GREATEST(${a}, ${b}))`;
+  const base = sql`(${value} / ${granted})`;
+  return sql<number>`CASE WHEN ${hi} <= ${lo} THEN 0
+    WHEN ${hi} = ${granted} THEN ${base} * (${hi} - ${lo} - 1) + (${value} - ${base} * (${granted} - 1))
+    ELSE ${base} * (${hi} - ${lo}) END`;
+}
+
+const MAX_ATTEMPTS = 3;
+
+export async function writeMovement(db: Executor, input: MovementInput): Promise<WrittenMovement> {
+  for (let attempt = 1; ; attempt++) {
+    const written = await tryWrite(db, input);
+    if (written) return written;
+    // Refused: find out why from the state as it is now, in the domain's words.
+    const refusal = await explainRefusal(db, input);
+    if (refusal) throw refusal;
+    // The state moved between the two reads in a way that now allows the write: try again.
+    if (attempt >= MAX_ATTEMPTS)
+      throw conflict("concurrent_update", "The package changed meanwhile; try again.");
+  }
+}
+
+async function tryWrite(db: Executor, m: MovementInput): Promise<WrittenMovement | null> {
+  const d = movementDelta(m.kind, m.quantity);
+  const at = toDate(m.at);
+  const serviceAt = toDate(m.serviceAt ?? m.at);
+  const guards = [sql`l.business_id = ${m.businessId}`, sql`l.id = ${m.lineId}`];
+  if (m.packageId) guards.push(sql`l.package_id = ${m.packageId}`);
+  if (TAKES_FREE_CREDITS.has(m.kind) || m.kind === "add") guards.push(sql`NOT l.refunded`);
+  if (TAKES_FREE_CREDITS.has(m.kind)) guards.push(sql`l.total - l.used - l.booked >= ${m.quantity}`);
+  if (m.kind === "release" || m.kind === "consume") guards.push(sql`l.booked >= ${m.quantity}`);
+  if (m.kind === "restore") guards.push(sql`l.used >= ${m.quantity}`);
+  if (m.kind === "unexpire") guards.push(sql`l.expired >= ${m.quantity}`);
+  if (NEEDS_VALID_PACKAGE.has(m.kind)) {
+    guards.push(sql`p.purchased_at <= ${serviceAt}`);
+    guards.push(sql`(p.expires_at IS NULL OR p.expires_at >= ${serviceAt})`);
+    if (m.locationId) {
+      guards.push(
+        sql`(p.redeemable_location_ids IS NULL OR ${m.locationId}::uuid = ANY (p.redeemable_location_ids))`,
+      );
+    }
+  }
+  const usedBefore = sql`(line.used - ${d.used})`;
+  const value =
+    d.used === 0
+      ? sql<number>`0`
+      : creditRangeValueSql(sql`line.value_minor`, sql`line.granted`, usedBefore, sql`line.used`);
+  const details = JSON.stringify(m.activity?.details ?? {});
+  const result = await sql<{
+    id: string;
+    seq: number;
+    value_minor: number;
+    package_id: string;
+    customer_id: string;
+    item_id: string;
+    item_name: string;
+    total_after: number;
+    used_after: number;
+    booked_after: number;
+  }>`
+    WITH line AS (
+      UPDATE package_lines l
+         SET total = l.total + ${d.total}, used = l.used + ${d.used},
+             booked = l.booked + ${d.booked}, expired = l.expired + ${d.expired}
+        FROM customer_packages p
+       WHERE p.business_id = l.business_id AND p.id = l.package_id AND ${sql.join(guards, sql` AND `)}
+   RETURNING l.*
+    ), mv AS (
+      INSERT INTO movements (business_id, package_id, line_id, customer_id, kind, quantity, value_minor,
+             occurred_at, actor_staff_id, location_id, reason, reservation_id, reverses_id, appointment_id,
+             ticket_line_id, class_enrolment_id, total_after, used_after, booked_after)
+      SELECT line.business_id, line.package_id, line.id, line.customer_id, ${m.kind}::text, ${m.quantity}::int,
+             ${value}, ${at}::timestamptz, ${m.actorStaffId}::uuid, ${m.locationId}::uuid, ${m.reason ?? null}::text,
+             ${m.reservationId ?? null}::uuid, ${m.reversesId ?? null}::uuid, ${m.appointmentId ?? null}::uuid,
+             ${m.ticketLineId ?? null}::uuid, ${m.classEnrolmentId ?? null}::uuid, line.total, line.used, line.booked
+        FROM line
+   RETURNING id, seq, value_minor, package_id, customer_id, total_after, used_after, booked_after
+    ), act AS (
+      INSERT INTO activity_log (business_id, occurred_at, actor_staff_id, location_id, action, customer_id,
+             package_id, movement_id, reason, details)
+      SELECT ${m.businessId}::uuid, ${at}::timestamptz, ${m.actorStaffId}::uuid, ${m.locationId}::uuid,
+             ${m.activity?.action ?? ""}::text, mv.customer_id, mv.package_id, mv.id, ${m.reason ?? null}::text,
+             ${details}::jsonb
+        FROM mv WHERE ${m.activity !== null}::boolean
+    )
+    SELECT mv.*, line.item_id, line.item_name FROM mv, line`
+    .execute(db)
+    .catch((error: unknown) => {
+      throw translateConstraint(error) ?? error;
+    });
+  const row = result.rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    seq: row.seq,
+    kind: m.kind,
+    quantity: m.quantity,
+    valueMinor: row.value_minor,
+    occurredAt: m.at,
+    packageId: row.package_id,
+    lineId: m.lineId,
+    customerId: row.customer_id,
+    itemId: row.item_id,
+    itemName: row.item_name,
+    counters: {
+      total: row.total_after,
+      used: row.used_after,
+      booked: row.booked_after,
+      remaining: row.total_after - row.used_after - row.booked_after,
+    },
+  };
+}
+
+/** Unique indexes that guard the ledger, in the caller's words. */
+export function translateConstraint(error: unknown): AppError | null {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  if (e.code !== "23505") return null;
+  const name = e.constraint ?? e.message ?? "";
+  if (name.includes("movements_one_resolution")) {
+    return conflict("reservation_already_resolved", "This booking's credit was already used or released.");
+  }
+  if (name.includes("movements_one_reversal")) {
+    return conflict("already_undone", "This movement was already undone.");
+  }
+  return null;
+}
+
+async function explainRefusal(db: Executor, m: MovementInput): Promise<AppError | null> {
+  const row = await db
+    .selectFrom("package_lines as l")
+    .innerJoin("customer_packages as p", (j) =>
+      j.onRef("p.business_id", "=", "l.business_id").onRef("p.id", "=", "l.package_id"),
+    )
+    .select([
+      "l.package_id",
+      "l.total",
+      "l.used",
+      "l.booked",
+      "l.expired",
+      "l.refunded",
+      "p.purchased_at",
+      "p.expires_at",
+      "p.redeemable_location_ids",
+    ])
+    .where("l.business_id", "=", m.businessId)
+    .where("l.id", "=", m.lineId)
+    .executeTakeFirst();
+  if (!row || (m.packageId && row.package_id !== m.packageId)) return notFound("package_line", "lineId");
+  const pkg = {
+    refundedAt: row.refunded ? Temporal.Instant.fromEpochMilliseconds(0) : null,
+    purchasedAt: toInstant(row.purchased_at),
+    expiresAt: row.expires_at ? toInstant(row.expires_at) : null,
+    redeemableLocationIds: row.redeemable_location_ids,
+  };
+  if (m.kind === "add" && row.refunded) return conflict("package_refunded", "This package was refunded.");
+  const refusal = refuseTakingCredits(pkg, row, {
+    kind: m.kind,
+    quantity: m.quantity,
+    serviceAt: m.serviceAt ?? m.at,
+    locationId: m.locationId,
+  });
+  if (refusal) return refusal;
+  if ((m.kind === "release" || m.kind === "consume") && row.booked < m.quantity) {
+    return conflict("nothing_booked", "No credit of this line is booked.");
+  }
+  if (m.kind === "restore" && row.used < m.quantity)
+    return conflict("nothing_to_restore", "No used credit to restore.");
+  if (m.kind === "unexpire" && row.expired < m.quantity)
+    return conflict("nothing_expired", "No expired credit.");
+  return null;
+}

@@ -1,0 +1,85 @@
+// carnet serve | migrate | seed | verify
+import { systemClock } from "./app/context.js";
+import { loadDemoData } from "./app/demo-data.js";
+import { verifyLedger } from "./app/verify-ledger.js";
+import { loadConfig } from "./config.js";
+import { migrate } from "./db/migrate.js";
+import { isEmpty, openConfiguredDatabase, start } from "./runtime.js";
+
+const USAGE = `usage: carnet <command>
+  serve    start the server (PORT, DATABASE_URL, CARNET_DATA_DIR, CARNET_DEMO)
+  migrate  apply database migrations
+  seed     load the demo data into an empty database
+  verify   recompute every counter from the ledger; exit 1 naming each package that disagrees`;
+
+async function main(command: string | undefined): Promise<number> {
+  const config = loadConfig();
+  switch (command) {
+    case "serve": {
+      const running = await start(config);
+      const shutdown = async () => {
+        await running.stop();
+        process.exit(0);
+      };
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
+      console.log(`Carnet is running at http://localhost:${config.port} (${running.app.database.backend})`);
+      return -1;
+    }
+    case "migrate": {
+      const database = await openConfiguredDatabase(config);
+      try {
+        const applied = await migrate(database);
+        console.log(applied.length ? `applied: ${applied.join(", ")}` : "the database is up to date");
+        return 0;
+      } finally {
+        await database.close();
+      }
+    }
+    case "seed": {
+      const database = await openConfiguredDatabase(config);
+      try {
+        await migrate(database);
+        if (!(await isEmpty(database))) {
+          console.error("the database already holds data; demo data goes into an empty database only");
+          return 1;
+        }
+        await loadDemoData({ database, clock: systemClock });
+        console.log("demo data loaded");
+        return 0;
+      } finally {
+        await database.close();
+      }
+    }
+    case "verify": {
+      const database = await openConfiguredDatabase(config);
+      try {
+        const { lines, mismatches } = await verifyLedger(database.db);
+        for (const m of mismatches) {
+          console.error(
+            `MISMATCH package ${m.packageId} line ${m.lineId} (${m.itemName}): cached ${JSON.stringify(m.cached)} ledger ${JSON.stringify(m.ledger)}`,
+          );
+        }
+        console.log(
+          `verified ${lines} package lines: ${mismatches.length === 0 ? "all counters equal their ledger" : `${mismatches.length} mismatch(es)`}`,
+        );
+        return mismatches.length === 0 ? 0 : 1;
+      } finally {
+        await database.close();
+      }
+    }
+    default:
+      console.error(USAGE);
+      return command === undefined || command === "help" ? 0 : 2;
+  }
+}
+
+main(process.argv[2]).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,39 @@
+// Configuration comes from the environment only (documented in the README).
+import { isAbsolute, join, resolve } from "node:path";
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  demo: boolean;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+const PROJECT_ROOT = resolve(import.meta.dirname, "..");
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === "") return fallback;
+  return ["1", "true", "yes", "on"].includes(value.toLowerCase());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const dataDir = env.CARNET_DATA_DIR || join(".carnet", "data");
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST || "0.0.0.0",
+    databaseUrl,
+    dataDir: isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir),
+    // Demo data is on by default with the embedded database, off with a server.
+    demo: flag(env.CARNET_DEMO, databaseUrl === undefined),
+    secureCookies: flag(env.CARNET_SECURE_COOKIES, false),
+    trustProxy: flag(env.CARNET_TRUST_PROXY, false),
+    logLevel: env.LOG_LEVEL || "info",
+  };
+}

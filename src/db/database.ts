@@ -1,0 +1,205 @@
+// The one place that knows whether Carnet runs on a PostgreSQL server (pg) or on the embedded
+// PostgreSQL (PGlite). Everything above this file sees a Kysely<DB> and the same JavaScript types.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+} from "kysely";
+import pg from "pg";
+import type { DB } from "./schema.js";
+
+export type Backend = "postgres" | "pglite";
+export type SessionQuery = (script: string) => Promise<Array<Record<string, unknown>>>;
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly backend: Backend;
+  /** Runs a script of several statements (migrations, test set-up). */
+  exec(script: string): Promise<void>;
+  /** Runs fn on one dedicated session (advisory locks hold across its calls). */
+  withSession<T>(fn: (query: SessionQuery) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** The embedded instance, when there is one (tests clone it). */
+  readonly pglite?: PGlite;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+// Both backends return bigint and numeric as numbers (our values stay far below 2^53) and dates as
+// 'YYYY-MM-DD' strings, so no caller ever sees a difference.
+pg.types.setTypeParser(INT8, (v) => Number(v));
+pg.types.setTypeParser(NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(DATE, (v) => v);
+const pgliteParsers = {
+  [INT8]: (v: string) => Number(v),
+  [NUMERIC]: (v: string) => Number(v),
+  [DATE]: (v: string) => v,
+};
+
+export interface OpenOptions {
+  /** postgres://… — absent means the embedded database */
+  databaseUrl?: string | undefined;
+  /** folder of the embedded database; absent means in memory */
+  dataDir?: string | undefined;
+  /** pool size for the server backend */
+  poolSize?: number;
+  /** start from a copy of this embedded database (tests) */
+  loadDataDir?: Blob;
+  /** ms after which a server query is cancelled */
+  statementTimeoutMs?: number;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) return openServer(options.databaseUrl, options);
+  return openEmbedded(options);
+}
+
+function openServer(url: string, options: OpenOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 20,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: options.statementTimeoutMs ?? 15_000,
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    backend: "postgres",
+    async exec(script) {
+      // The simple query protocol runs several statements in one call.
+      await pool.query(script);
+    },
+    async withSession(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn(async (script) => {
+          const result = await client.query(script);
+          const last = Array.isArray(result) ? result[result.length - 1] : result;
+          return last?.rows ?? [];
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openEmbedded(options: OpenOptions): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = new PGlite({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: pgliteParsers,
+  });
+  await pglite.waitReady;
+  const db = new Kysely<DB>({ dialect: new SerialPGliteDialect(pglite) });
+  return {
+    db,
+    backend: "pglite",
+    pglite,
+    async exec(script) {
+      await pglite.exec(script);
+    },
+    async withSession(fn) {
+      // One process owns the embedded database; its session is the only one.
+      return fn(async (script) => {
+        const results = await pglite.exec(script);
+        return (results[results.length - 1]?.rows ?? []) as Array<Record<string, unknown>>;
+      });
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * PGlite is one session. Kysely may ask for several connections at once (a transaction here, a
+ * query there); handing out the same session twice would interleave two transactions. This driver
+ * hands the session to one caller at a time, like a pool of size one.
+ */
+class SerialPGliteDialect implements Dialect {
+  constructor(private readonly pglite: PGlite) {}
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver(): Driver {
+    return new SerialPGliteDriver(this.pglite);
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new PostgresIntrospector(db);
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+}
+
+class SerialPGliteDriver implements Driver {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly connection: DatabaseConnection;
+
+  constructor(private readonly pglite: PGlite) {
+    this.connection = {
+      async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+        const result = await pglite.query<R>(query.sql, [...query.parameters]);
+        return {
+          rows: result.rows,
+          ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
+        };
+      },
+      async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+        // No cursors in PGlite: one chunk. Embedded databases are small.
+        const result = await pglite.query<R>(query.sql, [...query.parameters]);
+        yield { rows: result.rows };
+      },
+    };
+  }
+
+  async init() {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const previous = this.tail;
+    this.tail = previous.then(() => next);
+    await previous;
+    this.releases.push(release);
+    return this.connection;
+  }
+
+  private releases: Array<() => void> = [];
+
+  async beginTransaction(connection: DatabaseConnection) {
+    await connection.executeQuery(CompiledQuery.raw("BEGIN"));
+  }
+  async commitTransaction(connection: DatabaseConnection) {
+    await connection.executeQuery(CompiledQuery.raw("COMMIT"));
+  }
+  async rollbackTransaction(connection: DatabaseConnection) {
+    await connection.executeQuery(CompiledQuery.raw("ROLLBACK"));
+  }
+  async releaseConnection() {
+    this.releases.shift()?.();
+  }
+  async destroy() {
+    if (!this.pglite.closed) await this.pglite.close();
+  }
+}

@@ -1,0 +1,296 @@
+// Kysely's view of the tables in migrations/. Kept by hand, next to the SQL it mirrors.
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** a 'YYYY-MM-DD' local date */
+type LocalDate = string;
+type Json<T> = ColumnType<T, string | T, string | T>;
+
+export type Role = "owner" | "manager" | "front_desk" | "practitioner";
+export type ItemKind = "service" | "product" | "class_type";
+export type MovementKind =
+  | "grant"
+  | "add"
+  | "deduct"
+  | "reserve"
+  | "release"
+  | "consume"
+  | "redeem"
+  | "restore"
+  | "expire"
+  | "unexpire";
+export type RedemptionPoint = "checkout_or_end" | "checkout_only" | "booking";
+export type NoShowPolicy = "consume" | "release" | "review";
+export type ValidityKind = "days" | "months" | "fixed_date" | "one_day" | "none";
+export type CommissionBasis = "item_retail_price" | "package_price_per_credit";
+export type Prices = Record<string, number>;
+
+export interface BusinessesTable {
+  id: Generated<string>;
+  name: string;
+  slug: string;
+  allow_refund_used_packages: Generated<boolean>;
+  cover_zero_price_items: Generated<boolean>;
+  redemption_point: Generated<RedemptionPoint>;
+  appointment_no_show_policy: Generated<NoShowPolicy>;
+  class_no_show_policy: Generated<NoShowPolicy>;
+  reminder_days_before_expiry: number | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface LocationsTable {
+  business_id: string;
+  id: Generated<string>;
+  name: string;
+  time_zone: string;
+  currency: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface StaffTable {
+  business_id: string;
+  id: Generated<string>;
+  name: string;
+  email: string;
+  role: Role;
+  home_location_id: string;
+  password_hash: string;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
+export interface StaffSessionsTable {
+  business_id: string;
+  id: string;
+  staff_id: string;
+  location_id: string;
+  csrf_token: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  business_id: string;
+  id: Generated<string>;
+  token_hash: string;
+  name: string;
+  staff_id: string;
+  location_id: string;
+  created_at: DefaultTimestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface SignInFailuresTable {
+  email: string;
+  ip: string;
+  at: DefaultTimestamp;
+}
+
+export interface CustomersTable {
+  business_id: string;
+  id: Generated<string>;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  balance_token: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface ItemsTable {
+  business_id: string;
+  id: Generated<string>;
+  kind: ItemKind;
+  name: string;
+  prices: Json<Prices>;
+  tax_rate_bp: Generated<number>;
+  duration_minutes: number | null;
+  sell_to_clients: Generated<boolean>;
+  commission_eligible: Generated<boolean>;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
+export interface PackageTemplatesTable {
+  business_id: string;
+  id: Generated<string>;
+  kind: "course" | "package";
+  name: string;
+  prices: Json<Prices>;
+  validity_kind: ValidityKind;
+  validity_count: number | null;
+  validity_date: LocalDate | null;
+  commission_basis: Generated<CommissionBasis>;
+  online_bookable: Generated<boolean>;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface TemplateItemsTable {
+  business_id: string;
+  template_id: string;
+  item_id: string;
+  position: number;
+  quantity: number;
+}
+
+export interface TemplateLocationsTable {
+  business_id: string;
+  template_id: string;
+  location_id: string;
+}
+
+export interface ValiditySnapshot {
+  kind: ValidityKind;
+  count: number | null;
+  date: LocalDate | null;
+}
+
+export interface CustomerPackagesTable {
+  business_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  template_id: string;
+  name: string;
+  kind: "course" | "package";
+  location_id: string;
+  time_zone: string;
+  currency: string;
+  price_minor: number;
+  commission_basis: CommissionBasis;
+  online_bookable: boolean;
+  redeemable_location_ids: string[] | null;
+  validity: Json<ValiditySnapshot>;
+  purchased_at: Timestamp;
+  expires_on: LocalDate | null;
+  expires_at: Timestamp | null;
+  expiry_swept_at: Timestamp | null;
+  refunded_at: Timestamp | null;
+  refund_kind: "money" | "store_credit" | null;
+  refund_minor: number | null;
+  sold_by: string | null;
+  sold_on_ticket_line_id: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface PackageLinesTable {
+  business_id: string;
+  id: Generated<string>;
+  package_id: string;
+  customer_id: string;
+  position: number;
+  item_id: string;
+  item_kind: ItemKind;
+  item_name: string;
+  retail_price_minor: number;
+  granted: number;
+  value_minor: number;
+  total: Generated<number>;
+  used: Generated<number>;
+  booked: Generated<number>;
+  expired: Generated<number>;
+  refunded: Generated<boolean>;
+}
+
+export interface MovementsTable {
+  business_id: string;
+  id: Generated<string>;
+  seq: Generated<number>;
+  package_id: string;
+  line_id: string;
+  customer_id: string;
+  kind: MovementKind;
+  quantity: number;
+  value_minor: Generated<number>;
+  occurred_at: DefaultTimestamp;
+  actor_staff_id: string | null;
+  location_id: string | null;
+  reason: string | null;
+  reservation_id: string | null;
+  reverses_id: string | null;
+  appointment_id: string | null;
+  ticket_line_id: string | null;
+  class_enrolment_id: string | null;
+  total_after: number;
+  used_after: number;
+  booked_after: number;
+}
+
+export interface ActivityLogTable {
+  business_id: string;
+  id: Generated<string>;
+  seq: Generated<number>;
+  occurred_at: DefaultTimestamp;
+  actor_staff_id: string | null;
+  location_id: string | null;
+  action: string;
+  customer_id: string | null;
+  package_id: string | null;
+  movement_id: string | null;
+  reason: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
+export interface StoreCreditAccountsTable {
+  business_id: string;
+  customer_id: string;
+  currency: string;
+  balance_minor: Generated<number>;
+}
+
+export interface StoreCreditMovementsTable {
+  business_id: string;
+  id: Generated<string>;
+  seq: Generated<number>;
+  customer_id: string;
+  currency: string;
+  amount_minor: number;
+  kind: "package_refund" | "tender" | "tender_refund" | "adjustment";
+  package_id: string | null;
+  ticket_id: string | null;
+  actor_staff_id: string | null;
+  occurred_at: DefaultTimestamp;
+  reason: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  business_id: string;
+  key: string;
+  request_hash: string;
+  response_status: number;
+  response_body: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface DB {
+  businesses: BusinessesTable;
+  locations: LocationsTable;
+  staff: StaffTable;
+  staff_sessions: StaffSessionsTable;
+  api_tokens: ApiTokensTable;
+  sign_in_failures: SignInFailuresTable;
+  customers: CustomersTable;
+  items: ItemsTable;
+  package_templates: PackageTemplatesTable;
+  template_items: TemplateItemsTable;
+  template_locations: TemplateLocationsTable;
+  customer_packages: CustomerPackagesTable;
+  package_lines: PackageLinesTable;
+  movements: MovementsTable;
+  activity_log: ActivityLogTable;
+  store_credit_accounts: StoreCreditAccountsTable;
+  store_credit_movements: StoreCreditMovementsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type Business = Selectable<BusinessesTable>;
+export type Location = Selectable<LocationsTable>;
+export type Staff = Selectable<StaffTable>;
+export type Customer = Selectable<CustomersTable>;
+export type Item = Selectable<ItemsTable>;
+export type PackageTemplate = Selectable<PackageTemplatesTable>;
+export type CustomerPackageRow = Selectable<CustomerPackagesTable>;
+export type PackageLineRow = Selectable<PackageLinesTable>;
+export type MovementRow = Selectable<MovementsTable>;
+export type NewMovement = Insertable<MovementsTable>;

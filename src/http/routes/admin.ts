@@ -1,0 +1,250 @@
+// The business's settings, locations, staff, customers and catalog.
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { App } from "../../app/context.js";
+import {
+  createLocation,
+  createStaff,
+  getBusinessView,
+  listLocations,
+  listStaff,
+  updateSettings,
+} from "../../app/manage-business.js";
+import {
+  createItem,
+  createTemplate,
+  listItems,
+  listTemplates,
+  setTemplateActive,
+  updateItem,
+  updateTemplate,
+} from "../../app/manage-catalog.js";
+import {
+  createCustomer,
+  getCustomerView,
+  searchCustomers,
+  updateCustomer,
+} from "../../app/manage-customers.js";
+import { ctxOf } from "../auth.js";
+import { mutation } from "../mutation.js";
+import {
+  currency,
+  customerParams,
+  email,
+  id,
+  itemParams,
+  localDate,
+  name,
+  prices,
+  templateParams,
+} from "../schemas.js";
+
+const policy = z.enum(["consume", "release", "review"]);
+const itemBody = z.strictObject({
+  kind: z.enum(["service", "product", "class_type"]),
+  name,
+  prices,
+  taxRateBp: z.number().int().min(0).max(10_000).optional(),
+  durationMinutes: z.number().int().min(1).max(1440).nullable().optional(),
+  sellToClients: z.boolean().optional(),
+  commissionEligible: z.boolean().optional(),
+  active: z.boolean().optional(),
+});
+const templateBody = z.strictObject({
+  kind: z.enum(["course", "package"]),
+  name,
+  prices,
+  validity: z.strictObject({
+    kind: z.enum(["days", "months", "fixed_date", "one_day", "none"]),
+    count: z.number().int().min(1).max(3650).nullable().optional(),
+    date: localDate.nullable().optional(),
+  }),
+  commissionBasis: z.enum(["item_retail_price", "package_price_per_credit"]).optional(),
+  onlineBookable: z.boolean().optional(),
+  items: z
+    .array(z.strictObject({ itemId: id, quantity: z.number().int().min(1).max(100_000) }))
+    .min(1, "must have at least one item")
+    .max(100),
+  locationIds: z.array(id).max(100).optional(),
+});
+const phone = z
+  .string()
+  .trim()
+  .max(40, "must be at most 40 characters")
+  .regex(/^[0-9+()\-\s./]*$/, "may hold digits, spaces and + ( ) - . / only");
+const customerBody = z.strictObject({
+  name,
+  email: email.nullable().optional().or(z.literal("")),
+  phone: phone.nullable().optional(),
+});
+
+export function adminRoutes(server: FastifyInstance, app: App) {
+  const r = server.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    "/api/v1/business",
+    { schema: { tags: ["business"], summary: "The business and its settings" } },
+    async (req) => getBusinessView(ctxOf(app, req)),
+  );
+  r.patch(
+    "/api/v1/business/settings",
+    {
+      schema: {
+        tags: ["business"],
+        summary: "Change business settings (owner)",
+        body: z.strictObject({
+          allowRefundUsedPackages: z.boolean().optional(),
+          coverZeroPriceItems: z.boolean().optional(),
+          redemptionPoint: z.enum(["checkout_or_end", "checkout_only", "booking"]).optional(),
+          appointmentNoShowPolicy: policy.optional(),
+          classNoShowPolicy: policy.optional(),
+          reminderDaysBeforeExpiry: z.number().int().min(1).max(365).nullable().optional(),
+        }),
+      },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => updateSettings(ctx, req.body, db)),
+  );
+  r.get("/api/v1/locations", { schema: { tags: ["business"], summary: "Locations" } }, async (req) =>
+    listLocations(app.database.db, ctxOf(app, req).actor.businessId),
+  );
+  r.post(
+    "/api/v1/locations",
+    {
+      schema: {
+        tags: ["business"],
+        summary: "Add a location (owner)",
+        body: z.strictObject({ name, timeZone: z.string().min(1).max(64), currency }),
+      },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => createLocation(ctx, req.body, db), 201),
+  );
+  r.get("/api/v1/staff", { schema: { tags: ["business"], summary: "Staff" } }, async (req) =>
+    listStaff(ctxOf(app, req)),
+  );
+  r.post(
+    "/api/v1/staff",
+    {
+      schema: {
+        tags: ["business"],
+        summary: "Add a staff member (owner)",
+        body: z.strictObject({
+          name,
+          email,
+          role: z.enum(["owner", "manager", "front_desk", "practitioner"]),
+          homeLocationId: id,
+          password: z.string().min(10, "must be at least 10 characters").max(200),
+        }),
+      },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => createStaff(ctx, req.body, db), 201),
+  );
+
+  r.get(
+    "/api/v1/customers",
+    {
+      schema: {
+        tags: ["customers"],
+        summary: "Search customers by name, phone or e-mail",
+        querystring: z.strictObject({
+          q: z.string().max(200).default(""),
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+      },
+    },
+    async (req) => searchCustomers(ctxOf(app, req), req.query.q, req.query.limit),
+  );
+  r.post(
+    "/api/v1/customers",
+    { schema: { tags: ["customers"], summary: "Create a customer", body: customerBody } },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => createCustomer(ctx, req.body, db), 201),
+  );
+  r.get(
+    "/api/v1/customers/:customerId",
+    { schema: { tags: ["customers"], summary: "One customer", params: customerParams } },
+    async (req) => getCustomerView(ctxOf(app, req), req.params.customerId),
+  );
+  r.patch(
+    "/api/v1/customers/:customerId",
+    {
+      schema: {
+        tags: ["customers"],
+        summary: "Edit a customer",
+        params: customerParams,
+        body: customerBody.partial(),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) => updateCustomer(ctx, req.params.customerId, req.body, db)),
+  );
+
+  r.get(
+    "/api/v1/items",
+    {
+      schema: {
+        tags: ["catalog"],
+        summary: "Services, products and class types",
+        querystring: z.strictObject({ kind: z.enum(["service", "product", "class_type"]).optional() }),
+      },
+    },
+    async (req) => listItems(ctxOf(app, req), req.query.kind),
+  );
+  r.post(
+    "/api/v1/items",
+    { schema: { tags: ["catalog"], summary: "Create an item (manager/owner)", body: itemBody } },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => createItem(ctx, req.body, db), 201),
+  );
+  r.patch(
+    "/api/v1/items/:itemId",
+    {
+      schema: {
+        tags: ["catalog"],
+        summary: "Edit an item (manager/owner)",
+        params: itemParams,
+        body: itemBody.omit({ kind: true }).partial(),
+      },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => updateItem(ctx, req.params.itemId, req.body, db)),
+  );
+  r.get(
+    "/api/v1/templates",
+    {
+      schema: {
+        tags: ["catalog"],
+        summary: "Package templates",
+        querystring: z.strictObject({ includeRetired: z.enum(["true", "false"]).default("false") }),
+      },
+    },
+    async (req) => listTemplates(ctxOf(app, req), req.query.includeRetired === "true"),
+  );
+  r.post(
+    "/api/v1/templates",
+    {
+      schema: {
+        tags: ["catalog"],
+        summary: "Create a package template (P2; manager/owner)",
+        body: templateBody,
+      },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => createTemplate(ctx, req.body, db), 201),
+  );
+  r.patch(
+    "/api/v1/templates/:templateId",
+    {
+      schema: {
+        tags: ["catalog"],
+        summary: "Edit a template; sold packages keep their copy",
+        params: templateParams,
+        body: templateBody.partial(),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) => updateTemplate(ctx, req.params.templateId, req.body, db)),
+  );
+  r.post(
+    "/api/v1/templates/:templateId/retire",
+    { schema: { tags: ["catalog"], summary: "Stop selling a template", params: templateParams } },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) => setTemplateActive(ctx, req.params.templateId, false, db)),
+  );
+}

@@ -1,0 +1,219 @@
+// Packages and the ledger: sell, redeem, undo, adjust, extend, refund; usage history and activity.
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { adjustCredits } from "../../app/adjust-credits.js";
+import type { App } from "../../app/context.js";
+import { extendExpiry } from "../../app/extend-expiry.js";
+import { activityLog, packageUsage, storeCredit } from "../../app/history.js";
+import { getCustomer } from "../../app/lookups.js";
+import { loadPackage, loadPackages } from "../../app/package-view.js";
+import { redeemItemFifo, redeemLine } from "../../app/redeem-credits.js";
+import { refundPackage } from "../../app/refund-package.js";
+import { sellPackage } from "../../app/sell-package.js";
+import { undoMovement } from "../../app/undo-movement.js";
+import { ctxOf } from "../auth.js";
+import { mutation } from "../mutation.js";
+import {
+  customerParams,
+  id,
+  isoInstant,
+  lineParams,
+  localDate,
+  money,
+  movementParams,
+  packageParams,
+  quantity,
+  reason,
+} from "../schemas.js";
+
+export function packageRoutes(server: FastifyInstance, app: App) {
+  const r = server.withTypeProvider<ZodTypeProvider>();
+  const tags = ["packages"];
+
+  r.get(
+    "/api/v1/customers/:customerId/packages",
+    {
+      schema: {
+        tags,
+        summary: "A customer's packages with counters and status (P5)",
+        params: customerParams,
+      },
+    },
+    async (req) => {
+      const ctx = ctxOf(app, req);
+      await getCustomer(app.database.db, ctx.actor.businessId, req.params.customerId, "customerId");
+      return loadPackages(
+        app.database.db,
+        ctx.actor.businessId,
+        { customerId: req.params.customerId },
+        app.clock(),
+      );
+    },
+  );
+
+  r.post(
+    "/api/v1/customers/:customerId/packages",
+    {
+      schema: {
+        tags,
+        summary: "Sell a package to a customer directly (P3)",
+        params: customerParams,
+        body: z.strictObject({ templateId: id, locationId: id.optional(), priceMinor: money.optional() }),
+      },
+    },
+    (req, reply) =>
+      mutation(
+        app,
+        req,
+        reply,
+        (ctx, db) => sellPackage(ctx, { ...req.body, customerId: req.params.customerId }, db),
+        201,
+      ),
+  );
+
+  r.get(
+    "/api/v1/packages/:packageId",
+    { schema: { tags, summary: "One package", params: packageParams } },
+    async (req) =>
+      loadPackage(app.database.db, ctxOf(app, req).actor.businessId, req.params.packageId, app.clock()),
+  );
+
+  r.post(
+    "/api/v1/packages/:packageId/lines/:lineId/redeem",
+    {
+      schema: {
+        tags,
+        summary: "Quick redeem: take credits from one line now (seed 000)",
+        params: lineParams,
+        body: z
+          .strictObject({ quantity: quantity.default(1), reason: reason.optional() })
+          .default({ quantity: 1 }),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) => redeemLine(ctx, { ...req.params, ...req.body }, db)),
+  );
+
+  r.post(
+    "/api/v1/customers/:customerId/redemptions",
+    {
+      schema: {
+        tags,
+        summary: "Redeem an item for a customer; the package is chosen FIFO (L8)",
+        params: customerParams,
+        body: z.strictObject({ itemId: id, quantity: quantity.default(1), reason: reason.optional() }),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) =>
+        redeemItemFifo(ctx, { ...req.body, customerId: req.params.customerId }, db),
+      ),
+  );
+
+  r.post(
+    "/api/v1/movements/:movementId/undo",
+    {
+      schema: {
+        tags,
+        summary: "Undo a redemption, consume or deduct (L6; manager/owner)",
+        params: movementParams,
+        body: z.strictObject({ reason: reason.optional() }).default({}),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) =>
+        undoMovement(ctx, { movementId: req.params.movementId, reason: req.body.reason }, db),
+      ),
+  );
+
+  r.post(
+    "/api/v1/packages/:packageId/lines/:lineId/adjustments",
+    {
+      schema: {
+        tags,
+        summary: "Add or deduct credits with a reason (P9; manager/owner)",
+        params: lineParams,
+        body: z.strictObject({ direction: z.enum(["add", "deduct"]), quantity, reason }),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) => adjustCredits(ctx, { ...req.body, ...req.params }, db)),
+  );
+
+  r.post(
+    "/api/v1/packages/:packageId/extend",
+    {
+      schema: {
+        tags,
+        summary: "Move the expiry date later (P7; manager/owner)",
+        params: packageParams,
+        body: z.strictObject({ expiresOn: localDate, reason: reason.optional() }),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) =>
+        extendExpiry(ctx, { ...req.body, packageId: req.params.packageId }, db),
+      ),
+  );
+
+  r.post(
+    "/api/v1/packages/:packageId/refund",
+    {
+      schema: {
+        tags,
+        summary: "Refund a package in money or as store credit (P8; manager/owner)",
+        params: packageParams,
+        body: z.strictObject({ kind: z.enum(["money", "store_credit"]), reason: reason.optional() }),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) =>
+        refundPackage(ctx, { ...req.body, packageId: req.params.packageId }, db),
+      ),
+  );
+
+  r.get(
+    "/api/v1/packages/:packageId/usage",
+    { schema: { tags, summary: "Usage history of a package (L5)", params: packageParams } },
+    async (req) => packageUsage(ctxOf(app, req), req.params.packageId),
+  );
+
+  r.get(
+    "/api/v1/activity",
+    {
+      schema: {
+        tags,
+        summary: "The activity log (L7), newest first",
+        querystring: z.strictObject({
+          customerId: id.optional(),
+          packageId: id.optional(),
+          staffId: id.optional(),
+          action: z.string().max(40).optional(),
+          from: isoInstant.optional(),
+          to: isoInstant.optional(),
+          before: z.coerce.number().int().min(1).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return activityLog(ctxOf(app, req), {
+        ...q,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+      });
+    },
+  );
+
+  r.get(
+    "/api/v1/customers/:customerId/store-credit",
+    { schema: { tags, summary: "Store credit balances per currency", params: customerParams } },
+    async (req) => {
+      const ctx = ctxOf(app, req);
+      await getCustomer(app.database.db, ctx.actor.businessId, req.params.customerId, "customerId");
+      return storeCredit(ctx, req.params.customerId);
+    },
+  );
+}

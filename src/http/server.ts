@@ -1,0 +1,87 @@
+// The HTTP server: the JSON API under /api/v1, its OpenAPI document and docs page, and the staff
+// web app (web/dist) at /.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import fastifyCookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { App } from "../app/context.js";
+import { registerAuth } from "./auth.js";
+import { errorBody, handleError } from "./errors.js";
+import { adminRoutes } from "./routes/admin.js";
+import { type AuthOptions, authRoutes } from "./routes/auth.js";
+import { packageRoutes } from "./routes/packages.js";
+import { publicRoutes } from "./routes/public.js";
+
+export interface ServerOptions extends AuthOptions {
+  logger: boolean | object;
+  /** folder of the built web app; served at / when it exists */
+  webDir?: string | undefined;
+  trustProxy?: boolean;
+}
+
+export const WEB_DIST = join(import.meta.dirname, "..", "..", "web", "dist");
+
+export async function buildServer(app: App, options: ServerOptions): Promise<FastifyInstance> {
+  const server = Fastify({
+    logger: options.logger,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 256 * 1024,
+    disableRequestLogging: process.env.CARNET_LOG_REQUESTS !== "1",
+  });
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  server.setErrorHandler(handleError);
+  server.setNotFoundHandler((req, reply) => {
+    const webDir = options.webDir;
+    if (
+      !req.url.startsWith("/api/") &&
+      req.method === "GET" &&
+      webDir &&
+      existsSync(join(webDir, "index.html"))
+    ) {
+      // The web app routes on the client: every other page is index.html.
+      return reply.sendFile("index.html", webDir);
+    }
+    return reply
+      .status(404)
+      .send(errorBody("route_not_found", `No route ${req.method} ${req.url.split("?")[0]}.`));
+  });
+
+  await server.register(fastifyCookie);
+  await server.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: "Carnet API",
+        description:
+          "Prepaid packages and courses: sell, book, redeem, and account for every credit. Every error is " +
+          '`{ "error": { "code", "message", "field"? } }`. Mutating calls accept an `Idempotency-Key` header.',
+        version: "1.0.0",
+      },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "carnet_session" },
+          bearer: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await server.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
+
+  registerAuth(server, app);
+  authRoutes(server, app, options);
+  publicRoutes(server, app);
+  adminRoutes(server, app);
+  packageRoutes(server, app);
+
+  if (options.webDir && existsSync(options.webDir)) {
+    await server.register(fastifyStatic, { root: options.webDir, prefix: "/", wildcard: false });
+  }
+  return server;
+}
