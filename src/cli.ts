@@ -23,7 +23,8 @@ async function main(command: string | undefined): Promise<number> {
       };
       process.once("SIGINT", shutdown);
       process.once("SIGTERM", shutdown);
-      console.log(`Carnet is running at http://localhost:${config.port} (${running.app.database.backend})`);
+      const port = new URL(running.url).port;
+      console.log(`Carnet is running at http://localhost:${port} (${running.app.database.backend} database)`);
       return -1;
     }
     case "migrate": {

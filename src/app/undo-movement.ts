@@ -23,6 +23,14 @@ export async function undoMovement(
       "movementId",
     );
   }
+  const reversal = await db
+    .selectFrom("movements")
+    .select("id")
+    .where("business_id", "=", ctx.actor.businessId)
+    .where("reverses_id", "=", original.id)
+    .executeTakeFirst();
+  // The unique index on reverses_id refuses a second undo in a race; this answers the common case.
+  if (reversal) throw conflict("already_undone", "This movement was already undone.", "movementId");
   return writeMovement(db, {
     businessId: ctx.actor.businessId,
     lineId: original.line_id,

@@ -1,0 +1,155 @@
+// A property test: random sequences of real actions through the application layer on the real
+// database, every balance compared with a deliberately naive model after every step. The seed is
+// printed so that a failure can be replayed (FC_SEED=… npm test).
+import fc from "fast-check";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { adjustCredits } from "../../src/app/adjust-credits.js";
+import { redeemLine } from "../../src/app/redeem-credits.js";
+import { refundPackage } from "../../src/app/refund-package.js";
+import { undoMovement } from "../../src/app/undo-movement.js";
+import { verifyLedger } from "../../src/app/verify-ledger.js";
+import { lineCounters, type Scenario, scenario } from "../support/scenario.js";
+
+type Action =
+  | { kind: "redeem"; line: number; quantity: number }
+  | { kind: "add"; line: number; quantity: number }
+  | { kind: "deduct"; line: number; quantity: number }
+  | { kind: "undo"; pick: number }
+  | { kind: "refund" };
+
+/** The naive model: a list of what happened, summed up from scratch on every question. */
+class Model {
+  events: Array<{
+    line: number;
+    kind: "grant" | "take" | "restore";
+    n: number;
+    movementId?: string;
+    undone?: boolean;
+  }> = [];
+  refunded = false;
+  total = (line: number) =>
+    this.events.filter((e) => e.line === line && e.kind === "grant").reduce((a, e) => a + e.n, 0);
+  used = (line: number) =>
+    this.events.filter((e) => e.line === line && e.kind === "take").reduce((a, e) => a + e.n, 0) -
+    this.events.filter((e) => e.line === line && e.kind === "restore").reduce((a, e) => a + e.n, 0);
+  remaining = (line: number) => this.total(line) - this.used(line);
+}
+
+let s: Scenario;
+beforeAll(async () => {
+  s = await scenario();
+});
+afterAll(async () => s.close());
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("redeem" as const),
+      line: fc.nat(1),
+      quantity: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("add" as const),
+      line: fc.nat(1),
+      quantity: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("deduct" as const),
+      line: fc.nat(1),
+      quantity: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("undo" as const), pick: fc.nat(20) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("refund" as const) }) },
+);
+
+it("the ledger agrees with a naive model after every action", async () => {
+  const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+  console.log(`property test seed: ${seed} (replay with FC_SEED=${seed})`);
+  const template = await s.template({
+    items: [
+      { itemId: s.items.facial, quantity: 4 },
+      { itemId: s.items.massage, quantity: 3 },
+    ],
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 25 }), async (actions) => {
+      const sold = await s.sold(template);
+      const model = new Model();
+      model.events.push({ line: 0, kind: "grant", n: 4 }, { line: 1, kind: "grant", n: 3 });
+      for (const a of actions) {
+        const expectRefusal = async (p: Promise<unknown>, code: string) => {
+          await expect(p).rejects.toMatchObject({ code });
+        };
+        if (a.kind === "redeem" || a.kind === "deduct") {
+          const lineId = sold.lineIds[a.line]!;
+          const call =
+            a.kind === "redeem"
+              ? redeemLine(s.as("front_desk"), { lineId, quantity: a.quantity })
+              : adjustCredits(s.as("manager"), {
+                  lineId,
+                  direction: "deduct",
+                  quantity: a.quantity,
+                  reason: "test",
+                });
+          if (model.refunded) await expectRefusal(call, "package_refunded");
+          else if (model.remaining(a.line) < a.quantity) await expectRefusal(call, "insufficient_credits");
+          else {
+            const m = await call;
+            model.events.push({ line: a.line, kind: "take", n: a.quantity, movementId: m.id });
+          }
+        } else if (a.kind === "add") {
+          const call = adjustCredits(s.as("manager"), {
+            lineId: sold.lineIds[a.line]!,
+            direction: "add",
+            quantity: a.quantity,
+            reason: "test",
+          });
+          if (model.refunded) await expectRefusal(call, "package_refunded");
+          else {
+            await call;
+            model.events.push({ line: a.line, kind: "grant", n: a.quantity });
+          }
+        } else if (a.kind === "undo") {
+          const takes = model.events.filter((e) => e.kind === "take");
+          const target = takes[a.pick % Math.max(1, takes.length)];
+          if (!target) continue;
+          const call = undoMovement(s.as("manager"), { movementId: target.movementId! });
+          if (target.undone) await expectRefusal(call, "already_undone");
+          else {
+            await call;
+            target.undone = true;
+            model.events.push({ line: target.line, kind: "restore", n: target.n });
+          }
+        } else {
+          const call = refundPackage(s.as("manager"), { packageId: sold.packageId, kind: "money" });
+          const used = model.used(0) + model.used(1) > 0;
+          if (model.refunded) await expectRefusal(call, "package_refunded");
+          else if (used) await expectRefusal(call, "package_used");
+          else {
+            await call;
+            model.refunded = true;
+          }
+        }
+        for (const line of [0, 1]) {
+          const c = await lineCounters(s.database, sold.lineIds[line]!);
+          expect({ total: c.total, used: c.used, remaining: c.remaining }).toEqual({
+            total: model.total(line),
+            used: model.used(line),
+            remaining: model.remaining(line),
+          });
+          expect(c.remaining).toBeGreaterThanOrEqual(0);
+        }
+      }
+    }),
+    { seed, numRuns: Number(process.env.FC_RUNS ?? 25), endOnFailure: true },
+  );
+  expect((await verifyLedger(s.database.db)).mismatches).toEqual([]);
+}, 120_000);
