@@ -195,3 +195,25 @@ export async function createApiToken(
     .executeTakeFirstOrThrow();
   return { id: row.id, token, name };
 }
+
+/** Staff change their working location during the day; new work uses it (SPEC "Working location"). */
+export async function switchLocation(
+  app: App,
+  sessionToken: string,
+  actor: Actor,
+  locationId: string,
+): Promise<void> {
+  const location = await app.database.db
+    .selectFrom("locations")
+    .select("id")
+    .where("business_id", "=", actor.businessId)
+    .where("id", "=", locationId)
+    .executeTakeFirst();
+  if (!location) throw invalid("unknown_location", "Choose one of the business's locations.", "locationId");
+  await app.database.db
+    .updateTable("staff_sessions")
+    .set({ location_id: location.id })
+    .where("business_id", "=", actor.businessId)
+    .where("id", "=", sha256(sessionToken))
+    .execute();
+}

@@ -2,8 +2,9 @@
 // database as ONE statement: a conditional UPDATE of the line that the database refuses when the
 // state moved (too few credits, refunded, expired), feeding the INSERTs. No row back means "refused";
 // only then do we read the state and let src/domain say why. The happy path is one round trip.
-import { type RawBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import { Temporal } from "temporal-polyfill";
+import { creditRangeValueSql } from "../db/sql-credit-value.js";
 import { type AppError, conflict, notFound } from "../domain/errors.js";
 import {
   type MovementKind,
@@ -51,21 +52,6 @@ export interface WrittenMovement {
   itemId: string;
   itemName: string;
   counters: { total: number; used: number; booked: number; remaining: number };
-}
-
-/** SQL for creditRangeValue (src/domain/credit-value.ts): the worth of credits lo+1 … hi of a line. */
-function creditRangeValueSql(
-  value: RawBuilder<unknown>,
-  granted: RawBuilder<unknown>,
-  a: RawBuilder<unknown>,
-  b: RawBuilder<unknown>,
-) {
-  const lo = sql`GREATEST(0, LEAST(${a}, ${b}))`;
-  const hi = sql`LEAST(${granted}, GREATEST(${a}, ${b}))`;
-  const base = sql`(${value} / ${granted})`;
-  return sql<number>`CASE WHEN ${hi} <= ${lo} THEN 0
-    WHEN ${hi} = ${granted} THEN ${base} * (${hi} - ${lo} - 1) + (${value} - ${base} * (${granted} - 1))
-    ELSE ${base} * (${hi} - ${lo}) END`;
 }
 
 const MAX_ATTEMPTS = 3;

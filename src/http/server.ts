@@ -15,6 +15,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { type AuthOptions, authRoutes } from "./routes/auth.js";
 import { packageRoutes } from "./routes/packages.js";
 import { publicRoutes } from "./routes/public.js";
+import { reportRoutes } from "./routes/reports.js";
 
 export interface ServerOptions extends AuthOptions {
   logger: boolean | object;
@@ -80,6 +81,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   publicRoutes(server, app);
   adminRoutes(server, app);
   packageRoutes(server, app);
+  reportRoutes(server, app);
 
   if (options.webDir && existsSync(options.webDir)) {
     await server.register(fastifyStatic, { root: options.webDir, prefix: "/", wildcard: false });

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { App } from "../../app/context.js";
 import { getBusiness } from "../../app/lookups.js";
 import { businessView, listLocations } from "../../app/manage-business.js";
-import { createApiToken, signIn, signOut } from "../../app/sign-in.js";
+import { createApiToken, signIn, signOut, switchLocation } from "../../app/sign-in.js";
 import { AppError } from "../../domain/errors.js";
 import { allowedActions } from "../../domain/permissions.js";
 import { cookieOptions, ctxOf, SESSION_COOKIE } from "../auth.js";
@@ -67,6 +67,25 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
         permissions: allowedActions(ctx.actor.role),
         csrfToken: req.auth?.csrfToken ?? null,
       };
+    },
+  );
+
+  r.post(
+    "/api/v1/auth/location",
+    {
+      schema: {
+        tags,
+        summary: "Change the session's working location",
+        body: z.strictObject({ locationId: id }),
+      },
+    },
+    async (req) => {
+      const ctx = ctxOf(app, req);
+      const token = req.cookies[SESSION_COOKIE];
+      if (!token)
+        throw new AppError("invalid", "session_required", "Only a signed-in session has a working location.");
+      await switchLocation(app, token, ctx.actor, req.body.locationId);
+      return { locationId: req.body.locationId };
     },
   );
 

@@ -1,0 +1,274 @@
+// Reports for managers and owners: package balances and liability (R1), packages expiring soon and
+// redemptions by period, staff and location (R2), earned and deferred package revenue (R5).
+// Aggregation happens in SQL: these run over every package the business ever sold.
+import { sql } from "kysely";
+import { creditRangeValueSql, packageStatusSql } from "../db/sql-credit-value.js";
+import { authorize, type Ctx } from "./context.js";
+
+export type StatusFilter = "active" | "expired" | "fully_used" | "refunded" | "all";
+
+export interface BalanceFilter {
+  locationId?: string | undefined;
+  templateId?: string | undefined;
+  status: StatusFilter;
+}
+
+/** What is still owed on a line: credits not yet used (free or booked), and their worth. */
+const owedSql = sql<number>`(l.total - l.used)`;
+const owedValueSql = creditRangeValueSql(sql`l.value_minor`, sql`l.granted`, sql`l.used`, sql`l.total`);
+
+function balanceRowsQuery(ctx: Ctx, f: BalanceFilter, now: Date) {
+  const free = sql`sum(l.total - l.used - l.booked)`;
+  const booked = sql`sum(l.booked)`;
+  return sql<BalanceRow>`
+    SELECT * FROM (
+      SELECT p.id AS package_id, p.name AS package_name, p.template_id, c.id AS customer_id, c.name AS customer_name,
+             p.location_id, loc.name AS location_name, p.currency, p.time_zone,
+             p.purchased_at, p.expires_on, ${packageStatusSql(now, free, booked)} AS status,
+             sum(l.total)::int AS total, sum(l.used)::int AS used, sum(l.booked)::int AS booked,
+             sum(l.total - l.used - l.booked)::int AS remaining,
+             sum(${owedSql})::int AS owed,
+             sum(${owedValueSql})::bigint AS owed_value_minor,
+             string_agg(l.item_name || ' ' || (l.total - l.used - l.booked) || '/' || l.total, '; ' ORDER BY l.position) AS items
+        FROM customer_packages p
+        JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
+        JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
+        JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
+       WHERE p.business_id = ${ctx.actor.businessId}
+         ${f.locationId ? sql`AND p.location_id = ${f.locationId}` : sql``}
+         ${f.templateId ? sql`AND p.template_id = ${f.templateId}` : sql``}
+       GROUP BY p.business_id, p.id, c.business_id, c.id, loc.business_id, loc.id
+    ) balances
+    ${f.status === "all" ? sql`` : sql`WHERE status = ${f.status}`}`;
+}
+
+export interface BalanceRow {
+  package_id: string;
+  package_name: string;
+  template_id: string;
+  customer_id: string;
+  customer_name: string;
+  location_id: string;
+  location_name: string;
+  currency: string;
+  time_zone: string;
+  purchased_at: Date;
+  expires_on: string | null;
+  status: string;
+  total: number;
+  used: number;
+  booked: number;
+  remaining: number;
+  owed: number;
+  owed_value_minor: number;
+  items: string;
+}
+
+export function balanceView(r: BalanceRow) {
+  return {
+    packageId: r.package_id,
+    packageName: r.package_name,
+    templateId: r.template_id,
+    customerId: r.customer_id,
+    customerName: r.customer_name,
+    locationId: r.location_id,
+    locationName: r.location_name,
+    currency: r.currency,
+    timeZone: r.time_zone,
+    purchasedAt: r.purchased_at.toISOString(),
+    expiresOn: r.expires_on,
+    status: r.status,
+    total: r.total,
+    used: r.used,
+    booked: r.booked,
+    remaining: r.remaining,
+    sessionsOwed: r.status === "active" ? r.owed : 0,
+    liabilityMinor: r.status === "active" ? Number(r.owed_value_minor) : 0,
+    items: r.items,
+  };
+}
+
+export async function packageBalances(ctx: Ctx, f: BalanceFilter & { limit: number; offset: number }) {
+  authorize(ctx, "view_reports");
+  const now = new Date(ctx.clock().epochMilliseconds);
+  const base = balanceRowsQuery(ctx, f, now);
+  const rows =
+    await sql<BalanceRow>`${base} ORDER BY customer_name, purchased_at, package_id LIMIT ${f.limit} OFFSET ${f.offset}`.execute(
+      ctx.database.db,
+    );
+  const totals = await sql<{
+    currency: string;
+    packages: number;
+    sessions_owed: number;
+    liability_minor: number;
+  }>`
+    SELECT currency, count(*)::int AS packages,
+           coalesce(sum(owed) FILTER (WHERE status = 'active'), 0)::int AS sessions_owed,
+           coalesce(sum(owed_value_minor) FILTER (WHERE status = 'active'), 0)::bigint AS liability_minor
+      FROM (${base}) b GROUP BY currency ORDER BY currency`.execute(ctx.database.db);
+  return {
+    rows: rows.rows.map(balanceView),
+    totals: totals.rows.map((t) => ({
+      currency: t.currency,
+      packages: t.packages,
+      sessionsOwed: t.sessions_owed,
+      liabilityMinor: Number(t.liability_minor),
+    })),
+  };
+}
+
+/** Every row of the balances report, in pages, for the CSV export (memory stays flat). */
+export async function* packageBalancesAll(ctx: Ctx, f: BalanceFilter, pageSize = 5000) {
+  authorize(ctx, "view_reports");
+  const now = new Date(ctx.clock().epochMilliseconds);
+  let after = "";
+  let afterId = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const page = await sql<BalanceRow>`
+      SELECT * FROM (${balanceRowsQuery(ctx, f, now)}) b
+       WHERE (customer_name, package_id) > (${after}, ${afterId}::uuid)
+       ORDER BY customer_name, package_id LIMIT ${pageSize}`.execute(ctx.database.db);
+    for (const r of page.rows) yield balanceView(r);
+    const last = page.rows[page.rows.length - 1];
+    if (!last || page.rows.length < pageSize) return;
+    after = last.customer_name;
+    afterId = last.package_id;
+  }
+}
+
+/** Owed sessions and liability of active packages by location and template (R1, business-wide). */
+export async function liabilitySummary(ctx: Ctx) {
+  authorize(ctx, "view_reports");
+  const now = new Date(ctx.clock().epochMilliseconds);
+  const rows = await sql<{
+    location_id: string;
+    location_name: string;
+    template_id: string;
+    package_name: string;
+    currency: string;
+    packages: number;
+    sessions_owed: number;
+    liability_minor: number;
+  }>`
+    SELECT p.location_id, loc.name AS location_name, p.template_id, min(p.name) AS package_name, p.currency,
+           count(DISTINCT p.id)::int AS packages, sum(${owedSql})::int AS sessions_owed,
+           sum(${owedValueSql})::bigint AS liability_minor
+      FROM customer_packages p
+      JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
+      JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
+     WHERE p.business_id = ${ctx.actor.businessId} AND p.refunded_at IS NULL
+       AND (p.expires_at IS NULL OR p.expires_at >= ${now}) AND l.total > l.used
+     GROUP BY p.location_id, loc.name, p.template_id, p.currency
+     ORDER BY loc.name, package_name`.execute(ctx.database.db);
+  return rows.rows.map((r) => ({
+    locationId: r.location_id,
+    locationName: r.location_name,
+    templateId: r.template_id,
+    packageName: r.package_name,
+    currency: r.currency,
+    packages: r.packages,
+    sessionsOwed: r.sessions_owed,
+    liabilityMinor: Number(r.liability_minor),
+  }));
+}
+
+/** R2: active packages with credits left that expire within `days` days. */
+export async function expiringSoon(ctx: Ctx, days: number, locationId?: string) {
+  authorize(ctx, "view_reports");
+  const now = ctx.clock().epochMilliseconds;
+  const until = new Date(now + days * 86_400_000);
+  const rows = await sql<BalanceRow>`
+    SELECT * FROM (${balanceRowsQuery(ctx, { status: "active", locationId }, new Date(now))}) b
+     WHERE b.remaining > 0 AND b.package_id IN (
+       SELECT id FROM customer_packages WHERE business_id = ${ctx.actor.businessId} AND expires_at <= ${until})
+     ORDER BY expires_on, customer_name LIMIT 500`.execute(ctx.database.db);
+  return rows.rows.map(balanceView);
+}
+
+export type RedemptionGrouping = "day" | "staff" | "location";
+
+/** R2: credits used (redeemed or consumed) in a period, less those undone, by day, staff or location. */
+export async function redemptionsReport(
+  ctx: Ctx,
+  q: { from: Date; to: Date; groupBy: RedemptionGrouping; locationId?: string | undefined },
+) {
+  authorize(ctx, "view_reports");
+  const key = {
+    day: sql`to_char(m.occurred_at AT TIME ZONE p.time_zone, 'YYYY-MM-DD')`,
+    staff: sql`coalesce(s.name, 'System')`,
+    location: sql`coalesce(loc.name, '—')`,
+  }[q.groupBy];
+  const rows = await sql<{
+    key: string;
+    currency: string;
+    redeemed: number;
+    undone: number;
+    value_minor: number;
+  }>`
+    SELECT ${key} AS key, p.currency,
+           coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('redeem', 'consume')), 0)::int AS redeemed,
+           coalesce(sum(m.quantity) FILTER (WHERE m.kind = 'restore' AND r.kind IN ('redeem', 'consume')), 0)::int AS undone,
+           coalesce(sum(m.value_minor) FILTER (WHERE m.kind IN ('redeem', 'consume')), 0)
+             - coalesce(sum(m.value_minor) FILTER (WHERE m.kind = 'restore' AND r.kind IN ('redeem', 'consume')), 0) AS value_minor
+      FROM movements m
+      JOIN customer_packages p ON p.business_id = m.business_id AND p.id = m.package_id
+      LEFT JOIN movements r ON r.business_id = m.business_id AND r.id = m.reverses_id
+      LEFT JOIN staff s ON s.business_id = m.business_id AND s.id = m.actor_staff_id
+      LEFT JOIN locations loc ON loc.business_id = m.business_id AND loc.id = m.location_id
+     WHERE m.business_id = ${ctx.actor.businessId} AND m.occurred_at >= ${q.from} AND m.occurred_at < ${q.to}
+       AND m.kind IN ('redeem', 'consume', 'restore')
+       ${q.locationId ? sql`AND m.location_id = ${q.locationId}` : sql``}
+     GROUP BY 1, 2 ORDER BY 1, 2`.execute(ctx.database.db);
+  return rows.rows
+    .map((r) => ({
+      key: r.key,
+      currency: r.currency,
+      redeemed: r.redeemed,
+      undone: r.undone,
+      net: r.redeemed - r.undone,
+      valueMinor: Number(r.value_minor),
+    }))
+    .filter((r) => r.redeemed > 0 || r.undone > 0);
+}
+
+/** R5: revenue earned by used credits in a period, and what is still deferred, by location and template. */
+export async function revenueReport(ctx: Ctx, q: { from: Date; to: Date }) {
+  authorize(ctx, "view_reports");
+  const earned = await sql<{
+    location_name: string;
+    package_name: string;
+    template_id: string;
+    currency: string;
+    earned_minor: number;
+    credits: number;
+  }>`
+    SELECT loc.name AS location_name, min(p.name) AS package_name, p.template_id, p.currency,
+           sum(CASE WHEN m.kind = 'restore' THEN -m.value_minor ELSE m.value_minor END) AS earned_minor,
+           sum(CASE WHEN m.kind = 'restore' THEN -m.quantity ELSE m.quantity END)::int AS credits
+      FROM movements m
+      JOIN customer_packages p ON p.business_id = m.business_id AND p.id = m.package_id
+      JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
+     WHERE m.business_id = ${ctx.actor.businessId} AND m.occurred_at >= ${q.from} AND m.occurred_at < ${q.to}
+       AND m.kind IN ('redeem', 'consume', 'deduct', 'restore')
+     GROUP BY loc.name, p.template_id, p.currency
+     ORDER BY loc.name, package_name`.execute(ctx.database.db);
+  const deferred = await liabilitySummary(ctx);
+  return {
+    earned: earned.rows.map((r) => ({
+      locationName: r.location_name,
+      packageName: r.package_name,
+      templateId: r.template_id,
+      currency: r.currency,
+      earnedMinor: Number(r.earned_minor),
+      credits: r.credits,
+    })),
+    deferred: deferred.map((d) => ({
+      locationName: d.locationName,
+      packageName: d.packageName,
+      templateId: d.templateId,
+      currency: d.currency,
+      deferredMinor: d.liabilityMinor,
+      credits: d.sessionsOwed,
+    })),
+  };
+}

@@ -1,0 +1,28 @@
+// creditRangeValue (src/domain/credit-value.ts) as SQL, for the ledger write path and the reports:
+// the worth of credits a+1 … b of a line sold with `granted` credits worth `value` together.
+import { type RawBuilder, sql } from "kysely";
+
+export function creditRangeValueSql(
+  value: RawBuilder<unknown>,
+  granted: RawBuilder<unknown>,
+  a: RawBuilder<unknown>,
+  b: RawBuilder<unknown>,
+): RawBuilder<number> {
+  const lo = sql`GREATEST(0, LEAST(${a}, ${b}))`;
+  const hi = sql`LEAST(${granted}, GREATEST(${a}, ${b}))`;
+  const base = sql`(${value} / ${granted})`;
+  return sql<number>`CASE WHEN ${hi} <= ${lo} THEN 0
+    WHEN ${hi} = ${granted} THEN ${base} * (${hi} - ${lo} - 1) + (${value} - ${base} * (${granted} - 1))
+    ELSE ${base} * (${hi} - ${lo}) END`;
+}
+
+/** The derived status (P5) in SQL, for a package `p` whose lines are summed as `free` and `booked`. */
+export function packageStatusSql(
+  now: Date,
+  free: RawBuilder<unknown>,
+  booked: RawBuilder<unknown>,
+): RawBuilder<string> {
+  return sql<string>`CASE WHEN p.refunded_at IS NOT NULL THEN 'refunded'
+    WHEN ${free} = 0 AND ${booked} = 0 THEN 'fully_used'
+    WHEN p.expires_at < ${now} THEN 'expired' ELSE 'active' END`;
+}

@@ -1,0 +1,58 @@
+import { Center, Loader } from "@mantine/core";
+import { Navigate, Route, Routes } from "react-router";
+import { SignIn } from "./auth/SignIn.js";
+import { SessionProvider, useSession } from "./auth/session.js";
+import { BalancePage } from "./balance/BalancePage.js";
+import { CustomerProfile } from "./customers/CustomerProfile.js";
+import { CustomerSearch } from "./customers/CustomerSearch.js";
+import { PackagesPage } from "./reports/PackagesPage.js";
+import { Layout } from "./shell/Layout.js";
+
+export function App() {
+  return (
+    <Routes>
+      {/* The customer's own balance link: no sign-in, no staff session. */}
+      <Route path="/balance/:token" element={<BalancePage />} />
+      <Route
+        path="*"
+        element={
+          <SessionProvider>
+            <StaffApp />
+          </SessionProvider>
+        }
+      />
+    </Routes>
+  );
+}
+
+function StaffApp() {
+  const { me, loading, can } = useSession();
+  if (loading) {
+    return (
+      <Center mih="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (!me) {
+    return (
+      <Routes>
+        <Route path="*" element={<SignIn />} />
+      </Routes>
+    );
+  }
+  return (
+    <Layout>
+      <Routes>
+        <Route path="/" element={<Navigate to="/customers" replace />} />
+        <Route path="/customers" element={<CustomerSearch />} />
+        <Route path="/customers/:customerId" element={<CustomerProfile />} />
+        <Route
+          path="/packages"
+          element={can("view_reports") ? <PackagesPage /> : <Navigate to="/customers" replace />}
+        />
+        <Route path="*" element={<Navigate to="/customers" replace />} />
+      </Routes>
+    </Layout>
+  );
+}

@@ -1,0 +1,58 @@
+// Who is signed in, shared with every screen.
+import { createContext, useCallback, useContext, useEffect, useState } from "react";
+import { ApiError, api, setCsrfToken } from "../api.js";
+import type { Me } from "../types.js";
+
+interface Session {
+  me: Me | null;
+  loading: boolean;
+  refresh(): Promise<void>;
+  signOut(): Promise<void>;
+  can(permission: string): boolean;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { children: React.ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [loading, setLoading] = useState(true);
+  const refresh = useCallback(async () => {
+    try {
+      const m = await api.get<Me>("/api/v1/auth/me");
+      setCsrfToken(m.csrfToken);
+      setMe(m);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
+      setMe(null);
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  const signOut = useCallback(async () => {
+    await api.plainPost("/api/v1/auth/sign-out");
+    setCsrfToken(null);
+    setMe(null);
+  }, []);
+  const can = useCallback((p: string) => me?.permissions.includes(p) ?? false, [me]);
+  return (
+    <SessionContext.Provider value={{ me, loading, refresh, signOut, can }}>
+      {children}
+    </SessionContext.Provider>
+  );
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error("useSession outside SessionProvider");
+  return s;
+}
+
+/** The signed-in staff member; only used inside the signed-in part of the app. */
+export function useMe(): Me {
+  const { me } = useSession();
+  if (!me) throw new Error("not signed in");
+  return me;
+}

@@ -1,0 +1,135 @@
+// L7: the activity log, newest first, with "load more".
+import { Alert, Badge, Button, Group, Loader, ScrollArea, Table, Text } from "@mantine/core";
+import { useEffect, useState } from "react";
+import { Link } from "react-router";
+import { api, plainWords, query } from "../api.js";
+import { useMe } from "../auth/session.js";
+import { dateTimeIn } from "../format.js";
+import type { ActivityEntry } from "../types.js";
+
+export interface ActivityFilter {
+  customerId?: string;
+  action?: string;
+  staffId?: string;
+  from?: string;
+  to?: string;
+}
+
+const ACTION_LABEL: Record<string, string> = {
+  sell: "Sold",
+  redeem: "Redeemed",
+  undo: "Undone",
+  adjust: "Adjusted",
+  extend: "Extended",
+  refund: "Refunded",
+  expire: "Expired",
+  cancel: "Cancelled",
+  no_show: "No-show",
+};
+
+function describe(e: ActivityEntry): string {
+  const d = e.details as Record<string, string | number | undefined>;
+  switch (e.action) {
+    case "adjust":
+      return `${d.direction === "add" ? "+" : "−"}${d.quantity} credit(s)`;
+    case "redeem":
+      return `${d.quantity ?? 1} credit(s)`;
+    case "undo":
+      return `${d.undoneKind ?? ""} of ${d.quantity ?? 1} undone`;
+    case "extend":
+      return `${d.from} → ${d.to}`;
+    case "refund":
+      return `${d.kind === "store_credit" ? "store credit" : "money"}`;
+    case "expire":
+      return `${d.creditsWrittenOff ?? 0} credit(s) written off`;
+    default:
+      return "";
+  }
+}
+
+export function ActivityTable({
+  filter,
+  showCustomer = true,
+}: {
+  filter: ActivityFilter;
+  showCustomer?: boolean;
+}) {
+  const me = useMe();
+  const [entries, setEntries] = useState<ActivityEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [more, setMore] = useState(false);
+  const zone = me.location.timeZone;
+  const key = JSON.stringify(filter);
+
+  useEffect(() => {
+    setEntries(null);
+    const f = JSON.parse(key) as ActivityFilter;
+    api.get<ActivityEntry[]>(`/api/v1/activity${query({ ...f, limit: 50 })}`).then(
+      (rows) => {
+        setEntries(rows);
+        setMore(rows.length === 50);
+        setError(null);
+      },
+      (e) => setError(plainWords(e)),
+    );
+  }, [key]);
+
+  async function loadMore() {
+    const last = entries?.[entries.length - 1];
+    if (!last) return;
+    const rows = await api.get<ActivityEntry[]>(
+      `/api/v1/activity${query({ ...filter, limit: 50, before: last.seq })}`,
+    );
+    setEntries((e) => [...(e ?? []), ...rows]);
+    setMore(rows.length === 50);
+  }
+
+  if (error) return <Alert color="red">{error}</Alert>;
+  if (!entries) return <Loader size="sm" />;
+  if (entries.length === 0) return <Text c="dimmed">No activity.</Text>;
+  return (
+    <>
+      <ScrollArea>
+        <Table striped data-testid="activity-table" miw={640}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>When ({zone})</Table.Th>
+              <Table.Th>Action</Table.Th>
+              {showCustomer && <Table.Th>Customer</Table.Th>}
+              <Table.Th>Package</Table.Th>
+              <Table.Th>Details</Table.Th>
+              <Table.Th>Reason</Table.Th>
+              <Table.Th>Staff</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {entries.map((e) => (
+              <Table.Tr key={e.id} data-testid="activity-row" data-action={e.action}>
+                <Table.Td>{dateTimeIn(e.occurredAt, zone)}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light">{ACTION_LABEL[e.action] ?? e.action}</Badge>
+                </Table.Td>
+                {showCustomer && (
+                  <Table.Td>
+                    {e.customerId ? <Link to={`/customers/${e.customerId}`}>{e.customerName}</Link> : "—"}
+                  </Table.Td>
+                )}
+                <Table.Td>{e.packageName ?? "—"}</Table.Td>
+                <Table.Td>{describe(e)}</Table.Td>
+                <Table.Td>{e.reason ?? ""}</Table.Td>
+                <Table.Td>{e.staffName ?? "System"}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
+      {more && (
+        <Group justify="center" mt="sm">
+          <Button variant="default" size="xs" onClick={loadMore}>
+            Load more
+          </Button>
+        </Group>
+      )}
+    </>
+  );
+}

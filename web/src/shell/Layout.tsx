@@ -1,0 +1,116 @@
+import {
+  AppShell,
+  Badge,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  Select,
+  Stack,
+  Text,
+  UnstyledButton,
+} from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { Link, useLocation, useNavigate } from "react-router";
+import { api, plainWords } from "../api.js";
+import { useMe, useSession } from "../auth/session.js";
+import { ROLE_LABEL } from "../format.js";
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const me = useMe();
+  const { signOut, refresh, can } = useSession();
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const navigate = useNavigate();
+
+  async function switchTo(locationId: string | null) {
+    if (!locationId || locationId === me.location.id) return;
+    try {
+      await api.plainPost("/api/v1/auth/location", { locationId });
+      await refresh();
+      notifications.show({ message: `Working at ${me.locations.find((l) => l.id === locationId)?.name}` });
+    } catch (e) {
+      notifications.show({ color: "red", message: plainWords(e) });
+    }
+  }
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Text fw={800} size="xl" c="violet.8" component={Link} to="/customers">
+              Carnet
+            </Text>
+            <Text c="dimmed" size="sm" visibleFrom="md">
+              {me.business.name}
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Select
+              aria-label="Working location"
+              size="xs"
+              w={200}
+              data={me.locations.map((l) => ({ value: l.id, label: l.name }))}
+              value={me.location.id}
+              onChange={switchTo}
+              allowDeselect={false}
+              visibleFrom="xs"
+            />
+            <Menu position="bottom-end">
+              <Menu.Target>
+                <UnstyledButton aria-label="Account">
+                  <Stack gap={0} align="flex-end">
+                    <Text size="sm" fw={600} data-testid="current-user">
+                      {me.staff.name}
+                    </Text>
+                    <Badge size="xs" variant="light">
+                      {ROLE_LABEL[me.staff.role]}
+                    </Badge>
+                  </Stack>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{me.location.name}</Menu.Label>
+                <Menu.Item
+                  onClick={async () => {
+                    await signOut();
+                    navigate("/");
+                  }}
+                >
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm">
+        <NavLink
+          label="Customers"
+          component={Link}
+          to="/customers"
+          active={location.pathname.startsWith("/customers")}
+          onClick={close}
+        />
+        {can("view_reports") && (
+          <NavLink
+            label="Packages"
+            description="Balances, reports, activity"
+            component={Link}
+            to="/packages"
+            active={location.pathname.startsWith("/packages")}
+            onClick={close}
+          />
+        )}
+      </AppShell.Navbar>
+      <AppShell.Main>{children}</AppShell.Main>
+    </AppShell>
+  );
+}

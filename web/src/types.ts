@@ -1,0 +1,104 @@
+// The shapes the API answers with (see /api/openapi.json).
+export type Role = "owner" | "manager" | "front_desk" | "practitioner";
+export type PackageStatus = "active" | "fully_used" | "expired" | "refunded";
+
+export interface Location {
+  id: string;
+  name: string;
+  timeZone: string;
+  currency: string;
+}
+
+export interface Me {
+  staff: { id: string; name: string; role: Role };
+  business: { id: string; name: string; settings: Record<string, unknown> };
+  location: Location;
+  locations: Location[];
+  permissions: string[];
+  csrfToken: string | null;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  balanceToken: string;
+  createdAt: string;
+}
+
+export interface Line {
+  id: string;
+  itemId: string;
+  itemKind: string;
+  itemName: string;
+  retailPriceMinor: number;
+  total: number;
+  used: number;
+  booked: number;
+  remaining: number;
+  expired: number;
+  unlimited: boolean;
+  remainingValueMinor: number;
+}
+
+export interface Package {
+  id: string;
+  customerId: string;
+  templateId: string;
+  name: string;
+  kind: string;
+  status: PackageStatus;
+  locationId: string;
+  timeZone: string;
+  currency: string;
+  priceMinor: number;
+  purchasedAt: string;
+  expiresOn: string | null;
+  expiresAt: string | null;
+  refundedAt: string | null;
+  refundKind: string | null;
+  refundMinor: number | null;
+  lines: Line[];
+}
+
+export interface UsageEntry {
+  id: string;
+  kind: string;
+  quantity: number;
+  occurredAt: string;
+  itemName: string;
+  staffName: string | null;
+  reason: string | null;
+  appointmentId: string | null;
+  ticketLineId: string | null;
+  classEnrolmentId: string | null;
+  undone: boolean;
+  undoable: boolean;
+  after: { total: number; used: number; booked: number; remaining: number };
+}
+
+export interface Template {
+  id: string;
+  kind: string;
+  name: string;
+  prices: Record<string, number>;
+  validity: { kind: string; count: number | null; date: string | null };
+  items: Array<{ itemId: string; itemName: string; quantity: number }>;
+  locationIds: string[];
+  active: boolean;
+}
+
+export interface ActivityEntry {
+  id: string;
+  seq: number;
+  occurredAt: string;
+  action: string;
+  reason: string | null;
+  details: Record<string, unknown>;
+  customerId: string | null;
+  customerName: string | null;
+  packageId: string | null;
+  packageName: string | null;
+  staffName: string | null;
+}
