@@ -23,6 +23,7 @@ export async function customerBalance(app: App, token: string) {
     packages: packages
       .filter((p) => p.status === "active")
       .map((p) => ({
+        id: p.id,
         name: p.name,
         expiresOn: p.expiresOn,
         timeZone: p.timeZone,

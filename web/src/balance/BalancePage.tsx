@@ -9,6 +9,7 @@ interface Balance {
   businessName: string;
   customerName: string;
   packages: Array<{
+    id: string;
     name: string;
     expiresOn: string | null;
     locationName: string | null;
@@ -51,8 +52,8 @@ export function BalancePage() {
         <Text c="dimmed">{balance.businessName}</Text>
         <Title order={1}>Hello {first}!</Title>
         {balance.packages.length === 0 && <Text>You have no active packages right now.</Text>}
-        {balance.packages.map((p, i) => (
-          <Card withBorder key={`${p.name}-${i}`} data-testid="balance-package">
+        {balance.packages.map((p) => (
+          <Card withBorder key={p.id} data-testid="balance-package">
             <Title order={3} size="h4">
               {p.name}
             </Title>

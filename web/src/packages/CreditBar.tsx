@@ -52,6 +52,7 @@ export function CreditBar({ line }: { line: Line }) {
               free: "var(--mantine-color-green-6)",
             }[state];
             return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a credit is its position on the line
               <Tooltip key={i} label={`Credit ${i + 1}: ${state}`} openDelay={300}>
                 <Box data-credit={state} w={14} h={14} style={{ borderRadius: "50%", background: color }} />
               </Tooltip>

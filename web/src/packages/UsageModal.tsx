@@ -27,6 +27,12 @@ export function UsageModal({
   const [entries, setEntries] = useState<UsageEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<UsageEntry | null>(null);
+  // What the confirmation talks about, kept while it fades out after closing.
+  const [target, setTarget] = useState<UsageEntry | null>(null);
+  const ask = (e: UsageEntry) => {
+    setTarget(e);
+    setConfirming(e);
+  };
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
 
@@ -105,12 +111,7 @@ export function UsageModal({
                       ) : (
                         can("undo") &&
                         e.undoable && (
-                          <Button
-                            size="compact-xs"
-                            variant="light"
-                            color="red"
-                            onClick={() => setConfirming(e)}
-                          >
+                          <Button size="compact-xs" variant="light" color="red" onClick={() => ask(e)}>
                             Undo
                           </Button>
                         )

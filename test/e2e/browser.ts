@@ -1,0 +1,42 @@
+// Debian's Chromium driven by playwright-core: never a downloaded browser.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export const BASE_URL = process.env.CARNET_E2E_URL ?? "http://127.0.0.1:3000";
+export const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "screenshots");
+mkdirSync(SHOTS, { recursive: true });
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export async function signIn(page: Page, email: string) {
+  await page.goto(`${BASE_URL}/`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByRole("textbox", { name: "Password" }).fill("carnet-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("current-user").waitFor();
+}
+
+export async function openCustomer(page: Page, search: string) {
+  await page.goto(`${BASE_URL}/customers`);
+  await page.getByLabel("Search customers").fill(search);
+  await page.getByTestId("customer-row").filter({ hasText: search }).first().click();
+  await page.getByTestId("package-card").first().waitFor();
+}
+
+export const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
