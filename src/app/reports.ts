@@ -272,3 +272,34 @@ export async function revenueReport(ctx: Ctx, q: { from: Date; to: Date }) {
     })),
   };
 }
+
+/** T10: commissions by staff for tickets closed in a period, net of refunded lines. */
+export async function commissionReport(ctx: Ctx, q: { from: Date; to: Date }) {
+  authorize(ctx, "view_reports");
+  const rows = await sql<{
+    staff_id: string;
+    staff_name: string;
+    currency: string;
+    lines: number;
+    covered_lines: number;
+    commission_minor: number;
+  }>`
+    SELECT tl.staff_id, s.name AS staff_name, t.currency, count(*)::int AS lines,
+           count(*) FILTER (WHERE tl.consumed_movement_id IS NOT NULL)::int AS covered_lines,
+           coalesce(sum(tl.commission_minor), 0) AS commission_minor
+      FROM ticket_lines tl
+      JOIN tickets t ON t.business_id = tl.business_id AND t.id = tl.ticket_id
+      JOIN staff s ON s.business_id = tl.business_id AND s.id = tl.staff_id
+     WHERE tl.business_id = ${ctx.actor.businessId} AND t.closed_at >= ${q.from} AND t.closed_at < ${q.to}
+       AND t.status IN ('closed', 'refunded') AND tl.refunded_at IS NULL
+     GROUP BY tl.staff_id, s.name, t.currency
+     ORDER BY s.name, t.currency`.execute(ctx.database.db);
+  return rows.rows.map((r) => ({
+    staffId: r.staff_id,
+    staffName: r.staff_name,
+    currency: r.currency,
+    lines: r.lines,
+    coveredLines: r.covered_lines,
+    commissionMinor: Number(r.commission_minor),
+  }));
+}

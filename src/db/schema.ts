@@ -263,7 +263,73 @@ export interface IdempotencyKeysTable {
   created_at: DefaultTimestamp;
 }
 
+export type TicketStatus = "open" | "closed" | "voided" | "refunded";
+export type TicketLineKind = "service" | "product" | "class_type" | "package_sale";
+
+export interface TicketsTable {
+  business_id: string;
+  id: Generated<string>;
+  number: Generated<number>;
+  location_id: string;
+  customer_id: string | null;
+  status: Generated<TicketStatus>;
+  currency: string;
+  time_zone: string;
+  opened_by: string;
+  opened_at: Timestamp;
+  closed_by: string | null;
+  closed_at: Timestamp | null;
+  voided_at: Timestamp | null;
+  void_reason: string | null;
+  total_minor: number | null;
+  tax_minor: number | null;
+  appointment_id: string | null;
+}
+
+export interface TicketLinesTable {
+  business_id: string;
+  id: Generated<string>;
+  ticket_id: string;
+  position: number;
+  kind: TicketLineKind;
+  item_id: string | null;
+  template_id: string | null;
+  name: string;
+  retail_price_minor: number;
+  tax_rate_bp: Generated<number>;
+  sell_to_clients: Generated<boolean>;
+  commission_eligible: Generated<boolean>;
+  service_date: LocalDate;
+  staff_id: string | null;
+  coverage_mode: Generated<"auto" | "paying" | "pinned">;
+  pinned_package_line_id: string | null;
+  coverage_reason: string | null;
+  package_line_id: string | null;
+  covered_by_sale_line_id: string | null;
+  reservation_id: string | null;
+  consumed_movement_id: string | null;
+  charged_minor: number | null;
+  tax_minor: number | null;
+  commission_minor: number | null;
+  sold_package_id: string | null;
+  refunded_at: Timestamp | null;
+  refunded_minor: number | null;
+}
+
+export interface TicketPaymentsTable {
+  business_id: string;
+  id: Generated<string>;
+  ticket_id: string;
+  tender: "cash" | "card" | "store_credit";
+  amount_minor: number;
+  occurred_at: Timestamp;
+  actor_staff_id: string | null;
+}
+
 export interface DB {
+  tickets: TicketsTable;
+  ticket_lines: TicketLinesTable;
+  ticket_payments: TicketPaymentsTable;
   businesses: BusinessesTable;
   locations: LocationsTable;
   staff: StaffTable;
@@ -294,3 +360,5 @@ export type CustomerPackageRow = Selectable<CustomerPackagesTable>;
 export type PackageLineRow = Selectable<PackageLinesTable>;
 export type MovementRow = Selectable<MovementsTable>;
 export type NewMovement = Insertable<MovementsTable>;
+export type Ticket = Selectable<TicketsTable>;
+export type TicketLine = Selectable<TicketLinesTable>;

@@ -16,6 +16,7 @@ import { type AuthOptions, authRoutes } from "./routes/auth.js";
 import { packageRoutes } from "./routes/packages.js";
 import { publicRoutes } from "./routes/public.js";
 import { reportRoutes } from "./routes/reports.js";
+import { ticketRoutes } from "./routes/tickets.js";
 
 export interface ServerOptions extends AuthOptions {
   logger: boolean | object;
@@ -82,6 +83,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   adminRoutes(server, app);
   packageRoutes(server, app);
   reportRoutes(server, app);
+  ticketRoutes(server, app);
 
   if (options.webDir && existsSync(options.webDir)) {
     await server.register(fastifyStatic, { root: options.webDir, prefix: "/", wildcard: false });

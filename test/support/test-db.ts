@@ -86,7 +86,17 @@ export async function createTestDatabase(): Promise<Database> {
   postgresTemplate ??= buildPostgresTemplate();
   const template = await postgresTemplate;
   const name = `carnet_t_${randomBytes(6).toString("hex")}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  // Right after the template is built its last session may still be closing on the server, and
+  // CREATE DATABASE … TEMPLATE refuses a template with sessions (55006): wait and try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "55006" || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   const database = await openDatabase({ databaseUrl: urlFor(name), poolSize: 10 });
   return {
     ...database,
