@@ -7,6 +7,9 @@ import { CustomerProfile } from "./customers/CustomerProfile.js";
 import { CustomerSearch } from "./customers/CustomerSearch.js";
 import { PackagesPage } from "./reports/PackagesPage.js";
 import { Layout } from "./shell/Layout.js";
+import { ReceiptPage } from "./till/ReceiptPage.js";
+import { TicketPage } from "./till/TicketPage.js";
+import { TillHome } from "./till/TillHome.js";
 
 export function App() {
   return (
@@ -47,6 +50,9 @@ function StaffApp() {
         <Route path="/" element={<Navigate to="/customers" replace />} />
         <Route path="/customers" element={<CustomerSearch />} />
         <Route path="/customers/:customerId" element={<CustomerProfile />} />
+        <Route path="/till" element={<TillHome />} />
+        <Route path="/tickets/:ticketId" element={<TicketPage />} />
+        <Route path="/tickets/:ticketId/receipt" element={<ReceiptPage />} />
         <Route
           path="/packages"
           element={can("view_reports") ? <PackagesPage /> : <Navigate to="/customers" replace />}

@@ -97,6 +97,7 @@ export const api = {
   get: <T>(path: string) => request<T>("GET", path),
   post: <T>(path: string, body: unknown = {}) => request<T>("POST", path, body),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
+  del: <T>(path: string) => request<T>("DELETE", path),
   /** a write that is not a business action (sign-in): no idempotency key */
   plainPost: <T>(path: string, body: unknown = {}) => request<T>("POST", path, body, { idempotent: false }),
 };

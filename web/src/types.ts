@@ -102,3 +102,61 @@ export interface ActivityEntry {
   packageName: string | null;
   staffName: string | null;
 }
+
+export interface TicketLine {
+  id: string;
+  position: number;
+  kind: "service" | "product" | "class_type" | "package_sale";
+  itemId: string | null;
+  templateId: string | null;
+  name: string;
+  retailPriceMinor: number;
+  taxRateBp: number;
+  serviceDate: string;
+  staffId: string | null;
+  staffName: string | null;
+  coverageMode: "auto" | "paying" | "pinned";
+  covered: boolean;
+  coverage: {
+    packageLineId: string | null;
+    packageId: string | null;
+    packageName: string | null;
+    bySaleLineId: string | null;
+    reason: string | null;
+    explanation: string | null;
+    label: string | null;
+  };
+  priceMinor: number;
+  taxMinor: number;
+  commissionMinor: number | null;
+  soldPackageId: string | null;
+  refundedAt: string | null;
+  refundedMinor: number | null;
+}
+
+export interface Ticket {
+  id: string;
+  number: number;
+  status: "open" | "closed" | "voided" | "refunded";
+  locationId: string;
+  locationName: string;
+  currency: string;
+  timeZone: string;
+  customer: { id: string; name: string } | null;
+  openedAt: string;
+  closedAt: string | null;
+  voidedAt: string | null;
+  voidReason: string | null;
+  lines: TicketLine[];
+  totals: { dueMinor: number; taxMinor: number; paidMinor: number; refundedMinor: number };
+  payments: Array<{ tender: string; amountMinor: number; occurredAt: string }>;
+}
+
+export interface Item {
+  id: string;
+  kind: "service" | "product" | "class_type";
+  name: string;
+  prices: Record<string, number>;
+  active: boolean;
+  sellToClients: boolean;
+}

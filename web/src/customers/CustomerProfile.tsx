@@ -15,7 +15,7 @@ import {
 } from "@mantine/core";
 import QRCode from "qrcode";
 import { useCallback, useEffect, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { money } from "../format.js";
@@ -23,6 +23,7 @@ import { type PackageAction, PackageCard } from "../packages/PackageCard.js";
 import { AdjustModal, ExtendModal, RefundModal, SellModal } from "../packages/PackageDialogs.js";
 import { UsageModal } from "../packages/UsageModal.js";
 import { ActivityTable } from "../reports/ActivityTable.js";
+import { startTicket } from "../till/TillHome.js";
 import type { Customer, Package } from "../types.js";
 
 const ORDER = { active: 0, expired: 1, fully_used: 2, refunded: 3 };
@@ -30,6 +31,7 @@ const ORDER = { active: 0, expired: 1, fully_used: 2, refunded: 3 };
 export function CustomerProfile() {
   const { customerId } = useParams<{ customerId: string }>();
   const { can } = useSession();
+  const navigate = useNavigate();
   const [customer, setCustomer] = useState<Customer | null>(null);
   const [packages, setPackages] = useState<Package[] | null>(null);
   const [credit, setCredit] = useState<Array<{ currency: string; balanceMinor: number }>>([]);
@@ -87,7 +89,14 @@ export function CustomerProfile() {
               </Text>
             ))}
         </Stack>
-        {can("sell_package") && <Button onClick={() => setDialog({ action: "sell" })}>Sell a package</Button>}
+        {can("sell_package") && (
+          <Group gap="xs">
+            <Button variant="default" onClick={() => startTicket(customer.id, navigate)}>
+              New ticket
+            </Button>
+            <Button onClick={() => setDialog({ action: "sell" })}>Sell a package</Button>
+          </Group>
+        )}
       </Group>
       <Tabs defaultValue="packages" keepMounted={false}>
         <Tabs.List>

@@ -131,8 +131,8 @@ export function UsageModal({
         zIndex={400}
       >
         <Text mb="sm">
-          {confirming &&
-            `${MOVEMENT_LABEL[confirming.kind]} of ${confirming.quantity} × ${confirming.itemName} on ${dateTimeIn(confirming.occurredAt, pkg.timeZone)}`}{" "}
+          {target &&
+            `${MOVEMENT_LABEL[target.kind]} of ${target.quantity} × ${target.itemName} on ${dateTimeIn(target.occurredAt, pkg.timeZone)}`}{" "}
           will be undone and the credit returned to the package. The entry stays in the history, marked
           undone.
         </Text>

@@ -99,6 +99,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
           active={location.pathname.startsWith("/customers")}
           onClick={close}
         />
+        {can("sell_package") && (
+          <NavLink
+            label="Till"
+            component={Link}
+            to="/till"
+            active={/^\/(till|tickets)/.test(location.pathname)}
+            onClick={close}
+          />
+        )}
         {can("view_reports") && (
           <NavLink
             label="Packages"
