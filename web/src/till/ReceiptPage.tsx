@@ -52,10 +52,6 @@ export function ReceiptPage() {
                   <Text size="sm">
                     {l.name}
                     {l.covered && l.coverage.label ? ` — ${l.coverage.label}` : ""}
-                      ? l.coverage.label.startsWith("PACKAGE USED")
-                        ? ` — ${l.coverage.label}`
-                        : ` — ${l.coverage.label}`
-                      : ""}
                   </Text>
                   {l.refundedAt && (
                     <Text size="xs" c="red.8">
