@@ -9,6 +9,7 @@ import { commissionBase } from "../domain/commission.js";
 import { conflict, invalid } from "../domain/errors.js";
 import { toDate } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
+import { settleAppointmentTicket } from "./appointments.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { lockOpenTicket, voidLocked } from "./edit-ticket.js";
 import { sellPackage } from "./sell-package.js";
@@ -111,7 +112,10 @@ export async function closeTicket(
         );
       }
     }
-    const due = lines.reduce((sum, l) => sum + (l.reservation_id ? 0 : l.retail_price_minor), 0);
+    const due = lines.reduce(
+      (sum, l) => sum + (l.reservation_id || l.consumed_movement_id ? 0 : l.retail_price_minor),
+      0,
+    );
     const paid = input.payments.reduce((sum, p) => sum + p.amountMinor, 0);
     if (paid !== due) {
       throw invalid(
@@ -148,8 +152,8 @@ export async function closeTicket(
     let taxTotal = 0;
     for (const l of lines) {
       let covered = null;
-      let consumedId: string | null = null;
-      if (l.reservation_id && l.package_line_id) {
+      let consumedId: string | null = l.consumed_movement_id;
+      if (l.reservation_id && l.package_line_id && !l.consumed_movement_id) {
         const consumed = await writeMovement(tx, {
           businessId,
           lineId: l.package_line_id,
@@ -172,8 +176,8 @@ export async function closeTicket(
           creditIndex: credits.used,
         };
       }
-      const charged = l.reservation_id ? 0 : l.retail_price_minor;
-      const tax = l.reservation_id ? 0 : taxContained(charged, l.tax_rate_bp);
+      const charged = l.reservation_id || l.consumed_movement_id ? 0 : l.retail_price_minor;
+      const tax = taxContained(charged, l.tax_rate_bp);
       taxTotal += tax;
       const commission = l.staff_id
         ? commissionBase({
@@ -208,6 +212,7 @@ export async function closeTicket(
       .where("business_id", "=", businessId)
       .where("id", "=", ticket.id)
       .execute();
+    await settleAppointmentTicket(tx, businessId, ticket.id, "closed");
     await logActivity(tx, {
       businessId,
       at: now,

@@ -27,7 +27,10 @@ export async function recomputeCoverage(
     .where("ticket_id", "=", ticket.id)
     .orderBy("position")
     .execute();
-  const coverable = lines.filter((l) => l.kind !== "package_sale" && l.refunded_at === null);
+  // Lines whose credit is already used (an appointment whose end passed before checkout) stay as they are.
+  const coverable = lines.filter(
+    (l) => l.kind !== "package_sale" && l.refunded_at === null && l.consumed_movement_id === null,
+  );
   const sources = ticket.customer_id ? await creditSources(tx, businessId, ticket, lines, now) : [];
   const exhausted = new Set<string>();
 

@@ -314,6 +314,7 @@ export interface TicketLinesTable {
   sold_package_id: string | null;
   refunded_at: Timestamp | null;
   refunded_minor: number | null;
+  appointment_service_id: string | null;
 }
 
 export interface TicketPaymentsTable {
@@ -326,7 +327,42 @@ export interface TicketPaymentsTable {
   actor_staff_id: string | null;
 }
 
+export type AppointmentStatus = "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+
+export interface AppointmentsTable {
+  business_id: string;
+  id: Generated<string>;
+  location_id: string;
+  customer_id: string;
+  staff_id: string;
+  start_at: Timestamp;
+  end_at: Timestamp;
+  channel: Generated<"in_store" | "online">;
+  status: Generated<AppointmentStatus>;
+  allow_overlap: Generated<boolean>;
+  notes: string | null;
+  ticket_id: string | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  cancelled_at: Timestamp | null;
+}
+
+export interface AppointmentServicesTable {
+  business_id: string;
+  id: Generated<string>;
+  appointment_id: string;
+  position: number;
+  item_id: string;
+  name: string;
+  price_minor: number;
+  package_line_id: string | null;
+  reservation_id: string | null;
+  consumed_movement_id: string | null;
+}
+
 export interface DB {
+  appointments: AppointmentsTable;
+  appointment_services: AppointmentServicesTable;
   tickets: TicketsTable;
   ticket_lines: TicketLinesTable;
   ticket_payments: TicketPaymentsTable;
@@ -362,3 +398,5 @@ export type MovementRow = Selectable<MovementsTable>;
 export type NewMovement = Insertable<MovementsTable>;
 export type Ticket = Selectable<TicketsTable>;
 export type TicketLine = Selectable<TicketLinesTable>;
+export type Appointment = Selectable<AppointmentsTable>;
+export type AppointmentService = Selectable<AppointmentServicesTable>;

@@ -12,6 +12,7 @@ import type { App } from "../app/context.js";
 import { registerAuth } from "./auth.js";
 import { errorBody, handleError } from "./errors.js";
 import { adminRoutes } from "./routes/admin.js";
+import { appointmentRoutes } from "./routes/appointments.js";
 import { type AuthOptions, authRoutes } from "./routes/auth.js";
 import { packageRoutes } from "./routes/packages.js";
 import { publicRoutes } from "./routes/public.js";
@@ -84,6 +85,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   packageRoutes(server, app);
   reportRoutes(server, app);
   ticketRoutes(server, app);
+  appointmentRoutes(server, app);
 
   if (options.webDir && existsSync(options.webDir)) {
     await server.register(fastifyStatic, { root: options.webDir, prefix: "/", wildcard: false });

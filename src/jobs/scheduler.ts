@@ -3,6 +3,7 @@
 // embedded mode). Each job runs once at start (catching up after downtime), then on an interval.
 import type { App } from "../app/context.js";
 import { purgeIdempotencyKeys } from "../app/idempotency.js";
+import { sweepEndedAppointments } from "./appointment-sweep.js";
 import { sweepExpiredPackages } from "./expiry-sweep.js";
 
 export interface Job {
@@ -13,6 +14,7 @@ export interface Job {
 
 export const JOBS: Job[] = [
   { name: "expiry-sweep", everyMs: 60_000, run: (app) => sweepExpiredPackages(app.database.db, app.clock()) },
+  { name: "appointment-sweep", everyMs: 60_000, run: (app) => sweepEndedAppointments(app, app.clock()) },
   {
     name: "idempotency-purge",
     everyMs: 3_600_000,

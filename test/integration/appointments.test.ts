@@ -1,0 +1,257 @@
+// Seed 001 and 003 as they read: booking from packages on the calendar (A1–A11).
+import { sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  availablePackages,
+  bookAppointment,
+  cancelAppointment,
+  checkIn,
+  checkoutAppointment,
+  convertService,
+  deleteAppointment,
+  markNoShow,
+  rescheduleAppointment,
+} from "../../src/app/appointments.js";
+import { closeTicket } from "../../src/app/close-ticket.js";
+import { activityLog, packageUsage } from "../../src/app/history.js";
+import { updateSettings } from "../../src/app/manage-business.js";
+import { loadTicket } from "../../src/app/ticket-view.js";
+import { undoMovement } from "../../src/app/undo-movement.js";
+import { verifyLedger } from "../../src/app/verify-ledger.js";
+import { openDatabase } from "../../src/db/database.js";
+import { sweepEndedAppointments } from "../../src/jobs/appointment-sweep.js";
+import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
+import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
+
+let s: Scenario;
+let pkg: Sold;
+beforeEach(async () => {
+  s = await scenario();
+  pkg = await s.sold(
+    await s.template({
+      name: "5x Manicure",
+      items: [{ itemId: s.items.manicure, quantity: 5 }],
+      validity: { kind: "months", count: 6 },
+    }),
+  );
+});
+afterEach(async () => {
+  expect((await verifyLedger(s.database.db)).mismatches).toEqual([]);
+  await s.close();
+});
+
+const desk = () => s.as("front_desk");
+const at = (hours: number) => s.clock.now.add({ minutes: Math.round(hours * 60) }).toString();
+const book = (usePackage = true, startHours = 2, extra = {}) =>
+  bookAppointment(desk(), {
+    customerId: pkg.customerId,
+    staffId: s.staff.practitioner.staffId,
+    startAt: at(startHours),
+    services: [{ itemId: s.items.manicure, usePackage }],
+    ...extra,
+  });
+const shown = async () => {
+  const c = await lineCounters(s.database, pkg.lineId);
+  return `${c.used + c.booked}/${c.total}`;
+};
+
+describe("seed 001: booking from a package", () => {
+  it("scenario 1: her 4th visit — 3/5 used, Use, save → 4/5 at once, 0 price, Package badge, 4/5 sessions", async () => {
+    await s.redeem(pkg, 3);
+    expect(await shown()).toBe("3/5");
+    const a = await book();
+    expect(await shown()).toBe("4/5");
+    expect(a.fromPackage).toBe(true);
+    expect(a.services[0]).toMatchObject({
+      priceMinor: 0,
+      fromPackage: { packageName: "5x Manicure", sessions: "4/5 sessions", state: "booked" },
+    });
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 3, booked: 1 });
+  });
+
+  it("scenario 2: three active packages are all shown in the booking panel", async () => {
+    const facial = await s.template({ items: [{ itemId: s.items.facial, quantity: 5 }] });
+    const massage = await s.template({ items: [{ itemId: s.items.massage, quantity: 3 }] });
+    await s.sold(facial, { customerId: pkg.customerId });
+    await s.sold(massage, { customerId: pkg.customerId });
+    const panel = await availablePackages(desk(), pkg.customerId);
+    expect(panel).toHaveLength(3);
+    expect(panel.every((p) => p.status === "active" && p.expiresOn !== undefined)).toBe(true);
+  });
+
+  it("scenario 3: cancelling a package appointment restores the session: 3/5 → 2/5", async () => {
+    await s.redeem(pkg, 2);
+    const a = await book();
+    expect(await shown()).toBe("3/5");
+    const cancelled = await cancelAppointment(desk(), a.id, "customer called");
+    expect(cancelled.status).toBe("cancelled");
+    expect(await shown()).toBe("2/5");
+    await expect(deleteAppointment(desk(), a.id)).rejects.toMatchObject({
+      code: "cancel_package_appointment_instead",
+    });
+  });
+
+  it("scenario 4: a no-show counts as used: stays 3/5, and the activity log shows it", async () => {
+    await s.redeem(pkg, 2);
+    const a = await book();
+    await markNoShow(desk(), a.id);
+    expect(await shown()).toBe("3/5");
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 3, booked: 0 });
+    const log = await activityLog(s.as("manager"), {
+      customerId: pkg.customerId,
+      action: "no_show",
+      limit: 10,
+    });
+    expect(log).toHaveLength(1);
+    // Scenario 5, manager override: the no-show's consume is undone, the log records it.
+    const consume = (await packageUsage(s.as("manager"), pkg.packageId)).find((m) => m.kind === "consume")!;
+    await expect(undoMovement(desk(), { movementId: consume.id })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await undoMovement(s.as("manager"), { movementId: consume.id, reason: "system error" });
+    expect(await shown()).toBe("2/5");
+    expect(
+      (await activityLog(s.as("manager"), { customerId: pkg.customerId, action: "undo", limit: 10 }))[0]
+        ?.reason,
+    ).toBe("system error");
+  });
+
+  it("a no-show under the release policy gives the credit back", async () => {
+    await updateSettings(s.as("owner"), { appointmentNoShowPolicy: "release" });
+    const a = await book();
+    await markNoShow(desk(), a.id);
+    expect(await shown()).toBe("0/5");
+  });
+
+  it("deleting an appointment that never used a package is allowed", async () => {
+    const a = await book(false);
+    expect(await deleteAppointment(desk(), a.id)).toEqual({ deleted: true });
+  });
+});
+
+describe("redemption point (A5)", () => {
+  it("default: the credit is used when the end has passed; the sweep is safe to run twice", async () => {
+    await book(true, 1);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 0, booked: 1 });
+    expect(await sweepEndedAppointments(s.app, s.clock.now)).toBe(0);
+    s.clock.advance({ hours: 3 });
+    expect(await sweepEndedAppointments(s.app, s.clock.now)).toBe(1);
+    expect(await sweepEndedAppointments(s.app, s.clock.now)).toBe(0);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
+  });
+
+  it("consume at booking: the counter's credit is used at save", async () => {
+    await updateSettings(s.as("owner"), { redemptionPoint: "booking" });
+    const a = await book();
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
+    expect(a.services[0]!.fromPackage?.state).toBe("used");
+    // Cancelling still brings it back.
+    await cancelAppointment(desk(), a.id, undefined);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 0, booked: 0 });
+  });
+
+  it("checkout only: the sweep leaves it booked; the till uses it", async () => {
+    await updateSettings(s.as("owner"), { redemptionPoint: "checkout_only" });
+    const a = await book(true, 1);
+    s.clock.advance({ hours: 3 });
+    expect(await sweepEndedAppointments(s.app, s.clock.now)).toBe(0);
+    const { ticketId } = await checkoutAppointment(desk(), a.id);
+    const ticket = await loadTicket(s.database.db, s.businessId, ticketId);
+    expect(ticket.lines[0]).toMatchObject({
+      covered: true,
+      priceMinor: 0,
+      coverage: { label: "from 5x Manicure, 1 of 5 used" },
+    });
+    const closed = await closeTicket(desk(), ticketId, { payments: [] });
+    expect(closed.totals.dueMinor).toBe(0);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
+  });
+
+  it.runIf(testBackend() === "postgres")(
+    "two servers sweeping at once consume each credit once",
+    async () => {
+      for (let i = 0; i < 4; i++) await book(true, 1 + i * 2);
+      s.clock.advance({ hours: 24 });
+      const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.database.db);
+      const url = new URL(serverDatabaseUrl());
+      url.pathname = `/${rows[0]!.name}`;
+      const other = await openDatabase({ databaseUrl: url.toString() });
+      try {
+        const counts = await Promise.all([
+          sweepEndedAppointments(s.app, s.clock.now, 1),
+          sweepEndedAppointments({ ...s.app, database: other }, s.clock.now, 1),
+        ]);
+        expect(counts[0] + counts[1]).toBe(4);
+      } finally {
+        await other.close();
+      }
+      expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 4, booked: 0 });
+    },
+  );
+});
+
+describe("checkout, conversion, check-in, rescheduling", () => {
+  it("checkout opens the till with the covered line; closing completes the appointment", async () => {
+    const a = await book();
+    const { ticketId } = await checkoutAppointment(desk(), a.id);
+    const closed = await closeTicket(desk(), ticketId, { payments: [] });
+    expect(closed.status).toBe("closed");
+    const after = await bookAppointment(desk(), {
+      customerId: pkg.customerId,
+      staffId: s.staff.manager.staffId,
+      startAt: at(30),
+      services: [{ itemId: s.items.pedicure }],
+    });
+    expect(after.services[0]!.priceMinor).toBe(1_500_000);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
+  });
+
+  it("A8: a paid single appointment becomes a package booking before checkout, and back", async () => {
+    const a = await book(false);
+    expect(a.services[0]).toMatchObject({ priceMinor: 1_200_000, fromPackage: null });
+    const converted = await convertService(desk(), a.id, a.services[0]!.id, { mode: "package" });
+    expect(converted.services[0]).toMatchObject({ priceMinor: 0, fromPackage: { state: "booked" } });
+    expect(await shown()).toBe("1/5");
+    const back = await convertService(desk(), a.id, a.services[0]!.id, { mode: "paying" });
+    expect(back.services[0]!.fromPackage).toBeNull();
+    expect(await shown()).toBe("0/5");
+  });
+
+  it("A9: checking in a single paid service of a customer with a valid package asks to redeem", async () => {
+    const a = await book(false);
+    const { redeemPrompt } = await checkIn(desk(), a.id);
+    expect(redeemPrompt).toMatchObject({
+      message: "Redeem Manicure from 5x Manicure?",
+      packageLineId: pkg.lineId,
+    });
+    const b = await bookAppointment(desk(), {
+      customerId: pkg.customerId,
+      staffId: s.staff.owner.staffId,
+      startAt: at(5),
+      services: [{ itemId: s.items.pedicure }],
+    });
+    expect((await checkIn(desk(), b.id)).redeemPrompt).toBeNull();
+  });
+
+  it("A11: rescheduling keeps the reservation; not past the package's expiry", async () => {
+    const a = await book();
+    const moved = await rescheduleAppointment(desk(), a.id, { startAt: at(48) });
+    expect(moved.services[0]!.fromPackage?.state).toBe("booked");
+    expect(await shown()).toBe("1/5");
+    await expect(rescheduleAppointment(desk(), a.id, { startAt: at(24 * 365) })).rejects.toMatchObject({
+      code: "package_expires_before_appointment",
+    });
+  });
+
+  it("overlapping bookings of one staff member are refused unless allowed", async () => {
+    await book(false, 2);
+    await expect(book(false, 2.25)).rejects.toMatchObject({ code: "staff_overlap" });
+    const allowed = await book(false, 2.25, { allowOverlap: true });
+    expect(allowed.status).toBe("booked");
+  });
+
+  it("a booking cannot take a credit the customer does not have", async () => {
+    await s.redeem(pkg, 5);
+    await expect(book()).rejects.toMatchObject({ code: "no_eligible_package" });
+  });
+});
