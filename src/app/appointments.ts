@@ -9,7 +9,7 @@ import { conflict, invalid, notFound } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
 import { toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
-import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
+import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getBusiness, getCustomer, getLocation } from "./lookups.js";
 import { loadPackages, type PackageView } from "./package-view.js";
 import { writeMovement } from "./write-movement.js";
@@ -297,7 +297,7 @@ async function reserveFor(
     at: ctx.clock(),
     serviceAt: start,
     locationId: a.location_id,
-    actorStaffId: ctx.actor.staffId,
+    actorStaffId: actorStaffId(ctx),
     appointmentId: a.id,
     activity: { action: "book", details: { appointmentId: a.id } },
   });
@@ -359,7 +359,7 @@ async function releaseService(
       quantity: 1,
       at: ctx.clock(),
       locationId: a.location_id,
-      actorStaffId: ctx.actor.staffId,
+      actorStaffId: actorStaffId(ctx),
       reversesId: sv.consumed_movement_id,
       appointmentId: a.id,
       reason,
@@ -373,7 +373,7 @@ async function releaseService(
       quantity: 1,
       at: ctx.clock(),
       locationId: a.location_id,
-      actorStaffId: ctx.actor.staffId,
+      actorStaffId: actorStaffId(ctx),
       reservationId: sv.reservation_id,
       appointmentId: a.id,
       reason,
@@ -435,7 +435,7 @@ export async function bookAppointment(
         channel: input.channel ?? "in_store",
         allow_overlap: input.allowOverlap ?? false,
         notes: input.notes ?? null,
-        created_by: ctx.actor.staffId,
+        created_by: actorStaffId(ctx),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -459,7 +459,7 @@ export async function bookAppointment(
         if (business.redemption_point === "booking") {
           await consumeService(
             tx,
-            { clock: ctx.clock, actorStaffId: ctx.actor.staffId },
+            { clock: ctx.clock, actorStaffId: actorStaffId(ctx) },
             a,
             { id: sv.id, package_line_id: held.lineId, reservation_id: held.reservationId },
             "consumed at booking",
@@ -532,7 +532,7 @@ export async function cancelAppointment(
     await logActivity(tx, {
       businessId: a.business_id,
       at: ctx.clock(),
-      actorStaffId: ctx.actor.staffId,
+      actorStaffId: actorStaffId(ctx),
       locationId: a.location_id,
       action: "cancel",
       customerId: a.customer_id,

@@ -17,7 +17,13 @@ export interface Actor {
   role: Role;
   /** the working location chosen at sign-in */
   locationId: string;
+  /** a customer acting online through a public page: no staff member is the actor */
+  online?: true;
 }
+
+/** The staff member to record as the actor, or null for the customer acting online. */
+export const actorStaffId = (ctx: { actor: Actor }): string | null =>
+  ctx.actor.online ? null : ctx.actor.staffId;
 
 export interface App {
   database: Database;

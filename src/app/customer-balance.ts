@@ -25,10 +25,12 @@ export async function customerBalance(app: App, token: string) {
       .map((p) => ({
         id: p.id,
         name: p.name,
+        onlineBookable: p.onlineBookable,
         expiresOn: p.expiresOn,
         timeZone: p.timeZone,
         locationName: locations.find((l) => l.id === p.locationId)?.name ?? null,
         lines: p.lines.map((l) => ({
+          id: l.id,
           itemName: l.itemName,
           itemKind: l.itemKind,
           remaining: l.remaining,
