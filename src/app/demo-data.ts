@@ -5,6 +5,7 @@ import type { Temporal } from "temporal-polyfill";
 import type { Role } from "../db/schema.js";
 import { sweepExpiredPackages } from "../jobs/expiry-sweep.js";
 import { adjustCredits } from "./adjust-credits.js";
+import { bookAppointment } from "./appointments.js";
 import type { Actor, App, Ctx } from "./context.js";
 import { createItem, createTemplate } from "./manage-catalog.js";
 import { createCustomer } from "./manage-customers.js";
@@ -366,6 +367,38 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
     );
     if (i % 3 === 0)
       await sell(id, i < 12 ? t.manicure5 : t.yoga10, 10 + i, i < 12 ? budapest.id : newYork.id);
+  }
+
+  // A week of appointments around today, in Budapest, some booked from packages.
+  const practitioners = [staff.practitioner!, staff.manager!];
+  const localAt = (dayOffset: number, hour: number, minute = 0) =>
+    now
+      .toZonedDateTimeISO("Europe/Budapest")
+      .add({ days: dayOffset })
+      .with({ hour, minute, second: 0, millisecond: 0 })
+      .toInstant();
+  const bookings: Array<[string, string, number, number, boolean]> = [
+    // customer, service, day offset, hour, from a package
+    [eva, manicure, 0, 12, true],
+    [bella, massage, 1, 14, true],
+    [eva, manicure, 2, 9, true],
+    [ildi, facial, 3, 16, true],
+    [anna, pedicure, 0, 10, false],
+    [dora, pedicure, 0, 15, false],
+    [clara, manicure, 0, 13, false],
+    [olivia, pedicure, -1, 12, false],
+    [hanna, mani_pedi, 1, 10, false],
+    [mia, manicure, 4, 11, false],
+    [gabi, massage, -2, 15, false],
+  ];
+  for (const [i, [customerId, itemId, day, hour, fromPackage]] of bookings.entries()) {
+    const start = localAt(day, hour, i % 2 === 0 ? 0 : 30);
+    await bookAppointment(at(day < 0 ? start.subtract({ hours: 24 }) : now, "front_desk"), {
+      customerId,
+      staffId: practitioners[i % 2]!,
+      startAt: start.toString(),
+      services: [{ itemId, usePackage: fromPackage }],
+    });
   }
 
   // Packages that expired meanwhile get their expire movements now, as the server's sweep would.

@@ -88,7 +88,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   appointmentRoutes(server, app);
 
   if (options.webDir && existsSync(options.webDir)) {
-    await server.register(fastifyStatic, { root: options.webDir, prefix: "/", wildcard: false });
+    await server.register(fastifyStatic, { root: options.webDir, prefix: "/", wildcard: true });
   }
   return server;
 }

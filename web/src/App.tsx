@@ -3,6 +3,7 @@ import { Navigate, Route, Routes } from "react-router";
 import { SignIn } from "./auth/SignIn.js";
 import { SessionProvider, useSession } from "./auth/session.js";
 import { BalancePage } from "./balance/BalancePage.js";
+import { CalendarPage } from "./calendar/CalendarPage.js";
 import { CustomerProfile } from "./customers/CustomerProfile.js";
 import { CustomerSearch } from "./customers/CustomerSearch.js";
 import { PackagesPage } from "./reports/PackagesPage.js";
@@ -50,6 +51,7 @@ function StaffApp() {
         <Route path="/" element={<Navigate to="/customers" replace />} />
         <Route path="/customers" element={<CustomerSearch />} />
         <Route path="/customers/:customerId" element={<CustomerProfile />} />
+        <Route path="/calendar" element={<CalendarPage />} />
         <Route path="/till" element={<TillHome />} />
         <Route path="/tickets/:ticketId" element={<TicketPage />} />
         <Route path="/tickets/:ticketId/receipt" element={<ReceiptPage />} />

@@ -160,3 +160,30 @@ export interface Item {
   active: boolean;
   sellToClients: boolean;
 }
+
+export interface Appointment {
+  id: string;
+  locationId: string;
+  customer: { id: string; name: string };
+  staff: { id: string; name: string };
+  startAt: string;
+  endAt: string;
+  channel: "in_store" | "online";
+  status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+  notes: string | null;
+  ticketId: string | null;
+  fromPackage: boolean;
+  services: Array<{
+    id: string;
+    itemId: string;
+    name: string;
+    priceMinor: number;
+    fromPackage: null | {
+      packageLineId: string;
+      packageId: string;
+      packageName: string;
+      sessions: string;
+      state: "booked" | "used" | "released";
+    };
+  }>;
+}

@@ -99,6 +99,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
           active={location.pathname.startsWith("/customers")}
           onClick={close}
         />
+        <NavLink
+          label="Calendar"
+          component={Link}
+          to="/calendar"
+          active={location.pathname.startsWith("/calendar")}
+          onClick={close}
+        />
         {can("sell_package") && (
           <NavLink
             label="Till"
