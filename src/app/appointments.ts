@@ -194,7 +194,7 @@ async function lockStaff(tx: Transaction<DB>, businessId: string, staffId: strin
     .where("id", "=", staffId)
     .forUpdate()
     .executeTakeFirst();
-  if (!staff || !staff.active) throw notFound("staff", "staffId");
+  if (!staff?.active) throw notFound("staff", "staffId");
   return staff;
 }
 

@@ -160,6 +160,7 @@ export function BookingModal({
                           const color = { used: "red.6", booked: "orange.5", free: "green.6" }[state];
                           const dot = (
                             <Box
+                              key="dot"
                               w={14}
                               h={14}
                               bg={color}
