@@ -10,6 +10,16 @@ export interface Config {
   secureCookies: boolean;
   trustProxy: boolean;
   logLevel: string;
+  mail: {
+    host: string | undefined;
+    port: number | undefined;
+    user: string | undefined;
+    pass: string | undefined;
+    secure: boolean;
+    from: string;
+    /** without SMTP_HOST, mail is appended here instead of sent */
+    logFile: string;
+  };
 }
 
 const PROJECT_ROOT = resolve(import.meta.dirname, "..");
@@ -35,5 +45,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: flag(env.CARNET_SECURE_COOKIES, false),
     trustProxy: flag(env.CARNET_TRUST_PROXY, false),
     logLevel: env.LOG_LEVEL || "info",
+    mail: {
+      host: env.SMTP_HOST || undefined,
+      port: env.SMTP_PORT ? Number(env.SMTP_PORT) : undefined,
+      user: env.SMTP_USER || undefined,
+      pass: env.SMTP_PASS || undefined,
+      secure: flag(env.SMTP_SECURE, false),
+      from: env.CARNET_MAIL_FROM || "Carnet <no-reply@carnet.invalid>",
+      logFile:
+        env.CARNET_MAIL_LOG ||
+        join(isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir), "..", "mail.log"),
+    },
   };
 }

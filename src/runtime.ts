@@ -3,11 +3,12 @@
 import type { FastifyInstance } from "fastify";
 import { type App, systemClock } from "./app/context.js";
 import { DEMO_LOGINS, loadDemoData } from "./app/demo-data.js";
+import { createMailer } from "./app/outbox.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { buildServer, WEB_DIST } from "./http/server.js";
-import { startScheduler } from "./jobs/scheduler.js";
+import { jobs, startScheduler } from "./jobs/scheduler.js";
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   return openDatabase({
@@ -40,7 +41,9 @@ export async function start(config: Config): Promise<Running> {
     demoLogins: config.demo ? DEMO_LOGINS : null,
     webDir: WEB_DIST,
   });
-  const stopJobs = startScheduler(app, server.log);
+  const mailer = createMailer(config.mail);
+  if (!config.mail.host) server.log.info(`no SMTP_HOST: e-mail is written to ${config.mail.logFile}`);
+  const stopJobs = startScheduler(app, server.log, jobs({ mailer, from: config.mail.from }));
   const url = await server.listen({ port: config.port, host: config.host });
   return {
     server,
@@ -48,6 +51,7 @@ export async function start(config: Config): Promise<Running> {
     url,
     async stop() {
       stopJobs();
+      mailer.close();
       await server.close();
       await database.close();
     },

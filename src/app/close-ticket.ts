@@ -10,6 +10,7 @@ import { conflict, invalid } from "../domain/errors.js";
 import { toDate } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { settleAppointmentTicket } from "./appointments.js";
+import { settleClassTicket } from "./classes.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { lockOpenTicket, voidLocked } from "./edit-ticket.js";
 import { sellPackage } from "./sell-package.js";
@@ -213,6 +214,7 @@ export async function closeTicket(
       .where("id", "=", ticket.id)
       .execute();
     await settleAppointmentTicket(tx, businessId, ticket.id, "closed");
+    await settleClassTicket(tx, businessId, ticket.id, "closed");
     await logActivity(tx, {
       businessId,
       at: now,

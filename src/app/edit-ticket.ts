@@ -7,6 +7,7 @@ import { conflict, invalid, notFound } from "../domain/errors.js";
 import { localDate, parseLocalDate, toDate } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { settleAppointmentTicket } from "./appointments.js";
+import { settleClassTicket } from "./classes.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getCustomer, getLocation } from "./lookups.js";
 import { recomputeCoverage } from "./ticket-coverage.js";
@@ -315,12 +316,14 @@ export async function voidLocked(
     .where("business_id", "=", ticket.business_id)
     .where("ticket_id", "=", ticket.id)
     .where("reservation_id", "is not", null)
-    // An appointment's credit goes back to the appointment, still booked, not to the package.
+    // An appointment's or a class booking's credit goes back to it, not to the package.
     .where("appointment_service_id", "is", null)
+    .where("class_enrolment_id", "is", null)
     .orderBy("package_line_id")
     .execute();
   for (const line of held) await releaseLine(tx, ctx, ticket, line, reason);
   await settleAppointmentTicket(tx, ticket.business_id, ticket.id, "voided");
+  await settleClassTicket(tx, ticket.business_id, ticket.id, "voided");
   await tx
     .updateTable("tickets")
     .set({ status: "voided", voided_at: toDate(ctx.clock()), void_reason: reason })

@@ -3,6 +3,7 @@
 // Aggregation happens in SQL: these run over every package the business ever sold.
 import { sql } from "kysely";
 import { creditRangeValueSql, packageStatusSql } from "../db/sql-credit-value.js";
+import { UNLIMITED_ABOVE } from "../domain/package-status.js";
 import { authorize, type Ctx } from "./context.js";
 
 export type StatusFilter = "active" | "expired" | "fully_used" | "refunded" | "all";
@@ -17,6 +18,10 @@ export interface BalanceFilter {
 const owedSql = sql<number>`(l.total - l.used)`;
 const owedValueSql = creditRangeValueSql(sql`l.value_minor`, sql`l.granted`, sql`l.used`, sql`l.total`);
 
+/** "2/5" left of a line, or UNLIMITED above 100 credits left (P10), as the package card says. */
+const lineLeftSql = sql`CASE WHEN l.total - l.used - l.booked > ${sql.lit(UNLIMITED_ABOVE)} THEN 'UNLIMITED'
+  ELSE (l.total - l.used - l.booked) || '/' || l.total END`;
+
 function balanceRowsQuery(ctx: Ctx, f: BalanceFilter, now: Date) {
   const free = sql`sum(l.total - l.used - l.booked)`;
   const booked = sql`sum(l.booked)`;
@@ -29,7 +34,7 @@ function balanceRowsQuery(ctx: Ctx, f: BalanceFilter, now: Date) {
              sum(l.total - l.used - l.booked)::int AS remaining,
              sum(${owedSql})::int AS owed,
              sum(${owedValueSql})::bigint AS owed_value_minor,
-             string_agg(l.item_name || ' ' || (l.total - l.used - l.booked) || '/' || l.total, '; ' ORDER BY l.position) AS items
+             string_agg(l.item_name || ' ' || ${lineLeftSql}, '; ' ORDER BY l.position) AS items
         FROM customer_packages p
         JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
         JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id

@@ -315,6 +315,7 @@ export interface TicketLinesTable {
   refunded_at: Timestamp | null;
   refunded_minor: number | null;
   appointment_service_id: string | null;
+  class_enrolment_id: string | null;
 }
 
 export interface TicketPaymentsTable {
@@ -360,7 +361,57 @@ export interface AppointmentServicesTable {
   consumed_movement_id: string | null;
 }
 
+export interface ClassSessionsTable {
+  business_id: string;
+  id: Generated<string>;
+  location_id: string;
+  item_id: string;
+  instructor_id: string;
+  start_at: Timestamp;
+  end_at: Timestamp;
+  capacity: number;
+  status: Generated<"scheduled" | "cancelled">;
+  cancelled_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface ClassEnrolmentsTable {
+  business_id: string;
+  id: Generated<string>;
+  session_id: string;
+  customer_id: string;
+  channel: Generated<"in_store" | "online">;
+  status: Generated<"enrolled" | "cancelled" | "no_show">;
+  package_line_id: string | null;
+  reservation_id: string | null;
+  consumed_movement_id: string | null;
+  ticket_id: string | null;
+  swept_at: Timestamp | null;
+  review: "pending" | "consumed" | "released" | null;
+  created_at: DefaultTimestamp;
+  cancelled_at: Timestamp | null;
+}
+
+export interface OutboxTable {
+  business_id: string;
+  id: Generated<string>;
+  dedupe_key: string;
+  message_id: string;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  status: Generated<"pending" | "sent" | "failed">;
+  attempts: Generated<number>;
+  next_attempt_at: DefaultTimestamp;
+  last_error: string | null;
+  created_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+}
+
 export interface DB {
+  class_sessions: ClassSessionsTable;
+  class_enrolments: ClassEnrolmentsTable;
+  outbox: OutboxTable;
   appointments: AppointmentsTable;
   appointment_services: AppointmentServicesTable;
   tickets: TicketsTable;

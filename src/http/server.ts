@@ -14,6 +14,7 @@ import { errorBody, handleError } from "./errors.js";
 import { adminRoutes } from "./routes/admin.js";
 import { appointmentRoutes } from "./routes/appointments.js";
 import { type AuthOptions, authRoutes } from "./routes/auth.js";
+import { classRoutes } from "./routes/classes.js";
 import { packageRoutes } from "./routes/packages.js";
 import { publicRoutes } from "./routes/public.js";
 import { reportRoutes } from "./routes/reports.js";
@@ -86,6 +87,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   reportRoutes(server, app);
   ticketRoutes(server, app);
   appointmentRoutes(server, app);
+  classRoutes(server, app);
 
   if (options.webDir && existsSync(options.webDir)) {
     await server.register(fastifyStatic, { root: options.webDir, prefix: "/", wildcard: true });

@@ -3,7 +3,10 @@
 // embedded mode). Each job runs once at start (catching up after downtime), then on an interval.
 import type { App } from "../app/context.js";
 import { purgeIdempotencyKeys } from "../app/idempotency.js";
+import { deliverOutbox, type Mailer } from "../app/outbox.js";
 import { sweepEndedAppointments } from "./appointment-sweep.js";
+import { sweepEndedClasses } from "./class-sweep.js";
+import { queueExpiryReminders } from "./expiry-reminders.js";
 import { sweepExpiredPackages } from "./expiry-sweep.js";
 
 export interface Job {
@@ -12,7 +15,14 @@ export interface Job {
   run(app: App): Promise<unknown>;
 }
 
-export const JOBS: Job[] = [
+export const jobs = (mail: { mailer: Mailer; from: string }): Job[] => [
+  { name: "class-sweep", everyMs: 60_000, run: (app) => sweepEndedClasses(app, app.clock()) },
+  { name: "expiry-reminders", everyMs: 15 * 60_000, run: (app) => queueExpiryReminders(app, app.clock()) },
+  { name: "outbox", everyMs: 15_000, run: (app) => deliverOutbox(app, mail.mailer, mail.from, app.clock()) },
+  ...BASE_JOBS,
+];
+
+const BASE_JOBS: Job[] = [
   { name: "expiry-sweep", everyMs: 60_000, run: (app) => sweepExpiredPackages(app.database.db, app.clock()) },
   { name: "appointment-sweep", everyMs: 60_000, run: (app) => sweepEndedAppointments(app, app.clock()) },
   {
@@ -23,11 +33,7 @@ export const JOBS: Job[] = [
   },
 ];
 
-export function startScheduler(
-  app: App,
-  log: { error: (o: object, msg: string) => void },
-  jobs: Job[] = JOBS,
-) {
+export function startScheduler(app: App, log: { error: (o: object, msg: string) => void }, scheduled: Job[]) {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<string>();
   const runJob = async (job: Job) => {
@@ -41,7 +47,7 @@ export function startScheduler(
       running.delete(job.name);
     }
   };
-  for (const job of jobs) {
+  for (const job of scheduled) {
     void runJob(job);
     const timer = setInterval(() => void runJob(job), job.everyMs);
     timer.unref();

@@ -69,6 +69,7 @@ it("a manager opens View Usage, undoes the redemption after confirming, and sees
     .fill("Redeemed by mistake");
   await page.getByRole("button", { name: "Undo redemption" }).click();
   await page.getByTestId("undone-badge").first().waitFor();
+  await page.getByRole("dialog", { name: "Undo this redemption?" }).waitFor({ state: "hidden" });
   const undoneRow = page.getByTestId("usage-row").filter({ has: page.getByTestId("undone-badge") });
   expect(await undoneRow.count()).toBe(1);
   expect(await page.getByTestId("usage-row").first().getAttribute("data-kind")).toBe("restore");

@@ -13,7 +13,8 @@ const theme = createTheme({ primaryColor: "violet", defaultRadius: "md" });
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <MantineProvider theme={theme}>
-      <Notifications position="top-right" />
+      {/* Top centre: never over the signed-in person, the location or the buttons people click. */}
+      <Notifications position="top-center" />
       <BrowserRouter>
         <App />
       </BrowserRouter>

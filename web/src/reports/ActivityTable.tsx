@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { api, plainWords, query } from "../api.js";
 import { useMe } from "../auth/session.js";
-import { dateTimeIn } from "../format.js";
+import { dateTimeIn, MOVEMENT_LABEL } from "../format.js";
 import type { ActivityEntry } from "../types.js";
 
 export interface ActivityFilter {
@@ -15,7 +15,8 @@ export interface ActivityFilter {
   to?: string;
 }
 
-const ACTION_LABEL: Record<string, string> = {
+/** Every action the activity log records, in the words of the front desk (also the filter's list). */
+export const ACTION_LABEL: Record<string, string> = {
   sell: "Sold",
   redeem: "Redeemed",
   undo: "Undone",
@@ -23,8 +24,14 @@ const ACTION_LABEL: Record<string, string> = {
   extend: "Extended",
   refund: "Refunded",
   expire: "Expired",
+  book: "Booked",
+  enrol: "Enrolled",
   cancel: "Cancelled",
   no_show: "No-show",
+  cancel_class: "Class cancelled",
+  close_ticket: "Ticket closed",
+  void_ticket: "Ticket voided",
+  refund_line: "Line refunded",
 };
 
 function describe(e: ActivityEntry): string {
@@ -35,7 +42,7 @@ function describe(e: ActivityEntry): string {
     case "redeem":
       return `${d.quantity ?? 1} credit(s)`;
     case "undo":
-      return `${d.undoneKind ?? ""} of ${d.quantity ?? 1} undone`;
+      return `${MOVEMENT_LABEL[String(d.undoneKind)] ?? "entry"}, ${d.quantity ?? 1} credit(s) back`;
     case "extend":
       return `${d.from} → ${d.to}`;
     case "refund":
@@ -107,7 +114,9 @@ export function ActivityTable({
               <Table.Tr key={e.id} data-testid="activity-row" data-action={e.action}>
                 <Table.Td>{dateTimeIn(e.occurredAt, zone)}</Table.Td>
                 <Table.Td>
-                  <Badge variant="light">{ACTION_LABEL[e.action] ?? e.action}</Badge>
+                  <Badge variant="light" style={{ minWidth: "max-content" }}>
+                    {ACTION_LABEL[e.action] ?? e.action}
+                  </Badge>
                 </Table.Td>
                 {showCustomer && (
                   <Table.Td>

@@ -24,7 +24,7 @@ import { api, plainWords, query } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { localDate, money, STATUS_LABEL } from "../format.js";
 import type { Template } from "../types.js";
-import { ActivityTable } from "./ActivityTable.js";
+import { ACTION_LABEL, ActivityTable } from "./ActivityTable.js";
 
 interface BalanceRow {
   packageId: string;
@@ -176,7 +176,7 @@ function BalancesTab() {
           </SimpleGrid>
           {data.rows.length > 0 && (
             <ScrollArea>
-              <Table striped highlightOnHover data-testid="balances-table" miw={760}>
+              <Table striped highlightOnHover data-testid="balances-table" miw={620}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Customer</Table.Th>
@@ -184,7 +184,7 @@ function BalancesTab() {
                     <Table.Th>Items left</Table.Th>
                     <Table.Th>Status</Table.Th>
                     <Table.Th>Expires</Table.Th>
-                    <Table.Th>Location</Table.Th>
+                    <Table.Th visibleFrom="lg">Location</Table.Th>
                     <Table.Th ta="right">Owed</Table.Th>
                     <Table.Th ta="right">Liability</Table.Th>
                   </Table.Tr>
@@ -199,9 +199,11 @@ function BalancesTab() {
                       <Table.Td>{r.items}</Table.Td>
                       <Table.Td>{STATUS_LABEL[r.status] ?? r.status}</Table.Td>
                       <Table.Td>{r.expiresOn ? localDate(r.expiresOn) : "never"}</Table.Td>
-                      <Table.Td>{r.locationName}</Table.Td>
+                      <Table.Td visibleFrom="lg">{r.locationName}</Table.Td>
                       <Table.Td ta="right">{r.sessionsOwed}</Table.Td>
-                      <Table.Td ta="right">{money(r.liabilityMinor, r.currency)}</Table.Td>
+                      <Table.Td ta="right" style={{ whiteSpace: "nowrap" }}>
+                        {money(r.liabilityMinor, r.currency)}
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -431,7 +433,7 @@ function RevenueTab() {
       <Group align="flex-end">{inputs}</Group>
       {error && <Alert color="red">{error}</Alert>}
       {data && (
-        <SimpleGrid cols={{ base: 1, lg: 2 }}>
+        <SimpleGrid cols={{ base: 1, xl: 2 }}>
           <Card withBorder>
             <Title order={4} mb="xs">
               Earned in the period
@@ -484,15 +486,7 @@ function ActivityTab() {
           label="Action"
           placeholder="Every action"
           clearable
-          data={[
-            { value: "sell", label: "Sold" },
-            { value: "redeem", label: "Redeemed" },
-            { value: "undo", label: "Undone" },
-            { value: "adjust", label: "Adjusted" },
-            { value: "extend", label: "Extended" },
-            { value: "refund", label: "Refunded" },
-            { value: "expire", label: "Expired" },
-          ]}
+          data={Object.entries(ACTION_LABEL).map(([value, label]) => ({ value, label }))}
           value={action}
           onChange={setAction}
           w={200}

@@ -1,0 +1,170 @@
+// Classes paid with package credits (C1–C7).
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  cancelEnrolment,
+  cancelSession,
+  checkoutEnrolment,
+  createSession,
+  enrol,
+  loadSession,
+  loadSessions,
+  markEnrolmentNoShow,
+  resolveReview,
+  reviewList,
+} from "../../app/classes.js";
+import { type App, authorize } from "../../app/context.js";
+import { invalid } from "../../domain/errors.js";
+import { ctxOf } from "../auth.js";
+import { mutation } from "../mutation.js";
+import { email, id, isoInstant, name, reason } from "../schemas.js";
+
+const sessionParams = z.object({ sessionId: id });
+const enrolmentParams = z.object({ enrolmentId: id });
+
+export function classRoutes(server: FastifyInstance, app: App) {
+  const r = server.withTypeProvider<ZodTypeProvider>();
+  const tags = ["classes"];
+
+  r.get(
+    "/api/v1/class-sessions",
+    {
+      schema: {
+        tags,
+        summary: "The class schedule, filterable by location, period and staff (C1)",
+        querystring: z.strictObject({
+          from: isoInstant,
+          to: isoInstant,
+          locationId: id.optional(),
+          staffId: id.optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const ctx = ctxOf(app, req);
+      authorize(ctx, "read");
+      const from = new Date(req.query.from);
+      const to = new Date(req.query.to);
+      if (to <= from || to.getTime() - from.getTime() > 62 * 86_400_000)
+        throw invalid("invalid_period", "to must be after from, at most 62 days later.", "to");
+      return loadSessions(app.database.db, ctx.actor.businessId, { ...req.query, from, to });
+    },
+  );
+  r.post(
+    "/api/v1/class-sessions",
+    {
+      schema: {
+        tags,
+        summary: "Schedule a class session (manager/owner)",
+        body: z.strictObject({
+          locationId: id.optional(),
+          itemId: id,
+          instructorId: id,
+          startAt: isoInstant,
+          endAt: isoInstant.optional(),
+          capacity: z.number().int().min(1).max(1000),
+        }),
+      },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => createSession(ctx, req.body, db), 201),
+  );
+  r.get(
+    "/api/v1/class-sessions/:sessionId",
+    { schema: { tags, summary: "A session with its roster and payment column", params: sessionParams } },
+    async (req) => {
+      const ctx = ctxOf(app, req);
+      authorize(ctx, "read");
+      return loadSession(app.database.db, ctx.actor.businessId, req.params.sessionId);
+    },
+  );
+  r.post(
+    "/api/v1/class-sessions/:sessionId/cancel",
+    {
+      schema: {
+        tags,
+        summary: "The business cancels a session: credits restored, attendees e-mailed (C7)",
+        params: sessionParams,
+        body: z.strictObject({ reason: reason.optional() }).default({}),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) => cancelSession(ctx, req.params.sessionId, req.body.reason, db)),
+  );
+  r.post(
+    "/api/v1/class-sessions/:sessionId/enrolments",
+    {
+      schema: {
+        tags,
+        summary:
+          "Add an attendee (existing or new customer); a package credit is reserved when one is eligible (C1)",
+        params: sessionParams,
+        body: z.strictObject({
+          customerId: id.optional(),
+          newCustomer: z
+            .strictObject({
+              name,
+              email: email.nullable().optional(),
+              phone: z.string().max(40).nullable().optional(),
+            })
+            .optional(),
+          channel: z.enum(["in_store", "online"]).optional(),
+          usePackage: z.boolean().optional(),
+        }),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) => enrol(ctx, req.params.sessionId, req.body, db), 201),
+  );
+  r.post(
+    "/api/v1/class-enrolments/:enrolmentId/cancel",
+    {
+      schema: { tags, summary: "The attendee cancels: the credit is released (C7)", params: enrolmentParams },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => cancelEnrolment(ctx, req.params.enrolmentId, db)),
+  );
+  r.post(
+    "/api/v1/class-enrolments/:enrolmentId/no-show",
+    {
+      schema: {
+        tags,
+        summary: "Mark a no-show; the class no-show policy decides (C4)",
+        params: enrolmentParams,
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) => markEnrolmentNoShow(ctx, req.params.enrolmentId, db)),
+  );
+  r.post(
+    "/api/v1/class-enrolments/:enrolmentId/review",
+    {
+      schema: {
+        tags,
+        summary: "Decide a reviewed no-show: use or release its credit",
+        params: enrolmentParams,
+        body: z.strictObject({ decision: z.enum(["consume", "release"]) }),
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) =>
+        resolveReview(ctx, req.params.enrolmentId, req.body.decision, db),
+      ),
+  );
+  r.post(
+    "/api/v1/class-enrolments/:enrolmentId/checkout",
+    {
+      schema: {
+        tags,
+        summary: "Open a ticket for the attendee, covered by the package (C2, C6)",
+        params: enrolmentParams,
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) => checkoutEnrolment(ctx, req.params.enrolmentId, db)),
+  );
+  r.get(
+    "/api/v1/class-reviews",
+    { schema: { tags, summary: "No-shows waiting for a staff decision" } },
+    async (req) => reviewList(ctxOf(app, req)),
+  );
+}

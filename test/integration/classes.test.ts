@@ -1,0 +1,206 @@
+// Seed 002 as it reads: classes paid with package credits (C1–C7).
+import { sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  cancelEnrolment,
+  cancelSession,
+  checkoutEnrolment,
+  createSession,
+  enrol,
+  loadSession,
+  markEnrolmentNoShow,
+  resolveReview,
+  reviewList,
+} from "../../src/app/classes.js";
+import { closeTicket } from "../../src/app/close-ticket.js";
+import { verifyLedger } from "../../src/app/verify-ledger.js";
+import { openDatabase } from "../../src/db/database.js";
+import { sweepEndedClasses } from "../../src/jobs/class-sweep.js";
+import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
+import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
+
+let s: Scenario;
+let haircut: string;
+beforeEach(async () => {
+  s = await scenario();
+  haircut = await s.template({
+    name: "5-Haircut Training Package",
+    items: [{ itemId: s.items.yoga, quantity: 5 }],
+  });
+});
+afterEach(async () => {
+  expect((await verifyLedger(s.database.db)).mismatches).toEqual([]);
+  await s.close();
+});
+
+const desk = () => s.as("front_desk");
+const session = async (startHours: number, capacity = 10) =>
+  createSession(s.as("manager"), {
+    itemId: s.items.yoga,
+    instructorId: s.staff.practitioner.staffId,
+    startAt: s.clock.now.add({ hours: startHours }).toString(),
+    capacity,
+  });
+const remaining = async (p: Sold) => (await lineCounters(s.database, p.lineId)).remaining;
+
+describe("seed 002 example: a 5-credit package with 3 left", () => {
+  it("booking the class takes one (3 → 2); the business cancelling the session gives it back (→ 3)", async () => {
+    const pkg = await s.sold(haircut);
+    await s.redeem(pkg, 2);
+    expect(await remaining(pkg)).toBe(3);
+    const c = await session(2);
+    const enrolled = await enrol(desk(), c.id, { customerId: pkg.customerId });
+    expect(await remaining(pkg)).toBe(2);
+    expect(enrolled.roster[0]!.payment).toMatchObject({
+      state: "available_in_package",
+      label: "Available in Package",
+    });
+    const cancelled = await cancelSession(s.as("manager"), c.id, "instructor ill");
+    expect(cancelled.status).toBe("cancelled");
+    expect(await remaining(pkg)).toBe(3);
+  });
+});
+
+describe("when a booking counts as used (C6)", () => {
+  it("in store, 10 AM: used when the class time has passed (the sweep, once)", async () => {
+    const pkg = await s.sold(haircut);
+    const c = await session(1);
+    await enrol(desk(), c.id, { customerId: pkg.customerId });
+    expect(await sweepEndedClasses(s.app, s.clock.now)).toBe(0);
+    s.clock.advance({ hours: 3 });
+    expect(await sweepEndedClasses(s.app, s.clock.now)).toBe(1);
+    expect(await sweepEndedClasses(s.app, s.clock.now)).toBe(0);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
+    expect((await loadSession(s.database.db, s.businessId, c.id)).roster[0]!.payment.label).toBe(
+      "Package Used",
+    );
+  });
+
+  it("in store: used as soon as a ticket is generated, even before it is closed (C2)", async () => {
+    const pkg = await s.sold(haircut);
+    const c = await session(1);
+    const view = await enrol(desk(), c.id, { customerId: pkg.customerId });
+    const { ticketId } = await checkoutEnrolment(desk(), view.roster[0]!.id);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
+    const closed = await closeTicket(desk(), ticketId, { payments: [] });
+    expect(closed.lines[0]).toMatchObject({ covered: true, priceMinor: 0 });
+    expect((await loadSession(s.database.db, s.businessId, c.id)).roster[0]!.payment.label).toBe(
+      "Package Used",
+    );
+  });
+
+  it("online, 2 PM: not used while its ticket is open; used when the ticket closes", async () => {
+    const pkg = await s.sold(haircut);
+    const c = await session(4);
+    const view = await enrol(desk(), c.id, { customerId: pkg.customerId, channel: "online" });
+    const { ticketId } = await checkoutEnrolment(desk(), view.roster[0]!.id);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 0, booked: 1 });
+    await closeTicket(desk(), ticketId, { payments: [] });
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
+  });
+
+  it("online with the ticket still open when the class time passes: used by the sweep, and the ticket closes at 0", async () => {
+    const pkg = await s.sold(haircut);
+    const c = await session(1);
+    const view = await enrol(desk(), c.id, { customerId: pkg.customerId, channel: "online" });
+    const { ticketId } = await checkoutEnrolment(desk(), view.roster[0]!.id);
+    s.clock.advance({ hours: 3 });
+    expect(await sweepEndedClasses(s.app, s.clock.now)).toBe(1);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
+    const closed = await closeTicket(desk(), ticketId, { payments: [] });
+    expect(closed.totals.dueMinor).toBe(0);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
+  });
+});
+
+describe("automatic consumption at the end (C3–C5)", () => {
+  it("C5: a package bought after enrolling still pays when the class ends", async () => {
+    const customerId = await s.customer("Sarah");
+    const c = await session(1);
+    const enrolled = await enrol(desk(), c.id, { customerId });
+    expect(enrolled.roster[0]!.payment.state).toBe("price");
+    const pkg = await s.sold(haircut, { customerId });
+    s.clock.advance({ hours: 3 });
+    expect(await sweepEndedClasses(s.app, s.clock.now)).toBe(1);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1 });
+  });
+
+  it("C4: no-shows, cancellations and attendees checked out on a ticket are skipped", async () => {
+    const c = await session(1);
+    const noShow = await s.sold(haircut);
+    const cancelled = await s.sold(haircut);
+    const paying = await s.customer("Paying Paul");
+    const attended = await s.sold(haircut);
+    let view = await enrol(desk(), c.id, { customerId: noShow.customerId });
+    view = await enrol(desk(), c.id, { customerId: cancelled.customerId });
+    view = await enrol(desk(), c.id, { customerId: paying });
+    view = await enrol(desk(), c.id, { customerId: attended.customerId });
+    const id = (customerId: string) => view.roster.find((r) => r.customer.id === customerId)!.id;
+    await markEnrolmentNoShow(desk(), id(noShow.customerId));
+    await cancelEnrolment(desk(), id(cancelled.customerId));
+    const { ticketId } = await checkoutEnrolment(desk(), id(paying));
+    await closeTicket(desk(), ticketId, { payments: [{ tender: "cash", amountMinor: 400_000 }] });
+    s.clock.advance({ hours: 3 });
+    expect(await sweepEndedClasses(s.app, s.clock.now)).toBe(1);
+    expect(await lineCounters(s.database, attended.lineId)).toMatchObject({ used: 1, booked: 0 });
+    expect(await lineCounters(s.database, cancelled.lineId)).toMatchObject({ used: 0, booked: 0 });
+    // The no-show waits for staff review, its credit still booked.
+    expect(await lineCounters(s.database, noShow.lineId)).toMatchObject({ used: 0, booked: 1 });
+    const reviews = await reviewList(desk());
+    expect(reviews).toHaveLength(1);
+    await resolveReview(desk(), reviews[0]!.enrolmentId, "release");
+    expect(await lineCounters(s.database, noShow.lineId)).toMatchObject({ used: 0, booked: 0 });
+    expect(
+      (await loadSession(s.database.db, s.businessId, c.id)).roster.find((r) => r.customer.id === paying)!
+        .payment.label,
+    ).toBe("Paid");
+  });
+
+  it.runIf(testBackend() === "postgres")(
+    "two servers sweeping the same ended classes use each credit once",
+    async () => {
+      const sold: Sold[] = [];
+      const c = await session(1, 50);
+      for (let i = 0; i < 12; i++) {
+        const p = await s.sold(haircut);
+        sold.push(p);
+        await enrol(desk(), c.id, { customerId: p.customerId });
+      }
+      s.clock.advance({ hours: 3 });
+      const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.database.db);
+      const url = new URL(serverDatabaseUrl());
+      url.pathname = `/${rows[0]!.name}`;
+      const other = await openDatabase({ databaseUrl: url.toString() });
+      try {
+        const [a, b] = await Promise.all([
+          sweepEndedClasses(s.app, s.clock.now, 3),
+          sweepEndedClasses({ ...s.app, database: other }, s.clock.now, 3),
+        ]);
+        expect(a + b).toBe(12);
+      } finally {
+        await other.close();
+      }
+      for (const p of sold)
+        expect(await lineCounters(s.database, p.lineId)).toMatchObject({ used: 1, booked: 0 });
+    },
+  );
+});
+
+describe("roster rules (C1, C7)", () => {
+  it("capacity is enforced; an attendee can be a new customer; an attendee cancelling releases the credit", async () => {
+    const c = await session(2, 2);
+    const pkg = await s.sold(haircut);
+    let view = await enrol(desk(), c.id, { customerId: pkg.customerId });
+    view = await enrol(desk(), c.id, { newCustomer: { name: "Walk-in Wanda", email: "wanda@example.com" } });
+    expect(view.roster.map((r) => r.customer.name)).toContain("Walk-in Wanda");
+    await expect(enrol(desk(), c.id, { newCustomer: { name: "Too Late" } })).rejects.toMatchObject({
+      code: "class_full",
+    });
+    await expect(enrol(desk(), c.id, { customerId: pkg.customerId })).rejects.toMatchObject({
+      code: "class_full",
+    });
+    expect(await remaining(pkg)).toBe(4);
+    await cancelEnrolment(desk(), view.roster[0]!.id);
+    expect(await remaining(pkg)).toBe(5);
+  });
+});
