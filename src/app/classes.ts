@@ -443,7 +443,7 @@ async function giveBack(
 
 type EnrolmentRow = Awaited<ReturnType<typeof lockEnrolment>>;
 
-async function useCredit(
+async function consumeEnrolmentCredit(
   tx: Transaction<DB>,
   ctx: { clock: () => Temporal.Instant; actorStaffId: string | null },
   e: EnrolmentRow,
@@ -528,7 +528,7 @@ export async function markEnrolmentNoShow(ctx: Ctx, enrolmentId: string, db: Exe
     const policy = business.class_no_show_policy;
     const held = e.reservation_id && !e.consumed_movement_id;
     const by = { clock: ctx.clock, actorStaffId: actorStaffId(ctx) };
-    if (held && policy === "consume") await useCredit(tx, by, e, session.location_id, "no-show");
+    if (held && policy === "consume") await consumeEnrolmentCredit(tx, by, e, session.location_id, "no-show");
     if (held && policy === "release") await giveBack(tx, by, e, session.location_id, "no-show");
     await tx
       .updateTable("class_enrolments")
@@ -590,7 +590,8 @@ export async function resolveReview(
       throw conflict("nothing_to_review", "This no-show is not waiting for a decision.", "enrolmentId");
     const session = await lockSession(tx, e.business_id, e.session_id);
     const by = { clock: ctx.clock, actorStaffId: actorStaffId(ctx) };
-    if (decision === "consume") await useCredit(tx, by, e, session.location_id, "no-show reviewed: used");
+    if (decision === "consume")
+      await consumeEnrolmentCredit(tx, by, e, session.location_id, "no-show reviewed: used");
     else await giveBack(tx, by, e, session.location_id, "no-show reviewed: released");
     await tx
       .updateTable("class_enrolments")
@@ -698,7 +699,7 @@ export async function checkoutEnrolment(ctx: Ctx, enrolmentId: string, db: Execu
       .executeTakeFirstOrThrow();
     let consumedId = e.consumed_movement_id;
     if (e.reservation_id && !consumedId && e.channel === "in_store") {
-      consumedId = await useCredit(
+      consumedId = await consumeEnrolmentCredit(
         tx,
         { clock: ctx.clock, actorStaffId: ctx.actor.staffId },
         e,
