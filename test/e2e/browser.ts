@@ -38,5 +38,6 @@ export async function openCustomer(page: Page, search: string) {
   await page.getByTestId("package-card").first().waitFor();
 }
 
+// Transitions finished: a toast or a closing dialog is shown as it will be, not half faded.
 export const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: "disabled" });
