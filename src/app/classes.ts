@@ -29,6 +29,16 @@ export interface RosterEntry {
     priceMinor: number;
     packageName: string | null;
     sessions: string | null;
+    /** The package line paying for it, with its counters now (cached in the statement that wrote
+     *  each movement, proved equal to the ledger by `carnet verify`). */
+    package: null | {
+      packageId: string;
+      lineId: string;
+      total: number;
+      used: number;
+      booked: number;
+      remaining: number;
+    };
   };
   ticketId: string | null;
 }
@@ -120,6 +130,10 @@ export async function loadSessions(
       "c.name as customer_name",
       "t.status as ticket_status",
       "p.name as package_name",
+      "pl.package_id",
+      "pl.total as line_total",
+      "pl.used as line_used",
+      "pl.booked as line_booked",
       "m.total_after",
       "m.used_after",
       "m.booked_after",
@@ -166,6 +180,17 @@ export async function loadSessions(
                   packageName: e.package_name,
                   sessions:
                     e.total_after !== null ? `${e.used_after! + e.booked_after!}/${e.total_after}` : null,
+                  package:
+                    e.package_line_id && e.package_id
+                      ? {
+                          packageId: e.package_id,
+                          lineId: e.package_line_id,
+                          total: e.line_total!,
+                          used: e.line_used!,
+                          booked: e.line_booked!,
+                          remaining: e.line_total! - e.line_used! - e.line_booked!,
+                        }
+                      : null,
                 },
               };
             }),

@@ -54,9 +54,11 @@ describe("seed 002 example: a 5-credit package with 3 left", () => {
     expect(enrolled.roster[0]!.payment).toMatchObject({
       state: "available_in_package",
       label: "Available in Package",
+      package: { packageId: pkg.packageId, lineId: pkg.lineId, total: 5, used: 2, booked: 1, remaining: 2 },
     });
     const cancelled = await cancelSession(s.as("manager"), c.id, "instructor ill");
     expect(cancelled.status).toBe("cancelled");
+    expect(cancelled.roster[0]!.payment).toMatchObject({ state: "price", package: null });
     expect(await remaining(pkg)).toBe(3);
   });
 });
@@ -84,9 +86,10 @@ describe("when a booking counts as used (C6)", () => {
     expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 1, booked: 0 });
     const closed = await closeTicket(desk(), ticketId, { payments: [] });
     expect(closed.lines[0]).toMatchObject({ covered: true, priceMinor: 0 });
-    expect((await loadSession(s.database.db, s.businessId, c.id)).roster[0]!.payment.label).toBe(
-      "Package Used",
-    );
+    expect((await loadSession(s.database.db, s.businessId, c.id)).roster[0]!.payment).toMatchObject({
+      label: "Package Used",
+      package: { lineId: pkg.lineId, total: 5, used: 1, booked: 0, remaining: 4 },
+    });
   });
 
   it("online, 2 PM: not used while its ticket is open; used when the ticket closes", async () => {
