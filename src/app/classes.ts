@@ -588,7 +588,18 @@ export async function reviewList(ctx: Ctx) {
     .innerJoin("customers as c", (j) =>
       j.onRef("c.business_id", "=", "e.business_id").onRef("c.id", "=", "e.customer_id"),
     )
-    .select(["e.id", "e.session_id", "c.name as customer_name", "i.name as class_name", "s.start_at"])
+    .innerJoin("locations as loc", (j) =>
+      j.onRef("loc.business_id", "=", "s.business_id").onRef("loc.id", "=", "s.location_id"),
+    )
+    .select([
+      "e.id",
+      "e.session_id",
+      "c.name as customer_name",
+      "i.name as class_name",
+      "s.start_at",
+      "s.location_id",
+      "loc.time_zone",
+    ])
     .where("e.business_id", "=", ctx.actor.businessId)
     .where("e.review", "=", "pending")
     .orderBy("s.start_at")
@@ -599,6 +610,8 @@ export async function reviewList(ctx: Ctx) {
     customerName: r.customer_name,
     className: r.class_name,
     startAt: r.start_at.toISOString(),
+    locationId: r.location_id,
+    timeZone: r.time_zone,
   }));
 }
 

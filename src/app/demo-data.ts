@@ -1,11 +1,21 @@
 // Demo data: a salon with a Budapest (HUF) and a New York (USD) location, one login per role, a
 // catalog, templates, and customers whose packages show every status and the seed scenarios. Dates
 // are relative to the day it is loaded, so what is meant to be active stays active.
-import type { Temporal } from "temporal-polyfill";
+import { Temporal } from "temporal-polyfill";
 import type { Role } from "../db/schema.js";
+import { sweepEndedClasses } from "../jobs/class-sweep.js";
 import { sweepExpiredPackages } from "../jobs/expiry-sweep.js";
 import { adjustCredits } from "./adjust-credits.js";
 import { bookAppointment } from "./appointments.js";
+import {
+  cancelEnrolment,
+  cancelSession,
+  checkoutEnrolment,
+  createSession,
+  enrol,
+  markEnrolmentNoShow,
+} from "./classes.js";
+import { closeTicket } from "./close-ticket.js";
 import type { Actor, App, Ctx } from "./context.js";
 import { createItem, createTemplate } from "./manage-catalog.js";
 import { createCustomer } from "./manage-customers.js";
@@ -352,6 +362,7 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
   const mia = await customer("Mia Chen", "mia@example.com", "+1 646 555 0199");
   await sell(mia, t.manicure5, 4, newYork.id);
 
+  const extra = new Map<string, string>();
   for (const [i, name] of EXTRA_CUSTOMERS.entries()) {
     const email = `${name
       .toLowerCase()
@@ -365,6 +376,7 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
         ? `+36 30 ${String(400_0000 + i * 7919).replace(/(\d{3})(\d{4})/, "$1 $2")}`
         : `+1 917 555 ${String(1000 + i)}`,
     );
+    extra.set(name, id);
     if (i % 3 === 0)
       await sell(id, i < 12 ? t.manicure5 : t.yoga10, 10 + i, i < 12 ? budapest.id : newYork.id);
   }
@@ -400,6 +412,95 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
       services: [{ itemId, usePackage: fromPackage }],
     });
   }
+
+  // Classes in Budapest around today (C1–C7), written through the same use cases as the API: yoga
+  // paid with "10-class Yoga pass" credits, attendees paying the price, a paid checkout, a no-show
+  // waiting for review, a cancelled booking and a cancelled session. The evening class today keeps
+  // attendees "Available in Package" for as long as the day allows.
+  async function demoClasses() {
+    const kata = extra.get("Kata Balogh")!;
+    const laszlo = extra.get("László Papp")!;
+    const greta = extra.get("Gréta Kiss")!;
+    const bence = extra.get("Bence Nagy")!;
+    const hedi = extra.get("Hédi Molnár")!;
+    await sell(kata, t.yoga10, 20);
+    await sell(laszlo, t.yoga10, 12);
+    await sell(greta, t.yoga10, 8);
+    const schedule = async (
+      itemId: string,
+      instructor: Role,
+      start: Temporal.Instant,
+      minutes: number,
+      capacity: number,
+    ) =>
+      createSession(at(now), {
+        itemId,
+        locationId: budapest.id,
+        instructorId: staff[instructor]!,
+        startAt: start.toString(),
+        endAt: start.add({ minutes }).toString(),
+        capacity,
+      });
+    // Bookings are made the day before a class that has already happened, now for the others.
+    const bookedAt = (c: { startAt: string }) => {
+      const start = Temporal.Instant.from(c.startAt);
+      return Temporal.Instant.compare(start, now) < 0 ? start.subtract({ hours: 24 }) : now;
+    };
+    const book = async (c: Awaited<ReturnType<typeof schedule>>, customerId: string) => {
+      const view = await enrol(at(bookedAt(c), "front_desk"), c.id, { customerId });
+      return view.roster.findLast((r) => r.customer.id === customerId)!.id;
+    };
+
+    const yesterday = await schedule(yoga, "practitioner", localAt(-1, 18), 60, 12);
+    await book(yesterday, kata);
+    await book(yesterday, greta);
+    const laszloMissed = await book(yesterday, laszlo);
+    const bencePays = await book(yesterday, bence);
+    const afterClass = Temporal.Instant.from(yesterday.endAt).add({ minutes: 5 });
+    const { ticketId } = await checkoutEnrolment(at(afterClass, "front_desk"), bencePays);
+    await closeTicket(at(afterClass, "front_desk"), ticketId, {
+      payments: [{ tender: "cash", amountMinor: yesterday.priceMinor }],
+    });
+    await markEnrolmentNoShow(at(afterClass, "front_desk"), laszloMissed);
+
+    const morning = await schedule(yoga, "practitioner", localAt(0, 7), 60, 10);
+    await book(morning, kata);
+    await book(morning, ildi);
+    const training = await schedule(haircut, "manager", localAt(0, 12), 90, 6);
+    await book(training, ildi);
+    await book(training, hedi);
+
+    // The evening class: 19:00, or soon after now when the demo is loaded later in the day.
+    const local = now.toZonedDateTimeISO("Europe/Budapest");
+    const soon = local.add({ minutes: 15 }).round({ smallestUnit: "minute", roundingIncrement: 15 });
+    const latest = local.with({ hour: 23, minute: 0, second: 0, millisecond: 0 });
+    let evening = local.with({ hour: 19, minute: 0, second: 0, millisecond: 0 });
+    if (Temporal.ZonedDateTime.compare(soon, evening) > 0) evening = soon;
+    if (Temporal.ZonedDateTime.compare(evening, latest) > 0) evening = latest;
+    const endOfDay = local.with({ hour: 23, minute: 59, second: 0, millisecond: 0 });
+    const eveningMinutes = Math.min(60, Math.round(evening.until(endOfDay).total("minutes")));
+    const tonight = await schedule(yoga, "practitioner", evening.toInstant(), eveningMinutes, 8);
+    await book(tonight, laszlo);
+    await book(tonight, ildi);
+    await book(tonight, bence);
+    await cancelEnrolment(at(now, "front_desk"), await book(tonight, kata));
+
+    const tomorrow = await schedule(yoga, "practitioner", localAt(1, 9), 60, 10);
+    await book(tomorrow, kata);
+    await book(tomorrow, greta);
+    await book(tomorrow, hedi);
+    await schedule(yoga, "practitioner", localAt(2, 18), 60, 12);
+    const laterTraining = await schedule(haircut, "manager", localAt(3, 17), 90, 6);
+    await book(laterTraining, ildi);
+    const called = await schedule(yoga, "practitioner", localAt(4, 7), 60, 10);
+    await book(called, laszlo);
+    await cancelSession(at(now), called.id, "studio closed for maintenance");
+
+    // Classes that ended before now are settled as the server's sweep would settle them.
+    await sweepEndedClasses(app, now);
+  }
+
+  await demoClasses();
 
   // Packages that expired meanwhile get their expire movements now, as the server's sweep would.
   await sweepExpiredPackages(db, now);
