@@ -16,6 +16,8 @@ export interface Config {
     user: string | undefined;
     pass: string | undefined;
     secure: boolean;
+    /** SMTP_TLS_INSECURE: accept the SMTP server's certificate unchecked (a self-signed relay) */
+    tlsInsecure: boolean;
     from: string;
     /** without SMTP_HOST, mail is appended here instead of sent */
     logFile: string;
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       user: env.SMTP_USER || undefined,
       pass: env.SMTP_PASS || undefined,
       secure: flag(env.SMTP_SECURE, false),
+      tlsInsecure: flag(env.SMTP_TLS_INSECURE, false),
       from: env.CARNET_MAIL_FROM || "Carnet <no-reply@carnet.invalid>",
       logFile:
         env.CARNET_MAIL_LOG ||

@@ -1,8 +1,10 @@
 // R3, C7: e-mail goes through a transactional outbox. A message is written in the same transaction
-// as its cause, sent after commit by a worker that claims due messages FOR UPDATE SKIP LOCKED,
-// retried with exponential backoff, and never sent again once delivered. Its Message-ID is derived
-// from the dedupe key, so the rare duplicate (a crash between sending and marking sent) is
-// recognisable as the same message.
+// as its cause (enqueueMail takes the caller's transaction), and sent after commit by a worker that
+// claims one due message at a time with FOR UPDATE SKIP LOCKED, leasing it so that no other worker
+// (another server process) takes it while it is being sent. A failure is retried with exponential
+// backoff; once marked sent, a message is never sent again. Delivery is at least once: a crash
+// between the SMTP server's "250 OK" and the mark sends it again after the lease, with the same
+// Message-ID (derived from the dedupe key), so the rare duplicate is recognisable as one message.
 import { createHash } from "node:crypto";
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -14,12 +16,16 @@ import type { App, Executor } from "./context.js";
 
 export interface MailInput {
   businessId: string;
+  /** one message per key and business, ever: the second enqueue of a key is a no-op */
   dedupeKey: string;
   to: string;
   subject: string;
   text: string;
+  /** when the message is queued (the caller's clock); absent = the database's clock */
+  at?: Temporal.Instant | undefined;
 }
 
+/** The Message-ID of the message queued under this dedupe key: the same key, the same id, always. */
 export function messageIdFor(dedupeKey: string): string {
   return `<${createHash("sha256").update(dedupeKey).digest("hex").slice(0, 32)}@carnet.mail>`;
 }
@@ -35,6 +41,7 @@ export async function enqueueMail(db: Executor, m: MailInput): Promise<boolean> 
       to_address: m.to,
       subject: m.subject,
       body_text: m.text,
+      ...(m.at ? { created_at: toDate(m.at), next_attempt_at: toDate(m.at) } : {}),
     })
     .onConflict((oc) => oc.columns(["business_id", "dedupe_key"]).doNothing())
     .returning("id")
@@ -42,14 +49,16 @@ export async function enqueueMail(db: Executor, m: MailInput): Promise<boolean> 
   return row !== undefined;
 }
 
+export interface OutgoingMessage {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+}
+
 export interface Mailer {
-  send(message: {
-    from: string;
-    to: string;
-    subject: string;
-    text: string;
-    messageId: string;
-  }): Promise<void>;
+  send(message: OutgoingMessage): Promise<void>;
   close(): void;
 }
 
@@ -59,10 +68,15 @@ export interface MailConfig {
   user?: string | undefined;
   pass?: string | undefined;
   secure?: boolean | undefined;
+  /** accept an SMTP server's certificate without checking it (a relay with a self-signed one) */
+  tlsInsecure?: boolean | undefined;
   from: string;
   /** where mail goes when no SMTP host is configured */
   logFile: string;
 }
+
+/** Bounds of one SMTP conversation, so that a claim's lease always outlives a send. */
+const SMTP_TIMEOUTS_MS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
 
 /** SMTP through nodemailer when a host is configured; otherwise each message is appended to a log file. */
 export function createMailer(config: MailConfig): Mailer {
@@ -77,13 +91,11 @@ export function createMailer(config: MailConfig): Mailer {
   }
   const transport: Transporter = nodemailer.createTransport({
     host: config.host,
-    port: config.port ?? 587,
+    port: config.port ?? (config.secure ? 465 : 587),
     secure: config.secure ?? false,
     ...(config.user ? { auth: { user: config.user, pass: config.pass ?? "" } } : {}),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
-    tls: { rejectUnauthorized: false },
+    ...SMTP_TIMEOUTS_MS,
+    ...(config.tlsInsecure ? { tls: { rejectUnauthorized: false } } : {}),
   });
   return {
     async send(m) {
@@ -92,6 +104,7 @@ export function createMailer(config: MailConfig): Mailer {
         to: m.to,
         subject: m.subject,
         text: m.text,
+        // Set explicitly, so a resend after a crash carries the same id as the first attempt.
         messageId: m.messageId,
       });
     },
@@ -101,10 +114,44 @@ export function createMailer(config: MailConfig): Mailer {
   };
 }
 
-const MAX_ATTEMPTS = 8;
-const backoffMs = (attempt: number) => Math.min(60 * 60_000, 30_000 * 2 ** (attempt - 1));
+/** A claimed message is invisible to other workers this long: far longer than one SMTP send. */
+export const CLAIM_LEASE_MS = 10 * 60_000;
+/** Retries back off 30 s, 1 min, 2 min … up to an hour; after this many attempts (≈ 2 days) it is `failed`. */
+export const MAX_ATTEMPTS = 48;
+export const backoffMs = (attempt: number) => Math.min(60 * 60_000, 30_000 * 2 ** (attempt - 1));
 
-/** Sends what is due. Each message is claimed in its own short transaction, sent, then marked. */
+interface Claimed {
+  business_id: string;
+  id: string;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  message_id: string;
+  attempts: number;
+}
+
+/** Takes the next due message for this worker in one statement: locked, counted, leased. */
+async function claimNext(db: Executor, now: Temporal.Instant): Promise<Claimed | undefined> {
+  // The CTE runs once (its row lock keeps PostgreSQL from inlining it). A subquery in UPDATE … FROM
+  // may be re-run for every outer row, each time taking another row: claiming many, returning one.
+  const { rows } = await sql<Claimed>`
+    WITH due AS (
+      SELECT business_id, id FROM outbox
+       WHERE status = 'pending' AND next_attempt_at <= ${toDate(now)}
+       ORDER BY next_attempt_at, id
+       LIMIT 1
+         FOR UPDATE SKIP LOCKED)
+    UPDATE outbox o
+       SET attempts = o.attempts + 1, next_attempt_at = ${toDate(now.add({ milliseconds: CLAIM_LEASE_MS }))}
+      FROM due
+     WHERE o.business_id = due.business_id AND o.id = due.id
+    RETURNING o.business_id, o.id, o.to_address, o.subject, o.body_text, o.message_id, o.attempts`.execute(
+    db,
+  );
+  return rows[0];
+}
+
+/** Sends what is due, one message at a time: claim (committed), send, then mark sent or failed. */
 export async function deliverOutbox(
   app: App,
   mailer: Mailer,
@@ -112,64 +159,36 @@ export async function deliverOutbox(
   now: Temporal.Instant,
   limit = 50,
 ): Promise<{ sent: number; failed: number }> {
+  const db = app.database.db;
   let sent = 0;
   let failed = 0;
   for (let i = 0; i < limit; i++) {
-    // Claim one: push its next attempt forward so another worker skips it while this one sends.
-    const claimed = await app.database.db.transaction().execute(async (tx) => {
-      const due = await sql<{
-        business_id: string;
-        id: string;
-        to_address: string;
-        subject: string;
-        body_text: string;
-        message_id: string;
-        attempts: number;
-      }>`
-        SELECT business_id, id, to_address, subject, body_text, message_id, attempts FROM outbox
-         WHERE status = 'pending' AND next_attempt_at <= ${toDate(now)}
-         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(tx);
-      const m = due.rows[0];
-      if (!m) return null;
-      await tx
-        .updateTable("outbox")
-        .set({
-          attempts: m.attempts + 1,
-          next_attempt_at: new Date(now.epochMilliseconds + backoffMs(m.attempts + 1)),
-        })
-        .where("business_id", "=", m.business_id)
-        .where("id", "=", m.id)
-        .execute();
-      return m;
-    });
-    if (!claimed) break;
+    const m = await claimNext(db, now);
+    if (!m) break;
+    const row = db.updateTable("outbox").where("business_id", "=", m.business_id).where("id", "=", m.id);
     try {
       await mailer.send({
         from,
-        to: claimed.to_address,
-        subject: claimed.subject,
-        text: claimed.body_text,
-        messageId: claimed.message_id,
+        to: m.to_address,
+        subject: m.subject,
+        text: m.body_text,
+        messageId: m.message_id,
       });
-      await app.database.db
-        .updateTable("outbox")
-        .set({ status: "sent", sent_at: toDate(now), last_error: null })
-        .where("business_id", "=", claimed.business_id)
-        .where("id", "=", claimed.id)
-        .execute();
-      sent++;
     } catch (error) {
-      await app.database.db
-        .updateTable("outbox")
+      // m.attempts already counts this attempt.
+      await row
         .set({
-          last_error: String((error as Error).message ?? error).slice(0, 500),
-          ...(claimed.attempts + 1 >= MAX_ATTEMPTS ? { status: "failed" as const } : {}),
+          last_error: String((error as Error)?.message ?? error).slice(0, 500),
+          next_attempt_at: toDate(now.add({ milliseconds: backoffMs(m.attempts) })),
+          ...(m.attempts >= MAX_ATTEMPTS ? { status: "failed" as const } : {}),
         })
-        .where("business_id", "=", claimed.business_id)
-        .where("id", "=", claimed.id)
+        .where("status", "=", "pending")
         .execute();
       failed++;
+      continue;
     }
+    await row.set({ status: "sent", sent_at: toDate(now), last_error: null }).execute();
+    sent++;
   }
   return { sent, failed };
 }

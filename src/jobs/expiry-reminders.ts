@@ -1,46 +1,73 @@
-// R3: "remind N days before expiry". Customers with remaining credits get one e-mail per package per
-// reminder: the outbox's dedupe key (package, expiry date, N) makes a second one impossible, also
-// after the expiry is extended and the reminder falls due again for the new date.
+// R3: "remind customers N days before expiry". On the local date N days before a package's expiry
+// (in its purchase location's zone), or later while it is still valid (catching up after downtime, or
+// a package sold with less than N days left), a customer with an e-mail address gets one message per
+// package listing what is left on it. Refunded, expired, fully used packages and packages of
+// customers without an address get none. The outbox's dedupe key (package, expiry date) makes a
+// second message for the same expiry impossible, whichever server queues it and however often;
+// extending the expiry gives a new date and so, in time, a new reminder.
 import { sql } from "kysely";
 import type { Temporal } from "temporal-polyfill";
 import type { App } from "../app/context.js";
 import { enqueueMail } from "../app/outbox.js";
 import { toDate } from "../domain/validity.js";
 
+/** P10: above this many remaining credits a line reads "unlimited". */
+const UNLIMITED_ABOVE = 100;
+
+export const reminderDedupeKey = (packageId: string, expiresOn: string) =>
+  `expiry-reminder:${packageId}:${expiresOn}`;
+
+interface DueReminder {
+  business_id: string;
+  business_name: string;
+  package_id: string;
+  package_name: string;
+  expires_on: string;
+  customer_name: string;
+  email: string;
+  lines: Array<{ item: string; remaining: number }>;
+}
+
+export function reminderMessage(r: DueReminder): { subject: string; text: string } {
+  const left = r.lines
+    .map((l) => `  ${l.remaining > UNLIMITED_ABOVE ? "unlimited" : l.remaining} × ${l.item}`)
+    .join("\n");
+  return {
+    subject: `Your ${r.package_name} expires on ${r.expires_on}`,
+    text:
+      `Dear ${r.customer_name},\n\n` +
+      `your ${r.package_name} is valid until the end of ${r.expires_on}. You still have:\n${left}\n\n` +
+      `Book soon so that nothing goes to waste!\n\n${r.business_name}\n`,
+  };
+}
+
+/** Queues the reminders that are due at `now`; returns how many were newly queued. */
 export async function queueExpiryReminders(app: App, now: Temporal.Instant): Promise<number> {
-  const due = await sql<{
-    business_id: string;
-    business_name: string;
-    days: number;
-    package_id: string;
-    package_name: string;
-    expires_on: string;
-    customer_name: string;
-    email: string;
-    lines: string;
-  }>`
-    SELECT b.id AS business_id, b.name AS business_name, b.reminder_days_before_expiry AS days,
-           p.id AS package_id, p.name AS package_name, p.expires_on, c.name AS customer_name, c.email,
-           string_agg((l.total - l.used - l.booked) || ' × ' || l.item_name, ', ' ORDER BY l.position) AS lines
+  const at = toDate(now);
+  const due = await sql<DueReminder>`
+    SELECT b.id AS business_id, b.name AS business_name, p.id AS package_id, p.name AS package_name,
+           p.expires_on, c.name AS customer_name, c.email,
+           json_agg(json_build_object('item', l.item_name, 'remaining', l.total - l.used - l.booked)
+                    ORDER BY l.position) AS lines
       FROM businesses b
       JOIN customer_packages p ON p.business_id = b.id
       JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
       JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
-     WHERE b.reminder_days_before_expiry IS NOT NULL AND c.email IS NOT NULL
-       AND p.refunded_at IS NULL AND p.expires_at > ${toDate(now)}
-       AND p.expires_at <= ${toDate(now)}::timestamptz + make_interval(days => b.reminder_days_before_expiry)
-       AND l.total - l.used - l.booked > 0
-     GROUP BY b.id, p.id, c.id`.execute(app.database.db);
+     WHERE b.reminder_days_before_expiry IS NOT NULL
+       AND c.email IS NOT NULL AND c.email <> ''
+       AND p.refunded_at IS NULL AND p.expires_on IS NOT NULL AND p.expires_at > ${at}
+       AND (${at}::timestamptz AT TIME ZONE p.time_zone)::date >= p.expires_on - b.reminder_days_before_expiry
+       AND NOT l.refunded AND l.total - l.used - l.booked > 0
+     -- (business_id, id) keys: name every grouped column, PostgreSQL infers nothing from them
+     GROUP BY b.id, b.name, p.id, p.name, p.expires_on, c.name, c.email`.execute(app.database.db);
   let queued = 0;
   for (const r of due.rows) {
     const fresh = await enqueueMail(app.database.db, {
       businessId: r.business_id,
-      dedupeKey: `expiry-reminder:${r.package_id}:${r.expires_on}:${r.days}`,
+      dedupeKey: reminderDedupeKey(r.package_id, r.expires_on),
       to: r.email,
-      subject: `Your ${r.package_name} expires on ${r.expires_on}`,
-      text:
-        `Dear ${r.customer_name},\n\nyour ${r.package_name} is valid until the end of ${r.expires_on}.\n` +
-        `You still have: ${r.lines}.\nBook soon so nothing goes to waste!\n\n${r.business_name}`,
+      ...reminderMessage(r),
+      at: now,
     });
     if (fresh) queued++;
   }
