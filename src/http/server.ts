@@ -6,7 +6,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyInstance, LogController, type RouteOptions } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { App } from "../app/context.js";
 import { registerAuth } from "./auth.js";
@@ -25,6 +25,8 @@ export interface ServerOptions extends AuthOptions {
   /** folder of the built web app; served at / when it exists */
   webDir?: string | undefined;
   trustProxy?: boolean;
+  /** called for every route registered (the authorization matrix test lists them all) */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export const WEB_DIST = join(import.meta.dirname, "..", "..", "web", "dist");
@@ -37,6 +39,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     // Per-request log lines cost more than a redemption on the hot path; errors are still logged.
     logController: new LogController({ disableRequestLogging: process.env.CARNET_LOG_REQUESTS !== "1" }),
   });
+  if (options.onRoute) server.addHook("onRoute", options.onRoute);
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   server.setErrorHandler(handleError);
