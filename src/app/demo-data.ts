@@ -487,7 +487,6 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
 
     const tomorrow = await schedule(yoga, "practitioner", localAt(1, 9), 60, 10);
     await book(tomorrow, kata);
-    await book(tomorrow, greta);
     await book(tomorrow, hedi);
     await schedule(yoga, "practitioner", localAt(2, 18), 60, 12);
     const laterTraining = await schedule(haircut, "manager", localAt(3, 17), 90, 6);

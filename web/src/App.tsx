@@ -4,6 +4,8 @@ import { SignIn } from "./auth/SignIn.js";
 import { SessionProvider, useSession } from "./auth/session.js";
 import { BalancePage } from "./balance/BalancePage.js";
 import { CalendarPage } from "./calendar/CalendarPage.js";
+import { ClassesPage } from "./classes/ClassesPage.js";
+import { SessionPage } from "./classes/SessionPage.js";
 import { CustomerProfile } from "./customers/CustomerProfile.js";
 import { CustomerSearch } from "./customers/CustomerSearch.js";
 import { PackagesPage } from "./reports/PackagesPage.js";
@@ -52,6 +54,8 @@ function StaffApp() {
         <Route path="/customers" element={<CustomerSearch />} />
         <Route path="/customers/:customerId" element={<CustomerProfile />} />
         <Route path="/calendar" element={<CalendarPage />} />
+        <Route path="/classes" element={<ClassesPage />} />
+        <Route path="/classes/:sessionId" element={<SessionPage />} />
         <Route path="/till" element={<TillHome />} />
         <Route path="/tickets/:ticketId" element={<TicketPage />} />
         <Route path="/tickets/:ticketId/receipt" element={<ReceiptPage />} />

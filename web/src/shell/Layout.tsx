@@ -106,6 +106,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
           active={location.pathname.startsWith("/calendar")}
           onClick={close}
         />
+        <NavLink
+          label="Classes"
+          component={Link}
+          to="/classes"
+          active={location.pathname.startsWith("/classes")}
+          onClick={close}
+        />
         {can("sell_package") && (
           <NavLink
             label="Till"
