@@ -26,7 +26,8 @@ export function errorBody(code: string, message: string, field?: string): ErrorB
 /** Database errors that are the caller's fault or a passing outage, never a 500. */
 function fromDatabase(error: { code?: string; message?: string }): AppError | null {
   const code = error.code ?? "";
-  if (["22P02", "22007", "22008", "22003", "22001", "22023", "2201X"].includes(code)) {
+  // 22021/22P05: a NUL or untranslatable character in a text (PostgreSQL text cannot hold U+0000).
+  if (["22P02", "22007", "22008", "22003", "22001", "22023", "2201X", "22021", "22P05"].includes(code)) {
     return new AppError("invalid", "invalid_input", "A value is not of the expected form or range.");
   }
   if (code === "23503")

@@ -6,7 +6,14 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance, LogController, type RouteOptions } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+  type RouteOptions,
+} from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { App } from "../app/context.js";
 import { registerAuth } from "./auth.js";
@@ -36,6 +43,11 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     logger: options.logger,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 256 * 1024,
+    // The router's own refusals (a malformed or overlong URL) answer in the error shape too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const code = (error.code ?? "bad_request").replace(/^FST_ERR_/, "").toLowerCase();
+      reply.status(error.statusCode ?? 400).send(errorBody(code, error.message.slice(0, 200)));
+    },
     // Per-request log lines cost more than a redemption on the hot path; errors are still logged.
     logController: new LogController({ disableRequestLogging: process.env.CARNET_LOG_REQUESTS !== "1" }),
   });
