@@ -9,6 +9,7 @@ import { SessionPage } from "./classes/SessionPage.js";
 import { CustomerProfile } from "./customers/CustomerProfile.js";
 import { CustomerSearch } from "./customers/CustomerSearch.js";
 import { PackagesPage } from "./reports/PackagesPage.js";
+import { SettingsPage } from "./settings/SettingsPage.js";
 import { Layout } from "./shell/Layout.js";
 import { ReceiptPage } from "./till/ReceiptPage.js";
 import { TicketPage } from "./till/TicketPage.js";
@@ -62,6 +63,10 @@ function StaffApp() {
         <Route
           path="/packages"
           element={can("view_reports") ? <PackagesPage /> : <Navigate to="/customers" replace />}
+        />
+        <Route
+          path="/settings"
+          element={can("manage_settings") ? <SettingsPage /> : <Navigate to="/customers" replace />}
         />
         <Route path="*" element={<Navigate to="/customers" replace />} />
       </Routes>

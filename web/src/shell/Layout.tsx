@@ -132,6 +132,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
             onClick={close}
           />
         )}
+        {can("manage_settings") && (
+          <NavLink
+            label="Settings"
+            component={Link}
+            to="/settings"
+            active={location.pathname.startsWith("/settings")}
+            onClick={close}
+          />
+        )}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
