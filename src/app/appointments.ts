@@ -2,16 +2,16 @@
 // package line at save, so the counter moves at once (A2); the reservation is consumed at the
 // business's redemption point (A5), released on cancellation (A6), handled by the no-show policy
 // (A7), kept on reschedule (A11), and handed to the till at checkout.
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { Temporal } from "temporal-polyfill";
-import type { Appointment, DB, NoShowPolicy } from "../db/schema.js";
+import type { Appointment, CustomerPackageRow, DB, NoShowPolicy, PackageLineRow } from "../db/schema.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
 import { toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getBusiness, getCustomer, getLocation } from "./lookups.js";
-import { loadPackages, type PackageView } from "./package-view.js";
+import { loadPackages, type PackageView, packageView } from "./package-view.js";
 import { writeMovement } from "./write-movement.js";
 
 export interface AppointmentServiceView {
@@ -158,7 +158,17 @@ export async function availablePackages(
 ): Promise<PackageView[]> {
   authorize(ctx, "read");
   const when = at ?? ctx.clock();
-  const all = await loadPackages(ctx.database.db, ctx.actor.businessId, { customerId }, when);
+  // One round trip: the panel is opened on every booking, and on a busy server each trip to the
+  // database costs more than the query itself. Refunded and expired packages are left out here;
+  // the status rule below still decides what is active.
+  const rows = await sql<CustomerPackageRow & { lines: PackageLineRow[] }>`
+    SELECT p.*, coalesce((SELECT json_agg(l ORDER BY l.position, l.id) FROM package_lines l
+                           WHERE l.business_id = p.business_id AND l.package_id = p.id), '[]') AS lines
+      FROM customer_packages p
+     WHERE p.business_id = ${ctx.actor.businessId} AND p.customer_id = ${customerId}
+       AND p.refunded_at IS NULL AND (p.expires_at IS NULL OR p.expires_at >= ${toDate(when)})
+     ORDER BY p.purchased_at, p.id`.execute(ctx.database.db);
+  const all = rows.rows.map((p) => packageView(p, p.lines, when));
   return all.filter(
     (p) =>
       p.status === "active" &&

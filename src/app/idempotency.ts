@@ -73,3 +73,42 @@ export async function purgeIdempotencyKeys(db: Executor, olderThan: Date): Promi
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * For a use case that does all its writing in one statement: the key goes into that same statement
+ * (inserted after the work, with the answer), so the request costs one round trip and no
+ * BEGIN/COMMIT. A duplicate fails that statement on the key's primary key and rolls its work back
+ * with it; the caller then answers with what the first request stored.
+ */
+export interface IdempotencyClaim {
+  businessId: string;
+  key: string;
+  hash: string;
+  status: number;
+}
+
+/** The statement failed because the key was already stored (or is being stored by a concurrent duplicate). */
+export function isKeyTaken(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === "23505" && e.constraint === "idempotency_keys_pkey";
+}
+
+/** What the first request with this key answered; null when it never stored an answer. */
+export async function storedResponse(db: Executor, claim: IdempotencyClaim): Promise<StoredResponse | null> {
+  const stored = await db
+    .selectFrom("idempotency_keys")
+    .select(["request_hash", "response_status", "response_body"])
+    .where("business_id", "=", claim.businessId)
+    .where("key", "=", claim.key)
+    .executeTakeFirst();
+  if (!stored || stored.response_status === 0) return null;
+  if (stored.request_hash !== claim.hash) {
+    throw new AppError(
+      "unprocessable",
+      "idempotency_key_reused",
+      "This Idempotency-Key was already used for a different request.",
+      "Idempotency-Key",
+    );
+  }
+  return { status: stored.response_status, body: stored.response_body };
+}

@@ -4,8 +4,14 @@ import { conflict } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
 import { toInstant } from "../domain/validity.js";
 import { authorize, type Ctx, type Executor } from "./context.js";
+import type { IdempotencyClaim } from "./idempotency.js";
 import { getCustomer } from "./lookups.js";
-import { type WrittenMovement, writeMovement } from "./write-movement.js";
+import {
+  type MovementInput,
+  type WrittenMovement,
+  writeMovement,
+  writeMovementOnce,
+} from "./write-movement.js";
 
 export interface RedeemLineInput {
   lineId: string;
@@ -21,8 +27,17 @@ export async function redeemLine(
   input: RedeemLineInput,
   db: Executor = ctx.database.db,
 ): Promise<WrittenMovement> {
+  return writeMovement(db, redemptionOf(ctx, input));
+}
+
+/** The quick redeem in one statement, with the request's Idempotency-Key stored alongside (L4). */
+export async function redeemLineOnce(ctx: Ctx, input: RedeemLineInput, claim: IdempotencyClaim | null) {
+  return writeMovementOnce(ctx.database.db, redemptionOf(ctx, input), claim);
+}
+
+function redemptionOf(ctx: Ctx, input: RedeemLineInput): MovementInput {
   authorize(ctx, "redeem");
-  return writeMovement(db, {
+  return {
     businessId: ctx.actor.businessId,
     lineId: input.lineId,
     packageId: input.packageId,
@@ -35,7 +50,7 @@ export async function redeemLine(
     appointmentId: input.appointmentId,
     ticketLineId: input.ticketLineId,
     activity: { action: "redeem", details: { quantity: input.quantity } },
-  });
+  };
 }
 
 export interface RedeemItemInput {

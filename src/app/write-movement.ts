@@ -15,6 +15,7 @@ import {
 } from "../domain/ledger.js";
 import { toDate, toInstant } from "../domain/validity.js";
 import type { Executor } from "./context.js";
+import type { IdempotencyClaim } from "./idempotency.js";
 
 export interface MovementInput {
   businessId: string;
@@ -57,8 +58,21 @@ export interface WrittenMovement {
 const MAX_ATTEMPTS = 3;
 
 export async function writeMovement(db: Executor, input: MovementInput): Promise<WrittenMovement> {
+  return (await writeMovementOnce(db, input, null)).movement;
+}
+
+/**
+ * writeMovement with the request's Idempotency-Key stored in the same statement, with the answer:
+ * the movement as JSON, built by the database so that the first answer and every replay are the
+ * same bytes (`responseBody`). A key already stored fails the statement (see isKeyTaken).
+ */
+export async function writeMovementOnce(
+  db: Executor,
+  input: MovementInput,
+  claim: IdempotencyClaim | null,
+): Promise<{ movement: WrittenMovement; responseBody: string | null }> {
   for (let attempt = 1; ; attempt++) {
-    const written = await tryWrite(db, input);
+    const written = await tryWrite(db, input, claim);
     if (written) return written;
     // Refused: find out why from the state as it is now, in the domain's words.
     const refusal = await explainRefusal(db, input);
@@ -69,7 +83,11 @@ export async function writeMovement(db: Executor, input: MovementInput): Promise
   }
 }
 
-async function tryWrite(db: Executor, m: MovementInput): Promise<WrittenMovement | null> {
+async function tryWrite(
+  db: Executor,
+  m: MovementInput,
+  claim: IdempotencyClaim | null,
+): Promise<{ movement: WrittenMovement; responseBody: string | null } | null> {
   const d = movementDelta(m.kind, m.quantity);
   const at = toDate(m.at);
   const serviceAt = toDate(m.serviceAt ?? m.at);
@@ -106,6 +124,7 @@ async function tryWrite(db: Executor, m: MovementInput): Promise<WrittenMovement
     total_after: number;
     used_after: number;
     booked_after: number;
+    response_body: string | null;
   }>`
     WITH line AS (
       UPDATE package_lines l
@@ -131,15 +150,28 @@ async function tryWrite(db: Executor, m: MovementInput): Promise<WrittenMovement
              ${m.activity?.action ?? ""}::text, mv.customer_id, mv.package_id, mv.id, ${m.reason ?? null}::text,
              ${details}::jsonb
         FROM mv WHERE ${m.activity !== null}::boolean
+    ), answer AS (
+      SELECT json_build_object('id', mv.id, 'seq', mv.seq, 'kind', ${m.kind}::text, 'quantity', ${m.quantity}::int,
+             'valueMinor', mv.value_minor, 'occurredAt', ${m.at.toString()}::text, 'packageId', mv.package_id,
+             'lineId', ${m.lineId}::uuid, 'customerId', mv.customer_id, 'itemId', line.item_id,
+             'itemName', line.item_name, 'counters', json_build_object('total', mv.total_after,
+             'used', mv.used_after, 'booked', mv.booked_after,
+             'remaining', mv.total_after - mv.used_after - mv.booked_after))::text AS body
+        FROM mv, line WHERE ${claim !== null}::boolean
+    ), idem AS (
+      INSERT INTO idempotency_keys (business_id, key, request_hash, response_status, response_body)
+      SELECT ${claim?.businessId ?? null}::uuid, ${claim?.key ?? null}::text, ${claim?.hash ?? null}::text,
+             ${claim?.status ?? 0}::int, answer.body
+        FROM answer
     )
-    SELECT mv.*, line.item_id, line.item_name FROM mv, line`
+    SELECT mv.*, line.item_id, line.item_name, (SELECT body FROM answer) AS response_body FROM mv, line`
     .execute(db)
     .catch((error: unknown) => {
       throw translateConstraint(error) ?? error;
     });
   const row = result.rows[0];
   if (!row) return null;
-  return {
+  const movement: WrittenMovement = {
     id: row.id,
     seq: row.seq,
     kind: m.kind,
@@ -158,6 +190,7 @@ async function tryWrite(db: Executor, m: MovementInput): Promise<WrittenMovement
       remaining: row.total_after - row.used_after - row.booked_after,
     },
   };
+  return { movement, responseBody: row.response_body };
 }
 
 /** Unique indexes that guard the ledger, in the caller's words. */

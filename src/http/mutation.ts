@@ -2,8 +2,14 @@
 // Idempotency-Key, inside the idempotency transaction, so the answer is stored with the work.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { App, Ctx, Executor } from "../app/context.js";
-import { requestHash, withIdempotency } from "../app/idempotency.js";
-import { invalid } from "../domain/errors.js";
+import {
+  type IdempotencyClaim,
+  isKeyTaken,
+  requestHash,
+  storedResponse,
+  withIdempotency,
+} from "../app/idempotency.js";
+import { AppError, invalid } from "../domain/errors.js";
 import { ctxOf } from "./auth.js";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -16,11 +22,58 @@ export async function mutation<T>(
   status = 200,
 ) {
   const ctx = ctxOf(app, request);
-  const key = request.headers["idempotency-key"];
-  if (key === undefined) {
+  const claim = claimOf(request, ctx, status);
+  if (!claim) {
     const body = await work(ctx, app.database.db);
     return reply.status(status).send(body);
   }
+  const result = await withIdempotency(
+    app.database.db,
+    claim.businessId,
+    claim.key,
+    claim.hash,
+    async (tx) => ({
+      status,
+      body: JSON.stringify(await work(ctx, tx)),
+    }),
+  );
+  return sendStored(reply, result);
+}
+
+/**
+ * A mutation whose use case writes in one statement and stores the Idempotency-Key in it (see
+ * IdempotencyClaim): one round trip, no transaction to open. A key already used answers with the
+ * stored response, as mutation() does.
+ */
+export async function oneStatementMutation<T>(
+  app: App,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (ctx: Ctx, claim: IdempotencyClaim | null) => Promise<{ result: T; responseBody: string | null }>,
+  status = 200,
+) {
+  const ctx = ctxOf(app, request);
+  const claim = claimOf(request, ctx, status);
+  if (!claim) return reply.status(status).send((await work(ctx, null)).result);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { responseBody } = await work(ctx, claim);
+      if (responseBody === null) throw new Error("a one-statement mutation stored no answer");
+      return sendStored(reply, { status, body: responseBody, replayed: false });
+    } catch (error) {
+      // A refusal may only mean that the first request with this key already took the credits.
+      if (!isKeyTaken(error) && !(error instanceof AppError)) throw error;
+      const stored = await storedResponse(app.database.db, claim);
+      if (stored) return sendStored(reply, { ...stored, replayed: true });
+      // The key was purged between the two statements: do the work again.
+      if (!isKeyTaken(error) || attempt >= 3) throw error;
+    }
+  }
+}
+
+function claimOf(request: FastifyRequest, ctx: Ctx, status: number): IdempotencyClaim | null {
+  const key = request.headers["idempotency-key"];
+  if (key === undefined) return null;
   if (typeof key !== "string" || !KEY_PATTERN.test(key)) {
     throw invalid(
       "invalid_idempotency_key",
@@ -36,10 +89,10 @@ export async function mutation<T>(
     body: request.body ?? null,
     staff: ctx.actor.staffId,
   });
-  const result = await withIdempotency(app.database.db, ctx.actor.businessId, key, hash, async (tx) => ({
-    status,
-    body: JSON.stringify(await work(ctx, tx)),
-  }));
+  return { businessId: ctx.actor.businessId, key, hash, status };
+}
+
+function sendStored(reply: FastifyReply, result: { status: number; body: string; replayed: boolean }) {
   return reply
     .status(result.status)
     .header("content-type", "application/json; charset=utf-8")

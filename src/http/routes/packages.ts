@@ -8,12 +8,12 @@ import { extendExpiry } from "../../app/extend-expiry.js";
 import { activityLog, packageUsage, storeCredit } from "../../app/history.js";
 import { getCustomer } from "../../app/lookups.js";
 import { loadPackage, loadPackages } from "../../app/package-view.js";
-import { redeemItemFifo, redeemLine } from "../../app/redeem-credits.js";
+import { redeemItemFifo, redeemLineOnce } from "../../app/redeem-credits.js";
 import { refundPackage } from "../../app/refund-package.js";
 import { sellPackage } from "../../app/sell-package.js";
 import { undoMovement } from "../../app/undo-movement.js";
 import { ctxOf } from "../auth.js";
-import { mutation } from "../mutation.js";
+import { mutation, oneStatementMutation } from "../mutation.js";
 import {
   customerParams,
   id,
@@ -92,7 +92,10 @@ export function packageRoutes(server: FastifyInstance, app: App) {
       },
     },
     (req, reply) =>
-      mutation(app, req, reply, (ctx, db) => redeemLine(ctx, { ...req.params, ...req.body }, db)),
+      oneStatementMutation(app, req, reply, async (ctx, claim) => {
+        const { movement, responseBody } = await redeemLineOnce(ctx, { ...req.params, ...req.body }, claim);
+        return { result: movement, responseBody };
+      }),
   );
 
   r.post(

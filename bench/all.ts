@@ -1,0 +1,12 @@
+// `npm run bench`: every benchmark in turn; the figures end each section as name=value lines.
+import { runEmbedded } from "./embedded.js";
+import { runReads } from "./reads.js";
+import { runRedeem } from "./redeem.js";
+
+const results: Record<string, boolean> = {};
+results.redeem = await runRedeem();
+results.reads = await runReads();
+results.embedded = await runEmbedded();
+console.log("\n== summary ==");
+for (const [name, met] of Object.entries(results))
+  console.log(`${name}: ${met ? "all targets met" : "target(s) missed"}`);

@@ -1,0 +1,177 @@
+// Benchmark 1: redemptions over HTTP (bearer token, an Idempotency-Key on every call, as the web
+// app sends), against pgbench tpcb-like on the same server with the same number of clients.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { createBusiness, ids, insertCustomers, insertPackages } from "./generate.js";
+import {
+  adminQuery,
+  bearerToken,
+  DURATION_S,
+  databaseExists,
+  type LoadResult,
+  load,
+  ROOT,
+  report,
+  round,
+  startServer,
+  urlFor,
+  withClient,
+} from "./lib.js";
+
+const DB = "carnet_bench_redeem";
+const PGBENCH_DB = "carnet_pgbench";
+const PGBENCH = process.env.PGBENCH || "pgbench";
+const DISTINCT = 64;
+const CONTENDED = 10;
+
+function pgbenchArgs(): string[] {
+  const url = new URL(urlFor(PGBENCH_DB));
+  return ["-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username || "postgres")];
+}
+
+async function pgbenchTps(clients: number): Promise<number> {
+  const out = execFileSync(
+    PGBENCH,
+    [
+      ...pgbenchArgs(),
+      "-b",
+      "tpcb-like",
+      "-c",
+      String(clients),
+      "-j",
+      "2",
+      "-T",
+      String(DURATION_S),
+      "-n",
+      PGBENCH_DB,
+    ],
+    { encoding: "utf8" },
+  );
+  const m = /tps = ([\d.]+)/.exec(out);
+  if (!m?.[1]) throw new Error(`pgbench printed no tps:\n${out}`);
+  return Number(m[1]);
+}
+
+async function preparePgbench() {
+  const ready =
+    (await databaseExists(PGBENCH_DB)) &&
+    (await withClient(PGBENCH_DB, (c) =>
+      c.query("SELECT count(*)::int AS n FROM pgbench_branches").then(
+        (r) => r.rows[0].n === 10,
+        () => false,
+      ),
+    ));
+  if (!ready) {
+    await adminQuery(`DROP DATABASE IF EXISTS ${PGBENCH_DB} WITH (FORCE)`);
+    await adminQuery(`CREATE DATABASE ${PGBENCH_DB}`);
+    execFileSync(PGBENCH, [...pgbenchArgs(), "-i", "-s", "10", "-q", PGBENCH_DB], { stdio: "ignore" });
+  }
+}
+
+async function prepareCarnet(): Promise<Array<{ packageId: string; lineId: string }>> {
+  await createBusiness(DB);
+  const n = DISTINCT + CONTENDED;
+  await withClient(DB, async (c) => {
+    await insertCustomers(c, 1, n);
+    await insertPackages(c, {
+      from: 1,
+      to: n,
+      customerOf: "i::text",
+      granted: "1000000",
+      used: 0,
+      expires: false,
+    });
+    await c.query("VACUUM ANALYZE");
+  });
+  return withClient(DB, (c) =>
+    c
+      .query(
+        `SELECT ${ids.package("i::text")}::text AS "packageId", ${ids.line("i::text")}::text AS "lineId"
+           FROM generate_series(1, ${n}) i ORDER BY i`,
+      )
+      .then((r) => r.rows),
+  );
+}
+
+function summarize(r: LoadResult) {
+  const ok = r.statuses["200"] ?? 0;
+  const conflicts = r.statuses["409"] ?? 0;
+  return { ok, conflicts, errors: r.requests - ok - conflicts };
+}
+
+export async function runRedeem(): Promise<boolean> {
+  console.log("preparing databases…");
+  await preparePgbench();
+  const lines = await prepareCarnet();
+  const server = await startServer({ DATABASE_URL: urlFor(DB) }, 3801);
+  let verified = false;
+  const figures: Record<string, number> = {};
+  try {
+    const token = await bearerToken(server.url);
+    const run = Date.now().toString(36);
+    const redeemOn = (pick: (client: number) => number, tag: string) => (client: number, n: number) => {
+      const line = lines[pick(client)]!;
+      return {
+        method: "POST" as const,
+        path: `/api/v1/packages/${line.packageId}/lines/${line.lineId}/redeem`,
+        headers: { authorization: `Bearer ${token}`, "idempotency-key": `${run}-${tag}-${client}-${n}` },
+        body: '{"quantity":1}',
+      };
+    };
+    for (const clients of [16, 64]) {
+      const pgTps = await pgbenchTps(clients);
+      const r = await load(
+        server.url,
+        clients,
+        DURATION_S,
+        redeemOn((c) => c % DISTINCT, `d${clients}`),
+      );
+      const s = summarize(r);
+      console.log(`${clients} clients, distinct packages:`, JSON.stringify(r.statuses), r.errorBodies);
+      Object.assign(figures, {
+        [`pgbench_tps_c${clients}`]: round(pgTps, 0),
+        [`redeem_tps_c${clients}`]: round(r.rps, 0),
+        [`redeem_p50_ms_c${clients}`]: r.p50_ms,
+        [`redeem_p99_ms_c${clients}`]: r.p99_ms,
+        [`redeem_errors_c${clients}`]: s.errors + s.conflicts,
+        [`redeem_tps_ratio_vs_pgbench_c${clients}`]: round(r.rps / pgTps, 2),
+      });
+    }
+    const contended = await load(
+      server.url,
+      64,
+      DURATION_S,
+      redeemOn((c) => DISTINCT + (c % CONTENDED), "h"),
+    );
+    const s = summarize(contended);
+    console.log("64 clients on 10 packages:", JSON.stringify(contended.statuses), contended.errorBodies);
+    Object.assign(figures, {
+      redeem_contended_tps_c64: round(contended.rps, 0),
+      redeem_contended_p50_ms_c64: contended.p50_ms,
+      redeem_contended_p99_ms_c64: contended.p99_ms,
+      redeem_contended_conflicts_c64: s.conflicts,
+      redeem_contended_errors_c64: s.errors,
+    });
+  } finally {
+    await server.stop();
+  }
+  try {
+    execFileSync(process.execPath, [join(ROOT, "bin", "carnet.js"), "verify"], {
+      env: { ...process.env, DATABASE_URL: urlFor(DB) },
+      stdio: "inherit",
+    });
+    verified = true;
+  } catch {}
+  figures.redeem_verify_clean = verified ? 1 : 0;
+  figures.redeem_tps_ratio_vs_pgbench = figures.redeem_tps_ratio_vs_pgbench_c16 ?? 0;
+  return report("redeem", figures, [
+    { figure: "redeem_tps_ratio_vs_pgbench", op: ">=", value: 1.0 },
+    { figure: "redeem_p99_ms_c16", op: "<=", value: 25 },
+    { figure: "redeem_errors_c16", op: "<=", value: 0 },
+    { figure: "redeem_errors_c64", op: "<=", value: 0 },
+    { figure: "redeem_contended_errors_c64", op: "<=", value: 0 },
+    { figure: "redeem_verify_clean", op: ">=", value: 1 },
+  ]);
+}
+
+if (import.meta.filename === process.argv[1]) await runRedeem();
