@@ -18,7 +18,7 @@ const yogaPass = () =>
   page.getByTestId("package-card").filter({ hasText: "10-class Yoga pass" }).getByTestId("line-summary");
 const attendee = (name: string) => page.getByTestId("attendee").filter({ hasText: name });
 
-/** Today's yoga class that has not ended yet, with attendees already booked from their packages. */
+/** Today's last yoga class (the evening one, not ended yet), with attendees booked from their packages. */
 async function openTonight() {
   await page.getByRole("link", { name: "Classes" }).click();
   await page.getByTestId("schedule").waitFor();
@@ -26,7 +26,7 @@ async function openTonight() {
     .getByTestId("class-session")
     .filter({ hasText: "Yoga class" })
     .and(page.locator('[data-status="scheduled"]'))
-    .first()
+    .last()
     .click();
   await page.getByTestId("roster").waitFor();
 }
@@ -59,8 +59,13 @@ it("adds Gréta with her yoga pass, checks her out at 0 and sees Package Used; c
   await page.mouse.move(0, 0);
   await shot(page, "classes-roster");
 
-  // Available in Package → a ticket covered by the pass, closed at 0.
+  // Available in Package → a ticket covered by the pass. Booked in store, the credit counts as used
+  // as soon as the ticket exists, open or not (C6).
   await greta.getByRole("button", { name: "Available in Package" }).click();
+  await page.getByRole("heading", { name: /Ticket #/ }).waitFor();
+  await page.goBack();
+  await expect.poll(() => attendee("Gréta Kiss").getAttribute("data-payment")).toBe("package_used");
+  await attendee("Gréta Kiss").getByRole("link", { name: "Ticket" }).click();
   await page.getByRole("heading", { name: /Ticket #/ }).waitFor();
   const line = page.getByTestId("ticket-line").first();
   await line.getByTestId("price-package").waitFor();
@@ -129,4 +134,55 @@ it("fits a 768×1024 tablet without scrolling sideways: the schedule and the ros
   expect(await overflowX()).toBe(0);
   await shot(page, "classes-roster-tablet");
   await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+it("a manager schedules a class, fills it with a new customer, is told in plain words when it is full, and cancels it", async () => {
+  const manager = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const own = page;
+  page = manager;
+  try {
+    await signIn(page, "manager@demo.carnet.test");
+    await page.getByRole("link", { name: "Classes" }).click();
+    await page.getByRole("button", { name: "Schedule a class" }).click();
+    const dialog = page.getByRole("dialog", { name: "Schedule a class" });
+    await dialog.getByRole("combobox", { name: "Class type" }).click();
+    await page.getByRole("option", { name: "Haircut Training" }).click();
+    await dialog.getByRole("combobox", { name: "Instructor" }).click();
+    await page.getByRole("option", { name: "Petra Practitioner" }).click();
+    await dialog.getByLabel("Start").fill("21:00");
+    await dialog.getByLabel("End").fill("22:00");
+    await dialog.getByRole("textbox", { name: "Capacity" }).fill("1");
+    await dialog.getByRole("button", { name: "Schedule" }).click();
+    const created = page.getByTestId("class-session").filter({ hasText: "21:00–22:00" });
+    await created.waitFor();
+    expect(await created.textContent()).toContain("Haircut Training");
+    expect(await created.getByTestId("places").textContent()).toBe("0/1");
+    await created.click();
+    await page.getByTestId("empty-roster").waitFor();
+
+    await page.getByRole("button", { name: "New customer…" }).click();
+    await page.getByRole("textbox", { name: /Name/ }).fill("Walk-in Wanda");
+    await page.getByRole("textbox", { name: "Phone" }).fill("+36 30 000 1111");
+    await page.getByRole("button", { name: "Add new customer to class" }).click();
+    await attendee("Walk-in Wanda").waitFor();
+    expect(await attendee("Walk-in Wanda").getAttribute("data-payment")).toBe("price");
+    expect(await page.getByTestId("session-places").textContent()).toBe("1/1 booked");
+
+    await page.getByPlaceholder("Type a name, phone or e-mail").fill("Hédi");
+    await page.getByRole("option", { name: /Hédi Molnár/ }).click();
+    await page.getByRole("button", { name: "Add to class" }).click();
+    await expect
+      .poll(() => page.getByTestId("add-error").textContent())
+      .toBe("This class is full: every place is taken.");
+
+    await page.getByRole("button", { name: "Cancel session" }).click();
+    const confirm = page.getByRole("dialog", { name: "Cancel this class?" });
+    await confirm.getByRole("textbox", { name: /Reason/ }).fill("no instructor");
+    await confirm.getByRole("button", { name: "Cancel session" }).click();
+    await expect.poll(() => page.getByTestId("session-status").textContent()).toBe("cancelled");
+    expect(await page.getByTestId("payment").textContent()).toBe("Class cancelled: nothing to pay");
+  } finally {
+    page = own;
+    await manager.close();
+  }
 });

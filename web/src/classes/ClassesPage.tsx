@@ -223,6 +223,7 @@ export function ClassesPage() {
                       <Table.Td ta="right" data-testid="places">
                         <Text
                           span
+                          size="sm"
                           c={
                             status === "cancelled"
                               ? "dimmed"

@@ -87,7 +87,13 @@ export function ScheduleModal({
   }
 
   return (
-    <Modal opened onClose={onClose} title="Schedule a class" size="lg">
+    <Modal
+      opened
+      onClose={onClose}
+      title="Schedule a class"
+      size="lg"
+      closeButtonProps={{ "aria-label": "Close dialog" }}
+    >
       <form onSubmit={submit}>
         <Stack>
           {error && <Alert color="red">{error}</Alert>}
