@@ -198,7 +198,7 @@ export function SettingsPage() {
                 value={form.reminderDaysBeforeExpiry || ""}
                 onChange={(v) => set("reminderDaysBeforeExpiry", v === "" ? 0 : Number(v))}
                 error={validReminder(form) ? null : "Enter a number of days from 1 to 365."}
-                w={200}
+                maw={360}
               />
               <Text size="sm" data-testid="reminder-summary">
                 {remindersOn
