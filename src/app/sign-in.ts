@@ -7,10 +7,16 @@ import { AppError, invalid } from "../domain/errors.js";
 import type { Role } from "../domain/permissions.js";
 import { toDate } from "../domain/validity.js";
 import type { Actor, App, Executor } from "./context.js";
-import { verifyPassword } from "./passwords.js";
+import { hashPassword, verifyPassword } from "./passwords.js";
+
+// An unknown e-mail is checked against this hash too, so that the answer takes as long as for a
+// known one and its timing does not tell which e-mails have an account.
+let decoyHash: Promise<string> | undefined;
 
 export const SESSION_HOURS = 12;
 export const MAX_FAILURES = 5;
+/** failures from one address across any e-mails (password spraying) before it is refused too */
+export const MAX_FAILURES_PER_IP = 20;
 export const FAILURE_WINDOW_MINUTES = 15;
 
 export const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -33,7 +39,7 @@ export async function signIn(
   const db = app.database.db;
   const now = app.clock();
   const email = input.email.trim().toLowerCase();
-  await refuseWhenRateLimited(db, email, now);
+  await refuseWhenRateLimited(db, email, input.ip, now);
   const staff = await db
     .selectFrom("staff")
     .selectAll()
@@ -42,7 +48,8 @@ export async function signIn(
     .execute();
   // One e-mail may belong to one person per business; sign-in needs it to be unambiguous.
   const candidate = staff.length === 1 ? staff[0] : undefined;
-  const ok = candidate ? await verifyPassword(input.password, candidate.password_hash) : false;
+  decoyHash ??= hashPassword(newSecret());
+  const ok = await verifyPassword(input.password, candidate?.password_hash ?? (await decoyHash));
   if (!candidate || !ok) {
     await db
       .insertInto("sign_in_failures")
@@ -86,15 +93,18 @@ export async function signIn(
   };
 }
 
-async function refuseWhenRateLimited(db: Executor, email: string, now: Temporal.Instant) {
+async function refuseWhenRateLimited(db: Executor, email: string, ip: string, now: Temporal.Instant) {
   const since = new Date(now.epochMilliseconds - FAILURE_WINDOW_MINUTES * 60_000);
   const row = await db
     .selectFrom("sign_in_failures")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("email", "=", email)
+    .select((eb) => [
+      eb.fn.count<number>(eb.case().when("email", "=", email).then(1).end()).as("byEmail"),
+      eb.fn.count<number>(eb.case().when("ip", "=", ip).then(1).end()).as("byIp"),
+    ])
+    .where((eb) => eb.or([eb("email", "=", email), eb("ip", "=", ip)]))
     .where("at", ">", since)
     .executeTakeFirstOrThrow();
-  if (Number(row.n) >= MAX_FAILURES) {
+  if (Number(row.byEmail) >= MAX_FAILURES || Number(row.byIp) >= MAX_FAILURES_PER_IP) {
     throw new AppError(
       "rate_limited",
       "too_many_attempts",
