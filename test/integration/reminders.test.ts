@@ -383,6 +383,36 @@ describe("expiry reminders by e-mail (R3)", { timeout: 90_000 }, () => {
     }
   });
 
+  it("at least once: a send whose outcome was lost goes again with the same Message-ID, and then never again", async () => {
+    await remindSevenDays();
+    const anna = await annaWithCreditsLeft();
+    const app = appOn(database);
+    const real = smtpMailer(smtp.port);
+    // The SMTP server accepted the message, but the answer never reached Carnet (a dropped
+    // connection after "250 OK", a crash before the mark): Carnet must assume it was not sent.
+    const lostAnswer: Mailer = {
+      async send(m) {
+        await real.send(m);
+        throw new Error("connection lost after DATA");
+      },
+      close() {},
+    };
+    try {
+      expect(await runJobs(app, lostAnswer)).toEqual({ queued: 1, sent: 0, failed: 1 });
+      b.clock.advance({ seconds: 30 });
+      expect(await runJobs(app, real)).toEqual({ queued: 0, sent: 1, failed: 0 });
+      b.clock.advance({ hours: 1 });
+      expect(await runJobs(app, real)).toEqual({ queued: 0, sent: 0, failed: 0 });
+      // The duplicate is recognisable: the same Message-ID twice, derived from the package and date.
+      expect(smtp.received.map((m) => m.headers["message-id"])).toEqual([
+        expectedMessageId(anna.packageId, "2026-06-06"),
+        expectedMessageId(anna.packageId, "2026-06-06"),
+      ]);
+    } finally {
+      real.close();
+    }
+  });
+
   it("two workers delivering at the same moment: every message is sent once", async () => {
     await remindSevenDays();
     const template = await b.template({
