@@ -149,6 +149,11 @@ it("a manager schedules a class, fills it with a new customer, is told in plain 
     await page.getByRole("option", { name: "Haircut Training" }).click();
     await dialog.getByRole("combobox", { name: "Instructor" }).click();
     await page.getByRole("option", { name: "Petra Practitioner" }).click();
+    // Tomorrow in Budapest, so that the class has not ended whenever the test runs.
+    const tomorrow = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Budapest" }).format(
+      Date.now() + 86_400_000,
+    );
+    await dialog.getByLabel("Date").fill(tomorrow);
     await dialog.getByLabel("Start").fill("21:00");
     await dialog.getByLabel("End").fill("22:00");
     await dialog.getByRole("textbox", { name: "Capacity" }).fill("1");

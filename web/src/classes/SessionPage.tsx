@@ -76,6 +76,9 @@ export function SessionPage() {
   const location = me.locations.find((l) => l.id === session.locationId) ?? me.location;
   const status = shownStatus(session);
   const scheduled = session.status === "scheduled";
+  // Once a class has ended nobody joins or cancels it; a no-show can still be marked until the
+  // credit is used.
+  const upcoming = status === "scheduled";
   const full = session.enrolled >= session.capacity;
   const checkout = (r: RosterEntry) =>
     act(
@@ -122,7 +125,7 @@ export function SessionPage() {
       {session.status === "cancelled" && (
         <Alert color="red">This class was cancelled: every package credit went back to its package.</Alert>
       )}
-      {scheduled && (
+      {upcoming && (
         <AddAttendee
           sessionId={session.id}
           full={full}
@@ -206,25 +209,28 @@ export function SessionPage() {
                           </Button>
                         )
                       )}
-                      {r.status === "enrolled" && scheduled && !r.ticketId && (
-                        <Button
-                          size="compact-sm"
-                          variant="default"
-                          color="orange"
-                          disabled={busy !== null}
-                          onClick={() =>
-                            act(
-                              r.id,
-                              () => api.post<ClassSession>(`/api/v1/class-enrolments/${r.id}/no-show`),
-                              setSession,
-                              `${r.customer.name} marked as a no-show.`,
-                            )
-                          }
-                        >
-                          No-show
-                        </Button>
-                      )}
-                      {r.status === "enrolled" && scheduled && !r.ticketId && (
+                      {r.status === "enrolled" &&
+                        scheduled &&
+                        !r.ticketId &&
+                        r.payment.state !== "package_used" && (
+                          <Button
+                            size="compact-sm"
+                            variant="default"
+                            color="orange"
+                            disabled={busy !== null}
+                            onClick={() =>
+                              act(
+                                r.id,
+                                () => api.post<ClassSession>(`/api/v1/class-enrolments/${r.id}/no-show`),
+                                setSession,
+                                `${r.customer.name} marked as a no-show.`,
+                              )
+                            }
+                          >
+                            No-show
+                          </Button>
+                        )}
+                      {r.status === "enrolled" && upcoming && !r.ticketId && (
                         <Button
                           size="compact-sm"
                           variant="light"
