@@ -2,9 +2,18 @@
 // a 10-class Yoga pass (the credit is booked: "Available in Package"), checks her out on a ticket the
 // package covers, closes it at 0 and finds "Package Used" on the roster; cancelling another booking
 // gives its credit back to the package.
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BASE_URL, launch, openCustomer, shot, signIn } from "./browser.js";
+import { BASE_URL, launch, openCustomer, SHOTS, shot, signIn } from "./browser.js";
+
+const DOCS = join(import.meta.dirname, "..", "..", "docs", "screenshots");
+/** The README shows these two pictures: each run refreshes them. */
+const shotForDocs = async (page: Page, name: string) => {
+  await shot(page, name);
+  copyFileSync(join(SHOTS, `${name}.png`), join(DOCS, `${name}.png`));
+};
 
 let browser: Browser;
 let page: Page;
@@ -57,7 +66,7 @@ it("adds Gréta with her yoga pass, checks her out at 0 and sees Package Used; c
   await page.locator(".mantine-Notification-root").getByRole("button").click();
   await page.locator(".mantine-Notification-root").waitFor({ state: "detached" });
   await page.mouse.move(0, 0);
-  await shot(page, "classes-roster");
+  await shotForDocs(page, "classes-roster");
 
   // Available in Package → a ticket covered by the pass. Booked in store, the credit counts as used
   // as soon as the ticket exists, open or not (C6).
@@ -114,7 +123,7 @@ it("shows the schedule with statuses and the no-shows to review, and staff relea
   expect(await review.count()).toBe(1);
   expect(await review.textContent()).toContain("László Papp");
   await page.mouse.move(0, 0);
-  await shot(page, "classes-schedule");
+  await shotForDocs(page, "classes-schedule");
 
   await review.getByRole("button", { name: "Give it back" }).click();
   await expect.poll(() => page.getByTestId("review-row").count()).toBe(0);
