@@ -66,14 +66,22 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 function openServer(url: string, options: OpenOptions): Database {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 20,
+    // Bounds waiting for a connection, new or from the pool, so an unreachable database answers
+    // 503 database_unavailable (src/http/errors.ts) in seconds instead of hanging.
     connectionTimeoutMillis: 5_000,
-    statement_timeout: options.statementTimeoutMs ?? 15_000,
+    statement_timeout: statementTimeoutMs,
+    // The server cancels a slow statement; this bounds a reply lost on the network as well.
+    query_timeout: statementTimeoutMs + 5_000,
+    keepAlive: true,
   });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server, idle or in the middle of a query, must not crash the process: the
+  // query in flight fails (and answers 503), the pool drops the client and connects anew later.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -1,0 +1,119 @@
+// Pieces shared by the soak tests: a TCP proxy that can cut a server off its database, the URL of a
+// scenario's PostgreSQL database, and a client that redeems with idempotency keys and remembers
+// what it was told.
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { sql } from "kysely";
+import type { Database } from "../../src/db/database.js";
+import { serverDatabaseUrl } from "../support/test-db.js";
+
+export async function databaseUrlOf(database: Database, via?: { port: number }): Promise<string> {
+  const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(database.db);
+  const url = new URL(serverDatabaseUrl());
+  url.pathname = `/${rows[0]!.name}`;
+  if (via) {
+    url.hostname = "127.0.0.1";
+    url.port = String(via.port);
+  }
+  return url.toString();
+}
+
+/**
+ * A loopback TCP proxy in front of PostgreSQL. `cut("refuse")` destroys every open connection and
+ * refuses new ones; `cut("blackhole")` destroys them and accepts new ones that never get an answer
+ * (a network that drops packets); `restore()` forwards again.
+ */
+export class TcpProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private mode: "open" | "refuse" | "blackhole" = "open";
+  port = 0;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((client) => this.accept(client));
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+    this.port = (this.server.address() as { port: number }).port;
+    return this;
+  }
+
+  private accept(client: Socket) {
+    this.sockets.add(client);
+    client.on("close", () => this.sockets.delete(client));
+    client.on("error", () => {});
+    if (this.mode === "refuse") return client.destroy();
+    if (this.mode === "blackhole") return; // held open, never answered
+    const target = connect(this.targetPort, this.targetHost);
+    this.sockets.add(target);
+    target.on("close", () => {
+      this.sockets.delete(target);
+      client.destroy();
+    });
+    target.on("error", () => client.destroy());
+    client.on("close", () => target.destroy());
+    client.pipe(target);
+    target.pipe(client);
+  }
+
+  async cut(mode: "refuse" | "blackhole") {
+    this.mode = mode;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    if (mode === "refuse") {
+      // A closed port answers connection attempts with a refusal at once.
+      await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+      for (const s of this.sockets) s.destroy();
+    }
+  }
+
+  async restore() {
+    if (this.mode === "blackhole") for (const s of this.sockets) s.destroy();
+    const wasClosed = this.mode === "refuse";
+    this.mode = "open";
+    if (wasClosed) await this.start(this.port);
+  }
+
+  async close() {
+    for (const s of this.sockets) s.destroy();
+    if (this.server?.listening) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}
+
+export interface Outcome {
+  key: string;
+  status: number | "no_answer";
+  body: string;
+  ms: number;
+}
+
+/** POSTs JSON with an Idempotency-Key; a connection that dies gives `no_answer`, never a throw. */
+export async function post(
+  base: string,
+  path: string,
+  token: string,
+  body: unknown,
+  key?: string,
+  timeoutMs = 20_000,
+): Promise<Outcome> {
+  const started = performance.now();
+  try {
+    const res = await fetch(`${base}${path}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        ...(key ? { "idempotency-key": key } : {}),
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { key: key ?? "", status: res.status, body: await res.text(), ms: performance.now() - started };
+  } catch {
+    return { key: key ?? "", status: "no_answer", body: "", ms: performance.now() - started };
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
