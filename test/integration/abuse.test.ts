@@ -7,6 +7,11 @@ import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bookAppointment } from "../../src/app/appointments.js";
+import { createSession, enrol } from "../../src/app/classes.js";
+import { addTicketLine, openTicket } from "../../src/app/edit-ticket.js";
+import { createCustomer } from "../../src/app/manage-customers.js";
+import { redeemLine } from "../../src/app/redeem-credits.js";
 import { createApiToken } from "../../src/app/sign-in.js";
 import type { Role } from "../../src/db/schema.js";
 import { buildServer } from "../../src/http/server.js";
@@ -69,6 +74,8 @@ let server: FastifyInstance;
 let tokens: Record<Role, string>;
 let idsA: string[] = [];
 let idsB: string[] = [];
+/** ids by the name of the field or parameter that takes them: A's first, then B's */
+const pools = new Map<string, string[]>();
 let operations: Operation[] = [];
 
 async function fingerprint(): Promise<string> {
@@ -98,7 +105,17 @@ const nasty: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
 );
 
-function idValue(): fc.Arbitrary<unknown> {
+function idValue(name?: string): fc.Arbitrary<unknown> {
+  const typed = name ? pools.get(name) : undefined;
+  if (typed) {
+    const [own, other] = typed as [string, string];
+    return fc.oneof(
+      { weight: 6, arbitrary: fc.constant(own) },
+      { weight: 3, arbitrary: fc.constant(other) },
+      { weight: 1, arbitrary: fc.uuid() },
+      { weight: 1, arbitrary: nasty },
+    );
+  }
   return fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...idsA) },
     { weight: 3, arbitrary: fc.constantFrom(...idsB) },
@@ -108,15 +125,15 @@ function idValue(): fc.Arbitrary<unknown> {
 }
 
 /** Values that fit the schema most of the time (so requests reach the use cases), nasty ones otherwise. */
-function valueFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
+function valueFor(schema: Schema | undefined, depth = 0, name?: string): fc.Arbitrary<unknown> {
   if (!schema || depth > 3) return nasty;
   const variants = schema.anyOf ?? schema.oneOf;
-  if (variants?.length) return fc.oneof(...variants.map((v) => valueFor(v, depth + 1)));
+  if (variants?.length) return fc.oneof(...variants.map((v) => valueFor(v, depth + 1, name)));
   if (schema.const !== undefined) return fc.oneof(fc.constant(schema.const), nasty);
   if (schema.enum) return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...schema.enum) }, nasty);
   const type = [schema.type].flat()[0];
   let fitting: fc.Arbitrary<unknown>;
-  if (schema.format === "uuid") fitting = idValue();
+  if (schema.format === "uuid") fitting = idValue(name);
   else if (schema.format === "date-time")
     fitting = fc.constantFrom("2026-06-02T08:00:00Z", "2026-06-01T00:00:00Z", "2026-12-31T23:00:00+01:00");
   else if (type === "integer" || type === "number")
@@ -136,7 +153,7 @@ function valueFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> 
 function objectFor(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
   const props = schema.properties ?? {};
   const record: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [k, v] of Object.entries(props)) record[k] = valueFor(v, depth);
+  for (const [k, v] of Object.entries(props)) record[k] = valueFor(v, depth, k);
   return fc.oneof(
     { weight: 5, arbitrary: fc.record(record, { requiredKeys: [] }) },
     { weight: 1, arbitrary: fc.record({ ...record, unexpected: nasty }, { requiredKeys: [] }) },
@@ -144,9 +161,9 @@ function objectFor(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
   );
 }
 
-const pathValue = () =>
+const pathValue = (name: string) =>
   fc.oneof(
-    { weight: 6, arbitrary: idValue() },
+    { weight: 6, arbitrary: idValue(name) },
     {
       weight: 1,
       arbitrary: fc.constantFrom("..%2F..%2Fetc", "%00", "💅", "a".repeat(3000), "0", "-1", "null"),
@@ -160,6 +177,8 @@ const auth = fc.constantFrom<Auth>(
   "front_desk",
   "practitioner",
   "owner",
+  "owner",
+  "manager",
   "front_desk",
   "none",
   "forged-bearer",
@@ -195,38 +214,62 @@ beforeAll(async () => {
     tokens[role] = (await createApiToken(a.app, a.staff[role], "abuse")).token;
 
   // Both businesses hold one of everything; B's carry the marker in every text they have.
-  const world = async (s: typeof b, mark: string) => {
-    const owner = s.as("owner");
-    const { createCustomer } = await import("../../src/app/manage-customers.js");
-    const { redeemLine } = await import("../../src/app/redeem-credits.js");
+  const world = async (x: typeof b, mark: string) => {
+    const owner = x.as("owner");
+    const desk = x.as("front_desk");
     const customer = (await createCustomer(owner, { name: `Customer ${mark}`, email: "c@example.test" })).id;
-    const template = await s.template({
+    const template = await x.template({
       name: `Template ${mark}`,
       items: [
-        { itemId: s.items.manicure, quantity: 20 },
-        { itemId: s.items.yoga, quantity: 5 },
+        { itemId: x.items.manicure, quantity: 20 },
+        { itemId: x.items.yoga, quantity: 5 },
       ],
     });
-    const sold = await s.sold(template, { customerId: customer });
-    const movement = await redeemLine(s.as("front_desk"), {
-      lineId: sold.lineId,
-      quantity: 1,
-      reason: `reason ${mark}`,
+    const sold = await x.sold(template, { customerId: customer });
+    const movement = await redeemLine(desk, { lineId: sold.lineId, quantity: 1, reason: `reason ${mark}` });
+    const appointment = await bookAppointment(desk, {
+      customerId: customer,
+      staffId: x.staff.practitioner.staffId,
+      startAt: "2026-06-03T08:00:00Z",
+      services: [{ itemId: x.items.manicure, usePackage: true }],
+      allowOverlap: true,
+      notes: `notes ${mark}`,
     });
-    return [
-      customer,
-      template,
-      sold.packageId,
-      ...sold.lineIds,
-      movement.id,
-      s.budapest,
-      s.newYork,
-      ...Object.values(s.items),
-      ...Object.values(s.staff).map((x) => x.staffId),
-    ];
+    const ticket = await openTicket(desk, { customerId: customer });
+    const withLine = await addTicketLine(desk, ticket.id, { itemId: x.items.manicure });
+    const session = await createSession(owner, {
+      itemId: x.items.yoga,
+      instructorId: x.staff.practitioner.staffId,
+      startAt: "2026-06-05T16:00:00Z",
+      capacity: 10,
+    });
+    const enrolled = await enrol(desk, session.id, { customerId: customer });
+    const named: Record<string, string> = {
+      customerId: customer,
+      templateId: template,
+      packageId: sold.packageId,
+      lineId: sold.lineId,
+      packageLineId: sold.lineId,
+      movementId: movement.id,
+      locationId: x.budapest,
+      homeLocationId: x.budapest,
+      itemId: x.items.manicure,
+      staffId: x.staff.practitioner.staffId,
+      instructorId: x.staff.practitioner.staffId,
+      appointmentId: appointment.id,
+      serviceId: appointment.services[0]!.id,
+      ticketId: ticket.id,
+      sessionId: session.id,
+      enrolmentId: enrolled.roster[0]!.id,
+      ticketLineId: withLine.lines[0]!.id,
+    };
+    return { named, all: [...Object.values(named), ...Object.values(x.items), x.newYork] };
   };
-  idsA = await world(a as unknown as typeof b, "of A");
-  idsB = await world(b, MARK_B);
+  const worldA = await world(a as unknown as typeof b, "of A");
+  const worldB = await world(b, MARK_B);
+  idsA = worldA.all;
+  idsB = worldB.all;
+  for (const [name, id] of Object.entries(worldA.named)) pools.set(name, [id, worldB.named[name]!]);
   await a.database.db
     .updateTable("items")
     .set({ name: sql`name || ${` ${MARK_B}`}` })
@@ -270,10 +313,17 @@ describe(`abuse (S2, S3), FC_SEED=${SEED}`, () => {
     const statuses: Record<string, number> = {};
     for (const op of operations) {
       const request = fc.record({
-        params: fc.tuple(...op.pathParams.map(() => pathValue())),
-        query: fc.record(Object.fromEntries(Object.entries(op.query).map(([k, s]) => [k, valueFor(s)])), {
-          requiredKeys: [],
-        }),
+        params: fc.tuple(
+          ...op.pathParams.map((name) =>
+            pathValue(name === "lineId" && op.path.includes("/tickets/") ? "ticketLineId" : name),
+          ),
+        ),
+        query: fc.record(
+          Object.fromEntries(Object.entries(op.query).map(([k, s]) => [k, valueFor(s, 0, k)])),
+          {
+            requiredKeys: [],
+          },
+        ),
         body: op.body ? objectFor(op.body) : fc.option(nasty, { nil: undefined }),
         who: auth,
         idempotencyKey: fc.option(fc.constantFrom("k1", "k2", "💅", "x".repeat(300)), { nil: undefined }),
