@@ -12,7 +12,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     maxWorkers: 1,
     fileParallelism: false,
+    // No global set-up dropping stale test databases: each soak test drops its own, and a soak
+    // run must not pull databases from under a test run beside it.
     env: { TZ: "Pacific/Auckland", CARNET_TEST_BACKEND: "postgres" },
-    globalSetup: ["test/support/global-setup.ts"],
   },
 });
