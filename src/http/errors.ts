@@ -49,7 +49,9 @@ function fromDatabase(error: { code?: string; message?: string }): AppError | nu
     code === "57P03" ||
     code === "57014" ||
     ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(error.message ?? "")
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(
+      error.message ?? "",
+    )
   ) {
     return new AppError(
       "unavailable",

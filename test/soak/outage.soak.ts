@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/app/sign-in.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
+import { statusOf, toAppError } from "../../src/http/errors.js";
 import { type ServerProcess, startServerProcess } from "../support/processes.js";
 import { type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { serverDatabaseUrl } from "../support/test-db.js";
@@ -58,6 +59,21 @@ async function read(base: string): Promise<Outcome> {
 }
 
 describe("PostgreSQL out of reach under load", () => {
+  it("maps every way pg reports a lost database to 503 database_unavailable", () => {
+    for (const error of [
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }),
+      Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+      new Error("Connection terminated unexpectedly"),
+      new Error("timeout exceeded when trying to connect"),
+      new Error("Query read timeout"),
+      Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }),
+    ]) {
+      const app = toAppError(error);
+      expect(app && statusOf(app), error.message).toBe(503);
+      expect(app?.code).toBe("database_unavailable");
+    }
+  });
+
   it("answers 503 database_unavailable in bounded time during each cut, recovers alone, loses nothing", async () => {
     const t0 = performance.now();
     const now = () => performance.now() - t0;
