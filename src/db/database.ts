@@ -11,10 +11,13 @@ import {
   PostgresAdapter,
   PostgresDialect,
   PostgresIntrospector,
+  type PostgresPool,
+  type PostgresPoolClient,
   PostgresQueryCompiler,
   type QueryResult,
 } from "kysely";
 import pg from "pg";
+import { prepareMarkedStatements } from "./prepared.js";
 import type { DB } from "./schema.js";
 
 export type Backend = "postgres" | "pglite";
@@ -66,7 +69,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 function openServer(url: string, options: OpenOptions): Database {
-  const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
+  // CARNET_DB_STATEMENT_TIMEOUT_MS: for tests that need the bounds short; 15 s otherwise.
+  const statementTimeoutMs =
+    options.statementTimeoutMs ?? (Number(process.env.CARNET_DB_STATEMENT_TIMEOUT_MS) || 15_000);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 20,
@@ -81,8 +86,11 @@ function openServer(url: string, options: OpenOptions): Database {
   // A client losing its server, idle or in the middle of a query, must not crash the process: the
   // query in flight fails (and answers 503), the pool drops the client and connects anew later.
   pool.on("error", () => {});
-  pool.on("connect", (client) => client.on("error", () => {}));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+    prepareMarkedStatements(client);
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: discardingLostClients(pool) }) });
   return {
     db,
     backend: "postgres",
@@ -105,6 +113,33 @@ function openServer(url: string, options: OpenOptions): Database {
     async close() {
       await db.destroy();
     },
+  };
+}
+
+/** pg's own words for a connection that can no longer be trusted (see src/http/errors.ts) */
+export const LOST_CONNECTION =
+  /Connection terminated|not queryable|Query read timeout|Received unexpected .* message from backend|timeout expired/i;
+
+/**
+ * Kysely hands clients back to the pool without saying whether they failed. A client whose
+ * connection died, or whose reply timed out (the reply may still arrive later, out of turn), must
+ * not serve another request: it is destroyed on release and the pool connects anew.
+ */
+function discardingLostClients(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let lost = false;
+      const query = ((text: unknown, parameters?: ReadonlyArray<unknown>) => {
+        if (typeof text !== "string") return client.query(text as never);
+        return client.query(text, parameters as unknown[]).catch((error: Error) => {
+          if (LOST_CONNECTION.test(error.message ?? "")) lost = true;
+          throw error;
+        });
+      }) as unknown as PostgresPoolClient["query"];
+      return { query, release: () => client.release(lost || undefined) };
+    },
+    end: () => pool.end(),
   };
 }
 

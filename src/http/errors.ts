@@ -2,6 +2,7 @@
 // { "error": { "code", "message", "field"? } } with a stable snake_case code.
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { LOST_CONNECTION } from "../db/database.js";
 import { AppError, type ErrorKind } from "../domain/errors.js";
 
 const STATUS: Record<ErrorKind, number> = {
@@ -49,9 +50,8 @@ function fromDatabase(error: { code?: string; message?: string }): AppError | nu
     code === "57P03" ||
     code === "57014" ||
     ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(
-      error.message ?? "",
-    )
+    /timeout exceeded when trying to connect/i.test(error.message ?? "") ||
+    LOST_CONNECTION.test(error.message ?? "")
   ) {
     return new AppError(
       "unavailable",

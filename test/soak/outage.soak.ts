@@ -14,10 +14,10 @@ import { type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { serverDatabaseUrl } from "../support/test-db.js";
 import { databaseUrlOf, type Outcome, post, sleep, TcpProxy } from "./support.js";
 
-/** longer than the connection timeout, so that a dropped network shows its bound */
-const CUT_MS = 7_000;
-/** connection timeout (5 s) plus slack for a loaded machine */
-const BOUND_MS = 9_000;
+/** longer than the connection and reply timeouts, so that a dropped network shows its bounds */
+const CUT_MS = 8_000;
+/** the reply timeout (statement timeout 1 s + 5 s) plus slack for a loaded machine */
+const BOUND_MS = 10_000;
 
 interface Sample extends Outcome {
   at: number;
@@ -36,7 +36,12 @@ beforeAll(async () => {
   token = (await createApiToken(s.app, s.staff.front_desk, "outage")).token;
   const target = new URL(serverDatabaseUrl());
   proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
-  server = await startServerProcess({ DATABASE_URL: await databaseUrlOf(s.database, proxy) });
+  // Short bounds, so that a frozen network shows them within the test: the server gives up on a
+  // statement after 1 s and on a reply lost on the network after 6 s.
+  server = await startServerProcess({
+    DATABASE_URL: await databaseUrlOf(s.database, proxy),
+    CARNET_DB_STATEMENT_TIMEOUT_MS: "1000",
+  });
 });
 
 afterAll(async () => {
@@ -66,6 +71,8 @@ describe("PostgreSQL out of reach under load", () => {
       new Error("Connection terminated unexpectedly"),
       new Error("timeout exceeded when trying to connect"),
       new Error("Query read timeout"),
+      new Error("Client has encountered a connection error and is not queryable"),
+      new Error("Received unexpected commandComplete message from backend."),
       Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }),
     ]) {
       const app = toAppError(error);
@@ -91,7 +98,7 @@ describe("PostgreSQL out of reach under load", () => {
         if (samples[samples.length - 1]!.status !== 200) await sleep(50);
       }
     });
-    for (const mode of ["refuse", "blackhole"] as const) {
+    for (const mode of ["refuse", "blackhole", "freeze"] as const) {
       await sleep(2_000);
       const from = now();
       await proxy.cut(mode);
@@ -117,6 +124,14 @@ describe("PostgreSQL out of reach under load", () => {
       expect(refused.length, `503s during the ${w.mode} cut`).toBeGreaterThan(0);
     }
 
+    const failed = samples.find((x) => x.status === 500);
+    if (failed) {
+      const log = server.output();
+      const at = log.indexOf("unexpected error");
+      console.log(
+        `first 500 at ${Math.round(failed.at)} ms (${failed.kind}); server log: ${log.slice(at - 200, at + 1500)}`,
+      );
+    }
     // Never a 500, never anything but success or a clear 503; never past the bound.
     expect(Object.keys(statuses).sort()).toEqual(expect.arrayContaining(["200", "503"]));
     expect(Object.keys(statuses).filter((k) => k !== "200" && k !== "503")).toEqual([]);

@@ -19,13 +19,16 @@ export async function databaseUrlOf(database: Database, via?: { port: number }):
 
 /**
  * A loopback TCP proxy in front of PostgreSQL. `cut("refuse")` destroys every open connection and
- * refuses new ones; `cut("blackhole")` destroys them and accepts new ones that never get an answer
- * (a network that drops packets); `restore()` forwards again.
+ * refuses new ones (a database that is down); `cut("blackhole")` destroys them and accepts new ones
+ * that never get an answer; `cut("freeze")` keeps every connection open but stops carrying bytes
+ * either way, and holds new ones unanswered (a network that drops packets, then heals: what was
+ * held is delivered late). `restore()` forwards again.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  private mode: "open" | "refuse" | "blackhole" = "open";
+  private readonly pairs = new Set<[Socket, Socket]>();
+  private mode: "open" | "refuse" | "blackhole" | "freeze" = "open";
   port = 0;
 
   constructor(
@@ -45,11 +48,14 @@ export class TcpProxy {
     client.on("close", () => this.sockets.delete(client));
     client.on("error", () => {});
     if (this.mode === "refuse") return client.destroy();
-    if (this.mode === "blackhole") return; // held open, never answered
+    if (this.mode !== "open") return; // held open, never answered
     const target = connect(this.targetPort, this.targetHost);
+    const pair: [Socket, Socket] = [client, target];
     this.sockets.add(target);
+    this.pairs.add(pair);
     target.on("close", () => {
       this.sockets.delete(target);
+      this.pairs.delete(pair);
       client.destroy();
     });
     target.on("error", () => client.destroy());
@@ -58,8 +64,17 @@ export class TcpProxy {
     target.pipe(client);
   }
 
-  async cut(mode: "refuse" | "blackhole") {
+  async cut(mode: "refuse" | "blackhole" | "freeze") {
     this.mode = mode;
+    if (mode === "freeze") {
+      for (const [client, target] of this.pairs) {
+        client.unpipe(target);
+        target.unpipe(client);
+        client.pause();
+        target.pause();
+      }
+      return;
+    }
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     if (mode === "refuse") {
@@ -70,10 +85,19 @@ export class TcpProxy {
   }
 
   async restore() {
-    if (this.mode === "blackhole") for (const s of this.sockets) s.destroy();
-    const wasClosed = this.mode === "refuse";
+    const was = this.mode;
     this.mode = "open";
-    if (wasClosed) await this.start(this.port);
+    if (was === "freeze") {
+      for (const [client, target] of this.pairs) {
+        client.pipe(target);
+        target.pipe(client);
+        client.resume();
+        target.resume();
+      }
+    }
+    if (was === "blackhole" || was === "freeze")
+      for (const s of this.sockets) if (![...this.pairs].some((p) => p.includes(s))) s.destroy();
+    if (was === "refuse") await this.start(this.port);
   }
 
   async close() {
