@@ -9,6 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { migrationFiles } from "../src/db/migrate.js";
+import { wrkAvailable, wrkLoad } from "./wrk.js";
 
 export const ROOT = join(import.meta.dirname, "..");
 export const BASE_URL = process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
@@ -163,6 +164,21 @@ export interface LoadResult {
   errorBodies: string[];
 }
 
+let generator: "wrk" | "node" | undefined;
+
+/** wrk when it is installed (BENCH_LOAD_GENERATOR=node forces the Node client), said once. */
+export function loadGenerator(): "wrk" | "node" {
+  if (!generator) {
+    generator = wrkAvailable() ? "wrk" : "node";
+    console.log(
+      generator === "wrk"
+        ? "load generator: wrk"
+        : "load generator: Node's http (install wrk for a client that takes less of the machine)",
+    );
+  }
+  return generator;
+}
+
 /**
  * Closed loop: `connections` keep-alive sockets, each sending its next request when the previous
  * answer arrived, for `durationS` seconds (after `warmupS` not counted).
@@ -174,6 +190,12 @@ export async function load(
   next: (client: number, n: number) => RequestSpec,
   warmupS = 1,
 ): Promise<LoadResult> {
+  if (loadGenerator() === "wrk") {
+    // wrk cannot call back into JavaScript: it cycles through requests drawn here, 64 per client.
+    const specs: RequestSpec[] = [];
+    for (let n = 0; n < 64; n++) for (let c = 0; c < connections; c++) specs.push(next(c, n));
+    return wrkLoad(url, connections, durationS, specs);
+  }
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   const latencies: number[] = [];

@@ -2,8 +2,10 @@
 // database as ONE statement: a conditional UPDATE of the line that the database refuses when the
 // state moved (too few credits, refunded, expired), feeding the INSERTs. No row back means "refused";
 // only then do we read the state and let src/domain say why. The happy path is one round trip.
+
 import { sql } from "kysely";
 import { Temporal } from "temporal-polyfill";
+import { PREPARED } from "../db/prepared.js";
 import { creditRangeValueSql } from "../db/sql-credit-value.js";
 import { type AppError, conflict, notFound } from "../domain/errors.js";
 import {
@@ -125,7 +127,7 @@ async function tryWrite(
     used_after: number;
     booked_after: number;
     response_body: string | null;
-  }>`
+  }>`${PREPARED}
     WITH line AS (
       UPDATE package_lines l
          SET total = l.total + ${d.total}, used = l.used + ${d.used},
