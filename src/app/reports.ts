@@ -22,21 +22,9 @@ const owedValueSql = creditRangeValueSql(sql`l.value_minor`, sql`l.granted`, sql
 const lineLeftSql = sql`CASE WHEN l.total - l.used - l.booked > ${sql.lit(UNLIMITED_ABOVE)} THEN 'UNLIMITED'
   ELSE (l.total - l.used - l.booked) || '/' || l.total END`;
 
-/** One page of packages in order of sale, after the last one of the previous page (the CSV export). */
-interface PackagePage {
-  after: { purchasedAt: Date; packageId: string } | null;
-  size: number;
-}
-
-function balanceRowsQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: PackagePage) {
+function balanceRowsQuery(ctx: Ctx, f: BalanceFilter, now: Date) {
   const filters = sql`${f.locationId ? sql`AND p.location_id = ${f.locationId}` : sql``}
          ${f.templateId ? sql`AND p.template_id = ${f.templateId}` : sql``}`;
-  // A page is cut from customer_packages first (an index range scan) and only its lines are summed.
-  const packages = page
-    ? sql`(SELECT * FROM customer_packages p WHERE p.business_id = ${ctx.actor.businessId} ${filters}
-           ${page.after ? sql`AND (p.purchased_at, p.id) > (${page.after.purchasedAt}, ${page.after.packageId}::uuid)` : sql``}
-           ORDER BY p.purchased_at, p.id LIMIT ${page.size}) p`
-    : sql`customer_packages p`;
   const free = sql`sum(l.total - l.used - l.booked)`;
   const booked = sql`sum(l.booked)`;
   return sql<BalanceRow>`
@@ -49,16 +37,14 @@ function balanceRowsQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: PackageP
              sum(${owedSql})::int AS owed,
              sum(${owedValueSql})::bigint AS owed_value_minor,
              string_agg(l.item_name || ' ' || ${lineLeftSql}, '; ' ORDER BY l.position) AS items
-        FROM ${packages}
+        FROM customer_packages p
         JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
         JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
         JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
        WHERE p.business_id = ${ctx.actor.businessId} ${filters}
-       -- p may be a page (a subquery), which has no primary key to group by: name its columns
-       GROUP BY p.business_id, p.id, p.name, p.template_id, p.location_id, p.currency, p.time_zone, p.purchased_at,
-                p.expires_on, p.expires_at, p.refunded_at, c.business_id, c.id, loc.business_id, loc.id
+       GROUP BY p.business_id, p.id, c.business_id, c.id, loc.business_id, loc.id
     ) balances
-    ${f.status === "all" || page ? sql`` : sql`WHERE status = ${f.status}`}`;
+    ${f.status === "all" ? sql`` : sql`WHERE status = ${f.status}`}`;
 }
 
 export interface BalanceRow {
@@ -136,30 +122,208 @@ export async function packageBalances(ctx: Ctx, f: BalanceFilter & { limit: numb
   };
 }
 
+/** One line of a package, in the export's order: sale, package, line position. */
+interface ExportLineRow {
+  package_id: string;
+  package_name: string;
+  customer_name: string;
+  location_name: string;
+  currency: string;
+  purchased_at: string;
+  expires_on: string | null;
+  refunded: boolean;
+  expired: boolean;
+  total: number;
+  used: number;
+  booked: number;
+  owed_value_minor: number;
+  item: string;
+  /** PGlite pages: the sale instant at full precision, for the next page's keyset */
+  sold_at?: string;
+}
+
+/** A row of the CSV export: the balances row (balanceView) without the ids it does not print. */
+export interface BalanceCsvRow {
+  packageId: string;
+  packageName: string;
+  customerName: string;
+  locationName: string;
+  currency: string;
+  purchasedAt: string;
+  expiresOn: string | null;
+  status: string;
+  total: number;
+  used: number;
+  booked: number;
+  remaining: number;
+  sessionsOwed: number;
+  liabilityMinor: number;
+  items: string;
+}
+
+interface ExportPage {
+  after: { soldAt: string; packageId: string } | null;
+  size: number;
+}
+
 /**
- * Every row of the balances report in order of sale, in pages, for the CSV export: memory stays
- * flat, and each page is an index range scan of the next packages (keyset on purchased_at, id)
- * rather than the whole report sorted again, which made the export quadratic in the packages.
+ * The export reads lines, not packages summed per page: one sort of the joined lines by sale date
+ * streams in order, where grouping per package in SQL made PostgreSQL sort again by package id.
+ * The lines of a package are summed below, as balanceRowsQuery does (status P5, liability R1).
  */
-export async function* packageBalancesAll(ctx: Ctx, f: BalanceFilter, pageSize = 5000) {
-  authorize(ctx, "view_reports");
-  const now = new Date(ctx.clock().epochMilliseconds);
-  let after: PackagePage["after"] = null;
+function exportLinesQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: ExportPage) {
+  const businessId = ctx.actor.businessId;
+  const filters = sql`${f.locationId ? sql`AND p.location_id = ${f.locationId}` : sql``}
+         ${f.templateId ? sql`AND p.template_id = ${f.templateId}` : sql``}`;
+  const packages = page
+    ? sql`(SELECT * FROM customer_packages p WHERE p.business_id = ${businessId} ${filters}
+           ${page.after ? sql`AND (p.purchased_at, p.id) > (${page.after.soldAt}::timestamptz, ${page.after.packageId}::uuid)` : sql``}
+           ORDER BY p.purchased_at, p.id LIMIT ${page.size}) p`
+    : sql`customer_packages p`;
+  return sql<ExportLineRow>`
+    SELECT p.id AS package_id, p.name AS package_name, c.name AS customer_name, loc.name AS location_name,
+           p.currency, to_char(p.purchased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS purchased_at,
+           p.expires_on, p.refunded_at IS NOT NULL AS refunded, coalesce(p.expires_at < ${now}, false) AS expired,
+           l.total, l.used, l.booked, ${owedValueSql} AS owed_value_minor,
+           l.item_name || ' ' || ${lineLeftSql} AS item ${page ? sql`, p.purchased_at::text AS sold_at` : sql``}
+      FROM ${packages}
+      JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
+      JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
+      JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
+     WHERE p.business_id = ${businessId} ${filters}
+     ORDER BY p.purchased_at, p.id, l.position`;
+}
+
+/** The export's lines in batches: one cursor on PostgreSQL, keyset pages of packages on PGlite. */
+async function* exportLineBatches(ctx: Ctx, f: BalanceFilter, now: Date, batchSize: number) {
+  const db = ctx.database.db;
+  if (ctx.database.backend === "postgres") {
+    // One snapshot, one sort: PostgreSQL sorts the lines once, in memory (work_mem for this
+    // transaction only), and hands them over batchSize at a time. A cursor is planned for its
+    // first 10% by default, which chose an index walk in sale order with a lookup per line
+    // (random reads, ≈16 s for 300,000 packages); the whole result is wanted, so plan for it.
+    const trx = await db.startTransaction().setAccessMode("read only").execute();
+    let done = false;
+    try {
+      await sql`SET LOCAL work_mem = '128MB'`.execute(trx);
+      await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(trx);
+      await sql`DECLARE balances_export NO SCROLL CURSOR FOR ${exportLinesQuery(ctx, f, now)}`.execute(trx);
+      for (;;) {
+        const batch = await sql<ExportLineRow>`FETCH ${sql.lit(batchSize)} FROM balances_export`.execute(trx);
+        if (batch.rows.length > 0) yield batch.rows;
+        if (batch.rows.length < batchSize) break;
+      }
+      done = true;
+      await trx.commit().execute();
+    } finally {
+      if (!done) await trx.rollback().execute();
+    }
+    return;
+  }
+  // PGlite has one session, which a cursor would hold for the whole download: pages instead, each
+  // an index range of customer_packages in order of sale (customer_packages_sold).
+  let after: ExportPage["after"] = null;
+  const size = Math.max(1, Math.floor(batchSize / 2));
   for (;;) {
-    const page: { rows: BalanceRow[] } =
-      await sql<BalanceRow>`${balanceRowsQuery(ctx, f, now, { after, size: pageSize })}
-       ORDER BY purchased_at, package_id`.execute(ctx.database.db);
-    for (const r of page.rows) if (f.status === "all" || r.status === f.status) yield balanceView(r);
-    const last: BalanceRow | undefined = page.rows[page.rows.length - 1];
-    if (!last || page.rows.length < pageSize) return;
-    after = { purchasedAt: last.purchased_at, packageId: last.package_id };
+    const page: { rows: ExportLineRow[] } = await exportLinesQuery(ctx, f, now, { after, size }).execute(db);
+    if (page.rows.length > 0) yield page.rows;
+    const last: ExportLineRow | undefined = page.rows[page.rows.length - 1];
+    const packages = new Set(page.rows.map((r) => r.package_id)).size;
+    if (!last || packages < size) return;
+    after = { soldAt: last.sold_at!, packageId: last.package_id };
   }
 }
 
-/** Owed sessions and liability of active packages by location and template (R1, business-wide). */
+/** A package's balances row from its lines, as balanceRowsQuery and balanceView compute it. */
+function csvRowOf(lines: readonly ExportLineRow[]): BalanceCsvRow {
+  const r = lines[0]!;
+  let total = r.total;
+  let used = r.used;
+  let booked = r.booked;
+  let owedValue = Number(r.owed_value_minor);
+  let items = r.item;
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    total += l.total;
+    used += l.used;
+    booked += l.booked;
+    owedValue += Number(l.owed_value_minor);
+    items += `; ${l.item}`;
+  }
+  const remaining = total - used - booked;
+  // P5, as packageStatusSql: refunded, then fully used, then expired, else active
+  const status = r.refunded
+    ? "refunded"
+    : remaining === 0 && booked === 0
+      ? "fully_used"
+      : r.expired
+        ? "expired"
+        : "active";
+  const active = status === "active";
+  return {
+    packageId: r.package_id,
+    packageName: r.package_name,
+    customerName: r.customer_name,
+    locationName: r.location_name,
+    currency: r.currency,
+    purchasedAt: r.purchased_at,
+    expiresOn: r.expires_on,
+    status,
+    total,
+    used,
+    booked,
+    remaining,
+    sessionsOwed: active ? total - used : 0,
+    liabilityMinor: active ? owedValue : 0,
+    items,
+  };
+}
+
+/**
+ * Every row of the balances report in order of sale, in batches, for the CSV export: memory stays
+ * flat (a batch at a time, pulled by the download), and PostgreSQL reads and sorts each table once.
+ */
+export async function* packageBalancesAll(
+  ctx: Ctx,
+  f: BalanceFilter,
+  batchSize = 2_500,
+): AsyncGenerator<BalanceCsvRow[]> {
+  authorize(ctx, "view_reports");
+  const now = new Date(ctx.clock().epochMilliseconds);
+  const keep = (v: BalanceCsvRow) => f.status === "all" || v.status === f.status;
+  // the lines of the package being read, which may go on in the next batch
+  let pending: ExportLineRow[] = [];
+  for await (const lines of exportLineBatches(ctx, f, now, batchSize)) {
+    const rows: BalanceCsvRow[] = [];
+    for (const line of lines) {
+      if (pending.length > 0 && pending[0]!.package_id !== line.package_id) {
+        const v = csvRowOf(pending);
+        if (keep(v)) rows.push(v);
+        pending = [];
+      }
+      pending.push(line);
+    }
+    if (rows.length > 0) yield rows;
+  }
+  if (pending.length > 0) {
+    const v = csvRowOf(pending);
+    if (keep(v)) yield [v];
+  }
+}
+
+/**
+ * Owed sessions and liability of active packages by location and template (R1, business-wide).
+ * It reads package_lines alone: each line carries its package's template, location, currency and
+ * expiry instant (migration 0006), compared with now here, and its refunded flag. A package is
+ * counted once: directly through its line when it has one, by count(DISTINCT) among the (indexed)
+ * lines of packages with several.
+ */
 export async function liabilitySummary(ctx: Ctx) {
   authorize(ctx, "view_reports");
   const now = new Date(ctx.clock().epochMilliseconds);
+  const businessId = ctx.actor.businessId;
+  const owing = sql`l.business_id = ${businessId} AND NOT l.refunded AND l.total > l.used
+    AND (l.package_expires_at IS NULL OR l.package_expires_at >= ${now})`;
   const rows = await sql<{
     location_id: string;
     location_name: string;
@@ -170,16 +334,31 @@ export async function liabilitySummary(ctx: Ctx) {
     sessions_owed: number;
     liability_minor: number;
   }>`
-    SELECT p.location_id, loc.name AS location_name, p.template_id, min(p.name) AS package_name, p.currency,
-           count(DISTINCT p.id)::int AS packages, sum(${owedSql})::int AS sessions_owed,
-           sum(${owedValueSql})::bigint AS liability_minor
-      FROM customer_packages p
-      JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
-      JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
-     WHERE p.business_id = ${ctx.actor.businessId} AND p.refunded_at IS NULL
-       AND (p.expires_at IS NULL OR p.expires_at >= ${now}) AND l.total > l.used
-     GROUP BY p.location_id, loc.name, p.template_id, p.currency
-     ORDER BY loc.name, package_name`.execute(ctx.database.db);
+    SELECT g.location_id, loc.name AS location_name, g.template_id, n.name AS package_name, g.currency,
+           (g.single_line_packages + coalesce(m.packages, 0))::int AS packages,
+           g.sessions_owed::int AS sessions_owed, g.liability_minor::bigint AS liability_minor
+      FROM (SELECT l.package_location_id AS location_id, l.package_template_id AS template_id,
+                   l.package_currency AS currency,
+                   count(*) FILTER (WHERE NOT l.package_multi_line) AS single_line_packages,
+                   sum(${owedSql}) AS sessions_owed, sum(${owedValueSql}) AS liability_minor
+              FROM package_lines l WHERE ${owing}
+             GROUP BY 1, 2, 3) g
+      LEFT JOIN (SELECT l.package_location_id AS location_id, l.package_template_id AS template_id,
+                        l.package_currency AS currency, count(DISTINCT l.package_id) AS packages
+                   FROM package_lines l WHERE ${owing} AND l.package_multi_line
+                  GROUP BY 1, 2, 3) m
+        ON m.location_id = g.location_id AND m.template_id = g.template_id AND m.currency = g.currency
+      JOIN locations loc ON loc.business_id = ${businessId} AND loc.id = g.location_id
+      -- the group's name: the first, in name order, of its packages that owe something
+     CROSS JOIN LATERAL (
+           SELECT p.name FROM customer_packages p
+            WHERE p.business_id = ${businessId} AND p.template_id = g.template_id
+              AND p.location_id = g.location_id AND p.currency = g.currency AND p.refunded_at IS NULL
+              AND (p.expires_at IS NULL OR p.expires_at >= ${now})
+              AND EXISTS (SELECT 1 FROM package_lines o
+                           WHERE o.business_id = p.business_id AND o.package_id = p.id AND o.total > o.used)
+            ORDER BY p.name LIMIT 1) n
+     ORDER BY loc.name, n.name`.execute(ctx.database.db);
   return rows.rows.map((r) => ({
     locationId: r.location_id,
     locationName: r.location_name,
