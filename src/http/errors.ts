@@ -47,6 +47,7 @@ function fromDatabase(error: { code?: string; message?: string }): AppError | nu
   if (
     code.startsWith("08") ||
     code === "57P01" ||
+    code === "3D000" ||
     code === "57P03" ||
     code === "57014" ||
     ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code) ||

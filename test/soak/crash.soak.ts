@@ -72,10 +72,11 @@ async function retryAll(url: string, plan: Plan, result: CrashResult) {
 function checkRetries(result: CrashResult, answers: Map<string, Outcome>) {
   expect(result.otherStatuses.map((o) => `${o.status} ${o.body}`)).toEqual([]);
   for (const [key, first] of result.acknowledged) {
-    expect(answers.get(key)?.status, key).toBe(200);
+    expect(answers.get(key)?.status, `${key}: ${answers.get(key)?.body}`).toBe(200);
     expect(answers.get(key)?.body, key).toBe(first.body);
   }
-  for (const key of result.unanswered) expect(answers.get(key)?.status, key).toBe(200);
+  for (const key of result.unanswered)
+    expect(answers.get(key)?.status, `${key}: ${answers.get(key)?.body}`).toBe(200);
   const movementIds = new Set([...answers.values()].map((a) => JSON.parse(a.body).id as string));
   expect(movementIds.size).toBe(answers.size);
   return movementIds;
@@ -105,6 +106,7 @@ describe("kill -9 mid-load on PostgreSQL", () => {
       const second = await startServerProcess(env);
       try {
         const answers = await retryAll(second.url, plan, result);
+        if ([...answers.values()].some((a) => a.status !== 200)) console.log(second.output().slice(-4000));
         const movementIds = checkRetries(result, answers);
         const rows = await s.database.db
           .selectFrom("movements")
