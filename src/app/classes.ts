@@ -686,6 +686,7 @@ export async function cancelSession(
           businessId: e.business_id,
           dedupeKey: `class-cancelled:${session.id}:${e.id}`,
           to: customer.email,
+          at: ctx.clock(),
           subject: `${view.name} on ${local.toPlainDate().toString()} is cancelled`,
           text:
             `Dear ${customer.name},\n\nWe are sorry: ${view.name} on ${local.toPlainDate().toString()} at ` +

@@ -6,7 +6,6 @@
 import { sql } from "kysely";
 import { Temporal } from "temporal-polyfill";
 import { PREPARED } from "../db/prepared.js";
-import { creditRangeValueSql } from "../db/sql-credit-value.js";
 import { type AppError, conflict, notFound } from "../domain/errors.js";
 import {
   type MovementKind,
@@ -18,6 +17,12 @@ import {
 import { toDate, toInstant } from "../domain/validity.js";
 import type { Executor } from "./context.js";
 import type { IdempotencyClaim } from "./idempotency.js";
+import {
+  activityColumns,
+  movementColumns,
+  packageValidForServiceSql,
+  usedCreditsValueSql,
+} from "./movement-sql.js";
 
 export interface MovementInput {
   businessId: string;
@@ -101,19 +106,12 @@ async function tryWrite(
   if (m.kind === "restore") guards.push(sql`l.used >= ${m.quantity}`);
   if (m.kind === "unexpire") guards.push(sql`l.expired >= ${m.quantity}`);
   if (NEEDS_VALID_PACKAGE.has(m.kind)) {
-    guards.push(sql`p.purchased_at <= ${serviceAt}`);
-    guards.push(sql`(p.expires_at IS NULL OR p.expires_at >= ${serviceAt})`);
-    if (m.locationId) {
-      guards.push(
-        sql`(p.redeemable_location_ids IS NULL OR ${m.locationId}::uuid = ANY (p.redeemable_location_ids))`,
-      );
-    }
+    guards.push(
+      ...packageValidForServiceSql(sql`${serviceAt}`, m.locationId ? sql`${m.locationId}::uuid` : null),
+    );
   }
   const usedBefore = sql`(line.used - ${d.used})`;
-  const value =
-    d.used === 0
-      ? sql<number>`0`
-      : creditRangeValueSql(sql`line.value_minor`, sql`line.granted`, usedBefore, sql`line.used`);
+  const value = d.used === 0 ? sql<number>`0` : usedCreditsValueSql("line", usedBefore, sql`line.used`);
   const details = JSON.stringify(m.activity?.details ?? {});
   const result = await sql<{
     id: string;
@@ -136,9 +134,7 @@ async function tryWrite(
        WHERE p.business_id = l.business_id AND p.id = l.package_id AND ${sql.join(guards, sql` AND `)}
    RETURNING l.*
     ), mv AS (
-      INSERT INTO movements (business_id, package_id, line_id, customer_id, kind, quantity, value_minor,
-             occurred_at, actor_staff_id, location_id, reason, reservation_id, reverses_id, appointment_id,
-             ticket_line_id, class_enrolment_id, total_after, used_after, booked_after)
+      INSERT INTO movements ${movementColumns}
       SELECT line.business_id, line.package_id, line.id, line.customer_id, ${m.kind}::text, ${m.quantity}::int,
              ${value}, ${at}::timestamptz, ${m.actorStaffId}::uuid, ${m.locationId}::uuid, ${m.reason ?? null}::text,
              ${m.reservationId ?? null}::uuid, ${m.reversesId ?? null}::uuid, ${m.appointmentId ?? null}::uuid,
@@ -146,8 +142,7 @@ async function tryWrite(
         FROM line
    RETURNING id, seq, value_minor, package_id, customer_id, total_after, used_after, booked_after
     ), act AS (
-      INSERT INTO activity_log (business_id, occurred_at, actor_staff_id, location_id, action, customer_id,
-             package_id, movement_id, reason, details)
+      INSERT INTO activity_log ${activityColumns}
       SELECT ${m.businessId}::uuid, ${at}::timestamptz, ${m.actorStaffId}::uuid, ${m.locationId}::uuid,
              ${m.activity?.action ?? ""}::text, mv.customer_id, mv.package_id, mv.id, ${m.reason ?? null}::text,
              ${details}::jsonb
