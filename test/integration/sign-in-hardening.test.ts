@@ -8,6 +8,9 @@ import { createApiToken, MAX_FAILURES_PER_IP } from "../../src/app/sign-in.js";
 import { buildServer } from "../../src/http/server.js";
 import { PASSWORD, rowCounts, type Scenario, scenario } from "../support/scenario.js";
 
+// Each failed sign-in costs a scrypt on purpose; on a busy machine a burst of them takes a while.
+const SCRYPT_HEAVY_MS = 90_000;
+
 let s: Scenario;
 let server: FastifyInstance;
 const routes: Array<{ method: string; url: string }> = [];
@@ -49,68 +52,86 @@ function sessionOf(res: LightMyRequestResponse) {
 }
 
 describe("failed sign-in rate limit", () => {
-  it("counts an e-mail whatever its case and spaces, and no cookie is ever set on a refusal", async () => {
-    const email = s.staff.manager.email;
-    const spellings = [email.toUpperCase(), ` ${email} `, email, email.replace(/^m/, "M"), email];
-    for (const spelling of spellings) {
-      const res = await signIn(server, spelling, "wrong password");
-      expect(res.statusCode).toBe(401);
-      expect(res.headers["set-cookie"]).toBeUndefined();
-    }
-    const locked = await signIn(server, email, PASSWORD);
-    expect(locked.statusCode).toBe(429);
-    expect(locked.json().error.code).toBe("too_many_attempts");
-    expect(locked.headers["set-cookie"]).toBeUndefined();
-    // Another staff member's e-mail from the same address is not locked by this one.
-    expect((await signIn(server, s.staff.owner.email, PASSWORD)).statusCode).toBe(200);
-  });
-
-  it("holds across server processes: the count lives in the database", async () => {
-    const second = await buildServer(s.app, { logger: false, secureCookies: false, demoLogins: null });
-    try {
-      for (let i = 0; i < 5; i++) {
-        const target = i % 2 === 0 ? server : second;
-        expect((await signIn(target, s.staff.front_desk.email, `wrong ${i}`)).statusCode).toBe(401);
+  it(
+    "counts an e-mail whatever its case and spaces, and no cookie is ever set on a refusal",
+    async () => {
+      const email = s.staff.manager.email;
+      const spellings = [email.toUpperCase(), ` ${email} `, email, email.replace(/^m/, "M"), email];
+      for (const spelling of spellings) {
+        const res = await signIn(server, spelling, "wrong password");
+        expect(res.statusCode).toBe(401);
+        expect(res.headers["set-cookie"]).toBeUndefined();
       }
-      expect((await signIn(second, s.staff.front_desk.email, PASSWORD)).statusCode).toBe(429);
-      expect((await signIn(server, s.staff.front_desk.email, PASSWORD)).statusCode).toBe(429);
-    } finally {
-      await second.close();
-    }
-  });
+      const locked = await signIn(server, email, PASSWORD);
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().error.code).toBe("too_many_attempts");
+      expect(locked.headers["set-cookie"]).toBeUndefined();
+      // Another staff member's e-mail from the same address is not locked by this one.
+      expect((await signIn(server, s.staff.owner.email, PASSWORD)).statusCode).toBe(200);
+    },
+    SCRYPT_HEAVY_MS,
+  );
 
-  it("refuses an address that sprays passwords over many e-mails, and only that address", async () => {
-    for (let i = 0; i < MAX_FAILURES_PER_IP; i++) {
-      const res = await signIn(server, `guess${i}@example.test`, "Summer2026!", { ip: "203.0.113.7" });
-      expect(res.statusCode).toBe(401);
-    }
-    const sprayer = await signIn(server, s.staff.owner.email, PASSWORD, { ip: "203.0.113.7" });
-    expect(sprayer.statusCode).toBe(429);
-    expect((await signIn(server, s.staff.owner.email, PASSWORD, { ip: "198.51.100.2" })).statusCode).toBe(
-      200,
-    );
-    s.clock.advance({ minutes: 16 });
-    expect((await signIn(server, s.staff.owner.email, PASSWORD, { ip: "203.0.113.7" })).statusCode).toBe(200);
-  });
+  it(
+    "holds across server processes: the count lives in the database",
+    async () => {
+      const second = await buildServer(s.app, { logger: false, secureCookies: false, demoLogins: null });
+      try {
+        for (let i = 0; i < 5; i++) {
+          const target = i % 2 === 0 ? server : second;
+          expect((await signIn(target, s.staff.front_desk.email, `wrong ${i}`)).statusCode).toBe(401);
+        }
+        expect((await signIn(second, s.staff.front_desk.email, PASSWORD)).statusCode).toBe(429);
+        expect((await signIn(server, s.staff.front_desk.email, PASSWORD)).statusCode).toBe(429);
+      } finally {
+        await second.close();
+      }
+    },
+    SCRYPT_HEAVY_MS,
+  );
 
-  it("takes as long for an unknown e-mail as for a known one (no account discovery by timing)", async () => {
-    const time = async (email: string, i: number) => {
-      const started = performance.now();
-      const res = await signIn(server, email, `wrong password ${i}`, { ip: `192.0.2.${i}` });
-      expect(res.statusCode).toBe(401);
-      return performance.now() - started;
-    };
-    const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    const known: number[] = [];
-    const unknown: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      known.push(await time(s.staff.practitioner.email, i));
-      unknown.push(await time(`nobody${i}@example.test`, i + 10));
-    }
-    // scrypt dominates a known e-mail's answer; an unknown one that skipped it would take a
-    // small fraction of that.
-    expect(median(unknown)).toBeGreaterThan(median(known) * 0.4);
-  });
+  it(
+    "refuses an address that sprays passwords over many e-mails, and only that address",
+    async () => {
+      for (let i = 0; i < MAX_FAILURES_PER_IP; i++) {
+        const res = await signIn(server, `guess${i}@example.test`, "Summer2026!", { ip: "203.0.113.7" });
+        expect(res.statusCode).toBe(401);
+      }
+      const sprayer = await signIn(server, s.staff.owner.email, PASSWORD, { ip: "203.0.113.7" });
+      expect(sprayer.statusCode).toBe(429);
+      expect((await signIn(server, s.staff.owner.email, PASSWORD, { ip: "198.51.100.2" })).statusCode).toBe(
+        200,
+      );
+      s.clock.advance({ minutes: 16 });
+      expect((await signIn(server, s.staff.owner.email, PASSWORD, { ip: "203.0.113.7" })).statusCode).toBe(
+        200,
+      );
+    },
+    SCRYPT_HEAVY_MS,
+  );
+
+  it(
+    "takes as long for an unknown e-mail as for a known one (no account discovery by timing)",
+    async () => {
+      const time = async (email: string, i: number) => {
+        const started = performance.now();
+        const res = await signIn(server, email, `wrong password ${i}`, { ip: `192.0.2.${i}` });
+        expect(res.statusCode).toBe(401);
+        return performance.now() - started;
+      };
+      const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+      const known: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        known.push(await time(s.staff.practitioner.email, i));
+        unknown.push(await time(`nobody${i}@example.test`, i + 10));
+      }
+      // scrypt dominates a known e-mail's answer; an unknown one that skipped it would take a
+      // small fraction of that.
+      expect(median(unknown)).toBeGreaterThan(median(known) * 0.4);
+    },
+    SCRYPT_HEAVY_MS,
+  );
 });
 
 describe("the session cookie's flags", () => {
