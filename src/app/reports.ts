@@ -1,7 +1,7 @@
 // Reports for managers and owners: package balances and liability (R1), packages expiring soon and
 // redemptions by period, staff and location (R2), earned and deferred package revenue (R5).
 // Aggregation happens in SQL: these run over every package the business ever sold.
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { creditRangeValueSql, packageStatusSql } from "../db/sql-credit-value.js";
 import { UNLIMITED_ABOVE } from "../domain/package-status.js";
 import { authorize, type Ctx } from "./context.js";
@@ -122,56 +122,39 @@ export async function packageBalances(ctx: Ctx, f: BalanceFilter & { limit: numb
   };
 }
 
-/** One line of a package, in the export's order: sale, package, line position. */
-interface ExportLineRow {
-  package_id: string;
-  package_name: string;
-  customer_name: string;
-  location_name: string;
-  currency: string;
-  purchased_at: string;
-  expires_on: string | null;
-  refunded: boolean;
-  expired: boolean;
-  total: number;
-  used: number;
-  booked: number;
-  owed_value_minor: number;
-  item: string;
-  /** PGlite pages: the sale instant at full precision, for the next page's keyset */
-  sold_at?: string;
-}
-
-/** A row of the CSV export: the balances row (balanceView) without the ids it does not print. */
-export interface BalanceCsvRow {
-  packageId: string;
-  packageName: string;
-  customerName: string;
-  locationName: string;
-  currency: string;
-  purchasedAt: string;
-  expiresOn: string | null;
-  status: string;
-  total: number;
-  used: number;
-  booked: number;
-  remaining: number;
-  sessionsOwed: number;
-  liabilityMinor: number;
-  items: string;
-}
-
 interface ExportPage {
   after: { soldAt: string; packageId: string } | null;
   size: number;
 }
 
 /**
- * The export reads lines, not packages summed per page: one sort of the joined lines by sale date
- * streams in order, where grouping per package in SQL made PostgreSQL sort again by package id.
- * The lines of a package are summed below, as balanceRowsQuery does (status P5, liability R1).
+ * A CSV field in SQL, as csvField (src/http/routes/reports.ts) writes it: a leading = + - @ tab or
+ * CR is prefixed with ' (it could run as a spreadsheet formula), then quoted if it holds " , CR or LF.
  */
-function exportLinesQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: ExportPage) {
+function csvFieldSql(text: RawBuilder<unknown>) {
+  // character tests, not regular expressions: this runs for four fields of every package. The '
+  // prefix adds none of the characters that call for quotes, so those are looked for in the text.
+  const safe = sql`CASE WHEN left(${text}, 1) IN ('=', '+', '-', '@', ${"\t"}, ${"\r"}) THEN '''' || ${text} ELSE ${text} END`;
+  return sql`CASE WHEN strpos(${text}, '"') > 0 OR strpos(${text}, ',') > 0 OR strpos(${text}, ${"\n"}) > 0
+    OR strpos(${text}, ${"\r"}) > 0 THEN '"' || replace(${safe}, '"', '""') || '"' ELSE ${safe} END`;
+}
+
+interface ExportRow {
+  line: string;
+  status: string;
+  sold_at: string;
+  package_id: string;
+}
+
+/**
+ * The CSV export, one text line per package in order of sale, written by the database. Its lines
+ * are sorted once by sale, package and position, and summed per package by a streaming group over
+ * that order: grouping by the package's key instead made PostgreSQL sort everything again by
+ * package id, and building a JavaScript row per package (19 columns parsed, then formatted) cost
+ * more CPU than the query. Columns, status (P5) and liability (R1) are those of balanceRowsQuery
+ * and balanceView; the CSV's columns are CSV_COLUMNS of the route.
+ */
+export function exportQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: ExportPage) {
   const businessId = ctx.actor.businessId;
   const filters = sql`${f.locationId ? sql`AND p.location_id = ${f.locationId}` : sql``}
          ${f.templateId ? sql`AND p.template_id = ${f.templateId}` : sql``}`;
@@ -180,26 +163,58 @@ function exportLinesQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: ExportPa
            ${page.after ? sql`AND (p.purchased_at, p.id) > (${page.after.soldAt}::timestamptz, ${page.after.packageId}::uuid)` : sql``}
            ORDER BY p.purchased_at, p.id LIMIT ${page.size}) p`
     : sql`customer_packages p`;
-  return sql<ExportLineRow>`
-    SELECT p.id AS package_id, p.name AS package_name, c.name AS customer_name, loc.name AS location_name,
-           p.currency, to_char(p.purchased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS purchased_at,
-           p.expires_on, p.refunded_at IS NOT NULL AS refunded, coalesce(p.expires_at < ${now}, false) AS expired,
-           l.total, l.used, l.booked, ${owedValueSql} AS owed_value_minor,
-           l.item_name || ' ' || ${lineLeftSql} AS item ${page ? sql`, p.purchased_at::text AS sold_at` : sql``}
-      FROM ${packages}
-      JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
-      JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
-      JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
-     WHERE p.business_id = ${businessId} ${filters}
-     ORDER BY p.purchased_at, p.id, l.position`;
+  // Every column of the package follows its id in the sort (so it costs no comparison) and is in
+  // the GROUP BY, which the sorted lines then satisfy as they come.
+  const packageColumns = sql`x.sold_at, x.package_id, x.package_name, x.customer_name, x.location_name, x.currency,
+    x.expires_on, x.expires_at, x.refunded_at`;
+  const status = sql`CASE WHEN x.refunded_at IS NOT NULL THEN 'refunded'
+    WHEN sum(x.free) = 0 AND sum(x.booked) = 0 THEN 'fully_used'
+    WHEN x.expires_at < ${now} THEN 'expired' ELSE 'active' END`;
+  return sql<ExportRow>`
+    SELECT g.line, g.status, g.sold_at::text AS sold_at, g.package_id FROM (
+      SELECT ${packageColumns}, ${status} AS status,
+             ${csvFieldSql(sql`x.customer_name`)} || ',' || ${csvFieldSql(sql`x.package_name`)} || ',' || ${status}
+             || ',' || ${csvFieldSql(sql`x.location_name`)}
+             || ',' || ${csvFieldSql(sql`string_agg(x.item, '; ' ORDER BY x.position)`)}
+             || ',' || sum(x.free) || ',' || sum(x.booked) || ',' || sum(x.total)
+             || ',' || CASE WHEN ${status} = 'active' THEN sum(x.owed) ELSE 0 END
+             || ',' || ${csvFieldSql(sql`x.currency::text`)}
+             || ',' || CASE WHEN ${status} = 'active' THEN sum(x.owed_value_minor) ELSE 0 END
+             || ',' || to_char(x.sold_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+             || ',' || coalesce(x.expires_on::text, '') || ',' || x.package_id || ${"\r\n"} AS line
+        FROM (SELECT p.purchased_at AS sold_at, p.id AS package_id, p.name AS package_name,
+                     c.name AS customer_name, loc.name AS location_name, p.currency, p.expires_on, p.expires_at,
+                     p.refunded_at, l.position, l.total, l.booked, l.total - l.used - l.booked AS free,
+                     ${owedSql} AS owed, ${owedValueSql} AS owed_value_minor,
+                     l.item_name || ' ' || ${lineLeftSql} AS item
+                FROM ${packages}
+                JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
+                JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
+                JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
+               WHERE p.business_id = ${businessId} ${filters}
+               ORDER BY p.purchased_at, p.id, p.name, c.name, loc.name, p.currency, p.expires_on, p.expires_at,
+                        p.refunded_at, l.position) x
+       GROUP BY ${packageColumns}
+       ORDER BY x.sold_at, x.package_id) g
+    ${f.status === "all" ? sql`` : sql`WHERE g.status = ${f.status}`}`;
 }
 
-/** The export's lines in batches: one cursor on PostgreSQL, keyset pages of packages on PGlite. */
-async function* exportLineBatches(ctx: Ctx, f: BalanceFilter, now: Date, batchSize: number) {
+/**
+ * Every row of the balances report as CSV lines in order of sale, in batches, for the export:
+ * memory stays flat (a batch at a time, pulled by the download). On PostgreSQL one cursor, one
+ * snapshot, each table read once; on PGlite, which has one session that a cursor would hold for
+ * the whole download, keyset pages of packages in order of sale (customer_packages_sold).
+ */
+export async function* packageBalancesCsv(
+  ctx: Ctx,
+  f: BalanceFilter,
+  batchSize = 5_000,
+): AsyncGenerator<string> {
+  authorize(ctx, "view_reports");
+  const now = new Date(ctx.clock().epochMilliseconds);
   const db = ctx.database.db;
   if (ctx.database.backend === "postgres") {
-    // One snapshot, one sort: PostgreSQL sorts the lines once, in memory (work_mem for this
-    // transaction only), and hands them over batchSize at a time. A cursor is planned for its
+    // The sort runs in memory (work_mem for this transaction only). A cursor is planned for its
     // first 10% by default, which chose an index walk in sale order with a lookup per line
     // (random reads, ≈16 s for 300,000 packages); the whole result is wanted, so plan for it.
     const trx = await db.startTransaction().setAccessMode("read only").execute();
@@ -207,10 +222,10 @@ async function* exportLineBatches(ctx: Ctx, f: BalanceFilter, now: Date, batchSi
     try {
       await sql`SET LOCAL work_mem = '128MB'`.execute(trx);
       await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(trx);
-      await sql`DECLARE balances_export NO SCROLL CURSOR FOR ${exportLinesQuery(ctx, f, now)}`.execute(trx);
+      await sql`DECLARE balances_export NO SCROLL CURSOR FOR ${exportQuery(ctx, f, now)}`.execute(trx);
       for (;;) {
-        const batch = await sql<ExportLineRow>`FETCH ${sql.lit(batchSize)} FROM balances_export`.execute(trx);
-        if (batch.rows.length > 0) yield batch.rows;
+        const batch = await sql<ExportRow>`FETCH ${sql.lit(batchSize)} FROM balances_export`.execute(trx);
+        if (batch.rows.length > 0) yield batch.rows.map((r) => r.line).join("");
         if (batch.rows.length < batchSize) break;
       }
       done = true;
@@ -220,94 +235,18 @@ async function* exportLineBatches(ctx: Ctx, f: BalanceFilter, now: Date, batchSi
     }
     return;
   }
-  // PGlite has one session, which a cursor would hold for the whole download: pages instead, each
-  // an index range of customer_packages in order of sale (customer_packages_sold).
   let after: ExportPage["after"] = null;
-  const size = Math.max(1, Math.floor(batchSize / 2));
   for (;;) {
-    const page: { rows: ExportLineRow[] } = await exportLinesQuery(ctx, f, now, { after, size }).execute(db);
-    if (page.rows.length > 0) yield page.rows;
-    const last: ExportLineRow | undefined = page.rows[page.rows.length - 1];
-    const packages = new Set(page.rows.map((r) => r.package_id)).size;
-    if (!last || packages < size) return;
-    after = { soldAt: last.sold_at!, packageId: last.package_id };
-  }
-}
-
-/** A package's balances row from its lines, as balanceRowsQuery and balanceView compute it. */
-function csvRowOf(lines: readonly ExportLineRow[]): BalanceCsvRow {
-  const r = lines[0]!;
-  let total = r.total;
-  let used = r.used;
-  let booked = r.booked;
-  let owedValue = Number(r.owed_value_minor);
-  let items = r.item;
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i]!;
-    total += l.total;
-    used += l.used;
-    booked += l.booked;
-    owedValue += Number(l.owed_value_minor);
-    items += `; ${l.item}`;
-  }
-  const remaining = total - used - booked;
-  // P5, as packageStatusSql: refunded, then fully used, then expired, else active
-  const status = r.refunded
-    ? "refunded"
-    : remaining === 0 && booked === 0
-      ? "fully_used"
-      : r.expired
-        ? "expired"
-        : "active";
-  const active = status === "active";
-  return {
-    packageId: r.package_id,
-    packageName: r.package_name,
-    customerName: r.customer_name,
-    locationName: r.location_name,
-    currency: r.currency,
-    purchasedAt: r.purchased_at,
-    expiresOn: r.expires_on,
-    status,
-    total,
-    used,
-    booked,
-    remaining,
-    sessionsOwed: active ? total - used : 0,
-    liabilityMinor: active ? owedValue : 0,
-    items,
-  };
-}
-
-/**
- * Every row of the balances report in order of sale, in batches, for the CSV export: memory stays
- * flat (a batch at a time, pulled by the download), and PostgreSQL reads and sorts each table once.
- */
-export async function* packageBalancesAll(
-  ctx: Ctx,
-  f: BalanceFilter,
-  batchSize = 2_500,
-): AsyncGenerator<BalanceCsvRow[]> {
-  authorize(ctx, "view_reports");
-  const now = new Date(ctx.clock().epochMilliseconds);
-  const keep = (v: BalanceCsvRow) => f.status === "all" || v.status === f.status;
-  // the lines of the package being read, which may go on in the next batch
-  let pending: ExportLineRow[] = [];
-  for await (const lines of exportLineBatches(ctx, f, now, batchSize)) {
-    const rows: BalanceCsvRow[] = [];
-    for (const line of lines) {
-      if (pending.length > 0 && pending[0]!.package_id !== line.package_id) {
-        const v = csvRowOf(pending);
-        if (keep(v)) rows.push(v);
-        pending = [];
-      }
-      pending.push(line);
-    }
-    if (rows.length > 0) yield rows;
-  }
-  if (pending.length > 0) {
-    const v = csvRowOf(pending);
-    if (keep(v)) yield [v];
+    // every package of the page, whatever the status asked for: the last one is the next keyset
+    const page: { rows: ExportRow[] } = await exportQuery(ctx, { ...f, status: "all" }, now, {
+      after,
+      size: batchSize,
+    }).execute(db);
+    const rows = f.status === "all" ? page.rows : page.rows.filter((r) => r.status === f.status);
+    if (rows.length > 0) yield rows.map((r) => r.line).join("");
+    const last: ExportRow | undefined = page.rows[page.rows.length - 1];
+    if (!last || page.rows.length < batchSize) return;
+    after = { soldAt: last.sold_at, packageId: last.package_id };
   }
 }
 

@@ -5,11 +5,10 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { App } from "../../app/context.js";
 import {
-  type BalanceCsvRow,
   expiringSoon,
   liabilitySummary,
   packageBalances,
-  packageBalancesAll,
+  packageBalancesCsv,
   redemptionsReport,
   revenueReport,
 } from "../../app/reports.js";
@@ -55,18 +54,6 @@ export function csvField(value: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-/** Fields that are text the business typed, which may need quoting; the others never do. */
-const textField = (value: string | null) => (value === null ? "" : csvField(value));
-
-/** The CSV_COLUMNS of each row, in their order, without building a record per field. */
-function csvRows(rows: readonly BalanceCsvRow[]): string {
-  let out = "";
-  for (const r of rows) {
-    out += `${textField(r.customerName)},${textField(r.packageName)},${r.status},${textField(r.locationName)},${textField(r.items)},${r.remaining},${r.booked},${r.total},${r.sessionsOwed},${csvField(r.currency)},${r.liabilityMinor},${r.purchasedAt},${r.expiresOn ?? ""},${r.packageId}\r\n`;
-  }
-  return out;
-}
-
 export function reportRoutes(server: FastifyInstance, app: App) {
   const r = server.withTypeProvider<ZodTypeProvider>();
   const tags = ["reports"];
@@ -98,13 +85,13 @@ export function reportRoutes(server: FastifyInstance, app: App) {
     },
     async (req, reply) => {
       const ctx = ctxOf(app, req);
-      const batches = packageBalancesAll(ctx, req.query);
+      const batches = packageBalancesCsv(ctx, req.query);
       const first = await batches.next(); // permission and query errors answer before the download starts
-      // One chunk per batch of rows: the download pulls the next batch only when the socket drains.
+      // One chunk per batch of rows, written by the database: the download pulls the next batch only when the socket drains.
       async function* chunks() {
         try {
           yield `${CSV_COLUMNS.map(([label]) => csvField(label)).join(",")}\r\n`;
-          for (let next = first; !next.done; next = await batches.next()) yield csvRows(next.value);
+          for (let next = first; !next.done; next = await batches.next()) yield next.value;
         } finally {
           await batches.return(undefined); // a download cut short ends the query too
         }
