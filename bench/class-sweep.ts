@@ -16,6 +16,8 @@ const RESERVED = Math.max(ITEMS, Math.round(10_000 * SCALE));
 /** retroactive attendees; a multiple of ITEMS so that a customer's second package is for the same class */
 const RETROACTIVE = ITEMS * Math.max(1, Math.round(10 * SCALE));
 const CREDITS = 10;
+/** the sweep's batch size; unset: the scheduler's (sweepEndedClasses' default) */
+const BATCH = process.env.BENCH_SWEEP_BATCH ? Number(process.env.BENCH_SWEEP_BATCH) : undefined;
 /** the instant every class ends; the sweep runs a minute later */
 const END_AT = "2026-06-01T10:00:00Z";
 const SWEEP_AT = "2026-06-01T10:01:00Z";
@@ -141,7 +143,7 @@ export async function runClassSweep(): Promise<boolean> {
   try {
     const app = { database, clock: () => now };
     const started = performance.now();
-    const swept = await sweepEndedClasses(app, now);
+    const swept = await sweepEndedClasses(app, now, BATCH);
     const seconds = (performance.now() - started) / 1000;
     const again = await sweepEndedClasses(app, now);
     const once = await consumedOnce();
