@@ -1,5 +1,6 @@
 // Configuration comes from the environment only (documented in the README).
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join } from "node:path";
+import { PROJECT_ROOT } from "./paths.js";
 
 export interface Config {
   port: number;
@@ -23,8 +24,6 @@ export interface Config {
     logFile: string;
   };
 }
-
-const PROJECT_ROOT = resolve(import.meta.dirname, "..");
 
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;

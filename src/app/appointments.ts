@@ -4,6 +4,7 @@
 // (A7), kept on reschedule (A11), and handed to the till at checkout.
 import { sql, type Transaction } from "kysely";
 import { Temporal } from "temporal-polyfill";
+import { PREPARED } from "../db/prepared.js";
 import type { Appointment, CustomerPackageRow, DB, NoShowPolicy, PackageLineRow } from "../db/schema.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
@@ -161,7 +162,7 @@ export async function availablePackages(
   // One round trip: the panel is opened on every booking, and on a busy server each trip to the
   // database costs more than the query itself. Refunded and expired packages are left out here;
   // the status rule below still decides what is active.
-  const rows = await sql<CustomerPackageRow & { lines: PackageLineRow[] }>`
+  const rows = await sql<CustomerPackageRow & { lines: PackageLineRow[] }>`${PREPARED}
     SELECT p.*, coalesce((SELECT json_agg(l ORDER BY l.position, l.id) FROM package_lines l
                            WHERE l.business_id = p.business_id AND l.package_id = p.id), '[]') AS lines
       FROM customer_packages p

@@ -2,9 +2,10 @@
 // carnet_migrations. An advisory lock lets two servers start at once against one PostgreSQL.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROJECT_ROOT } from "../paths.js";
 import type { Database } from "./database.js";
 
-const MIGRATIONS_DIR = join(import.meta.dirname, "migrations");
+const MIGRATIONS_DIR = join(PROJECT_ROOT, "src", "db", "migrations");
 const LOCK_KEY = 727_001;
 
 export function migrationFiles(): string[] {

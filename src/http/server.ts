@@ -16,6 +16,7 @@ import Fastify, {
 } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { App } from "../app/context.js";
+import { PROJECT_ROOT } from "../paths.js";
 import { registerAuth } from "./auth.js";
 import { errorBody, handleError } from "./errors.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -36,7 +37,7 @@ export interface ServerOptions extends AuthOptions {
   onRoute?: (route: RouteOptions) => void;
 }
 
-export const WEB_DIST = join(import.meta.dirname, "..", "..", "web", "dist");
+export const WEB_DIST = join(PROJECT_ROOT, "web", "dist");
 
 export async function buildServer(app: App, options: ServerOptions): Promise<FastifyInstance> {
   const server = Fastify({
