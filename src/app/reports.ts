@@ -218,20 +218,27 @@ export async function* packageBalancesCsv(
     // first 10% by default, which chose an index walk in sale order with a lookup per line
     // (random reads, ≈16 s for 300,000 packages); the whole result is wanted, so plan for it.
     const trx = await db.startTransaction().setAccessMode("read only").execute();
+    const fetchBatch = () => sql<ExportRow>`FETCH ${sql.lit(batchSize)} FROM balances_export`.execute(trx);
+    let next: ReturnType<typeof fetchBatch> | null = null;
     let done = false;
     try {
       await sql`SET LOCAL work_mem = '128MB'`.execute(trx);
       await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(trx);
       await sql`DECLARE balances_export NO SCROLL CURSOR FOR ${exportQuery(ctx, f, now)}`.execute(trx);
-      for (;;) {
-        const batch = await sql<ExportRow>`FETCH ${sql.lit(batchSize)} FROM balances_export`.execute(trx);
+      next = fetchBatch();
+      while (next) {
+        const batch: { rows: ExportRow[] } = await next;
+        // the database writes the next batch while this one goes to the client
+        next = batch.rows.length === batchSize ? fetchBatch() : null;
         if (batch.rows.length > 0) yield batch.rows.map((r) => r.line).join("");
-        if (batch.rows.length < batchSize) break;
       }
       done = true;
       await trx.commit().execute();
     } finally {
-      if (!done) await trx.rollback().execute();
+      if (!done) {
+        await next?.catch(() => {});
+        await trx.rollback().execute();
+      }
     }
     return;
   }
