@@ -79,7 +79,8 @@ async function csv(server: Server, token: string) {
   let bytes = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.length;
-    for (const b of chunk) if (b === 10) newlines++;
+    // indexOf, not a loop over 43 MiB of bytes in JavaScript: this process shares the 2 cores
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) newlines++;
   }
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
