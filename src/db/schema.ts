@@ -191,6 +191,12 @@ export interface PackageLinesTable {
   booked: Generated<number>;
   expired: Generated<number>;
   refunded: Generated<boolean>;
+  /** copied from the package by triggers (migration 0006) so reports read the lines alone */
+  package_template_id: Generated<string | null>;
+  package_location_id: Generated<string | null>;
+  package_currency: Generated<string | null>;
+  package_expires_at: Generated<Date | null>;
+  package_multi_line: Generated<boolean>;
 }
 
 export interface MovementsTable {
