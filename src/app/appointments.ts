@@ -11,7 +11,7 @@ import { chooseLineFifo } from "../domain/fifo.js";
 import { toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
-import { getBusiness, getCustomer, getLocation } from "./lookups.js";
+import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
 import { loadPackages, type PackageView, packageView } from "./package-view.js";
 import { writeMovement } from "./write-movement.js";
 
@@ -264,24 +264,12 @@ async function reserveFor(
       .where("l.item_id", "=", itemId)
       .where("l.refunded", "=", false)
       .execute();
-    const chosen = chooseLineFifo(
-      rows.map((r) => ({
-        lineId: r.id,
-        packageId: r.package_id,
-        itemId: r.item_id,
-        total: r.total,
-        used: r.used,
-        booked: r.booked,
-        package: {
-          refundedAt: null,
-          purchasedAt: toInstant(r.purchased_at),
-          expiresAt: r.expires_at ? toInstant(r.expires_at) : null,
-          redeemableLocationIds: r.redeemable_location_ids,
-        },
-      })),
-      itemId,
-      { kind: "reserve", quantity: 1, serviceAt: start, locationId: a.location_id },
-    );
+    const chosen = chooseLineFifo(rows.map(candidateLine), itemId, {
+      kind: "reserve",
+      quantity: 1,
+      serviceAt: start,
+      locationId: a.location_id,
+    });
     if (!chosen)
       throw conflict(
         "no_eligible_package",

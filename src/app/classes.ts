@@ -10,7 +10,7 @@ import { chooseLineFifo } from "../domain/fifo.js";
 import { toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
-import { getBusiness, getCustomer, getLocation } from "./lookups.js";
+import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
 import { createCustomer } from "./manage-customers.js";
 import { enqueueMail } from "./outbox.js";
 import { writeMovement } from "./write-movement.js";
@@ -301,24 +301,12 @@ async function eligibleLine(
     .where("l.item_id", "=", itemId)
     .where("l.refunded", "=", false)
     .execute();
-  return chooseLineFifo(
-    rows.map((r) => ({
-      lineId: r.id,
-      packageId: r.package_id,
-      itemId: r.item_id,
-      total: r.total,
-      used: r.used,
-      booked: r.booked,
-      package: {
-        refundedAt: null,
-        purchasedAt: toInstant(r.purchased_at),
-        expiresAt: r.expires_at ? toInstant(r.expires_at) : null,
-        redeemableLocationIds: r.redeemable_location_ids,
-      },
-    })),
-    itemId,
-    { kind: "reserve", quantity: 1, serviceAt: at, locationId },
-  );
+  return chooseLineFifo(rows.map(candidateLine), itemId, {
+    kind: "reserve",
+    quantity: 1,
+    serviceAt: at,
+    locationId,
+  });
 }
 
 export async function enrol(

@@ -1,6 +1,8 @@
 // Loading the things a use case acts on, always within the caller's business: another business's
 // ids are simply not found (S2).
 import { notFound } from "../domain/errors.js";
+import type { CandidateLine } from "../domain/fifo.js";
+import { toInstant } from "../domain/validity.js";
 import type { Executor } from "./context.js";
 
 export async function getLocation(db: Executor, businessId: string, id: string, field = "locationId") {
@@ -58,4 +60,35 @@ export async function getPackageRow(
   const row = await query.executeTakeFirst();
   if (!row) throw notFound("package", field);
   return row;
+}
+
+/** A line and its package, as the FIFO queries read them (never refunded: they filter those out). */
+export interface CandidateLineRow {
+  id: string;
+  package_id: string;
+  item_id: string;
+  total: number;
+  used: number;
+  booked: number;
+  purchased_at: Date;
+  expires_at: Date | null;
+  redeemable_location_ids: string[] | null;
+}
+
+/** The domain's view of such a row, for chooseLineFifo (L8). */
+export function candidateLine(r: CandidateLineRow): CandidateLine {
+  return {
+    lineId: r.id,
+    packageId: r.package_id,
+    itemId: r.item_id,
+    total: r.total,
+    used: r.used,
+    booked: r.booked,
+    package: {
+      refundedAt: null,
+      purchasedAt: toInstant(r.purchased_at),
+      expiresAt: r.expires_at ? toInstant(r.expires_at) : null,
+      redeemableLocationIds: r.redeemable_location_ids,
+    },
+  };
 }

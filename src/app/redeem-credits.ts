@@ -2,10 +2,9 @@
 // once, with no reservation. Also: redeem an item for a customer, the package chosen by FIFO (L8).
 import { conflict } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
-import { toInstant } from "../domain/validity.js";
 import { authorize, type Ctx, type Executor } from "./context.js";
 import type { IdempotencyClaim } from "./idempotency.js";
-import { getCustomer } from "./lookups.js";
+import { candidateLine, getCustomer } from "./lookups.js";
 import {
   type MovementInput,
   type WrittenMovement,
@@ -98,24 +97,7 @@ export async function redeemItemFifo(
       serviceAt: now,
       locationId: ctx.actor.locationId,
     };
-    const chosen = chooseLineFifo(
-      rows.map((r) => ({
-        lineId: r.id,
-        packageId: r.package_id,
-        itemId: r.item_id,
-        total: r.total,
-        used: r.used,
-        booked: r.booked,
-        package: {
-          refundedAt: null,
-          purchasedAt: toInstant(r.purchased_at),
-          expiresAt: r.expires_at ? toInstant(r.expires_at) : null,
-          redeemableLocationIds: r.redeemable_location_ids,
-        },
-      })),
-      input.itemId,
-      request,
-    );
+    const chosen = chooseLineFifo(rows.map(candidateLine), input.itemId, request);
     if (!chosen) {
       throw conflict(
         "no_eligible_package",

@@ -16,6 +16,7 @@
 import { sql } from "kysely";
 import type { Temporal } from "temporal-polyfill";
 import type { App, Executor } from "../app/context.js";
+import { candidateLine } from "../app/lookups.js";
 import {
   activityColumns,
   movementColumns,
@@ -131,20 +132,7 @@ async function decide(tx: Executor, due: DueEnrolment[]) {
     if (r.refunded) continue;
     const key = `${r.business_id}:${r.customer_id}:${r.item_id}`;
     const list = candidates.get(key) ?? [];
-    list.push({
-      lineId: r.id,
-      packageId: r.package_id,
-      itemId: r.item_id,
-      total: r.total,
-      used: r.used,
-      booked: r.booked,
-      package: {
-        refundedAt: null,
-        purchasedAt: toInstant(r.purchased_at),
-        expiresAt: r.expires_at ? toInstant(r.expires_at) : null,
-        redeemableLocationIds: r.redeemable_location_ids,
-      },
-    });
+    list.push(candidateLine(r));
     candidates.set(key, list);
   }
   const takes: Take[] = [];

@@ -122,8 +122,12 @@ export async function withTestDatabase<T>(fn: (database: Database) => Promise<T>
 
 /** Drops test databases left behind by an interrupted run. */
 export async function dropStaleTestDatabases(): Promise<void> {
+  // Left behind by an interrupted run: nobody is connected to them. A database that another run
+  // is using right now has connections and is left alone (no FORCE), so runs can go side by side.
   const rows = await adminQuery<{ datname: string }>(
-    "SELECT datname FROM pg_database WHERE datname LIKE 'carnet\\_t\\_%'",
+    `SELECT d.datname FROM pg_database d
+      WHERE d.datname LIKE 'carnet\\_t\\_%'
+        AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
   );
-  for (const r of rows) await adminQuery(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
+  for (const r of rows) await adminQuery(`DROP DATABASE IF EXISTS ${r.datname}`).catch(() => {});
 }
