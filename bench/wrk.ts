@@ -88,6 +88,7 @@ export async function wrkLoad(
   connections: number,
   durationS: number,
   specs: RequestSpec[],
+  warmupS: number,
 ): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), "carnet-wrk-"));
   try {
@@ -117,7 +118,7 @@ export async function wrkLoad(
         ),
       );
     };
-    await run(1); // warm-up, not counted
+    if (warmupS > 0) await run(warmupS); // warm-up, not counted
     const out = await run(durationS);
     const line = out.split("\n").find((l) => l.startsWith("WRK_RESULT "));
     if (!line) throw new Error(`wrk printed no result:\n${out}`);
