@@ -37,16 +37,19 @@ export async function runEmbedded(): Promise<boolean> {
         })
       ).json()) as { lines: Array<{ id: string; remaining: number }> };
       const line = view.lines.sort((a, b) => b.remaining - a.remaining)[0]!;
-      // Add enough credits for the run (the benchmark measures redemptions, not refusals).
-      const added = await fetch(
-        `${server.url}/api/v1/packages/${pkg.packageId}/lines/${line.id}/adjustments`,
-        {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify({ direction: "add", quantity: 5000, reason: "benchmark" }),
-        },
-      );
-      if (!added.ok) throw new Error(`adjust: ${added.status} ${await added.text()}`);
+      // Add enough credits for the warm-up and the run (the benchmark measures redemptions, not
+      // refusals): 40,000, in the largest adjustments the API takes.
+      for (let i = 0; i < 4; i++) {
+        const added = await fetch(
+          `${server.url}/api/v1/packages/${pkg.packageId}/lines/${line.id}/adjustments`,
+          {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({ direction: "add", quantity: 10_000, reason: "benchmark" }),
+          },
+        );
+        if (!added.ok) throw new Error(`adjust: ${added.status} ${await added.text()}`);
+      }
       const run = Date.now().toString(36);
       const r = await load(server.url, 1, Math.min(DURATION_S, 10), (_, n) => ({
         method: "POST",
