@@ -64,21 +64,31 @@ export async function updateItem(
   db: Executor = ctx.database.db,
 ) {
   authorize(ctx, "manage_catalog");
-  const row = await db
-    .updateTable("items")
-    .set({
-      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-      ...(input.prices !== undefined ? { prices: JSON.stringify(input.prices) } : {}),
-      ...(input.taxRateBp !== undefined ? { tax_rate_bp: input.taxRateBp } : {}),
-      ...(input.durationMinutes !== undefined ? { duration_minutes: input.durationMinutes } : {}),
-      ...(input.sellToClients !== undefined ? { sell_to_clients: input.sellToClients } : {}),
-      ...(input.commissionEligible !== undefined ? { commission_eligible: input.commissionEligible } : {}),
-      ...(input.active !== undefined ? { active: input.active } : {}),
-    })
-    .where("business_id", "=", ctx.actor.businessId)
-    .where("id", "=", itemId)
-    .returningAll()
-    .executeTakeFirst();
+  const changes = {
+    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+    ...(input.prices !== undefined ? { prices: JSON.stringify(input.prices) } : {}),
+    ...(input.taxRateBp !== undefined ? { tax_rate_bp: input.taxRateBp } : {}),
+    ...(input.durationMinutes !== undefined ? { duration_minutes: input.durationMinutes } : {}),
+    ...(input.sellToClients !== undefined ? { sell_to_clients: input.sellToClients } : {}),
+    ...(input.commissionEligible !== undefined ? { commission_eligible: input.commissionEligible } : {}),
+    ...(input.active !== undefined ? { active: input.active } : {}),
+  };
+  // An empty edit changes nothing and answers the item as it is (an UPDATE needs a column).
+  const row =
+    Object.keys(changes).length === 0
+      ? await db
+          .selectFrom("items")
+          .selectAll()
+          .where("business_id", "=", ctx.actor.businessId)
+          .where("id", "=", itemId)
+          .executeTakeFirst()
+      : await db
+          .updateTable("items")
+          .set(changes)
+          .where("business_id", "=", ctx.actor.businessId)
+          .where("id", "=", itemId)
+          .returningAll()
+          .executeTakeFirst();
   if (!row) throw notFound("item", "itemId");
   return itemView(row);
 }

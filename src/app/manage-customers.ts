@@ -93,17 +93,27 @@ export async function updateCustomer(
   db = ctx.database.db,
 ) {
   authorize(ctx, "manage_customers");
-  const row = await db
-    .updateTable("customers")
-    .set({
-      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-      ...(input.email !== undefined ? { email: clean(input.email)?.toLowerCase() ?? null } : {}),
-      ...(input.phone !== undefined ? { phone: clean(input.phone) ?? null } : {}),
-    })
-    .where("business_id", "=", ctx.actor.businessId)
-    .where("id", "=", customerId)
-    .returning(columns)
-    .executeTakeFirst();
+  const changes = {
+    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+    ...(input.email !== undefined ? { email: clean(input.email)?.toLowerCase() ?? null } : {}),
+    ...(input.phone !== undefined ? { phone: clean(input.phone) ?? null } : {}),
+  };
+  // An empty edit changes nothing and answers the customer as it is (an UPDATE needs a column).
+  const row =
+    Object.keys(changes).length === 0
+      ? await db
+          .selectFrom("customers")
+          .select(columns)
+          .where("business_id", "=", ctx.actor.businessId)
+          .where("id", "=", customerId)
+          .executeTakeFirst()
+      : await db
+          .updateTable("customers")
+          .set(changes)
+          .where("business_id", "=", ctx.actor.businessId)
+          .where("id", "=", customerId)
+          .returning(columns)
+          .executeTakeFirst();
   if (!row) throw notFound("customer", "customerId");
   return customerView(row);
 }

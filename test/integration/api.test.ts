@@ -184,6 +184,19 @@ describe("bad input (S3): 4xx naming the field, nothing written", () => {
     expect(noTemplate.json().error).toMatchObject({ code: "template_not_found", field: "templateId" });
   });
 
+  it("an empty edit of a customer or an item changes nothing and answers it as it is (found by the abuse test)", async () => {
+    const before = await api.call("front_desk", "GET", `/api/v1/customers/${pkg.customerId}`);
+    const customer = await api.call("front_desk", "PATCH", `/api/v1/customers/${pkg.customerId}`, {});
+    expect(customer.statusCode).toBe(200);
+    expect(customer.json()).toEqual(before.json());
+    const item = await api.call("owner", "PATCH", `/api/v1/items/${s.items.manicure}`, {});
+    expect(item.statusCode).toBe(200);
+    expect(item.json().id).toBe(s.items.manicure);
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect((await api.call("front_desk", "PATCH", `/api/v1/customers/${unknown}`, {})).statusCode).toBe(404);
+    expect((await api.call("owner", "PATCH", `/api/v1/items/${unknown}`, {})).statusCode).toBe(404);
+  });
+
   it("a failure after part of the work leaves nothing behind", async () => {
     const before = await rowCounts(s.database);
     // The template row is inserted before its items are checked: the whole transaction rolls back.
