@@ -1,8 +1,10 @@
 // Named prepared statements for the hot paths on a PostgreSQL server. A statement whose text starts
 // with PREPARED (`sql\`${PREPARED} WITH line AS (…)\``) is parsed and planned once per connection
-// and then only bound and executed: on the quick redeem that planning was a third of the server's
-// work per request. Only marked statements are kept, so each connection holds a few dozen plans,
-// not one per query text the application ever sent. PGlite ignores the mark (it is a comment).
+// and then only bound and executed: planning the quick redeem's statement on every request cost
+// PostgreSQL about a third of its work per redemption (pgbench on that statement: ≈1,350 tps
+// unprepared, ≈2,100 prepared, 16 clients, a busy machine). Only marked statements are kept, so
+// each connection holds a few dozen plans, not one per query text the application ever sent.
+// PGlite ignores the mark (it is a comment).
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type pg from "pg";
