@@ -3,7 +3,7 @@
 // state moved (too few credits, refunded, expired), feeding the INSERTs. No row back means "refused";
 // only then do we read the state and let src/domain say why. The happy path is one round trip.
 
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import { Temporal } from "temporal-polyfill";
 import { PREPARED } from "../db/prepared.js";
 import { type AppError, conflict, notFound } from "../domain/errors.js";
@@ -90,79 +90,205 @@ export async function writeMovementOnce(
   }
 }
 
+/** The values of the ledger statement, by name: the statement's text depends only on its shape. */
+interface LedgerValues {
+  total: number;
+  used: number;
+  booked: number;
+  expired: number;
+  businessId: string;
+  lineId: string;
+  packageId: string | null;
+  quantity: number;
+  serviceAt: Date;
+  locationId: string | null;
+  kind: MovementKind;
+  at: Date;
+  atText: string;
+  actorStaffId: string | null;
+  reason: string | null;
+  reservationId: string | null;
+  reversesId: string | null;
+  appointmentId: string | null;
+  ticketLineId: string | null;
+  classEnrolmentId: string | null;
+  withActivity: boolean;
+  action: string;
+  details: string;
+  withAnswer: boolean;
+  claimBusinessId: string | null;
+  claimKey: string | null;
+  claimHash: string | null;
+  claimStatus: number;
+}
+
+/** What changes the statement's text (its guards and the worth expression); the rest are values. */
+interface LedgerShape {
+  kind: MovementKind;
+  byPackage: boolean;
+  atLocation: boolean;
+}
+
+/** A placeholder for a value, replaced by the value of that name at each execution. */
+class Slot {
+  constructor(readonly name: keyof LedgerValues) {}
+}
+
+function ledgerStatement(shape: LedgerShape) {
+  const v = (name: keyof LedgerValues) => new Slot(name);
+  const { kind } = shape;
+  const guards = [sql`l.business_id = ${v("businessId")}`, sql`l.id = ${v("lineId")}`];
+  if (shape.byPackage) guards.push(sql`l.package_id = ${v("packageId")}`);
+  if (TAKES_FREE_CREDITS.has(kind) || kind === "add") guards.push(sql`NOT l.refunded`);
+  if (TAKES_FREE_CREDITS.has(kind)) guards.push(sql`l.total - l.used - l.booked >= ${v("quantity")}`);
+  if (kind === "release" || kind === "consume") guards.push(sql`l.booked >= ${v("quantity")}`);
+  if (kind === "restore") guards.push(sql`l.used >= ${v("quantity")}`);
+  if (kind === "unexpire") guards.push(sql`l.expired >= ${v("quantity")}`);
+  if (NEEDS_VALID_PACKAGE.has(kind)) {
+    guards.push(
+      ...packageValidForServiceSql(
+        sql`${v("serviceAt")}::timestamptz`,
+        shape.atLocation ? sql`${v("locationId")}::uuid` : null,
+      ),
+    );
+  }
+  const usesCredits = movementDelta(kind, 1).used !== 0;
+  const value = usesCredits
+    ? usedCreditsValueSql("line", sql`(line.used - ${v("used")}::int)`, sql`line.used`)
+    : sql<number>`0`;
+  return sql`${PREPARED}
+    WITH line AS (
+      UPDATE package_lines l
+         SET total = l.total + ${v("total")}::int, used = l.used + ${v("used")}::int,
+             booked = l.booked + ${v("booked")}::int, expired = l.expired + ${v("expired")}::int
+        FROM customer_packages p
+       WHERE p.business_id = l.business_id AND p.id = l.package_id AND ${sql.join(guards, sql` AND `)}
+   RETURNING l.*
+    ), mv AS (
+      INSERT INTO movements ${movementColumns}
+      SELECT line.business_id, line.package_id, line.id, line.customer_id, ${v("kind")}::text,
+             ${v("quantity")}::int, ${value}, ${v("at")}::timestamptz, ${v("actorStaffId")}::uuid,
+             ${v("locationId")}::uuid, ${v("reason")}::text, ${v("reservationId")}::uuid, ${v("reversesId")}::uuid,
+             ${v("appointmentId")}::uuid, ${v("ticketLineId")}::uuid, ${v("classEnrolmentId")}::uuid,
+             line.total, line.used, line.booked
+        FROM line
+   RETURNING id, seq, value_minor, package_id, customer_id, total_after, used_after, booked_after
+    ), act AS (
+      INSERT INTO activity_log ${activityColumns}
+      SELECT ${v("businessId")}::uuid, ${v("at")}::timestamptz, ${v("actorStaffId")}::uuid, ${v("locationId")}::uuid,
+             ${v("action")}::text, mv.customer_id, mv.package_id, mv.id, ${v("reason")}::text, ${v("details")}::jsonb
+        FROM mv WHERE ${v("withActivity")}::boolean
+    ), answer AS (
+      SELECT json_build_object('id', mv.id, 'seq', mv.seq, 'kind', ${v("kind")}::text, 'quantity', ${v("quantity")}::int,
+             'valueMinor', mv.value_minor, 'occurredAt', ${v("atText")}::text, 'packageId', mv.package_id,
+             'lineId', ${v("lineId")}::uuid, 'customerId', mv.customer_id, 'itemId', line.item_id,
+             'itemName', line.item_name, 'counters', json_build_object('total', mv.total_after,
+             'used', mv.used_after, 'booked', mv.booked_after,
+             'remaining', mv.total_after - mv.used_after - mv.booked_after))::text AS body
+        FROM mv, line WHERE ${v("withAnswer")}::boolean
+    ), idem AS (
+      INSERT INTO idempotency_keys (business_id, key, request_hash, response_status, response_body)
+      SELECT ${v("claimBusinessId")}::uuid, ${v("claimKey")}::text, ${v("claimHash")}::text,
+             ${v("claimStatus")}::int, answer.body
+        FROM answer
+    )
+    SELECT mv.*, line.item_id, line.item_name, (SELECT body FROM answer) AS response_body FROM mv, line`;
+}
+
+interface CompiledLedgerStatement {
+  text: string;
+  names: Array<keyof LedgerValues>;
+}
+
+/**
+ * The statement's text and the order of its values, per shape, built once: building and compiling
+ * the statement on every request cost the server more than sending it (issue 7 profile).
+ */
+const compiledStatements = new Map<string, CompiledLedgerStatement>();
+
+function compiledLedgerStatement(db: Executor, shape: LedgerShape): CompiledLedgerStatement {
+  const key = `${shape.kind}:${shape.byPackage ? 1 : 0}:${shape.atLocation ? 1 : 0}`;
+  let compiled = compiledStatements.get(key);
+  if (!compiled) {
+    const query = ledgerStatement(shape).compile(db);
+    const names = query.parameters.map((p) => {
+      if (!(p instanceof Slot)) throw new Error("the ledger statement has a value that is not a slot");
+      return p.name;
+    });
+    compiled = { text: query.sql, names };
+    compiledStatements.set(key, compiled);
+  }
+  return compiled;
+}
+
+/** Temporal's ISO form of an instant (`…T10:00:00.5Z`), without Temporal's slower formatting. */
+function instantText(instant: Temporal.Instant): string {
+  const ms = instant.epochMilliseconds;
+  if (instant.epochNanoseconds % 1_000_000n !== 0n || ms < 0 || ms >= 253_402_300_800_000) {
+    return instant.toString();
+  }
+  const iso = new Date(ms).toISOString(); // …T10:00:00.500Z
+  const fraction = iso.slice(20, 23).replace(/0+$/, "");
+  return fraction ? `${iso.slice(0, 20)}${fraction}Z` : `${iso.slice(0, 19)}Z`;
+}
+
 async function tryWrite(
   db: Executor,
   m: MovementInput,
   claim: IdempotencyClaim | null,
 ): Promise<{ movement: WrittenMovement; responseBody: string | null } | null> {
   const d = movementDelta(m.kind, m.quantity);
-  const at = toDate(m.at);
-  const serviceAt = toDate(m.serviceAt ?? m.at);
-  const guards = [sql`l.business_id = ${m.businessId}`, sql`l.id = ${m.lineId}`];
-  if (m.packageId) guards.push(sql`l.package_id = ${m.packageId}`);
-  if (TAKES_FREE_CREDITS.has(m.kind) || m.kind === "add") guards.push(sql`NOT l.refunded`);
-  if (TAKES_FREE_CREDITS.has(m.kind)) guards.push(sql`l.total - l.used - l.booked >= ${m.quantity}`);
-  if (m.kind === "release" || m.kind === "consume") guards.push(sql`l.booked >= ${m.quantity}`);
-  if (m.kind === "restore") guards.push(sql`l.used >= ${m.quantity}`);
-  if (m.kind === "unexpire") guards.push(sql`l.expired >= ${m.quantity}`);
-  if (NEEDS_VALID_PACKAGE.has(m.kind)) {
-    guards.push(
-      ...packageValidForServiceSql(sql`${serviceAt}`, m.locationId ? sql`${m.locationId}::uuid` : null),
-    );
-  }
-  const usedBefore = sql`(line.used - ${d.used})`;
-  const value = d.used === 0 ? sql<number>`0` : usedCreditsValueSql("line", usedBefore, sql`line.used`);
-  const details = JSON.stringify(m.activity?.details ?? {});
-  const result = await sql<{
-    id: string;
-    seq: number;
-    value_minor: number;
-    package_id: string;
-    customer_id: string;
-    item_id: string;
-    item_name: string;
-    total_after: number;
-    used_after: number;
-    booked_after: number;
-    response_body: string | null;
-  }>`${PREPARED}
-    WITH line AS (
-      UPDATE package_lines l
-         SET total = l.total + ${d.total}, used = l.used + ${d.used},
-             booked = l.booked + ${d.booked}, expired = l.expired + ${d.expired}
-        FROM customer_packages p
-       WHERE p.business_id = l.business_id AND p.id = l.package_id AND ${sql.join(guards, sql` AND `)}
-   RETURNING l.*
-    ), mv AS (
-      INSERT INTO movements ${movementColumns}
-      SELECT line.business_id, line.package_id, line.id, line.customer_id, ${m.kind}::text, ${m.quantity}::int,
-             ${value}, ${at}::timestamptz, ${m.actorStaffId}::uuid, ${m.locationId}::uuid, ${m.reason ?? null}::text,
-             ${m.reservationId ?? null}::uuid, ${m.reversesId ?? null}::uuid, ${m.appointmentId ?? null}::uuid,
-             ${m.ticketLineId ?? null}::uuid, ${m.classEnrolmentId ?? null}::uuid, line.total, line.used, line.booked
-        FROM line
-   RETURNING id, seq, value_minor, package_id, customer_id, total_after, used_after, booked_after
-    ), act AS (
-      INSERT INTO activity_log ${activityColumns}
-      SELECT ${m.businessId}::uuid, ${at}::timestamptz, ${m.actorStaffId}::uuid, ${m.locationId}::uuid,
-             ${m.activity?.action ?? ""}::text, mv.customer_id, mv.package_id, mv.id, ${m.reason ?? null}::text,
-             ${details}::jsonb
-        FROM mv WHERE ${m.activity !== null}::boolean
-    ), answer AS (
-      SELECT json_build_object('id', mv.id, 'seq', mv.seq, 'kind', ${m.kind}::text, 'quantity', ${m.quantity}::int,
-             'valueMinor', mv.value_minor, 'occurredAt', ${m.at.toString()}::text, 'packageId', mv.package_id,
-             'lineId', ${m.lineId}::uuid, 'customerId', mv.customer_id, 'itemId', line.item_id,
-             'itemName', line.item_name, 'counters', json_build_object('total', mv.total_after,
-             'used', mv.used_after, 'booked', mv.booked_after,
-             'remaining', mv.total_after - mv.used_after - mv.booked_after))::text AS body
-        FROM mv, line WHERE ${claim !== null}::boolean
-    ), idem AS (
-      INSERT INTO idempotency_keys (business_id, key, request_hash, response_status, response_body)
-      SELECT ${claim?.businessId ?? null}::uuid, ${claim?.key ?? null}::text, ${claim?.hash ?? null}::text,
-             ${claim?.status ?? 0}::int, answer.body
-        FROM answer
+  const values: LedgerValues = {
+    ...d,
+    businessId: m.businessId,
+    lineId: m.lineId,
+    packageId: m.packageId ?? null,
+    quantity: m.quantity,
+    serviceAt: toDate(m.serviceAt ?? m.at),
+    locationId: m.locationId,
+    kind: m.kind,
+    at: toDate(m.at),
+    atText: instantText(m.at),
+    actorStaffId: m.actorStaffId,
+    reason: m.reason ?? null,
+    reservationId: m.reservationId ?? null,
+    reversesId: m.reversesId ?? null,
+    appointmentId: m.appointmentId ?? null,
+    ticketLineId: m.ticketLineId ?? null,
+    classEnrolmentId: m.classEnrolmentId ?? null,
+    withActivity: m.activity !== null,
+    action: m.activity?.action ?? "",
+    details: JSON.stringify(m.activity?.details ?? {}),
+    withAnswer: claim !== null,
+    claimBusinessId: claim?.businessId ?? null,
+    claimKey: claim?.key ?? null,
+    claimHash: claim?.hash ?? null,
+    claimStatus: claim?.status ?? 0,
+  };
+  const statement = compiledLedgerStatement(db, {
+    kind: m.kind,
+    byPackage: Boolean(m.packageId),
+    atLocation: Boolean(m.locationId),
+  });
+  const result = await db
+    .executeQuery<{
+      id: string;
+      seq: number;
+      value_minor: number;
+      package_id: string;
+      customer_id: string;
+      item_id: string;
+      item_name: string;
+      total_after: number;
+      used_after: number;
+      booked_after: number;
+      response_body: string | null;
+    }>(
+      CompiledQuery.raw(
+        statement.text,
+        statement.names.map((name) => values[name]),
+      ),
     )
-    SELECT mv.*, line.item_id, line.item_name, (SELECT body FROM answer) AS response_body FROM mv, line`
-    .execute(db)
     .catch((error: unknown) => {
       throw translateConstraint(error) ?? error;
     });
