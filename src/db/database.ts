@@ -82,6 +82,9 @@ function openServer(url: string, options: OpenOptions): Database {
     // The server cancels a slow statement; this bounds a reply lost on the network as well.
     query_timeout: statementTimeoutMs + 5_000,
     keepAlive: true,
+    // A connection closed when idle costs the next request a new connection and a new plan for
+    // each prepared statement (tens of milliseconds); pg's default closes them after 10 s.
+    idleTimeoutMillis: 120_000,
   });
   // A client losing its server, idle or in the middle of a query, must not crash the process: the
   // query in flight fails (and answers 503), the pool drops the client and connects anew later.
