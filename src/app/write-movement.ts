@@ -14,7 +14,7 @@ import {
   refuseTakingCredits,
   TAKES_FREE_CREDITS,
 } from "../domain/ledger.js";
-import { toDate, toInstant } from "../domain/validity.js";
+import { instantIso, toDate, toInstant } from "../domain/validity.js";
 import type { Executor } from "./context.js";
 import type { IdempotencyClaim } from "./idempotency.js";
 import {
@@ -221,17 +221,6 @@ function compiledLedgerStatement(db: Executor, shape: LedgerShape): CompiledLedg
   return compiled;
 }
 
-/** Temporal's ISO form of an instant (`…T10:00:00.5Z`), without Temporal's slower formatting. */
-function instantText(instant: Temporal.Instant): string {
-  const ms = instant.epochMilliseconds;
-  if (instant.epochNanoseconds % 1_000_000n !== 0n || ms < 0 || ms >= 253_402_300_800_000) {
-    return instant.toString();
-  }
-  const iso = new Date(ms).toISOString(); // …T10:00:00.500Z
-  const fraction = iso.slice(20, 23).replace(/0+$/, "");
-  return fraction ? `${iso.slice(0, 20)}${fraction}Z` : `${iso.slice(0, 19)}Z`;
-}
-
 async function tryWrite(
   db: Executor,
   m: MovementInput,
@@ -248,7 +237,7 @@ async function tryWrite(
     locationId: m.locationId,
     kind: m.kind,
     at: toDate(m.at),
-    atText: instantText(m.at),
+    atText: instantIso(m.at),
     actorStaffId: m.actorStaffId,
     reason: m.reason ?? null,
     reservationId: m.reservationId ?? null,

@@ -1,7 +1,15 @@
 // P3, P4: expiry is the end of a local date in the purchase location's zone, DST included.
+
+import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
-import { computeExpiry, endOfLocalDay, isExpiredAt, parseLocalDate } from "../../src/domain/validity.js";
+import {
+  computeExpiry,
+  endOfLocalDay,
+  instantIso,
+  isExpiredAt,
+  parseLocalDate,
+} from "../../src/domain/validity.js";
 
 const instant = (s: string) => Temporal.Instant.from(s);
 
@@ -67,4 +75,27 @@ describe("parseLocalDate", () => {
     );
   });
   it("accepts a real date", () => expect(parseLocalDate("2028-02-29", "d").toString()).toBe("2028-02-29"));
+});
+
+describe("an instant's ISO text (the ledger statement's occurredAt)", () => {
+  it("is Temporal's own text for every instant, whole milliseconds or not", () => {
+    const ms = fc.integer({ min: -8_640_000_000_000_000, max: 8_639_999_999_999_999 }); // Temporal's range
+    fc.assert(
+      fc.property(ms, fc.integer({ min: 0, max: 999_999 }), fc.boolean(), (epochMs, ns, whole) => {
+        const i = Temporal.Instant.fromEpochNanoseconds(
+          BigInt(epochMs) * 1_000_000n + BigInt(whole ? 0 : ns),
+        );
+        expect(instantIso(i)).toBe(i.toString());
+      }),
+      { numRuns: 2000 },
+    );
+    for (const s of [
+      "2026-11-25T15:02:18Z",
+      "2026-11-25T15:02:18.5Z",
+      "2026-11-25T15:02:18.53Z",
+      "1970-01-01T00:00:00Z",
+    ]) {
+      expect(instantIso(instant(s))).toBe(s);
+    }
+  });
 });
