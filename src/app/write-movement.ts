@@ -201,8 +201,9 @@ interface CompiledLedgerStatement {
 }
 
 /**
- * The statement's text and the order of its values, per shape, built once: building and compiling
- * the statement on every request cost the server more than sending it (issue 7 profile).
+ * The statement's text and the order of its values, per shape, built once (both backends compile
+ * with PostgresQueryCompiler): building and compiling it for every request took ≈6 % of the
+ * server's busy time in a profile of the quick redeem (issue 7).
  */
 const compiledStatements = new Map<string, CompiledLedgerStatement>();
 
