@@ -15,41 +15,11 @@ import { redeemLine } from "../../src/app/redeem-credits.js";
 import { createApiToken } from "../../src/app/sign-in.js";
 import type { Role } from "../../src/db/schema.js";
 import { buildServer } from "../../src/http/server.js";
-import { addBusiness, type Scenario, scenario } from "../support/scenario.js";
+import { addBusiness, CHANGEABLE_TABLES, type Scenario, scenario } from "../support/scenario.js";
 
 const MARK_B = `zq-mark-b-${Math.random().toString(36).slice(2, 10)}`;
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : Date.now() % 2_147_483_647;
 const RUNS_PER_ROUTE = Number(process.env.CARNET_ABUSE_RUNS ?? 8);
-
-// Every table a request could change, but the failed sign-in counter: counting refused sign-ins
-// is the rate limit's job (S1), a change of state on a 4xx by design.
-const FINGERPRINTED = [
-  "businesses",
-  "locations",
-  "staff",
-  "staff_sessions",
-  "api_tokens",
-  "customers",
-  "items",
-  "package_templates",
-  "template_items",
-  "template_locations",
-  "customer_packages",
-  "package_lines",
-  "movements",
-  "activity_log",
-  "store_credit_accounts",
-  "store_credit_movements",
-  "idempotency_keys",
-  "appointments",
-  "appointment_services",
-  "tickets",
-  "ticket_lines",
-  "ticket_payments",
-  "class_sessions",
-  "class_enrolments",
-  "outbox",
-];
 
 interface Operation {
   method: string;
@@ -80,7 +50,7 @@ let operations: Operation[] = [];
 
 async function fingerprint(): Promise<string> {
   const parts: string[] = [];
-  for (const table of FINGERPRINTED) {
+  for (const table of CHANGEABLE_TABLES) {
     const { rows } = await sql<{ h: string | null }>`
       SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h FROM ${sql.table(table)} t`.execute(
       a.database.db,
