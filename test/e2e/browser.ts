@@ -1,10 +1,11 @@
 // Debian's Chromium driven by playwright-core: never a downloaded browser.
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 
 export const BASE_URL = process.env.CARNET_E2E_URL ?? "http://127.0.0.1:3000";
 export const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "screenshots");
+const DOCS = join(import.meta.dirname, "..", "..", "docs", "screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
 export function launch(): Promise<Browser> {
@@ -41,3 +42,9 @@ export async function openCustomer(page: Page, search: string) {
 // Transitions finished: a toast or a closing dialog is shown as it will be, not half faded.
 export const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: "disabled" });
+
+/** A screenshot the README shows: taken like `shot`, then copied to docs/screenshots as `docsName`. */
+export async function shotForDocs(page: Page, name: string, docsName = name) {
+  await shot(page, name);
+  copyFileSync(join(SHOTS, `${name}.png`), join(DOCS, `${docsName}.png`));
+}

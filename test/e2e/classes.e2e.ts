@@ -2,18 +2,9 @@
 // a 10-class Yoga pass (the credit is booked: "Available in Package"), checks her out on a ticket the
 // package covers, closes it at 0 and finds "Package Used" on the roster; cancelling another booking
 // gives its credit back to the package.
-import { copyFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BASE_URL, launch, openCustomer, SHOTS, shot, signIn } from "./browser.js";
-
-const DOCS = join(import.meta.dirname, "..", "..", "docs", "screenshots");
-/** The README shows these two pictures: each run refreshes them. */
-const shotForDocs = async (page: Page, name: string) => {
-  await shot(page, name);
-  copyFileSync(join(SHOTS, `${name}.png`), join(DOCS, `${name}.png`));
-};
+import { BASE_URL, launch, openCustomer, shot, shotForDocs, signIn } from "./browser.js";
 
 let browser: Browser;
 let page: Page;

@@ -1,14 +1,13 @@
 // The front desk and the manager at work, in a real Chromium against the real server on a fresh
 // embedded database with the demo data (seed 000 scenarios; P5-P10, L5-L7, R1, R2, R4).
-import { copyFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { BASE_URL, launch, openCustomer, SHOTS, shot, signIn } from "./browser.js";
+import { BASE_URL, launch, openCustomer, SHOTS, shot, shotForDocs, signIn } from "./browser.js";
 
 let browser: Browser;
 let page: Page;
-const DOCS = join(import.meta.dirname, "..", "..", "docs", "screenshots");
 
 beforeAll(async () => {
   browser = await launch();
@@ -34,8 +33,7 @@ it("front desk finds Anna, redeems her 4th manicure from the keyboard: 3/5 → 4
   await expect.poll(() => manicure().getByTestId("line-summary").textContent()).toContain("4 of 5 used");
   expect(await manicure().getByTestId("line-remaining").textContent()).toBe("1/5 remaining");
   expect(await manicure().locator('[data-credit="used"]').count()).toBe(4);
-  await shot(page, "profile-after-redeem");
-  copyFileSync(join(SHOTS, "profile-after-redeem.png"), join(DOCS, "profile-packages.png"));
+  await shotForDocs(page, "profile-after-redeem", "profile-packages");
 
   // Front desk sees no Adjust, Extend or Refund, and no Undo in the history.
   await expect.poll(() => page.getByRole("button", { name: "Adjust" }).count()).toBe(0);
@@ -114,8 +112,7 @@ it("the packages page: the balances CSV downloads and its rows match the screen"
   await signIn(page, "owner@demo.carnet.test");
   await page.goto(`${BASE_URL}/packages`);
   await page.getByTestId("balance-row").first().waitFor();
-  await shot(page, "packages-page");
-  copyFileSync(join(SHOTS, "packages-page.png"), join(DOCS, "packages-page.png"));
+  await shotForDocs(page, "packages-page");
   const screenRows = await page.getByTestId("balance-row").evaluateAll((rows) =>
     rows.map((r) => ({
       id: r.getAttribute("data-package-id"),
