@@ -7,6 +7,7 @@ import {
   bearerToken,
   DURATION_S,
   load,
+  median,
   report,
   round,
   type Server,
@@ -60,7 +61,7 @@ async function liability(server: Server, token: string) {
   }
   times.sort((a, b) => a - b);
   console.log(`liability summary: ${rows} groups, ${times.map((t) => round(t, 0)).join(", ")} ms`);
-  return { liability_median_ms: round(times[Math.floor(times.length / 2)] ?? 0, 0) };
+  return { liability_median_ms: round(median(times), 0) };
 }
 
 async function csv(server: Server, token: string) {

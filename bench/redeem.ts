@@ -10,6 +10,7 @@ import {
   databaseExists,
   type LoadResult,
   load,
+  median,
   ROOT,
   report,
   round,
@@ -26,12 +27,6 @@ const DISTINCT = 64;
 const CONTENDED = 10;
 /** pgbench/Carnet pairs at 16 clients; the figures are their medians. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function pgbenchArgs(): string[] {
   const url = new URL(urlFor(PGBENCH_DB));
