@@ -29,8 +29,15 @@ export async function redeemLine(
   return writeMovement(db, redemptionOf(ctx, input));
 }
 
-/** The quick redeem in one statement, with the request's Idempotency-Key stored alongside (L4). */
-export async function redeemLineOnce(ctx: Ctx, input: RedeemLineInput, claim: IdempotencyClaim | null) {
+/**
+ * The quick redeem in one statement, with the request's Idempotency-Key stored alongside (L4): the
+ * movement as the JSON text that was stored with the key.
+ */
+export async function redeemLineOnce(
+  ctx: Ctx,
+  input: RedeemLineInput,
+  claim: IdempotencyClaim | null,
+): Promise<string> {
   return writeMovementOnce(ctx.database.db, redemptionOf(ctx, input), claim);
 }
 

@@ -42,24 +42,24 @@ export async function mutation<T>(
 
 /**
  * A mutation whose use case writes in one statement and stores the Idempotency-Key in it (see
- * IdempotencyClaim): one round trip, no transaction to open. A key already used answers with the
+ * IdempotencyClaim): one round trip, no transaction to open. The use case answers with the JSON
+ * text of the body, the same text it stored with the key. A key already used answers with the
  * stored response, as mutation() does.
  */
-export async function oneStatementMutation<T>(
+export async function oneStatementMutation(
   app: App,
   request: FastifyRequest,
   reply: FastifyReply,
-  work: (ctx: Ctx, claim: IdempotencyClaim | null) => Promise<{ result: T; responseBody: string | null }>,
+  work: (ctx: Ctx, claim: IdempotencyClaim | null) => Promise<string>,
   status = 200,
 ) {
   const ctx = ctxOf(app, request);
   const claim = claimOf(request, ctx, status);
-  if (!claim) return reply.status(status).send((await work(ctx, null)).result);
+  if (!claim) return sendJson(reply, status, await work(ctx, null));
   for (let attempt = 1; ; attempt++) {
     try {
-      const { responseBody } = await work(ctx, claim);
-      if (responseBody === null) throw new Error("a one-statement mutation stored no answer");
-      return sendStored(reply, { status, body: responseBody, replayed: false });
+      const body = await work(ctx, claim);
+      return sendStored(reply, { status, body, replayed: false });
     } catch (error) {
       // A refusal may only mean that the first request with this key already took the credits.
       if (!isKeyTaken(error) && !(error instanceof AppError)) throw error;
@@ -92,10 +92,10 @@ function claimOf(request: FastifyRequest, ctx: Ctx, status: number): Idempotency
   return { businessId: ctx.actor.businessId, key, hash, status };
 }
 
+function sendJson(reply: FastifyReply, status: number, json: string) {
+  return reply.status(status).header("content-type", "application/json; charset=utf-8").send(json);
+}
+
 function sendStored(reply: FastifyReply, result: { status: number; body: string; replayed: boolean }) {
-  return reply
-    .status(result.status)
-    .header("content-type", "application/json; charset=utf-8")
-    .header("idempotent-replayed", String(result.replayed))
-    .send(result.body);
+  return sendJson(reply.header("idempotent-replayed", String(result.replayed)), result.status, result.body);
 }

@@ -92,10 +92,9 @@ export function packageRoutes(server: FastifyInstance, app: App) {
       },
     },
     (req, reply) =>
-      oneStatementMutation(app, req, reply, async (ctx, claim) => {
-        const { movement, responseBody } = await redeemLineOnce(ctx, { ...req.params, ...req.body }, claim);
-        return { result: movement, responseBody };
-      }),
+      oneStatementMutation(app, req, reply, (ctx, claim) =>
+        redeemLineOnce(ctx, { ...req.params, ...req.body }, claim),
+      ),
   );
 
   r.post(
