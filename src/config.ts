@@ -6,6 +6,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** CARNET_DB_POOL_SIZE: connections to the PostgreSQL server (see DEFAULT_POOL_SIZE) */
+  poolSize: number | undefined;
   dataDir: string;
   demo: boolean;
   secureCookies: boolean;
@@ -36,10 +38,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const poolSize = env.CARNET_DB_POOL_SIZE ? Number(env.CARNET_DB_POOL_SIZE) : undefined;
+  if (poolSize !== undefined && (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000))
+    throw new Error(
+      `CARNET_DB_POOL_SIZE must be a whole number from 1 to 1000, not ${env.CARNET_DB_POOL_SIZE}`,
+    );
   return {
     port,
     host: env.HOST || "0.0.0.0",
     databaseUrl,
+    poolSize,
     dataDir: isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir),
     // Demo data is on by default with the embedded database, off with a server.
     demo: flag(env.CARNET_DEMO, databaseUrl === undefined),

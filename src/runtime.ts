@@ -13,6 +13,7 @@ import { jobs, startScheduler } from "./jobs/scheduler.js";
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   return openDatabase({
     databaseUrl: config.databaseUrl,
+    poolSize: config.poolSize,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
   });
 }

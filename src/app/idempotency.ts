@@ -2,7 +2,7 @@
 // and the response, in the same transaction as the work, so a retry after a crash or a timeout gets
 // the answer the first attempt committed, and never moves credits twice. A concurrent duplicate
 // blocks on the key's unique index until the first commits, then reads its answer.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../domain/errors.js";
@@ -15,7 +15,7 @@ export interface StoredResponse {
 }
 
 export function requestHash(parts: unknown): string {
-  return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+  return hash("sha256", JSON.stringify(parts), "hex");
 }
 
 export async function withIdempotency(

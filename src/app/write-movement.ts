@@ -144,13 +144,14 @@ class Slot {
 function ledgerStatement(shape: LedgerShape) {
   const v = (name: keyof LedgerValues) => new Slot(name);
   const { kind } = shape;
-  const guards = [sql`l.business_id = ${v("businessId")}`, sql`l.id = ${v("lineId")}`];
-  if (shape.byPackage) guards.push(sql`l.package_id = ${v("packageId")}`);
+  // Every value is cast the same way wherever it appears, so that it is sent once (see below).
+  const guards = [sql`l.business_id = ${v("businessId")}::uuid`, sql`l.id = ${v("lineId")}::uuid`];
+  if (shape.byPackage) guards.push(sql`l.package_id = ${v("packageId")}::uuid`);
   if (TAKES_FREE_CREDITS.has(kind) || kind === "add") guards.push(sql`NOT l.refunded`);
-  if (TAKES_FREE_CREDITS.has(kind)) guards.push(sql`l.total - l.used - l.booked >= ${v("quantity")}`);
-  if (kind === "release" || kind === "consume") guards.push(sql`l.booked >= ${v("quantity")}`);
-  if (kind === "restore") guards.push(sql`l.used >= ${v("quantity")}`);
-  if (kind === "unexpire") guards.push(sql`l.expired >= ${v("quantity")}`);
+  if (TAKES_FREE_CREDITS.has(kind)) guards.push(sql`l.total - l.used - l.booked >= ${v("quantity")}::int`);
+  if (kind === "release" || kind === "consume") guards.push(sql`l.booked >= ${v("quantity")}::int`);
+  if (kind === "restore") guards.push(sql`l.used >= ${v("quantity")}::int`);
+  if (kind === "unexpire") guards.push(sql`l.expired >= ${v("quantity")}::int`);
   if (NEEDS_VALID_PACKAGE.has(kind)) {
     guards.push(
       ...packageValidForServiceSql(
@@ -218,15 +219,34 @@ function compiledLedgerStatement(db: Executor, shape: LedgerShape): CompiledLedg
   const key = `${shape.kind}:${shape.byPackage ? 1 : 0}:${shape.atLocation ? 1 : 0}`;
   let compiled = compiledStatements.get(key);
   if (!compiled) {
-    const query = ledgerStatement(shape).compile(db);
-    const names = query.parameters.map((p) => {
-      if (!(p instanceof Slot)) throw new Error("the ledger statement has a value that is not a slot");
-      return p.name;
-    });
-    compiled = { text: query.sql, names };
+    compiled = onePlaceholderPerValue(ledgerStatement(shape).compile(db));
     compiledStatements.set(key, compiled);
   }
   return compiled;
+}
+
+/**
+ * Kysely numbers every occurrence of a value ($1 … $46 in the quick redeem's statement); here each
+ * value and cast gets one placeholder ($1 … $26), so that pg serializes, and PostgreSQL parses, each
+ * value once. The cast is part of the key: a placeholder takes the type of its first use, and
+ * `$1::timestamptz` then `$1::text` would print the instant in the session's format, not as sent.
+ */
+function onePlaceholderPerValue(query: CompiledQuery): CompiledLedgerStatement {
+  const names: Array<keyof LedgerValues> = [];
+  const numbers = new Map<string, number>();
+  const text = query.sql.replace(/\$(\d+)(::\w+)?/g, (_match, n: string, cast = "") => {
+    const slot = query.parameters[Number(n) - 1];
+    if (!(slot instanceof Slot)) throw new Error("the ledger statement has a value that is not a slot");
+    const key = `${slot.name}${cast}`;
+    let number = numbers.get(key);
+    if (number === undefined) {
+      names.push(slot.name);
+      number = names.length;
+      numbers.set(key, number);
+    }
+    return `$${number}${cast}`;
+  });
+  return { text, names };
 }
 
 /** The answer's JSON text, or null when the database refused the write. */

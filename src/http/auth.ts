@@ -85,7 +85,7 @@ export function registerAuth(server: FastifyInstance, app: App) {
 
 export function ctxOf(app: App, request: FastifyRequest): Ctx {
   if (!request.auth) throw unauthenticated();
-  return { ...app, actor: request.auth.actor };
+  return { database: app.database, clock: app.clock, actor: request.auth.actor };
 }
 
 export function cookieOptions(request: FastifyRequest, secureCookies: boolean, expires?: Date) {

@@ -244,6 +244,51 @@ describe("bad input (S3): 4xx naming the field, nothing written", () => {
 });
 
 describe("idempotency (L4)", () => {
+  it("the quick redeem answers with the movement as the ledger holds it, with or without a key", async () => {
+    s.clock.set("2026-06-01T10:15:30.250Z");
+    const url = `/api/v1/packages/${pkg.packageId}/lines/${pkg.lineId}/redeem`;
+    const keyed = await api.call(
+      "front_desk",
+      "POST",
+      url,
+      { quantity: 2 },
+      { "idempotency-key": "shape-1" },
+    );
+    const plain = await api.call("front_desk", "POST", url, { quantity: 1 });
+    for (const res of [keyed, plain]) {
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+      const movement = res.json();
+      const row = await s.database.db
+        .selectFrom("movements")
+        .selectAll()
+        .where("id", "=", movement.id)
+        .executeTakeFirstOrThrow();
+      expect(movement).toEqual({
+        id: row.id,
+        seq: Number(row.seq),
+        kind: "redeem",
+        quantity: row.quantity,
+        valueMinor: Number(row.value_minor),
+        // the instant as Temporal prints it, not in the database session's format
+        occurredAt: "2026-06-01T10:15:30.25Z",
+        packageId: pkg.packageId,
+        lineId: pkg.lineId,
+        customerId: row.customer_id,
+        itemId: s.items.manicure,
+        itemName: expect.any(String),
+        counters: {
+          total: row.total_after,
+          used: row.used_after,
+          booked: row.booked_after,
+          remaining: row.total_after - row.used_after - row.booked_after,
+        },
+      });
+      expect(new Date(row.occurred_at).toISOString()).toBe("2026-06-01T10:15:30.250Z");
+    }
+    expect(keyed.json().counters.remaining - 1).toBe(plain.json().counters.remaining);
+  });
+
   it("10 concurrent requests with one key: one movement, ten identical answers; after a restart, the same answer", async () => {
     const url = `/api/v1/packages/${pkg.packageId}/lines/${pkg.lineId}/redeem`;
     const headers = { "idempotency-key": "redeem-once-42" };

@@ -1,0 +1,29 @@
+// Configuration from the environment (README, Configuration): what is accepted, and what is refused
+// at start-up with the variable named.
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { DEFAULT_POOL_SIZE } from "../../src/db/database.js";
+
+describe("CARNET_DB_POOL_SIZE", () => {
+  it("is absent by default, and the database then opens DEFAULT_POOL_SIZE connections", () => {
+    expect(loadConfig({}).poolSize).toBeUndefined();
+    expect(DEFAULT_POOL_SIZE).toBe(8);
+  });
+
+  it("takes a whole number of connections", () => {
+    expect(loadConfig({ CARNET_DB_POOL_SIZE: "12" }).poolSize).toBe(12);
+    expect(loadConfig({ CARNET_DB_POOL_SIZE: "" }).poolSize).toBeUndefined();
+  });
+
+  it.each(["0", "-3", "2.5", "eight", "1001"])("refuses %s, naming the variable", (value) => {
+    expect(() => loadConfig({ CARNET_DB_POOL_SIZE: value })).toThrow(
+      /CARNET_DB_POOL_SIZE must be a whole number/,
+    );
+  });
+});
+
+describe("PORT", () => {
+  it("refuses what is not a port, naming the variable", () => {
+    expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT must be a port number/);
+  });
+});
