@@ -160,16 +160,21 @@ export async function availablePackages(
   authorize(ctx, "read");
   const when = at ?? ctx.clock();
   // One round trip: the panel is opened on every booking, and on a busy server each trip to the
-  // database costs more than the query itself. Refunded and expired packages are left out here;
-  // the status rule below still decides what is active.
+  // database costs more than the query itself. The customer is joined in so that an unknown one
+  // answers 404 from the same trip: no row at all. A customer without packages gives one row whose
+  // package columns are null. Refunded and expired packages are left out here; the status rule
+  // below still decides what is active.
   const rows = await sql<CustomerPackageRow & { lines: PackageLineRow[] }>`${PREPARED}
     SELECT p.*, coalesce((SELECT json_agg(l ORDER BY l.position, l.id) FROM package_lines l
                            WHERE l.business_id = p.business_id AND l.package_id = p.id), '[]') AS lines
-      FROM customer_packages p
-     WHERE p.business_id = ${ctx.actor.businessId} AND p.customer_id = ${customerId}
+      FROM customers c
+      LEFT JOIN customer_packages p
+        ON p.business_id = c.business_id AND p.customer_id = c.id
        AND p.refunded_at IS NULL AND (p.expires_at IS NULL OR p.expires_at >= ${toDate(when)})
+     WHERE c.business_id = ${ctx.actor.businessId} AND c.id = ${customerId}
      ORDER BY p.purchased_at, p.id`.execute(ctx.database.db);
-  const all = rows.rows.map((p) => packageView(p, p.lines, when));
+  if (rows.rows.length === 0) throw notFound("customer", "customerId");
+  const all = rows.rows.filter((p) => p.id !== null).map((p) => packageView(p, p.lines, when));
   return all.filter(
     (p) =>
       p.status === "active" &&

@@ -79,6 +79,17 @@ describe("seed 001: booking from a package", () => {
     expect(panel.every((p) => p.status === "active" && p.expiresOn !== undefined)).toBe(true);
   });
 
+  it("the booking panel: a customer without packages has none; an unknown customer is 404 (A1)", async () => {
+    expect(await availablePackages(desk(), await s.customer("No Packages"))).toEqual([]);
+    await expect(availablePackages(desk(), "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
+      code: "customer_not_found",
+      field: "customerId",
+    });
+    // refunded and expired packages are not shown
+    s.clock.advance({ hours: 24 * 200 });
+    expect(await availablePackages(desk(), pkg.customerId)).toEqual([]);
+  });
+
   it("scenario 3: cancelling a package appointment restores the session: 3/5 → 2/5", async () => {
     await s.redeem(pkg, 2);
     const a = await book();

@@ -16,7 +16,6 @@ import {
   rescheduleAppointment,
 } from "../../app/appointments.js";
 import { type App, authorize } from "../../app/context.js";
-import { getCustomer } from "../../app/lookups.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
@@ -37,11 +36,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
         params: customerParams,
       },
     },
-    async (req) => {
-      const ctx = ctxOf(app, req);
-      await getCustomer(app.database.db, ctx.actor.businessId, req.params.customerId, "customerId");
-      return availablePackages(ctx, req.params.customerId);
-    },
+    async (req) => availablePackages(ctxOf(app, req), req.params.customerId),
   );
 
   r.get(
