@@ -5,14 +5,22 @@
 import { sql, type Transaction } from "kysely";
 import { Temporal } from "temporal-polyfill";
 import { PREPARED } from "../db/prepared.js";
-import type { Appointment, CustomerPackageRow, DB, NoShowPolicy, PackageLineRow } from "../db/schema.js";
+import type { Appointment, DB, NoShowPolicy } from "../db/schema.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
 import { toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
-import { loadPackages, type PackageView, packageView } from "./package-view.js";
+import {
+  LINE_VIEW_COLUMNS,
+  type LineViewRow,
+  loadPackages,
+  PACKAGE_VIEW_COLUMNS,
+  type PackageView,
+  type PackageViewRow,
+  packageView,
+} from "./package-view.js";
 import { writeMovement } from "./write-movement.js";
 
 export interface AppointmentServiceView {
@@ -164,9 +172,14 @@ export async function availablePackages(
   // answers 404 from the same trip: no row at all. A customer without packages gives one row whose
   // package columns are null. Refunded and expired packages are left out here; the status rule
   // below still decides what is active.
-  const rows = await sql<CustomerPackageRow & { lines: PackageLineRow[] }>`${PREPARED}
-    SELECT p.*, coalesce((SELECT json_agg(l ORDER BY l.position, l.id) FROM package_lines l
-                           WHERE l.business_id = p.business_id AND l.package_id = p.id), '[]') AS lines
+  // Only the columns the views need: every column sent is one more for pg to describe and parse
+  // on each call (the package's validity JSON and three timestamps were never shown).
+  const packageColumns = sql.join(PACKAGE_VIEW_COLUMNS.map((c) => sql.ref(`p.${c}`)));
+  const lineObject = sql.join(LINE_VIEW_COLUMNS.map((c) => sql`${sql.lit(c)}, ${sql.ref(`l.${c}`)}`));
+  const rows = await sql<PackageViewRow & { lines: LineViewRow[] }>`${PREPARED}
+    SELECT ${packageColumns},
+           coalesce((SELECT json_agg(json_build_object(${lineObject}) ORDER BY l.position, l.id) FROM package_lines l
+                      WHERE l.business_id = p.business_id AND l.package_id = p.id), '[]') AS lines
       FROM customers c
       LEFT JOIN customer_packages p
         ON p.business_id = c.business_id AND p.customer_id = c.id

@@ -47,7 +47,47 @@ export interface PackageView {
   lines: LineView[];
 }
 
-export function lineView(l: PackageLineRow): LineView {
+/** The columns of a line that its view needs (the booking panel selects these alone). */
+export const LINE_VIEW_COLUMNS = [
+  "id",
+  "position",
+  "item_id",
+  "item_kind",
+  "item_name",
+  "retail_price_minor",
+  "granted",
+  "value_minor",
+  "total",
+  "used",
+  "booked",
+  "expired",
+] as const satisfies ReadonlyArray<keyof PackageLineRow>;
+export type LineViewRow = Pick<PackageLineRow, (typeof LINE_VIEW_COLUMNS)[number]>;
+
+/** The columns of a package that its view needs. */
+export const PACKAGE_VIEW_COLUMNS = [
+  "id",
+  "customer_id",
+  "template_id",
+  "name",
+  "kind",
+  "location_id",
+  "time_zone",
+  "currency",
+  "price_minor",
+  "purchased_at",
+  "expires_on",
+  "expires_at",
+  "refunded_at",
+  "refund_kind",
+  "refund_minor",
+  "online_bookable",
+  "commission_basis",
+  "redeemable_location_ids",
+] as const satisfies ReadonlyArray<keyof CustomerPackageRow>;
+export type PackageViewRow = Pick<CustomerPackageRow, (typeof PACKAGE_VIEW_COLUMNS)[number]>;
+
+export function lineView(l: LineViewRow): LineView {
   return {
     id: l.id,
     itemId: l.item_id,
@@ -64,11 +104,7 @@ export function lineView(l: PackageLineRow): LineView {
   };
 }
 
-export function packageView(
-  p: CustomerPackageRow,
-  lines: PackageLineRow[],
-  now: Temporal.Instant,
-): PackageView {
+export function packageView(p: PackageViewRow, lines: LineViewRow[], now: Temporal.Instant): PackageView {
   const views = lines.sort((a, b) => a.position - b.position).map(lineView);
   return {
     id: p.id,

@@ -15,6 +15,7 @@ import {
 import { closeTicket } from "../../src/app/close-ticket.js";
 import { activityLog, packageUsage } from "../../src/app/history.js";
 import { updateSettings } from "../../src/app/manage-business.js";
+import { loadPackage } from "../../src/app/package-view.js";
 import { loadTicket } from "../../src/app/ticket-view.js";
 import { undoMovement } from "../../src/app/undo-movement.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
@@ -80,6 +81,11 @@ describe("seed 001: booking from a package", () => {
   });
 
   it("the booking panel: a customer without packages has none; an unknown customer is 404 (A1)", async () => {
+    // the panel selects only the columns its views need: each package reads as the package page does
+    await s.redeem(pkg, 2);
+    const [shown] = await availablePackages(desk(), pkg.customerId);
+    expect(shown).toEqual(await loadPackage(s.database.db, s.businessId, pkg.packageId, s.clock.now));
+    expect(shown?.lines[0]).toMatchObject({ used: 2, remaining: 3 });
     expect(await availablePackages(desk(), await s.customer("No Packages"))).toEqual([]);
     await expect(availablePackages(desk(), "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
       code: "customer_not_found",
