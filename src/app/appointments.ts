@@ -159,6 +159,12 @@ export async function loadAppointment(db: Executor, businessId: string, id: stri
   return view;
 }
 
+// The booking panel selects only the columns the views need: every column sent is one more for pg
+// to describe and parse on each call (the package's validity JSON and three timestamps were never
+// shown). Built once, not on every call.
+const PANEL_PACKAGE_COLUMNS = sql.join(PACKAGE_VIEW_COLUMNS.map((c) => sql.ref(`p.${c}`)));
+const PANEL_LINE_OBJECT = sql.join(LINE_VIEW_COLUMNS.map((c) => sql`${sql.lit(c)}, ${sql.ref(`l.${c}`)}`));
+
 /** A1, A3: the booking panel: the customer's active packages, their items, counters and expiry. */
 export async function availablePackages(
   ctx: Ctx,
@@ -172,13 +178,9 @@ export async function availablePackages(
   // answers 404 from the same trip: no row at all. A customer without packages gives one row whose
   // package columns are null. Refunded and expired packages are left out here; the status rule
   // below still decides what is active.
-  // Only the columns the views need: every column sent is one more for pg to describe and parse
-  // on each call (the package's validity JSON and three timestamps were never shown).
-  const packageColumns = sql.join(PACKAGE_VIEW_COLUMNS.map((c) => sql.ref(`p.${c}`)));
-  const lineObject = sql.join(LINE_VIEW_COLUMNS.map((c) => sql`${sql.lit(c)}, ${sql.ref(`l.${c}`)}`));
   const rows = await sql<PackageViewRow & { lines: LineViewRow[] }>`${PREPARED}
-    SELECT ${packageColumns},
-           coalesce((SELECT json_agg(json_build_object(${lineObject}) ORDER BY l.position, l.id) FROM package_lines l
+    SELECT ${PANEL_PACKAGE_COLUMNS},
+           coalesce((SELECT json_agg(json_build_object(${PANEL_LINE_OBJECT}) ORDER BY l.position, l.id) FROM package_lines l
                       WHERE l.business_id = p.business_id AND l.package_id = p.id), '[]') AS lines
       FROM customers c
       LEFT JOIN customer_packages p

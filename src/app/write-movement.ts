@@ -234,7 +234,7 @@ function compiledLedgerStatement(db: Executor, shape: LedgerShape): CompiledLedg
 function onePlaceholderPerValue(query: CompiledQuery): CompiledLedgerStatement {
   const names: Array<keyof LedgerValues> = [];
   const numbers = new Map<string, number>();
-  const text = query.sql.replace(/\$(\d+)(::\w+)?/g, (_match, n: string, cast = "") => {
+  const text = query.sql.replace(/\$(\d+)(::\w+(?:\[\])?)?/g, (_match, n: string, cast = "") => {
     const slot = query.parameters[Number(n) - 1];
     if (!(slot instanceof Slot)) throw new Error("the ledger statement has a value that is not a slot");
     const key = `${slot.name}${cast}`;
