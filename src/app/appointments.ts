@@ -6,21 +6,14 @@ import { sql, type Transaction } from "kysely";
 import { Temporal } from "temporal-polyfill";
 import { PREPARED } from "../db/prepared.js";
 import type { Appointment, DB, NoShowPolicy } from "../db/schema.js";
+import { packageStatusSql } from "../db/sql-credit-value.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
 import { toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
-import {
-  LINE_VIEW_COLUMNS,
-  type LineViewRow,
-  loadPackages,
-  PACKAGE_VIEW_COLUMNS,
-  type PackageView,
-  type PackageViewRow,
-  packageView,
-} from "./package-view.js";
+import { LINE_VIEWS_JSON, loadPackages, packageViewJson } from "./package-view.js";
 import { writeMovement } from "./write-movement.js";
 
 export interface AppointmentServiceView {
@@ -159,42 +152,40 @@ export async function loadAppointment(db: Executor, businessId: string, id: stri
   return view;
 }
 
-// The booking panel selects only the columns the views need: every column sent is one more for pg
-// to describe and parse on each call (the package's validity JSON and three timestamps were never
-// shown). Built once, not on every call.
-const PANEL_PACKAGE_COLUMNS = sql.join(PACKAGE_VIEW_COLUMNS.map((c) => sql.ref(`p.${c}`)));
-const PANEL_LINE_OBJECT = sql.join(LINE_VIEW_COLUMNS.map((c) => sql`${sql.lit(c)}, ${sql.ref(`l.${c}`)}`));
-
-/** A1, A3: the booking panel: the customer's active packages, their items, counters and expiry. */
-export async function availablePackages(
+/**
+ * A1, A3: the booking panel: the customer's active packages, their items, counters and expiry,
+ * redeemable at the caller's location, as the JSON text of PackageView[] that the database writes
+ * (packageViewJson). One round trip: the panel is opened on every booking, and on a busy server
+ * each trip to the database costs more than the query itself. The customer is joined in so that an
+ * unknown one answers 404 from the same trip: no row at all.
+ */
+export async function availablePackagesJson(
   ctx: Ctx,
   customerId: string,
   at?: Temporal.Instant,
-): Promise<PackageView[]> {
+): Promise<string> {
   authorize(ctx, "read");
-  const when = at ?? ctx.clock();
-  // One round trip: the panel is opened on every booking, and on a busy server each trip to the
-  // database costs more than the query itself. The customer is joined in so that an unknown one
-  // answers 404 from the same trip: no row at all. A customer without packages gives one row whose
-  // package columns are null. Refunded and expired packages are left out here; the status rule
-  // below still decides what is active.
-  const rows = await sql<PackageViewRow & { lines: LineViewRow[] }>`${PREPARED}
-    SELECT ${PANEL_PACKAGE_COLUMNS},
-           coalesce((SELECT json_agg(json_build_object(${PANEL_LINE_OBJECT}) ORDER BY l.position, l.id) FROM package_lines l
-                      WHERE l.business_id = p.business_id AND l.package_id = p.id), '[]') AS lines
+  const when = toDate(at ?? ctx.clock());
+  // Refunded and expired packages are left out before their lines are read; the status rule (P5)
+  // still decides what is active.
+  const rows = await sql<{ body: string }>`${PREPARED}
+    SELECT coalesce((
+      SELECT json_agg(${packageViewJson(sql`st.status`, sql`s.lines`)} ORDER BY p.purchased_at, p.id)
+        FROM customer_packages p
+       CROSS JOIN LATERAL (
+             SELECT ${LINE_VIEWS_JSON} AS lines, sum(l.total - l.used - l.booked) AS free, sum(l.booked) AS booked
+               FROM package_lines l WHERE l.business_id = p.business_id AND l.package_id = p.id) s
+       CROSS JOIN LATERAL (SELECT ${packageStatusSql(when, sql`s.free`, sql`s.booked`)} AS status) st
+       WHERE p.business_id = c.business_id AND p.customer_id = c.id
+         AND p.refunded_at IS NULL AND (p.expires_at IS NULL OR p.expires_at >= ${when})
+         AND st.status = 'active'
+         AND (p.redeemable_location_ids IS NULL OR ${ctx.actor.locationId}::uuid = ANY (p.redeemable_location_ids))
+    ), '[]')::text AS body
       FROM customers c
-      LEFT JOIN customer_packages p
-        ON p.business_id = c.business_id AND p.customer_id = c.id
-       AND p.refunded_at IS NULL AND (p.expires_at IS NULL OR p.expires_at >= ${toDate(when)})
-     WHERE c.business_id = ${ctx.actor.businessId} AND c.id = ${customerId}
-     ORDER BY p.purchased_at, p.id`.execute(ctx.database.db);
-  if (rows.rows.length === 0) throw notFound("customer", "customerId");
-  const all = rows.rows.filter((p) => p.id !== null).map((p) => packageView(p, p.lines, when));
-  return all.filter(
-    (p) =>
-      p.status === "active" &&
-      (p.redeemableLocationIds === null || p.redeemableLocationIds.includes(ctx.actor.locationId)),
-  );
+     WHERE c.business_id = ${ctx.actor.businessId} AND c.id = ${customerId}`.execute(ctx.database.db);
+  const [row] = rows.rows;
+  if (!row) throw notFound("customer", "customerId");
+  return row.body;
 }
 
 export interface BookInput {

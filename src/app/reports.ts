@@ -2,7 +2,7 @@
 // redemptions by period, staff and location (R2), earned and deferred package revenue (R5).
 // Aggregation happens in SQL: these run over every package the business ever sold.
 import { type RawBuilder, sql } from "kysely";
-import { creditRangeValueSql, packageStatusSql } from "../db/sql-credit-value.js";
+import { creditRangeValueSql, instantIsoSql, packageStatusSql } from "../db/sql-credit-value.js";
 import { UNLIMITED_ABOVE } from "../domain/package-status.js";
 import { authorize, type Ctx } from "./context.js";
 
@@ -180,7 +180,7 @@ export function exportQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: Export
              || ',' || CASE WHEN ${status} = 'active' THEN sum(x.owed) ELSE 0 END
              || ',' || ${csvFieldSql(sql`x.currency::text`)}
              || ',' || CASE WHEN ${status} = 'active' THEN sum(x.owed_value_minor) ELSE 0 END
-             || ',' || to_char(x.sold_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+             || ',' || ${instantIsoSql(sql`x.sold_at`)}
              || ',' || coalesce(x.expires_on::text, '') || ',' || x.package_id || ${"\r\n"} AS line
         FROM (SELECT p.purchased_at AS sold_at, p.id AS package_id, p.name AS package_name,
                      c.name AS customer_name, loc.name AS location_name, p.currency, p.expires_on, p.expires_at,

@@ -1,5 +1,6 @@
-// creditRangeValue (src/domain/credit-value.ts) as SQL, for the ledger write path and the reports:
-// the worth of credits a+1 … b of a line sold with `granted` credits worth `value` together.
+// Rules of src/domain written as SQL, for the ledger write path, the reports and the booking panel:
+// creditRangeValue (the worth of credits a+1 … b of a line sold with `granted` credits worth `value`
+// together), the derived package status (P5), and instants as the API writes them.
 import { type RawBuilder, sql } from "kysely";
 
 export function creditRangeValueSql(
@@ -25,4 +26,12 @@ export function packageStatusSql(
   return sql<string>`CASE WHEN p.refunded_at IS NOT NULL THEN 'refunded'
     WHEN ${free} = 0 AND ${booked} = 0 THEN 'fully_used'
     WHEN p.expires_at < ${now} THEN 'expired' ELSE 'active' END`;
+}
+
+/**
+ * An instant as Date.prototype.toISOString writes it (UTC, milliseconds, "Z"), or null: to_char's
+ * MS drops the microseconds as pg's Date does.
+ */
+export function instantIsoSql(instant: RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<string | null>`to_char(${instant} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }

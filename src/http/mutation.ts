@@ -92,7 +92,8 @@ function claimOf(request: FastifyRequest, ctx: Ctx, status: number): Idempotency
   return { businessId: ctx.actor.businessId, key, hash, status };
 }
 
-function sendJson(reply: FastifyReply, status: number, json: string) {
+/** A body that is already JSON text (written by the database), sent as it is. */
+export function sendJson(reply: FastifyReply, status: number, json: string) {
   return reply.status(status).header("content-type", "application/json; charset=utf-8").send(json);
 }
 

@@ -2,7 +2,7 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  availablePackages,
+  availablePackagesJson,
   bookAppointment,
   cancelAppointment,
   checkIn,
@@ -15,7 +15,7 @@ import {
 import { closeTicket } from "../../src/app/close-ticket.js";
 import { activityLog, packageUsage } from "../../src/app/history.js";
 import { updateSettings } from "../../src/app/manage-business.js";
-import { loadPackage } from "../../src/app/package-view.js";
+import { loadPackage, type PackageView } from "../../src/app/package-view.js";
 import { loadTicket } from "../../src/app/ticket-view.js";
 import { undoMovement } from "../../src/app/undo-movement.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
@@ -42,6 +42,9 @@ afterEach(async () => {
 });
 
 const desk = () => s.as("front_desk");
+/** The booking panel as the route sends it: the JSON text the database writes, parsed. */
+const panelOf = async (customerId: string, ctx = desk()) =>
+  JSON.parse(await availablePackagesJson(ctx, customerId)) as PackageView[];
 const at = (hours: number) => s.clock.now.add({ minutes: Math.round(hours * 60) }).toString();
 const book = (usePackage = true, startHours = 2, extra = {}) =>
   bookAppointment(desk(), {
@@ -75,25 +78,78 @@ describe("seed 001: booking from a package", () => {
     const massage = await s.template({ items: [{ itemId: s.items.massage, quantity: 3 }] });
     await s.sold(facial, { customerId: pkg.customerId });
     await s.sold(massage, { customerId: pkg.customerId });
-    const panel = await availablePackages(desk(), pkg.customerId);
+    const panel = await panelOf(pkg.customerId);
     expect(panel).toHaveLength(3);
     expect(panel.every((p) => p.status === "active" && p.expiresOn !== undefined)).toBe(true);
   });
 
   it("the booking panel: a customer without packages has none; an unknown customer is 404 (A1)", async () => {
-    // the panel selects only the columns its views need: each package reads as the package page does
     await s.redeem(pkg, 2);
-    const [shown] = await availablePackages(desk(), pkg.customerId);
+    const [shown] = await panelOf(pkg.customerId);
     expect(shown).toEqual(await loadPackage(s.database.db, s.businessId, pkg.packageId, s.clock.now));
     expect(shown?.lines[0]).toMatchObject({ used: 2, remaining: 3 });
-    expect(await availablePackages(desk(), await s.customer("No Packages"))).toEqual([]);
-    await expect(availablePackages(desk(), "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
-      code: "customer_not_found",
-      field: "customerId",
-    });
+    expect(await panelOf(await s.customer("No Packages"))).toEqual([]);
+    await expect(availablePackagesJson(desk(), "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject(
+      {
+        code: "customer_not_found",
+        field: "customerId",
+      },
+    );
     // refunded and expired packages are not shown
     s.clock.advance({ hours: 24 * 200 });
-    expect(await availablePackages(desk(), pkg.customerId)).toEqual([]);
+    expect(await panelOf(pkg.customerId)).toEqual([]);
+  });
+
+  it("the booking panel shows each package as the package page does, at the desk's location (A1, A3, P5, P10)", async () => {
+    // the database writes the panel's views (packageViewJson); the package page builds them in
+    // TypeScript (packageView): lines in order, counters, UNLIMITED, the worth of the free
+    // credits, instants with their microseconds dropped, and where a package can be redeemed
+    const bundle = await s.template({
+      name: "Bundle",
+      items: [
+        { itemId: s.items.pedicure, quantity: 3 },
+        { itemId: s.items.yoga, quantity: 150 },
+        { itemId: s.items.manicure, quantity: 7 },
+      ],
+      validity: { kind: "months", count: 2 },
+      locationIds: [s.budapest],
+    });
+    const sold = await s.sold(bundle, { customerId: pkg.customerId, priceMinor: 1_000_001 });
+    await s.redeem(sold, 2);
+    await s.redeem({ ...sold, lineId: sold.lineIds[1]! }, 1);
+    await sql`UPDATE customer_packages SET purchased_at = '2026-01-15T08:30:00.123987Z' WHERE id = ${sold.packageId}`.execute(
+      s.database.db,
+    );
+    const newYorkOnly = await s.template({
+      name: "New York only",
+      items: [{ itemId: s.items.facial, quantity: 2 }],
+      locationIds: [s.newYork],
+    });
+    s.clock.advance({ minutes: 5 }); // sold after the first package, so the order of sale is known
+    const elsewhere = await s.sold(newYorkOnly, { customerId: pkg.customerId, locationId: s.newYork });
+    const usedUp = await s.sold(await s.template({ items: [{ itemId: s.items.massage, quantity: 1 }] }), {
+      customerId: pkg.customerId,
+    });
+    await s.redeem(usedUp, 1);
+
+    const page = (id: string) => loadPackage(s.database.db, s.businessId, id, s.clock.now);
+    const shown = await panelOf(pkg.customerId);
+    // in order of sale; the New York package is not redeemable here, the used-up one is not active
+    expect(shown).toEqual([await page(sold.packageId), await page(pkg.packageId)]);
+    expect(shown[0]).toMatchObject({
+      purchasedAt: "2026-01-15T08:30:00.123Z",
+      redeemableLocationIds: [s.budapest],
+    });
+    expect(shown[0]?.lines.map((l) => [l.itemId, l.remaining, l.unlimited])).toEqual([
+      [s.items.pedicure, 1, false],
+      [s.items.yoga, 149, true],
+      [s.items.manicure, 7, false],
+    ]);
+    expect(shown[0]?.lines.reduce((sum, l) => sum + l.remainingValueMinor, 0)).toBeGreaterThan(0);
+    expect(await panelOf(pkg.customerId, s.as("front_desk", s.newYork))).toEqual([
+      await page(pkg.packageId),
+      await page(elsewhere.packageId),
+    ]);
   });
 
   it("scenario 3: cancelling a package appointment restores the session: 3/5 → 2/5", async () => {

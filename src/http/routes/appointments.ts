@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
-  availablePackages,
+  availablePackagesJson,
   bookAppointment,
   cancelAppointment,
   checkIn,
@@ -18,7 +18,7 @@ import {
 import { type App, authorize } from "../../app/context.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
-import { mutation } from "../mutation.js";
+import { mutation, sendJson } from "../mutation.js";
 import { customerParams, id, isoInstant, reason } from "../schemas.js";
 
 const appointmentParams = z.object({ appointmentId: id });
@@ -36,7 +36,8 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
         params: customerParams,
       },
     },
-    async (req) => availablePackages(ctxOf(app, req), req.params.customerId),
+    async (req, reply) =>
+      sendJson(reply, 200, await availablePackagesJson(ctxOf(app, req), req.params.customerId)),
   );
 
   r.get(
