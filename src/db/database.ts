@@ -1,6 +1,7 @@
 // The one place that knows whether Carnet runs on a PostgreSQL server (pg) or on the embedded
 // PostgreSQL (PGlite). Everything above this file sees a Kysely<DB> and the same JavaScript types.
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { PGlite } from "@electric-sql/pglite";
 import {
   CompiledQuery,
@@ -71,11 +72,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 /**
  * A few connections, not one per client: PostgreSQL does the most with about as many busy
  * connections as it has cores, and requests beyond that wait in the pool, which costs the server
- * next to nothing. Measured with the quick redeem at 16 clients on a 2-core machine (issue 7):
- * 8 connections did ≈1.2× the redemptions per second of 12 or 20, at ≈20 % less PostgreSQL CPU
- * per redemption; 4 and 6 did less than 8. CARNET_DB_POOL_SIZE sets it (src/config.ts).
+ * next to nothing. Twice the cores and one more, as PostgreSQL's own guidance on pool sizes has it
+ * (five on a 2-core machine). Measured at 16 clients on a 2-core machine (issue 7), alternating:
+ * the booking panel did 4,001–4,228 requests/s with p99 16–18 ms on 5 connections, against
+ * 3,475–3,905 and p99 21–25 ms on 8; the quick redeem did as much on 5 as on 8 (1.00× and 1.11×
+ * pgbench, against 0.87× and 1.03×) with a lower p99; 20 did worst. CARNET_DB_POOL_SIZE sets it
+ * (src/config.ts).
  */
-export const DEFAULT_POOL_SIZE = 8;
+export const DEFAULT_POOL_SIZE = 2 * availableParallelism() + 1;
 
 function openServer(url: string, options: OpenOptions): Database {
   // CARNET_DB_STATEMENT_TIMEOUT_MS: for tests that need the bounds short; 15 s otherwise.

@@ -1,13 +1,14 @@
 // Configuration from the environment (README, Configuration): what is accepted, and what is refused
 // at start-up with the variable named.
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { DEFAULT_POOL_SIZE } from "../../src/db/database.js";
 
 describe("CARNET_DB_POOL_SIZE", () => {
-  it("is absent by default, and the database then opens DEFAULT_POOL_SIZE connections", () => {
+  it("is absent by default, and the database then opens twice the cores and one more", () => {
     expect(loadConfig({}).poolSize).toBeUndefined();
-    expect(DEFAULT_POOL_SIZE).toBe(8);
+    expect(DEFAULT_POOL_SIZE).toBe(2 * availableParallelism() + 1);
   });
 
   it("takes a whole number of connections", () => {
