@@ -4,12 +4,13 @@
 // (A7), kept on reschedule (A11), and handed to the till at checkout.
 import { sql, type Transaction } from "kysely";
 import { Temporal } from "temporal-polyfill";
+import { compiledOnce } from "../db/compiled-once.js";
 import { PREPARED } from "../db/prepared.js";
 import type { Appointment, DB, NoShowPolicy } from "../db/schema.js";
 import { packageStatusSql } from "../db/sql-credit-value.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
-import { toDate, toInstant } from "../domain/validity.js";
+import { instantIso, toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
@@ -153,6 +154,32 @@ export async function loadAppointment(db: Executor, businessId: string, id: stri
 }
 
 /**
+ * The booking panel's query, built and compiled once. Refunded and expired packages are left out
+ * before their lines are read; the status rule (P5) still decides what is active.
+ */
+const panelQuery = compiledOnce<
+  { at: string; locationId: string; businessId: string; customerId: string },
+  { body: string }
+>(
+  (v) => sql`${PREPARED}
+    SELECT coalesce((
+      SELECT json_agg(${packageViewJson(sql`st.status`, sql`s.lines`)} ORDER BY p.purchased_at, p.id)
+        FROM customer_packages p
+       CROSS JOIN LATERAL (
+             SELECT ${LINE_VIEWS_JSON} AS lines, sum(l.total - l.used - l.booked) AS free, sum(l.booked) AS booked
+               FROM package_lines l WHERE l.business_id = p.business_id AND l.package_id = p.id) s
+       CROSS JOIN LATERAL (
+             SELECT ${packageStatusSql(sql`${v("at")}::timestamptz`, sql`s.free`, sql`s.booked`)} AS status) st
+       WHERE p.business_id = c.business_id AND p.customer_id = c.id
+         AND p.refunded_at IS NULL AND (p.expires_at IS NULL OR p.expires_at >= ${v("at")}::timestamptz)
+         AND st.status = 'active'
+         AND (p.redeemable_location_ids IS NULL OR ${v("locationId")}::uuid = ANY (p.redeemable_location_ids))
+    ), '[]')::text AS body
+      FROM customers c
+     WHERE c.business_id = ${v("businessId")}::uuid AND c.id = ${v("customerId")}::uuid`,
+);
+
+/**
  * A1, A3: the booking panel: the customer's active packages, their items, counters and expiry,
  * redeemable at the caller's location, as the JSON text of PackageView[] that the database writes
  * (packageViewJson). One round trip: the panel is opened on every booking, and on a busy server
@@ -165,24 +192,15 @@ export async function availablePackagesJson(
   at?: Temporal.Instant,
 ): Promise<string> {
   authorize(ctx, "read");
-  const when = toDate(at ?? ctx.clock());
-  // Refunded and expired packages are left out before their lines are read; the status rule (P5)
-  // still decides what is active.
-  const rows = await sql<{ body: string }>`${PREPARED}
-    SELECT coalesce((
-      SELECT json_agg(${packageViewJson(sql`st.status`, sql`s.lines`)} ORDER BY p.purchased_at, p.id)
-        FROM customer_packages p
-       CROSS JOIN LATERAL (
-             SELECT ${LINE_VIEWS_JSON} AS lines, sum(l.total - l.used - l.booked) AS free, sum(l.booked) AS booked
-               FROM package_lines l WHERE l.business_id = p.business_id AND l.package_id = p.id) s
-       CROSS JOIN LATERAL (SELECT ${packageStatusSql(when, sql`s.free`, sql`s.booked`)} AS status) st
-       WHERE p.business_id = c.business_id AND p.customer_id = c.id
-         AND p.refunded_at IS NULL AND (p.expires_at IS NULL OR p.expires_at >= ${when})
-         AND st.status = 'active'
-         AND (p.redeemable_location_ids IS NULL OR ${ctx.actor.locationId}::uuid = ANY (p.redeemable_location_ids))
-    ), '[]')::text AS body
-      FROM customers c
-     WHERE c.business_id = ${ctx.actor.businessId} AND c.id = ${customerId}`.execute(ctx.database.db);
+  const db = ctx.database.db;
+  const rows = await db.executeQuery(
+    panelQuery(db, {
+      at: instantIso(at ?? ctx.clock()),
+      locationId: ctx.actor.locationId,
+      businessId: ctx.actor.businessId,
+      customerId,
+    }),
+  );
   const [row] = rows.rows;
   if (!row) throw notFound("customer", "customerId");
   return row.body;

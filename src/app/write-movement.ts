@@ -3,8 +3,9 @@
 // state moved (too few credits, refunded, expired), feeding the INSERTs. No row back means "refused";
 // only then do we read the state and let src/domain say why. The happy path is one round trip.
 
-import { CompiledQuery, sql } from "kysely";
+import { sql } from "kysely";
 import { Temporal } from "temporal-polyfill";
+import { type CompiledStatement, compiledOnce } from "../db/compiled-once.js";
 import { PREPARED } from "../db/prepared.js";
 import { type AppError, conflict, notFound } from "../domain/errors.js";
 import {
@@ -136,15 +137,10 @@ interface LedgerShape {
   atLocation: boolean;
 }
 
-/** A placeholder for a value, replaced by the value of that name at each execution. */
-class Slot {
-  constructor(readonly name: keyof LedgerValues) {}
-}
-
-function ledgerStatement(shape: LedgerShape) {
-  const v = (name: keyof LedgerValues) => new Slot(name);
+function ledgerStatement(shape: LedgerShape, v: (name: keyof LedgerValues) => unknown) {
   const { kind } = shape;
-  // Every value is cast the same way wherever it appears, so that it is sent once (see below).
+  // Every value is cast the same way wherever it appears, so that it is sent once
+  // (src/db/compiled-once.ts).
   const guards = [sql`l.business_id = ${v("businessId")}::uuid`, sql`l.id = ${v("lineId")}::uuid`];
   if (shape.byPackage) guards.push(sql`l.package_id = ${v("packageId")}::uuid`);
   if (TAKES_FREE_CREDITS.has(kind) || kind === "add") guards.push(sql`NOT l.refunded`);
@@ -203,50 +199,17 @@ function ledgerStatement(shape: LedgerShape) {
     SELECT body FROM answer`;
 }
 
-interface CompiledLedgerStatement {
-  text: string;
-  names: Array<keyof LedgerValues>;
-}
+/** The statement of each shape, built and compiled once (src/db/compiled-once.ts). */
+const ledgerStatements = new Map<string, CompiledStatement<LedgerValues, { body: string }>>();
 
-/**
- * The statement's text and the order of its values, per shape, built once (both backends compile
- * with PostgresQueryCompiler): building and compiling it for every request took ≈6 % of the
- * server's busy time in a profile of the quick redeem (issue 7).
- */
-const compiledStatements = new Map<string, CompiledLedgerStatement>();
-
-function compiledLedgerStatement(db: Executor, shape: LedgerShape): CompiledLedgerStatement {
+function ledgerStatementOf(shape: LedgerShape) {
   const key = `${shape.kind}:${shape.byPackage ? 1 : 0}:${shape.atLocation ? 1 : 0}`;
-  let compiled = compiledStatements.get(key);
-  if (!compiled) {
-    compiled = onePlaceholderPerValue(ledgerStatement(shape).compile(db));
-    compiledStatements.set(key, compiled);
+  let statement = ledgerStatements.get(key);
+  if (!statement) {
+    statement = compiledOnce<LedgerValues, { body: string }>((v) => ledgerStatement(shape, v));
+    ledgerStatements.set(key, statement);
   }
-  return compiled;
-}
-
-/**
- * Kysely numbers every occurrence of a value ($1 … $46 in the quick redeem's statement); here each
- * value and cast gets one placeholder ($1 … $26), so that pg serializes, and PostgreSQL parses, each
- * value once. The cast is part of the key: a placeholder takes the type of its first use, and
- * `$1::timestamptz` then `$1::text` would print the instant in the session's format, not as sent.
- */
-function onePlaceholderPerValue(query: CompiledQuery): CompiledLedgerStatement {
-  const names: Array<keyof LedgerValues> = [];
-  const numbers = new Map<string, number>();
-  const text = query.sql.replace(/\$(\d+)(::\w+(?:\[\])?)?/g, (_match, n: string, cast = "") => {
-    const slot = query.parameters[Number(n) - 1];
-    if (!(slot instanceof Slot)) throw new Error("the ledger statement has a value that is not a slot");
-    const key = `${slot.name}${cast}`;
-    let number = numbers.get(key);
-    if (number === undefined) {
-      names.push(slot.name);
-      number = names.length;
-      numbers.set(key, number);
-    }
-    return `$${number}${cast}`;
-  });
-  return { text, names };
+  return statement;
 }
 
 /** The answer's JSON text, or null when the database refused the write. */
@@ -286,21 +249,14 @@ async function tryWrite(
     claimHash: claim?.hash ?? null,
     claimStatus: claim?.status ?? 0,
   };
-  const statement = compiledLedgerStatement(db, {
+  const statement = ledgerStatementOf({
     kind: m.kind,
     byPackage: Boolean(m.packageId),
     atLocation: Boolean(m.locationId),
   });
-  const result = await db
-    .executeQuery<{ body: string }>(
-      CompiledQuery.raw(
-        statement.text,
-        statement.names.map((name) => values[name]),
-      ),
-    )
-    .catch((error: unknown) => {
-      throw translateConstraint(error) ?? error;
-    });
+  const result = await db.executeQuery(statement(db, values)).catch((error: unknown) => {
+    throw translateConstraint(error) ?? error;
+  });
   return result.rows[0]?.body ?? null;
 }
 

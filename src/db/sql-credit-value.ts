@@ -19,7 +19,7 @@ export function creditRangeValueSql(
 
 /** The derived status (P5) in SQL, for a package `p` whose lines are summed as `free` and `booked`. */
 export function packageStatusSql(
-  now: Date,
+  now: Date | RawBuilder<unknown>,
   free: RawBuilder<unknown>,
   booked: RawBuilder<unknown>,
 ): RawBuilder<string> {
