@@ -1,6 +1,8 @@
 // Benchmark 1: redemptions over HTTP (bearer token, an Idempotency-Key on every call, as the web
 // app sends), against pgbench tpcb-like on the same server with the same number of clients.
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBusiness, ids, insertCustomers, insertPackages } from "./generate.js";
 import {
@@ -40,27 +42,46 @@ function pgbenchArgs(): string[] {
   ];
 }
 
-async function pgbenchTps(clients: number): Promise<number> {
-  const out = execFileSync(
-    PGBENCH,
-    [
-      ...pgbenchArgs(),
-      "-b",
-      "tpcb-like",
-      "-c",
-      String(clients),
-      "-j",
-      "2",
-      "-T",
-      String(DURATION_S),
-      "-n",
-      PGBENCH_DB,
-    ],
-    { encoding: "utf8" },
-  );
-  const m = /tps = ([\d.]+)/.exec(out);
-  if (!m?.[1]) throw new Error(`pgbench printed no tps:\n${out}`);
-  return Number(m[1]);
+/**
+ * pgbench's rate, and its own latencies from its per-transaction log (`-l`): what a small write
+ * transaction's p99 is on this server at that moment, beside Carnet's.
+ */
+async function pgbenchRun(clients: number): Promise<{ tps: number; p50_ms: number; p99_ms: number }> {
+  const logs = mkdtempSync(join(tmpdir(), "carnet-pgbench-"));
+  try {
+    const out = execFileSync(
+      PGBENCH,
+      [
+        ...pgbenchArgs(),
+        "-b",
+        "tpcb-like",
+        "-c",
+        String(clients),
+        "-j",
+        "2",
+        "-T",
+        String(DURATION_S),
+        "-n",
+        "-l",
+        `--log-prefix=${join(logs, "tx")}`,
+        PGBENCH_DB,
+      ],
+      { encoding: "utf8", cwd: logs },
+    );
+    const m = /tps = ([\d.]+)/.exec(out);
+    if (!m?.[1]) throw new Error(`pgbench printed no tps:\n${out}`);
+    // one line per transaction: client, number, latency in µs, script, epoch s, µs
+    const latencies = readdirSync(logs)
+      .flatMap((file) => readFileSync(join(logs, file), "utf8").split("\n"))
+      .filter(Boolean)
+      .map((line) => Number(line.split(" ")[2]) / 1000)
+      .sort((a, b) => a - b);
+    const at = (q: number) =>
+      round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0, 2);
+    return { tps: Number(m[1]), p50_ms: at(0.5), p99_ms: at(0.99) };
+  } finally {
+    rmSync(logs, { recursive: true, force: true });
+  }
 }
 
 async function preparePgbench() {
@@ -139,9 +160,10 @@ export async function runRedeem(): Promise<boolean> {
     for (const clients of quick ? [16] : [16, 64]) {
       // pgbench and Carnet take turns, ROUNDS times at 16 clients: on a shared machine the rate of
       // either drifts by a fifth between runs a minute apart, so one pair would compare two moments.
-      const rounds: Array<{ pgTps: number; r: LoadResult; ratio: number }> = [];
+      const rounds: Array<{ pgTps: number; pgP99: number; r: LoadResult; ratio: number }> = [];
       for (let i = 0; i < (clients === 16 ? ROUNDS : 1); i++) {
-        const pgTps = await pgbenchTps(clients);
+        const pg = await pgbenchRun(clients);
+        const pgTps = pg.tps;
         const r = await load(
           server.url,
           clients,
@@ -150,9 +172,9 @@ export async function runRedeem(): Promise<boolean> {
           i === 0 ? WARMUP_S : 0,
         );
         const ratio = r.rps / pgTps;
-        rounds.push({ pgTps, r, ratio });
+        rounds.push({ pgTps, pgP99: pg.p99_ms, r, ratio });
         console.log(
-          `${clients} clients, distinct packages, round ${i + 1}: pgbench ${round(pgTps, 0)} tps, Carnet ${round(r.rps, 0)} req/s (×${round(ratio, 2)}), p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms,`,
+          `${clients} clients, distinct packages, round ${i + 1}: pgbench ${round(pgTps, 0)} tps (p50 ${pg.p50_ms} ms, p99 ${pg.p99_ms} ms), Carnet ${round(r.rps, 0)} req/s (×${round(ratio, 2)}), p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms,`,
           JSON.stringify(r.statuses),
           r.errorBodies,
         );
@@ -164,6 +186,7 @@ export async function runRedeem(): Promise<boolean> {
       }, 0);
       Object.assign(figures, {
         [`pgbench_tps_c${clients}`]: round(median(rounds.map((x) => x.pgTps)), 0),
+        [`pgbench_p99_ms_c${clients}`]: median(rounds.map((x) => x.pgP99)),
         [`redeem_tps_c${clients}`]: round(median(rounds.map((x) => x.r.rps)), 0),
         [`redeem_p50_ms_c${clients}`]: median(rounds.map((x) => x.r.p50_ms)),
         [`redeem_p99_ms_c${clients}`]: median(rounds.map((x) => x.r.p99_ms)),
