@@ -141,6 +141,7 @@ function csvFieldSql(text: RawBuilder<unknown>) {
 
 interface ExportRow {
   line: string;
+  /** the next three in pages only */
   status: string;
   sold_at: string;
   package_id: string;
@@ -170,8 +171,11 @@ export function exportQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: Export
   const status = sql`CASE WHEN x.refunded_at IS NOT NULL THEN 'refunded'
     WHEN sum(x.free) = 0 AND sum(x.booked) = 0 THEN 'fully_used'
     WHEN x.expires_at < ${now} THEN 'expired' ELSE 'active' END`;
+  // A page also returns its keyset (the sale and the package) and each line's status, to filter by;
+  // the cursor, which reads every package in one go and filters in SQL, needs the line alone.
+  const columns = page ? sql`g.line, g.status, g.sold_at::text AS sold_at, g.package_id` : sql`g.line`;
   return sql<ExportRow>`
-    SELECT g.line, g.status, g.sold_at::text AS sold_at, g.package_id FROM (
+    SELECT ${columns} FROM (
       SELECT ${packageColumns}, ${status} AS status,
              ${csvFieldSql(sql`x.customer_name`)} || ',' || ${csvFieldSql(sql`x.package_name`)} || ',' || ${status}
              || ',' || ${csvFieldSql(sql`x.location_name`)}
