@@ -9,7 +9,7 @@ import { verifyLedger } from "../src/app/verify-ledger.js";
 import { openDatabase } from "../src/db/database.js";
 import { sweepEndedClasses } from "../src/jobs/class-sweep.js";
 import { createBusiness, ITEMS, ids, insertCustomers, insertPackages } from "./generate.js";
-import { dropDatabase, report, round, SCALE, SEED, urlFor, withClient } from "./lib.js";
+import { dropDatabase, report, round, SCALE, SEED, settle, urlFor, withClient } from "./lib.js";
 
 const DB = "carnet_bench_sweep";
 const RESERVED = Math.max(ITEMS, Math.round(10_000 * SCALE));
@@ -137,6 +137,7 @@ export async function runClassSweep(): Promise<boolean> {
   console.log(
     `generated ${DB}: ${RESERVED} enrolments holding reservations and ${RETROACTIVE} retroactive ones, in ${ITEMS} classes ending at ${END_AT}, in ${round((performance.now() - t0) / 1000, 1)} s`,
   );
+  await settle();
   const now = Temporal.Instant.from(SWEEP_AT);
   const database = await openDatabase({ databaseUrl: urlFor(DB), poolSize: 2 });
   const figures: Record<string, number> = {};

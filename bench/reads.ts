@@ -11,6 +11,7 @@ import {
   report,
   round,
   type Server,
+  settle,
   startServer,
   type Target,
   urlFor,
@@ -102,6 +103,7 @@ const onlyReports = process.env.BENCH_ONLY === "reports";
 
 export async function runReads(): Promise<boolean> {
   await ensureLargeDatabase();
+  await settle();
   const server = await startServer({ DATABASE_URL: urlFor(LARGE_DB) }, 3802);
   const figures: Record<string, number> = {};
   try {

@@ -16,6 +16,7 @@ import {
   ROOT,
   report,
   round,
+  settle,
   startServer,
   urlFor,
   WARMUP_S,
@@ -141,6 +142,7 @@ export async function runRedeem(): Promise<boolean> {
   console.log("preparing databases…");
   await preparePgbench();
   const lines = await prepareCarnet();
+  await settle();
   const server = await startServer({ DATABASE_URL: urlFor(DB) }, 3801);
   let verified = false;
   const figures: Record<string, number> = {};
