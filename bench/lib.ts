@@ -53,9 +53,8 @@ export async function adminQuery(text: string): Promise<pg.QueryResult> {
 
 /**
  * Lets the server finish what the previous benchmark left it: a checkpoint of the pages it
- * dirtied, then any autovacuum worker it set going (up to a minute). Without it the booking panel,
- * run right after the redeem benchmark, shared the two cores with the clean-up of ≈100,000
- * redemptions: p99 20 ms in a full run against 12 ms alone, minutes apart.
+ * dirtied, then any autovacuum worker it set going (up to a minute), so that each benchmark
+ * measures its own work. The wait is printed: 0.2–0.5 s in a full run on D (bench/README.md).
  */
 export async function settle(): Promise<void> {
   const t0 = performance.now();
