@@ -76,8 +76,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
  * (five on a 2-core machine). Measured at 16 clients on a 2-core machine (issue 7), alternating:
  * the booking panel did 4,001–4,228 requests/s with p99 16–18 ms on 5 connections, against
  * 3,475–3,905 and p99 21–25 ms on 8; the quick redeem did as much on 5 as on 8 (1.00× and 1.11×
- * pgbench, against 0.87× and 1.03×) with a lower p99; 20 did worst. CARNET_DB_POOL_SIZE sets it
- * (src/config.ts).
+ * pgbench, against 0.87× and 1.03×) with a lower p99; 16 connections (the panel) and 20 (the
+ * redeem, on another machine) did worst. CARNET_DB_POOL_SIZE sets it (src/config.ts).
  */
 export const DEFAULT_POOL_SIZE = 2 * availableParallelism() + 1;
 
@@ -143,8 +143,8 @@ export const LOST_CONNECTION =
  *
  * Each pg client keeps one wrapper for its life. Kysely keys its connection objects by the client
  * it is given (a WeakMap and a WeakSet): a new wrapper on every checkout cost a new connection
- * object and two weak entries per query, garbage that outlived several young-generation
- * collections and made each of them slower.
+ * object and two weak entries per query (no difference measurable through the noise of a 2-core
+ * machine; less work by construction).
  */
 function discardingLostClients(pool: pg.Pool): PostgresPool {
   const wrappers = new WeakMap<pg.PoolClient, { client: PostgresPoolClient; lost: boolean }>();
