@@ -168,9 +168,8 @@ function discardingLostClients(pool: pg.Pool): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
-      const wrapper = wrappers.get(client) ?? wrap(client);
-      wrapper.lost = false;
-      return wrapper.client;
+      // A client once lost is destroyed on release and never handed out again: `lost` needs no reset.
+      return (wrappers.get(client) ?? wrap(client)).client;
     },
     end: () => pool.end(),
   };
