@@ -127,7 +127,11 @@ function openServer(url: string, options: OpenOptions): Database {
       }
     },
     async close() {
+      // Kysely ends the pool only when a query went through it. A caller that used only exec or
+      // withSession (migrate, say) would leave its connections open until their idle timeout,
+      // and CREATE DATABASE … TEMPLATE refuses a database with sessions.
       await db.destroy();
+      if (!pool.ending) await pool.end();
     },
   };
 }

@@ -2,7 +2,9 @@
 // backends hand back the same JavaScript types.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/database.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
+import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
 
 let s: Scenario;
 let pkg: Sold;
@@ -113,5 +115,27 @@ describe("both backends give the same JavaScript types", () => {
       .where("id", "=", pkg.packageId)
       .executeTakeFirstOrThrow();
     expect(typeof pkgRow.price_minor).toBe("number");
+  });
+});
+
+describe.runIf(testBackend() === "postgres")("closing a server database", () => {
+  it("ends its connections even when no query went through Kysely", async () => {
+    // migrate() uses withSession alone; its connection stayed open after close, and a test
+    // template with a session refused CREATE DATABASE … TEMPLATE until the idle timeout.
+    const database = await openDatabase({ databaseUrl: serverDatabaseUrl(), poolSize: 2 });
+    const backendPid = await database.withSession(async (query) => {
+      const rows = await query("SELECT pg_backend_pid() AS pid");
+      return Number(rows[0]?.pid);
+    });
+    await database.close();
+    const stillThere = async () =>
+      (
+        await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${backendPid}`.execute(db())
+      ).rows[0]?.n;
+    // the server ends a backend a moment after its client has gone
+    for (let i = 0; i < 50 && (await stillThere()) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await stillThere()).toBe(0);
   });
 });
