@@ -154,6 +154,14 @@ interface ExportRow {
  * package id, and building a JavaScript row per package (19 columns parsed, then formatted) cost
  * more CPU than the query. Columns, status (P5) and liability (R1) are those of balanceRowsQuery
  * and balanceView; the CSV's columns are CSV_COLUMNS of the route.
+ *
+ * PostgreSQL's parallel workers scan, join and sort; the grouping and what follows it run in one
+ * process. So each line row already carries its package's fields written as CSV (`head`, `place`,
+ * `money`, `tail`): the workers write them, and the one process only sums, decides the status once
+ * and joins the pieces (300,000 packages: 1.3 s in psql against 1.85 s when it wrote every field).
+ * The items are joined in the order the grouping reads the lines, which the sort below puts in
+ * position order: `string_agg(… ORDER BY position)` sorted each package's lines again, ≈9 % of the
+ * query on PostgreSQL 15.
  */
 export function exportQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: ExportPage) {
   const businessId = ctx.actor.businessId;
@@ -164,86 +172,74 @@ export function exportQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: Export
            ${page.after ? sql`AND (p.purchased_at, p.id) > (${page.after.soldAt}::timestamptz, ${page.after.packageId}::uuid)` : sql``}
            ORDER BY p.purchased_at, p.id LIMIT ${page.size}) p`
     : sql`customer_packages p`;
-  // Every column of the package follows its id in the sort (so it costs no comparison) and is in
-  // the GROUP BY, which the sorted lines then satisfy as they come.
-  const packageColumns = sql`x.sold_at, x.package_id, x.package_name, x.customer_name, x.location_name, x.currency,
-    x.expires_on, x.expires_at, x.refunded_at`;
-  const status = sql`CASE WHEN x.refunded_at IS NOT NULL THEN 'refunded'
-    WHEN sum(x.free) = 0 AND sum(x.booked) = 0 THEN 'fully_used'
-    WHEN x.expires_at < ${now} THEN 'expired' ELSE 'active' END`;
+  // The package's fields follow its id in the sort (equal within a package, they cost no
+  // comparison) and in the GROUP BY, which the sorted lines then satisfy as they come.
+  const packageColumns = sql`x.sold_at, x.package_id, x.head, x.place, x.money, x.tail, x.expires_at, x.refunded_at`;
   // A page also returns its keyset (the sale and the package) and each line's status, to filter by;
-  // the cursor, which reads every package in one go and filters in SQL, needs the line alone.
+  // the COPY, which reads every package in one go and filters in SQL, needs the line alone.
   const columns = page ? sql`g.line, g.status, g.sold_at::text AS sold_at, g.package_id` : sql`g.line`;
   return sql<ExportRow>`
     SELECT ${columns} FROM (
-      SELECT ${packageColumns}, ${status} AS status,
-             ${csvFieldSql(sql`x.customer_name`)} || ',' || ${csvFieldSql(sql`x.package_name`)} || ',' || ${status}
-             || ',' || ${csvFieldSql(sql`x.location_name`)}
-             || ',' || ${csvFieldSql(sql`string_agg(x.item, '; ' ORDER BY x.position)`)}
-             || ',' || sum(x.free) || ',' || sum(x.booked) || ',' || sum(x.total)
-             || ',' || CASE WHEN ${status} = 'active' THEN sum(x.owed) ELSE 0 END
-             || ',' || ${csvFieldSql(sql`x.currency::text`)}
-             || ',' || CASE WHEN ${status} = 'active' THEN sum(x.owed_value_minor) ELSE 0 END
-             || ',' || ${instantIsoSql(sql`x.sold_at`)}
-             || ',' || coalesce(x.expires_on::text, '') || ',' || x.package_id || ${"\r\n"} AS line
-        FROM (SELECT p.purchased_at AS sold_at, p.id AS package_id, p.name AS package_name,
-                     c.name AS customer_name, loc.name AS location_name, p.currency, p.expires_on, p.expires_at,
-                     p.refunded_at, l.position, l.total, l.booked, l.total - l.used - l.booked AS free,
-                     ${owedSql} AS owed, ${owedValueSql} AS owed_value_minor,
-                     l.item_name || ' ' || ${lineLeftSql} AS item
-                FROM ${packages}
-                JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
-                JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
-                JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
-               WHERE p.business_id = ${businessId} ${filters}
-               ORDER BY p.purchased_at, p.id, p.name, c.name, loc.name, p.currency, p.expires_on, p.expires_at,
-                        p.refunded_at, l.position) x
-       GROUP BY ${packageColumns}
-       ORDER BY x.sold_at, x.package_id) g
+      SELECT s.sold_at, s.package_id, s.status,
+             s.head || ',' || s.status || ',' || s.place || ',' || ${csvFieldSql(sql`s.items`)}
+             || ',' || s.free || ',' || s.booked || ',' || s.total
+             || ',' || CASE WHEN s.status = 'active' THEN s.owed ELSE 0 END || ',' || s.money
+             || ',' || CASE WHEN s.status = 'active' THEN s.owed_value_minor ELSE 0 END || ',' || s.tail AS line
+        FROM (SELECT ${packageColumns},
+                     CASE WHEN x.refunded_at IS NOT NULL THEN 'refunded'
+                          WHEN sum(x.free) = 0 AND sum(x.booked) = 0 THEN 'fully_used'
+                          WHEN x.expires_at < ${now} THEN 'expired' ELSE 'active' END AS status,
+                     string_agg(x.item, '; ') AS items, sum(x.free) AS free, sum(x.booked) AS booked,
+                     sum(x.total) AS total, sum(x.owed) AS owed, sum(x.owed_value_minor) AS owed_value_minor
+                FROM (SELECT p.purchased_at AS sold_at, p.id AS package_id,
+                             ${csvFieldSql(sql`c.name`)} || ',' || ${csvFieldSql(sql`p.name`)} AS head,
+                             ${csvFieldSql(sql`loc.name`)} AS place, ${csvFieldSql(sql`p.currency::text`)} AS money,
+                             ${instantIsoSql(sql`p.purchased_at`)} || ',' || coalesce(p.expires_on::text, '')
+                               || ',' || p.id || ${"\r\n"} AS tail,
+                             p.expires_at, p.refunded_at, l.position, l.total, l.booked,
+                             l.total - l.used - l.booked AS free, ${owedSql} AS owed,
+                             ${owedValueSql} AS owed_value_minor, l.item_name || ' ' || ${lineLeftSql} AS item
+                        FROM ${packages}
+                        JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
+                        JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
+                        JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
+                       WHERE p.business_id = ${businessId} ${filters}
+                       ORDER BY sold_at, package_id, head, place, money, tail, p.expires_at, p.refunded_at,
+                                l.position) x
+               GROUP BY ${packageColumns}
+               ORDER BY x.sold_at, x.package_id) s) g
     ${f.status === "all" ? sql`` : sql`WHERE g.status = ${f.status}`}`;
 }
 
 /**
  * Every row of the balances report as CSV lines in order of sale, in batches, for the export:
- * memory stays flat (a batch at a time, pulled by the download). On PostgreSQL one cursor, one
- * snapshot, each table read once; on PGlite, which has one session that a cursor would hold for
- * the whole download, keyset pages of packages in order of sale (customer_packages_sold).
+ * memory stays flat (a batch at a time, pulled by the download). On PostgreSQL one COPY of the
+ * query (src/db/copy-out.ts): one snapshot, each table read once, the query's workers used; on
+ * PGlite, which has one session that a COPY or a cursor would hold for the whole download, keyset
+ * pages of packages in order of sale (customer_packages_sold).
  */
 export async function* packageBalancesCsv(
   ctx: Ctx,
   f: BalanceFilter,
   batchSize = 5_000,
-): AsyncGenerator<string> {
+): AsyncGenerator<string | Buffer> {
   authorize(ctx, "view_reports");
   const now = new Date(ctx.clock().epochMilliseconds);
   const db = ctx.database.db;
-  if (ctx.database.backend === "postgres") {
-    // The sort runs in memory (work_mem for this transaction only). A cursor is planned for its
-    // first 10% by default, which chose an index walk in sale order with a lookup per line
-    // (random reads, ≈16 s for 300,000 packages); the whole result is wanted, so plan for it.
-    const trx = await db.startTransaction().setAccessMode("read only").execute();
-    const fetchBatch = () => sql<ExportRow>`FETCH ${sql.lit(batchSize)} FROM balances_export`.execute(trx);
-    let next: ReturnType<typeof fetchBatch> | null = null;
-    let done = false;
-    try {
-      await sql`SET LOCAL work_mem = '128MB'`.execute(trx);
-      await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(trx);
-      await sql`DECLARE balances_export NO SCROLL CURSOR FOR ${exportQuery(ctx, f, now)}`.execute(trx);
-      next = fetchBatch();
-      while (next) {
-        const batch: { rows: ExportRow[] } = await next;
-        // the database writes the next batch while this one goes to the client
-        next = batch.rows.length === batchSize ? fetchBatch() : null;
-        if (batch.rows.length > 0) yield batch.rows.map((r) => r.line).join("");
-      }
-      done = true;
-      await trx.commit().execute();
-    } finally {
-      if (!done) {
-        await next?.catch(() => {});
-        await trx.rollback().execute();
+  if (ctx.database.copyColumn) {
+    // The sort runs in memory (work_mem for this transaction only).
+    const batches = ctx.database.copyColumn(exportQuery(ctx, f, now).compile(db), [
+      "SET LOCAL work_mem = '128MB'",
+    ]);
+    let lines: Buffer[] = [];
+    for await (const values of batches) {
+      for (const line of values) lines.push(line);
+      if (lines.length >= batchSize) {
+        yield Buffer.concat(lines);
+        lines = [];
       }
     }
+    if (lines.length > 0) yield Buffer.concat(lines);
     return;
   }
   let after: ExportPage["after"] = null;

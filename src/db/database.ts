@@ -18,6 +18,8 @@ import {
   type QueryResult,
 } from "kysely";
 import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { BinaryColumnReader, inlineParameters } from "./copy-out.js";
 import { prepareMarkedStatements } from "./prepared.js";
 import type { DB } from "./schema.js";
 
@@ -31,6 +33,12 @@ export interface Database {
   exec(script: string): Promise<void>;
   /** Runs fn on one dedicated session (advisory locks hold across its calls). */
   withSession<T>(fn: (query: SessionQuery) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL server only: the values of a one-column query, read by COPY in a read-only
+   * transaction that first runs `setup` (SET LOCAL …), a batch per chunk received. Stopping
+   * early ends the COPY (its connection is closed).
+   */
+  copyColumn?(query: CompiledQuery, setup?: string[]): AsyncGenerator<Buffer[]>;
   close(): Promise<void>;
   /** The embedded instance, when there is one (tests clone it). */
   readonly pglite?: PGlite;
@@ -81,6 +89,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
  */
 export const DEFAULT_POOL_SIZE = 2 * availableParallelism() + 1;
 
+/** The longest a COPY (an export's download) may take. */
+const COPY_TIMEOUT_MS = 30 * 60_000;
+
 function openServer(url: string, options: OpenOptions): Database {
   // CARNET_DB_STATEMENT_TIMEOUT_MS: for tests that need the bounds short; 15 s otherwise.
   const statementTimeoutMs =
@@ -124,6 +135,29 @@ function openServer(url: string, options: OpenOptions): Database {
         });
       } finally {
         client.release();
+      }
+    },
+    async *copyColumn(query, setup = []) {
+      const client = await pool.connect();
+      let finished = false;
+      try {
+        await client.query("BEGIN READ ONLY");
+        // one statement for the whole download, however slow the client reading it
+        await client.query(`SET LOCAL statement_timeout = ${COPY_TIMEOUT_MS}`);
+        for (const statement of setup) await client.query(statement);
+        const stream = copyTo(`COPY (${inlineParameters(query)}) TO STDOUT (FORMAT binary)`);
+        Object.assign(stream, { query_timeout: COPY_TIMEOUT_MS + 5_000 });
+        const reader = new BinaryColumnReader();
+        for await (const chunk of client.query(stream)) {
+          const values = reader.push(chunk as Buffer);
+          if (values.length > 0) yield values;
+        }
+        if (!reader.done) throw new Error("the COPY stream ended before its trailer");
+        await client.query("COMMIT");
+        finished = true;
+      } finally {
+        // a COPY stopped midway leaves the connection in the middle of its stream: close it
+        client.release(!finished);
       }
     },
     async close() {

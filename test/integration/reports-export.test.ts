@@ -1,6 +1,7 @@
 // R1: the business-wide liability summary (read from package_lines alone, migration 0006) agrees with
 // the balances report, counts packages once, and decides expiry against now; the CSV export streamed
 // in batches equals the balances report row for row, in order of sale.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extendExpiry } from "../../src/app/extend-expiry.js";
 import { redeemLine } from "../../src/app/redeem-credits.js";
@@ -9,6 +10,7 @@ import { liabilitySummary, packageBalances, packageBalancesCsv } from "../../src
 import { csvField } from "../../src/http/routes/reports.js";
 import { type Api, startApi } from "../support/http.js";
 import { type Scenario, type Sold, scenario } from "../support/scenario.js";
+import { adminQuery, testBackend } from "../support/test-db.js";
 
 let s: Scenario;
 let api: Api;
@@ -179,4 +181,24 @@ describe("balances CSV export (R1)", () => {
     expect(lines.some((l) => l.startsWith('"Kovács, ""Kati""",Duo,'))).toBe(true);
     expect(res.body).toContain(`'-Minus,"'=HYPERLINK(""x""),\nNew",`);
   });
+
+  it.runIf(testBackend() === "postgres")(
+    "a download stopped midway ends its COPY, and the next export runs",
+    async () => {
+      const batches = packageBalancesCsv(s.as("manager"), { status: "all" }, 1);
+      expect((await batches.next()).done).toBe(false);
+      await batches.return(undefined);
+      // counted from a session of its own: one of the pool's could be the connection in question
+      const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.database.db);
+      const copying = () =>
+        adminQuery<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = '${rows[0]?.name}' AND (query LIKE 'COPY (%' OR state = 'idle in transaction')`,
+        ).then((r) => r[0]?.n);
+      expect(await copying()).toBe(0);
+      let text = "";
+      for await (const chunk of packageBalancesCsv(s.as("manager"), { status: "all" })) text += chunk;
+      expect(text.split("\r\n")).toEqual([...(await screenLines("all")), ""]);
+    },
+  );
 });

@@ -43,7 +43,8 @@ function urlFor(name: string): string {
 
 let postgresTemplate: Promise<string> | undefined;
 
-async function adminQuery<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
+/** One statement on the server's own test database, in a session of its own. */
+export async function adminQuery<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: serverDatabaseUrl() });
   await client.connect();
   try {
