@@ -64,6 +64,36 @@ describe("counters", () => {
   });
 });
 
+describe("the rules on one column (domains, migration 0009)", () => {
+  it("refuse a bad value in a line or a new movement", async () => {
+    for (const [set, rule] of [
+      ["value_minor = -1", /amount_non_negative/],
+      ["retail_price_minor = -1", /amount_non_negative/],
+      ["granted = 0", /credits_positive/],
+      ["expired = -1", /counters_non_negative/],
+    ] as const) {
+      await expect(
+        sql`UPDATE package_lines SET ${sql.raw(set)} WHERE id = ${pkg.lineId}`.execute(db()),
+        set,
+      ).rejects.toThrow(rule);
+    }
+    // a copy of one of the line's movements with one value changed
+    const copyWith = (column: string, value: string) => {
+      const pick = (c: string) => (c === column ? sql.raw(value) : sql.ref(`m.${c}`));
+      return sql`INSERT INTO movements (business_id, package_id, line_id, customer_id, kind, quantity,
+            value_minor, reason, total_after, used_after, booked_after)
+          SELECT m.business_id, m.package_id, m.line_id, m.customer_id, ${pick("kind")}, ${pick("quantity")},
+                 ${pick("value_minor")}, ${pick("reason")}, m.total_after, m.used_after, m.booked_after
+            FROM movements m WHERE m.line_id = ${pkg.lineId} AND m.kind = 'redeem' LIMIT 1`.execute(db());
+    };
+    await expect(copyWith("kind", "'bogus'")).rejects.toThrow(/movement_kind_known/);
+    await expect(copyWith("quantity", "0")).rejects.toThrow(/credits_positive/);
+    await expect(copyWith("value_minor", "-1")).rejects.toThrow(/amount_non_negative/);
+    await expect(copyWith("reason", "repeat('x', 501)")).rejects.toThrow(/reason_at_most_500/);
+    expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ total: 3, used: 1, booked: 1 });
+  });
+});
+
 describe("reservations", () => {
   it("allow one resolution: a second consume or release of the same reservation is refused", async () => {
     const { writeMovement } = await import("../../src/app/write-movement.js");
