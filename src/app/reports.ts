@@ -186,9 +186,7 @@ export function exportQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: Export
              || ',' || CASE WHEN s.status = 'active' THEN s.owed ELSE 0 END || ',' || s.money
              || ',' || CASE WHEN s.status = 'active' THEN s.owed_value_minor ELSE 0 END || ',' || s.tail AS line
         FROM (SELECT ${packageColumns},
-                     CASE WHEN x.refunded_at IS NOT NULL THEN 'refunded'
-                          WHEN sum(x.free) = 0 AND sum(x.booked) = 0 THEN 'fully_used'
-                          WHEN x.expires_at < ${now} THEN 'expired' ELSE 'active' END AS status,
+                     ${packageStatusSql(now, sql`sum(x.free)`, sql`sum(x.booked)`, "x")} AS status,
                      string_agg(x.item, '; ') AS items, sum(x.free) AS free, sum(x.booked) AS booked,
                      sum(x.total) AS total, sum(x.owed) AS owed, sum(x.owed_value_minor) AS owed_value_minor
                 FROM (SELECT p.purchased_at AS sold_at, p.id AS package_id,

@@ -17,15 +17,19 @@ export function creditRangeValueSql(
     ELSE ${base} * (${hi} - ${lo}) END`;
 }
 
-/** The derived status (P5) in SQL, for a package `p` whose lines are summed as `free` and `booked`. */
+/**
+ * The derived status (P5) in SQL, for a package whose lines are summed as `free` and `booked`, and
+ * whose refunded_at and expires_at are read from the relation `pkg` (`p` unless said otherwise).
+ */
 export function packageStatusSql(
   now: Date | RawBuilder<unknown>,
   free: RawBuilder<unknown>,
   booked: RawBuilder<unknown>,
+  pkg = "p",
 ): RawBuilder<string> {
-  return sql<string>`CASE WHEN p.refunded_at IS NOT NULL THEN 'refunded'
+  return sql<string>`CASE WHEN ${sql.ref(`${pkg}.refunded_at`)} IS NOT NULL THEN 'refunded'
     WHEN ${free} = 0 AND ${booked} = 0 THEN 'fully_used'
-    WHEN p.expires_at < ${now} THEN 'expired' ELSE 'active' END`;
+    WHEN ${sql.ref(`${pkg}.expires_at`)} < ${now} THEN 'expired' ELSE 'active' END`;
 }
 
 /**
