@@ -15,7 +15,7 @@ import { dateTimeIn, money } from "../format.js";
 import type { Appointment, Item } from "../types.js";
 import { BookingModal } from "./BookingModal.js";
 import { PackageIcon } from "./PackageIcon.js";
-import { fromWall, nextQuarterIn, todayIn, toWall } from "./zoned.js";
+import { fromWall, newAppointmentStart, todayIn, toWall } from "./zoned.js";
 
 const localizer = dayjsLocalizer(dayjs);
 
@@ -111,7 +111,7 @@ export function CalendarPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>Calendar · {me.location.name}</Title>
-        <Button onClick={() => setSlot({ start: nextQuarterIn(zone), staffId: null })}>
+        <Button onClick={() => setSlot({ start: newAppointmentStart(date, zone), staffId: null })}>
           New appointment
         </Button>
       </Group>

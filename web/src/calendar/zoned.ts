@@ -25,9 +25,17 @@ export function todayIn(zone: string): Date {
   return new Date(z.year, z.month - 1, z.day, z.hour, z.minute);
 }
 
-/** The next quarter hour on the location's wall clock, for a new appointment made "now". */
-export function nextQuarterIn(zone: string): Date {
-  const d = todayIn(zone);
-  d.setMinutes(Math.ceil((d.getMinutes() + 1) / 15) * 15, 0, 0);
-  return d;
+/**
+ * Where "New appointment" starts: on the day the calendar shows, since the form asks for a time and
+ * not a date; at the next quarter hour of the location's wall clock when that day is today and the
+ * quarter is still today (from 23:45 it is tomorrow's midnight), else at 09:00.
+ */
+export function newAppointmentStart(shown: Date, zone: string, now: Date = todayIn(zone)): Date {
+  const next = new Date(now);
+  next.setMinutes(Math.ceil((next.getMinutes() + 1) / 15) * 15, 0, 0);
+  const sameDay =
+    next.getFullYear() === shown.getFullYear() &&
+    next.getMonth() === shown.getMonth() &&
+    next.getDate() === shown.getDate();
+  return sameDay ? next : new Date(shown.getFullYear(), shown.getMonth(), shown.getDate(), 9, 0);
 }
