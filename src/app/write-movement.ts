@@ -1,9 +1,11 @@
 // The one write path of the ledger. A movement, its counter update and its activity entry go to the
 // database as ONE statement: a conditional UPDATE of the line that the database refuses when the
 // state moved (too few credits, refunded, expired), feeding the INSERTs. No row back means "refused";
-// only then do we read the state and let src/domain say why. The happy path is one round trip.
+// only then do we read the state and let src/domain say why. The happy path is one round trip, and
+// under load less: movements that arrive while the database is busy go together in one statement
+// of the same rules (src/app/ledger-batcher.ts).
 
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { Temporal } from "temporal-polyfill";
 import { type CompiledStatement, compiledOnce } from "../db/compiled-once.js";
 import { PREPARED } from "../db/prepared.js";
@@ -18,6 +20,7 @@ import {
 import { instantIso, toInstant } from "../domain/validity.js";
 import type { Executor } from "./context.js";
 import type { IdempotencyClaim } from "./idempotency.js";
+import { Batcher, type Outcome } from "./ledger-batcher.js";
 import {
   activityColumns,
   movementColumns,
@@ -101,7 +104,7 @@ export function movementOfAnswer(answer: string, input: MovementInput): WrittenM
 }
 
 /** The values of the ledger statement, by name: the statement's text depends only on its shape. */
-interface LedgerValues {
+export interface LedgerValues {
   total: number;
   used: number;
   booked: number;
@@ -131,14 +134,85 @@ interface LedgerValues {
 }
 
 /** What changes the statement's text (its guards and the worth expression); the rest are values. */
-interface LedgerShape {
+export interface LedgerShape {
   kind: MovementKind;
   byPackage: boolean;
   atLocation: boolean;
 }
 
-function ledgerStatement(shape: LedgerShape, v: (name: keyof LedgerValues) => unknown) {
+/**
+ * How the statement reads its values. One movement: each value is a parameter, `$n::type`. Several
+ * movements at once (src/app/ledger-batcher.ts): each parameter is an array of text, one element
+ * per movement, unnested into the rows of `req`; the UPDATE reads a value from `req`, and returns
+ * it beside the line, so that the statements after it read it from `line`.
+ */
+interface ValueSource {
+  /** the value as the UPDATE of the line reads it */
+  read: (name: keyof LedgerValues) => unknown;
+  /** the value as the INSERTs after it read it */
+  after: (name: keyof LedgerValues) => unknown;
+  /** the relations the UPDATE joins beside the package, and what it returns beside the line */
+  from: RawBuilder<unknown>;
+  returning: RawBuilder<unknown>;
+  /** which movement of the statement an answer is: its index among the values */
+  index: RawBuilder<unknown>;
+  /** the rows of values, before the statement (batches only) */
+  prelude: RawBuilder<unknown>;
+}
+
+/** The names of a movement's values, in the order a batch sends its arrays. */
+export const LEDGER_VALUE_NAMES = [
+  "total",
+  "used",
+  "booked",
+  "expired",
+  "businessId",
+  "lineId",
+  "packageId",
+  "quantity",
+  "serviceAt",
+  "locationId",
+  "kind",
+  "at",
+  "actorStaffId",
+  "reason",
+  "reservationId",
+  "reversesId",
+  "appointmentId",
+  "ticketLineId",
+  "classEnrolmentId",
+  "withActivity",
+  "action",
+  "details",
+  "claimKey",
+  "claimHash",
+  "claimStatus",
+] as const satisfies ReadonlyArray<keyof LedgerValues>;
+
+function oneMovement(v: (name: keyof LedgerValues) => unknown): ValueSource {
+  return { read: v, after: v, from: sql``, returning: sql``, index: sql`0`, prelude: sql`` };
+}
+
+/** `v(name)` is the array of that value, one element (as text) per movement. */
+function severalMovements(v: (name: keyof LedgerValues | "index") => unknown): ValueSource {
+  const column = (name: string) => sql.raw(`"v_${name}"`);
+  const names = ["index", ...LEDGER_VALUE_NAMES] as const;
+  return {
+    read: (name) => sql`req.${column(name)}`,
+    after: (name) => sql`line.${column(name)}`,
+    from: sql`, req`,
+    returning: sql`, req.*`,
+    index: sql`line."v_index"::int`,
+    prelude: sql`req AS (
+      SELECT * FROM unnest(${sql.join(names.map((name) => sql`${v(name)}::text[]`))})
+          AS req(${sql.join(names.map(column))})
+    ),`,
+  };
+}
+
+function ledgerStatement(shape: LedgerShape, values: ValueSource) {
   const { kind } = shape;
+  const { read: v, after: a } = values;
   // Every value is cast the same way wherever it appears, so that it is sent once
   // (src/db/compiled-once.ts).
   const guards = [sql`l.business_id = ${v("businessId")}::uuid`, sql`l.id = ${v("lineId")}::uuid`];
@@ -158,58 +232,106 @@ function ledgerStatement(shape: LedgerShape, v: (name: keyof LedgerValues) => un
   }
   const usesCredits = movementDelta(kind, 1).used !== 0;
   const value = usesCredits
-    ? usedCreditsValueSql("line", sql`(line.used - ${v("used")}::int)`, sql`line.used`)
+    ? usedCreditsValueSql("line", sql`(line.used - ${a("used")}::int)`, sql`line.used`)
     : sql<number>`0`;
+  // Each movement is of another line (the batcher sees to it), so a movement finds its line, and the
+  // values it came with, by the line's id.
   return sql`${PREPARED}
-    WITH line AS (
+    WITH ${values.prelude} line AS (
       UPDATE package_lines l
          SET total = l.total + ${v("total")}::int, used = l.used + ${v("used")}::int,
              booked = l.booked + ${v("booked")}::int, expired = l.expired + ${v("expired")}::int
-        FROM customer_packages p
+        FROM customer_packages p${values.from}
        WHERE p.business_id = l.business_id AND p.id = l.package_id AND ${sql.join(guards, sql` AND `)}
-   RETURNING l.*
+   RETURNING l.*${values.returning}
     ), mv AS (
       INSERT INTO movements ${movementColumns}
-      SELECT line.business_id, line.package_id, line.id, line.customer_id, ${v("kind")}::text,
-             ${v("quantity")}::int, ${value}, ${v("at")}::timestamptz, ${v("actorStaffId")}::uuid,
-             ${v("locationId")}::uuid, ${v("reason")}::text, ${v("reservationId")}::uuid, ${v("reversesId")}::uuid,
-             ${v("appointmentId")}::uuid, ${v("ticketLineId")}::uuid, ${v("classEnrolmentId")}::uuid,
+      SELECT line.business_id, line.package_id, line.id, line.customer_id, ${a("kind")}::text,
+             ${a("quantity")}::int, ${value}, ${a("at")}::timestamptz, ${a("actorStaffId")}::uuid,
+             ${a("locationId")}::uuid, ${a("reason")}::text, ${a("reservationId")}::uuid, ${a("reversesId")}::uuid,
+             ${a("appointmentId")}::uuid, ${a("ticketLineId")}::uuid, ${a("classEnrolmentId")}::uuid,
              line.total, line.used, line.booked
         FROM line
-   RETURNING id, seq, value_minor, package_id, customer_id, total_after, used_after, booked_after
+   RETURNING id, seq, value_minor, package_id, line_id, customer_id, total_after, used_after, booked_after
     ), act AS (
       INSERT INTO activity_log ${activityColumns}
-      SELECT ${v("businessId")}::uuid, ${v("at")}::timestamptz, ${v("actorStaffId")}::uuid, ${v("locationId")}::uuid,
-             ${v("action")}::text, mv.customer_id, mv.package_id, mv.id, ${v("reason")}::text, ${v("details")}::jsonb
-        FROM mv WHERE ${v("withActivity")}::boolean
+      SELECT ${a("businessId")}::uuid, ${a("at")}::timestamptz, ${a("actorStaffId")}::uuid, ${a("locationId")}::uuid,
+             ${a("action")}::text, mv.customer_id, mv.package_id, mv.id, ${a("reason")}::text, ${a("details")}::jsonb
+        FROM mv JOIN line ON line.id = mv.line_id WHERE ${a("withActivity")}::boolean
     ), answer AS (
-      SELECT json_build_object('id', mv.id, 'seq', mv.seq, 'kind', ${v("kind")}::text, 'quantity', ${v("quantity")}::int,
-             'valueMinor', mv.value_minor, 'occurredAt', ${v("at")}::text, 'packageId', mv.package_id,
-             'lineId', ${v("lineId")}::uuid, 'customerId', mv.customer_id, 'itemId', line.item_id,
+      SELECT ${values.index} AS ord,
+             json_build_object('id', mv.id, 'seq', mv.seq, 'kind', ${a("kind")}::text, 'quantity', ${a("quantity")}::int,
+             'valueMinor', mv.value_minor, 'occurredAt', ${a("at")}::text, 'packageId', mv.package_id,
+             'lineId', mv.line_id, 'customerId', mv.customer_id, 'itemId', line.item_id,
              'itemName', line.item_name, 'counters', json_build_object('total', mv.total_after,
              'used', mv.used_after, 'booked', mv.booked_after,
-             'remaining', mv.total_after - mv.used_after - mv.booked_after))::text AS body
-        FROM mv, line
+             'remaining', mv.total_after - mv.used_after - mv.booked_after))::text AS body,
+             ${a("businessId")}::uuid AS business_id, ${a("claimKey")}::text AS claim_key,
+             ${a("claimHash")}::text AS claim_hash, ${a("claimStatus")}::int AS claim_status
+        FROM mv JOIN line ON line.id = mv.line_id
     ), idem AS (
       INSERT INTO idempotency_keys (business_id, key, request_hash, response_status, response_body)
-      SELECT ${v("businessId")}::uuid, ${v("claimKey")}::text, ${v("claimHash")}::text,
-             ${v("claimStatus")}::int, answer.body
-        FROM answer WHERE ${v("claimKey")}::text IS NOT NULL
+      SELECT business_id, claim_key, claim_hash, claim_status, body FROM answer WHERE claim_key IS NOT NULL
     )
-    SELECT body FROM answer`;
+    SELECT ord, body FROM answer`;
 }
 
-/** The statement of each shape, built and compiled once (src/db/compiled-once.ts). */
-const ledgerStatements = new Map<string, CompiledStatement<LedgerValues, { body: string }>>();
+/** The statement of each shape, for one movement and for several, built and compiled once. */
+const ledgerStatements = new Map<string, CompiledStatement<LedgerValues, LedgerAnswer>>();
+const batchStatements = new Map<string, CompiledStatement<LedgerArrays, LedgerAnswer>>();
+
+interface LedgerAnswer {
+  ord: number;
+  body: string;
+}
+
+/** The values of several movements: each name's array, one element (as text) per movement. */
+type LedgerArrays = Record<keyof LedgerValues | "index", Array<string | null>>;
+
+function shapeKey(shape: LedgerShape) {
+  return `${shape.kind}:${shape.byPackage ? 1 : 0}:${shape.atLocation ? 1 : 0}`;
+}
 
 function ledgerStatementOf(shape: LedgerShape) {
-  const key = `${shape.kind}:${shape.byPackage ? 1 : 0}:${shape.atLocation ? 1 : 0}`;
+  const key = shapeKey(shape);
   let statement = ledgerStatements.get(key);
   if (!statement) {
-    statement = compiledOnce<LedgerValues, { body: string }>((v) => ledgerStatement(shape, v));
+    statement = compiledOnce<LedgerValues, LedgerAnswer>((v) => ledgerStatement(shape, oneMovement(v)));
     ledgerStatements.set(key, statement);
   }
   return statement;
+}
+
+function batchStatementOf(shape: LedgerShape) {
+  const key = shapeKey(shape);
+  let statement = batchStatements.get(key);
+  if (!statement) {
+    statement = compiledOnce<LedgerArrays, LedgerAnswer>((v) => ledgerStatement(shape, severalMovements(v)));
+    batchStatements.set(key, statement);
+  }
+  return statement;
+}
+
+/** A value as an element of a batch's text array. */
+function asText(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+/**
+ * The movements of one shape, each of another line, written by one statement: the answer's JSON
+ * text of each, in their order, null where the database refused it.
+ */
+export async function writeMovementsAtOnce(
+  db: Executor,
+  shape: LedgerShape,
+  batch: LedgerValues[],
+): Promise<Array<string | null>> {
+  const arrays = { index: batch.map((_, i) => String(i)) } as LedgerArrays;
+  for (const name of LEDGER_VALUE_NAMES) arrays[name] = batch.map((values) => asText(values[name]));
+  const result = await db.executeQuery(batchStatementOf(shape)(db, arrays));
+  const bodies: Array<string | null> = batch.map(() => null);
+  for (const row of result.rows) bodies[Number(row.ord)] = row.body;
+  return bodies;
 }
 
 /** The answer's JSON text, or null when the database refused the write. */
@@ -249,14 +371,94 @@ async function tryWrite(
     claimHash: claim?.hash ?? null,
     claimStatus: claim?.status ?? 0,
   };
-  const statement = ledgerStatementOf({
+  const shape: LedgerShape = {
     kind: m.kind,
     byPackage: Boolean(m.packageId),
     atLocation: Boolean(m.locationId),
-  });
-  const result = await db.executeQuery(statement(db, values)).catch((error: unknown) => {
+  };
+  const written = db.isTransaction
+    ? writeOneMovement(db, shape, values)
+    : ledgerBatcherOf(db).write(shapeKey(shape), `${values.businessId}/${values.lineId}`, { shape, values });
+  return written.catch((error: unknown) => {
     throw translateConstraint(error) ?? error;
   });
+}
+
+/**
+ * Statements of the ledger at a time, per server, outside transactions (src/app/ledger-batcher.ts).
+ * CARNET_LEDGER_IN_FLIGHT sets it.
+ */
+const LEDGER_IN_FLIGHT = Number(process.env.CARNET_LEDGER_IN_FLIGHT) || 2;
+const LEDGER_MAX_BATCH = 64;
+
+interface QueuedMovement {
+  shape: LedgerShape;
+  values: LedgerValues;
+}
+
+const batchers = new WeakMap<Executor, Batcher<QueuedMovement, string | null>>();
+
+function ledgerBatcherOf(db: Executor) {
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = new Batcher((_group, movements) => flushMovements(db, movements), {
+      inFlight: LEDGER_IN_FLIGHT,
+      maxBatch: LEDGER_MAX_BATCH,
+    });
+    batchers.set(db, batcher);
+  }
+  return batcher;
+}
+
+/** Writes queued movements of one shape, each of another line: alone, or all in one statement. */
+async function flushMovements(
+  db: Executor,
+  movements: QueuedMovement[],
+): Promise<Array<Outcome<string | null>>> {
+  const { shape } = movements[0]!;
+  if (movements.length === 1)
+    return [{ ok: true, value: await writeOneMovement(db, shape, movements[0]!.values) }];
+  try {
+    const bodies = await writeMovementsAtOnce(
+      db,
+      shape,
+      movements.map((m) => m.values),
+    );
+    return bodies.map((value) => ({ ok: true, value }));
+  } catch (error) {
+    if (!isOneWritesFault(error)) throw error;
+    // One write's own fault (an Idempotency-Key already used, say) failed them all: each alone
+    // now, so that only that one fails, with its own error.
+    const outcomes: Array<Outcome<string | null>> = [];
+    for (const m of movements) {
+      outcomes.push(
+        await writeOneMovement(db, shape, m.values).then(
+          (value) => ({ ok: true as const, value }),
+          (error: unknown) => ({ ok: false as const, error }),
+        ),
+      );
+    }
+    return outcomes;
+  }
+}
+
+/**
+ * An error a single write of a batch can cause: a unique key taken, a value the database refuses,
+ * a deadlock or serialization failure with another transaction. Not a lost or slow database: that
+ * fails every write of the batch at once, without trying each again.
+ */
+function isOneWritesFault(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && /^(22|23|40)/.test(code);
+}
+
+/** One movement, by its own statement: the answer's JSON text, or null when refused. */
+export async function writeOneMovement(
+  db: Executor,
+  shape: LedgerShape,
+  values: LedgerValues,
+): Promise<string | null> {
+  const result = await db.executeQuery(ledgerStatementOf(shape)(db, values));
   return result.rows[0]?.body ?? null;
 }
 
