@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** CARNET_DB_POOL_SIZE: connections to the PostgreSQL server (see DEFAULT_POOL_SIZE) */
   poolSize: number | undefined;
+  /** CARNET_LEDGER_IN_FLIGHT: ledger statements at a time outside transactions (src/app/ledger-batcher.ts) */
+  ledgerInFlight: number | undefined;
   dataDir: string;
   demo: boolean;
   secureCookies: boolean;
@@ -32,22 +34,30 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return ["1", "true", "yes", "on"].includes(value.toLowerCase());
 }
 
+/** A whole number from 1 to max, or undefined when the variable is absent or empty. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, max: number): number | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new Error(`${name} must be a whole number from 1 to ${max}, not ${text}`);
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   const dataDir = env.CARNET_DATA_DIR || join(".carnet", "data");
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
-  const poolSize = env.CARNET_DB_POOL_SIZE ? Number(env.CARNET_DB_POOL_SIZE) : undefined;
-  if (poolSize !== undefined && (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000))
-    throw new Error(
-      `CARNET_DB_POOL_SIZE must be a whole number from 1 to 1000, not ${env.CARNET_DB_POOL_SIZE}`,
-    );
+  const poolSize = wholeNumber(env, "CARNET_DB_POOL_SIZE", 1000);
+  const ledgerInFlight = wholeNumber(env, "CARNET_LEDGER_IN_FLIGHT", 64);
   return {
     port,
     host: env.HOST || "0.0.0.0",
     databaseUrl,
     poolSize,
+    ledgerInFlight,
     dataDir: isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir),
     // Demo data is on by default with the embedded database, off with a server.
     demo: flag(env.CARNET_DEMO, databaseUrl === undefined),

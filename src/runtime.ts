@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { type App, systemClock } from "./app/context.js";
 import { DEMO_LOGINS, loadDemoData } from "./app/demo-data.js";
 import { createMailer } from "./app/outbox.js";
+import { configureLedgerWrites } from "./app/write-movement.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
@@ -11,11 +12,13 @@ import { buildServer, WEB_DIST } from "./http/server.js";
 import { jobs, startScheduler } from "./jobs/scheduler.js";
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase({
+  const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     poolSize: config.poolSize,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
   });
+  configureLedgerWrites(database.db, { inFlight: config.ledgerInFlight });
+  return database;
 }
 
 export async function isEmpty(database: Database): Promise<boolean> {

@@ -384,11 +384,8 @@ async function tryWrite(
   });
 }
 
-/**
- * Statements of the ledger at a time, per server, outside transactions (src/app/ledger-batcher.ts).
- * CARNET_LEDGER_IN_FLIGHT sets it.
- */
-const LEDGER_IN_FLIGHT = Number(process.env.CARNET_LEDGER_IN_FLIGHT) || 2;
+/** Ledger statements at a time outside transactions, by default (CARNET_LEDGER_IN_FLIGHT). */
+export const DEFAULT_LEDGER_IN_FLIGHT = 2;
 const LEDGER_MAX_BATCH = 64;
 
 interface QueuedMovement {
@@ -399,14 +396,19 @@ interface QueuedMovement {
 const batchers = new WeakMap<Executor, Batcher<QueuedMovement, string | null>>();
 
 function ledgerBatcherOf(db: Executor) {
-  let batcher = batchers.get(db);
-  if (!batcher) {
-    batcher = new Batcher((_group, movements) => flushMovements(db, movements), {
-      inFlight: LEDGER_IN_FLIGHT,
-      maxBatch: LEDGER_MAX_BATCH,
-    });
-    batchers.set(db, batcher);
-  }
+  return batchers.get(db) ?? configureLedgerWrites(db, {});
+}
+
+/**
+ * How the ledger's writes outside transactions on this database are grouped
+ * (src/app/ledger-batcher.ts): at most `inFlight` statements at a time. Set once, at start.
+ */
+export function configureLedgerWrites(db: Executor, options: { inFlight?: number | undefined }) {
+  const batcher = new Batcher<QueuedMovement, string | null>(
+    (_group, movements) => flushMovements(db, movements),
+    { inFlight: options.inFlight ?? DEFAULT_LEDGER_IN_FLIGHT, maxBatch: LEDGER_MAX_BATCH },
+  );
+  batchers.set(db, batcher);
   return batcher;
 }
 

@@ -23,6 +23,19 @@ describe("CARNET_DB_POOL_SIZE", () => {
   });
 });
 
+describe("CARNET_LEDGER_IN_FLIGHT", () => {
+  it("is absent by default, and takes a whole number of statements", () => {
+    expect(loadConfig({}).ledgerInFlight).toBeUndefined();
+    expect(loadConfig({ CARNET_LEDGER_IN_FLIGHT: "3" }).ledgerInFlight).toBe(3);
+  });
+
+  it.each(["0", "-1", "1.5", "two", "65"])("refuses %s, naming the variable", (value) => {
+    expect(() => loadConfig({ CARNET_LEDGER_IN_FLIGHT: value })).toThrow(
+      /CARNET_LEDGER_IN_FLIGHT must be a whole number from 1 to 64/,
+    );
+  });
+});
+
 describe("PORT", () => {
   it("refuses what is not a port, naming the variable", () => {
     expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT must be a port number/);
