@@ -276,10 +276,6 @@ function ledgerStatement(shape: LedgerShape, values: ValueSource) {
     SELECT ord, body FROM answer`;
 }
 
-/** The statement of each shape, for one movement and for several, built and compiled once. */
-const ledgerStatements = new Map<string, CompiledStatement<LedgerValues, LedgerAnswer>>();
-const batchStatements = new Map<string, CompiledStatement<LedgerArrays, LedgerAnswer>>();
-
 interface LedgerAnswer {
   ord: number;
   body: string;
@@ -292,25 +288,24 @@ function shapeKey(shape: LedgerShape) {
   return `${shape.kind}:${shape.byPackage ? 1 : 0}:${shape.atLocation ? 1 : 0}`;
 }
 
-function ledgerStatementOf(shape: LedgerShape) {
-  const key = shapeKey(shape);
-  let statement = ledgerStatements.get(key);
-  if (!statement) {
-    statement = compiledOnce<LedgerValues, LedgerAnswer>((v) => ledgerStatement(shape, oneMovement(v)));
-    ledgerStatements.set(key, statement);
-  }
-  return statement;
+/** The statement of each shape, reading its values from `source`, built and compiled once. */
+function statementPerShape<V extends object>(
+  source: (v: (name: keyof V & string) => unknown) => ValueSource,
+) {
+  const statements = new Map<string, CompiledStatement<V, LedgerAnswer>>();
+  return (shape: LedgerShape) => {
+    const key = shapeKey(shape);
+    let statement = statements.get(key);
+    if (!statement) {
+      statement = compiledOnce<V, LedgerAnswer>((v) => ledgerStatement(shape, source(v)));
+      statements.set(key, statement);
+    }
+    return statement;
+  };
 }
 
-function batchStatementOf(shape: LedgerShape) {
-  const key = shapeKey(shape);
-  let statement = batchStatements.get(key);
-  if (!statement) {
-    statement = compiledOnce<LedgerArrays, LedgerAnswer>((v) => ledgerStatement(shape, severalMovements(v)));
-    batchStatements.set(key, statement);
-  }
-  return statement;
-}
+const ledgerStatementOf = statementPerShape<LedgerValues>(oneMovement);
+const batchStatementOf = statementPerShape<LedgerArrays>(severalMovements);
 
 /** A value as an element of a batch's text array. */
 function asText(value: unknown): string | null {
