@@ -104,7 +104,7 @@ export function movementOfAnswer(answer: string, input: MovementInput): WrittenM
 }
 
 /** The values of the ledger statement, by name: the statement's text depends only on its shape. */
-export interface LedgerValues {
+interface LedgerValues {
   total: number;
   used: number;
   booked: number;
@@ -134,7 +134,7 @@ export interface LedgerValues {
 }
 
 /** What changes the statement's text (its guards and the worth expression); the rest are values. */
-export interface LedgerShape {
+interface LedgerShape {
   kind: MovementKind;
   byPackage: boolean;
   atLocation: boolean;
@@ -161,7 +161,7 @@ interface ValueSource {
 }
 
 /** The names of a movement's values, in the order a batch sends its arrays. */
-export const LEDGER_VALUE_NAMES = [
+const LEDGER_VALUE_NAMES = [
   "total",
   "used",
   "booked",
@@ -316,7 +316,7 @@ function asText(value: unknown): string | null {
  * The movements of one shape, each of another line, written by one statement: the answer's JSON
  * text of each, in their order, null where the database refused it.
  */
-export async function writeMovementsAtOnce(
+async function writeMovementsAtOnce(
   db: Executor,
   shape: LedgerShape,
   batch: LedgerValues[],
@@ -380,7 +380,7 @@ async function tryWrite(
 }
 
 /** Ledger statements at a time outside transactions, by default (CARNET_LEDGER_IN_FLIGHT). */
-export const DEFAULT_LEDGER_IN_FLIGHT = 2;
+const DEFAULT_LEDGER_IN_FLIGHT = 2;
 const LEDGER_MAX_BATCH = 64;
 
 interface QueuedMovement {
@@ -450,7 +450,7 @@ function isOneWritesFault(error: unknown): boolean {
 }
 
 /** One movement, by its own statement: the answer's JSON text, or null when refused. */
-export async function writeOneMovement(
+async function writeOneMovement(
   db: Executor,
   shape: LedgerShape,
   values: LedgerValues,
