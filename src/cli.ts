@@ -2,6 +2,7 @@
 import { systemClock } from "./app/context.js";
 import { loadDemoData } from "./app/demo-data.js";
 import { verifyLedger } from "./app/verify-ledger.js";
+import { verifyMoney } from "./app/verify-money.js";
 import { loadConfig } from "./config.js";
 import { migrate } from "./db/migrate.js";
 import { isEmpty, openConfiguredDatabase, start } from "./runtime.js";
@@ -64,7 +65,14 @@ async function main(command: string | undefined): Promise<number> {
         console.log(
           `verified ${lines} package lines: ${mismatches.length === 0 ? "all counters equal their ledger" : `${mismatches.length} mismatch(es)`}`,
         );
-        return mismatches.length === 0 ? 0 : 1;
+        const money = await verifyMoney(database.db);
+        for (const p of money) {
+          console.error(`MONEY ${p.kind} business ${p.businessId} ${p.subjectId}: ${p.detail}`);
+        }
+        console.log(
+          `verified store credit and refunds: ${money.length === 0 ? "every balance equals its movements, every refund is recorded once and within its price" : `${money.length} problem(s)`}`,
+        );
+        return mismatches.length === 0 && money.length === 0 ? 0 : 1;
       } finally {
         await database.close();
       }

@@ -15,7 +15,7 @@ import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
 import { LINE_VIEWS_JSON, loadPackages, packageViewJson } from "./package-view.js";
-import { writeMovement } from "./write-movement.js";
+import { restoreUnlessRefunded, writeMovement } from "./write-movement.js";
 
 export interface AppointmentServiceView {
   id: string;
@@ -379,11 +379,11 @@ async function releaseService(
   reason: string,
 ) {
   if (sv.consumed_movement_id) {
-    // Already used (consumed at booking, or its end passed): the credit comes back with a restore.
-    await writeMovement(tx, {
+    // Already used (consumed at booking, or its end passed): the credit comes back with a restore,
+    // unless its package was refunded since; then it stays used and the service keeps its link.
+    const restored = await restoreUnlessRefunded(tx, {
       businessId: a.business_id,
       lineId: sv.package_line_id!,
-      kind: "restore",
       quantity: 1,
       at: ctx.clock(),
       locationId: a.location_id,
@@ -393,6 +393,7 @@ async function releaseService(
       reason,
       activity: null,
     });
+    if (!restored) return;
   } else if (sv.reservation_id) {
     await writeMovement(tx, {
       businessId: a.business_id,

@@ -13,7 +13,7 @@ import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from 
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
 import { createCustomer } from "./manage-customers.js";
 import { enqueueMail } from "./outbox.js";
-import { writeMovement } from "./write-movement.js";
+import { restoreUnlessRefunded, writeMovement } from "./write-movement.js";
 
 export type PaymentState = "package_used" | "available_in_package" | "paid" | "price";
 
@@ -417,10 +417,10 @@ async function giveBack(
 ) {
   if (!e.package_line_id) return false;
   if (e.consumed_movement_id) {
-    await writeMovement(tx, {
+    // A refunded package takes nothing back: the credit stays used, and the enrolment keeps it.
+    const restored = await restoreUnlessRefunded(tx, {
       businessId: e.business_id,
       lineId: e.package_line_id,
-      kind: "restore",
       quantity: 1,
       at: ctx.clock(),
       locationId,
@@ -430,6 +430,7 @@ async function giveBack(
       reason,
       activity: null,
     });
+    if (!restored) return false;
   } else if (e.reservation_id) {
     await writeMovement(tx, {
       businessId: e.business_id,

@@ -14,6 +14,7 @@ import { settleClassTicket } from "./classes.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { lockOpenTicket, voidLocked } from "./edit-ticket.js";
 import { sellPackage } from "./sell-package.js";
+import { spendStoreCredit } from "./store-credit.js";
 import { recomputeCoverage } from "./ticket-coverage.js";
 import { loadTicket, type TicketView, taxContained } from "./ticket-view.js";
 import { writeMovement } from "./write-movement.js";
@@ -126,17 +127,19 @@ export async function closeTicket(
       );
     }
     for (const p of input.payments.filter((x) => x.amountMinor > 0)) {
-      if (p.tender === "store_credit")
-        await spendStoreCredit(
-          tx,
+      if (p.tender === "store_credit") {
+        if (!ticket.customer_id)
+          throw invalid("customer_required", "Store credit needs a customer on the ticket.", "payments");
+        await spendStoreCredit(tx, {
           businessId,
-          ticket.customer_id,
-          ticket.currency,
-          p.amountMinor,
-          ticket.id,
-          ctx.actor.staffId,
-          now,
-        );
+          customerId: ticket.customer_id,
+          currency: ticket.currency,
+          amountMinor: p.amountMinor,
+          ticketId: ticket.id,
+          actorStaffId: ctx.actor.staffId,
+          at: toDate(now),
+        });
+      }
       await tx
         .insertInto("ticket_payments")
         .values({
@@ -266,45 +269,4 @@ async function packageCredits(tx: Transaction<DB>, businessId: string, packageId
     .where("package_id", "=", packageId)
     .executeTakeFirstOrThrow();
   return { granted: Number(row.granted), used: Number(row.used) };
-}
-
-async function spendStoreCredit(
-  tx: Transaction<DB>,
-  businessId: string,
-  customerId: string | null,
-  currency: string,
-  amount: number,
-  ticketId: string,
-  actorStaffId: string,
-  now: Temporal.Instant,
-) {
-  if (!customerId)
-    throw invalid("customer_required", "Store credit needs a customer on the ticket.", "payments");
-  const updated = await tx
-    .updateTable("store_credit_accounts")
-    .set((eb) => ({ balance_minor: eb("balance_minor", "-", amount) }))
-    .where("business_id", "=", businessId)
-    .where("customer_id", "=", customerId)
-    .where("currency", "=", currency)
-    .where("balance_minor", ">=", amount)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0)
-    throw conflict(
-      "insufficient_store_credit",
-      "The customer does not have that much store credit.",
-      "payments",
-    );
-  await tx
-    .insertInto("store_credit_movements")
-    .values({
-      business_id: businessId,
-      customer_id: customerId,
-      currency,
-      amount_minor: -amount,
-      kind: "tender",
-      ticket_id: ticketId,
-      actor_staff_id: actorStaffId,
-      occurred_at: toDate(now),
-    })
-    .execute();
 }

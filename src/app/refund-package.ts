@@ -9,8 +9,11 @@ import { logActivity } from "./activity.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getBusiness, getPackageRow } from "./lookups.js";
 import { lineView, loadPackage, type PackageView } from "./package-view.js";
+import { creditStoreCredit } from "./store-credit.js";
 
 export type RefundKind = "money" | "store_credit";
+
+const alreadyRefunded = () => conflict("package_refunded", "This package was already refunded.", "packageId");
 
 export async function refundPackage(
   ctx: Ctx,
@@ -22,9 +25,11 @@ export async function refundPackage(
   const now = ctx.clock();
   return inTransaction(db, async (tx) => {
     const business = await getBusiness(tx, businessId);
-    const pkg = await getPackageRow(tx, businessId, input.packageId);
-    // Lock the lines (in id order, like every writer) so no redemption slips in between the check
-    // and the refund; a redemption that waited then sees `refunded` on the row it updates.
+    // The package row first, then its lines in id order, as extending the expiry does: two
+    // refunds of one package queue here, and the second sees the first one's refund.
+    const pkg = await getPackageRow(tx, businessId, input.packageId, "packageId", { forUpdate: true });
+    // Locked lines: no redemption slips in between the check and the refund; a redemption that
+    // waited then sees `refunded` on the row it updates.
     const lines = await tx
       .selectFrom("package_lines")
       .selectAll()
@@ -42,8 +47,7 @@ export async function refundPackage(
       views,
       now,
     );
-    if (status === "refunded")
-      throw conflict("package_refunded", "This package was already refunded.", "packageId");
+    if (status === "refunded") throw alreadyRefunded();
     if (views.some((l) => l.booked > 0)) {
       throw conflict(
         "package_has_bookings",
@@ -61,17 +65,35 @@ export async function refundPackage(
       );
     }
     const amount = views.reduce((sum, l) => sum + l.remainingValueMinor, 0);
+    // The guard in the statement is the rule, whatever the reads above saw.
+    const marked = await tx
+      .updateTable("customer_packages")
+      .set({ refunded_at: toDate(now), refund_kind: input.kind, refund_minor: amount })
+      .where("business_id", "=", businessId)
+      .where("id", "=", pkg.id)
+      .where("refunded_at", "is", null)
+      .returning("id")
+      .executeTakeFirst();
+    if (!marked) throw alreadyRefunded();
+    await tx
+      .insertInto("package_refunds")
+      .values({
+        business_id: businessId,
+        package_id: pkg.id,
+        customer_id: pkg.customer_id,
+        kind: input.kind,
+        amount_minor: amount,
+        currency: pkg.currency,
+        occurred_at: toDate(now),
+        actor_staff_id: ctx.actor.staffId,
+        reason: input.reason ?? null,
+      })
+      .execute();
     await tx
       .updateTable("package_lines")
       .set({ refunded: true })
       .where("business_id", "=", businessId)
       .where("package_id", "=", pkg.id)
-      .execute();
-    await tx
-      .updateTable("customer_packages")
-      .set({ refunded_at: toDate(now), refund_kind: input.kind, refund_minor: amount })
-      .where("business_id", "=", businessId)
-      .where("id", "=", pkg.id)
       .execute();
     if (input.kind === "store_credit" && amount > 0) {
       await creditStoreCredit(tx, {
@@ -79,6 +101,7 @@ export async function refundPackage(
         customerId: pkg.customer_id,
         currency: pkg.currency,
         amountMinor: amount,
+        kind: "package_refund",
         packageId: pkg.id,
         actorStaffId: ctx.actor.staffId,
         at: toDate(now),
@@ -98,47 +121,4 @@ export async function refundPackage(
     });
     return loadPackage(tx, businessId, pkg.id, now);
   });
-}
-
-async function creditStoreCredit(
-  tx: Executor,
-  e: {
-    businessId: string;
-    customerId: string;
-    currency: string;
-    amountMinor: number;
-    packageId: string;
-    actorStaffId: string;
-    at: Date;
-    reason: string | null;
-  },
-) {
-  await tx
-    .insertInto("store_credit_accounts")
-    .values({
-      business_id: e.businessId,
-      customer_id: e.customerId,
-      currency: e.currency,
-      balance_minor: e.amountMinor,
-    })
-    .onConflict((oc) =>
-      oc.columns(["business_id", "customer_id", "currency"]).doUpdateSet((eb) => ({
-        balance_minor: eb("store_credit_accounts.balance_minor", "+", e.amountMinor),
-      })),
-    )
-    .execute();
-  await tx
-    .insertInto("store_credit_movements")
-    .values({
-      business_id: e.businessId,
-      customer_id: e.customerId,
-      currency: e.currency,
-      amount_minor: e.amountMinor,
-      kind: "package_refund",
-      package_id: e.packageId,
-      actor_staff_id: e.actorStaffId,
-      occurred_at: e.at,
-      reason: e.reason,
-    })
-    .execute();
 }

@@ -1,13 +1,14 @@
 // T8, P8 at the till: refunding a line of a closed ticket. A covered line gives its credit back to
 // the package (a restore pointing at the consume) and then shows its full retail price; a paid line
 // is paid back; a package sale refunds the package under the P8 rules. Manager/owner.
-import { conflict, notFound } from "../domain/errors.js";
+import { conflict, invalid, notFound } from "../domain/errors.js";
 import { toDate } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import type { Tender } from "./close-ticket.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getTicketLine } from "./edit-ticket.js";
 import { refundPackage } from "./refund-package.js";
+import { creditStoreCredit } from "./store-credit.js";
 import { loadTicket, type TicketView } from "./ticket-view.js";
 import { writeMovement } from "./write-movement.js";
 
@@ -83,6 +84,22 @@ export async function refundTicketLine(
           actor_staff_id: ctx.actor.staffId,
         })
         .execute();
+      // Paid back as store credit: the customer's balance grows by it, in its own ledger.
+      if (tender === "store_credit") {
+        if (!ticket.customer_id)
+          throw invalid("customer_required", "Store credit needs a customer on the ticket.", "tender");
+        await creditStoreCredit(tx, {
+          businessId,
+          customerId: ticket.customer_id,
+          currency: ticket.currency,
+          amountMinor: paidBack,
+          kind: "tender_refund",
+          ticketId: ticket.id,
+          actorStaffId: ctx.actor.staffId,
+          at: toDate(now),
+          reason: input.reason ?? null,
+        });
+      }
     }
     await tx
       .updateTable("ticket_lines")

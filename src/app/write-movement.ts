@@ -9,7 +9,7 @@ import { type RawBuilder, sql } from "kysely";
 import { Temporal } from "temporal-polyfill";
 import { type CompiledStatement, compiledOnce } from "../db/compiled-once.js";
 import { PREPARED } from "../db/prepared.js";
-import { type AppError, conflict, notFound } from "../domain/errors.js";
+import { AppError, conflict, notFound } from "../domain/errors.js";
 import {
   type MovementKind,
   movementDelta,
@@ -217,7 +217,9 @@ function ledgerStatement(shape: LedgerShape, values: ValueSource) {
   // (src/db/compiled-once.ts).
   const guards = [sql`l.business_id = ${v("businessId")}::uuid`, sql`l.id = ${v("lineId")}::uuid`];
   if (shape.byPackage) guards.push(sql`l.package_id = ${v("packageId")}::uuid`);
-  if (TAKES_FREE_CREDITS.has(kind) || kind === "add") guards.push(sql`NOT l.refunded`);
+  // A refunded package's money went back: nothing may add to it, take from it, or give a used
+  // credit back to it.
+  if (TAKES_FREE_CREDITS.has(kind) || kind === "add" || kind === "restore") guards.push(sql`NOT l.refunded`);
   if (TAKES_FREE_CREDITS.has(kind)) guards.push(sql`l.total - l.used - l.booked >= ${v("quantity")}::int`);
   if (kind === "release" || kind === "consume") guards.push(sql`l.booked >= ${v("quantity")}::int`);
   if (kind === "restore") guards.push(sql`l.used >= ${v("quantity")}::int`);
@@ -459,6 +461,29 @@ async function writeOneMovement(
   return result.rows[0]?.body ?? null;
 }
 
+const creditStaysUsed = () =>
+  conflict(
+    "package_refunded",
+    "This package was refunded: its used credits stay used, and nothing comes back to it.",
+  );
+
+/**
+ * Gives a used credit back with a restore, as part of a larger action (a cancellation), unless its
+ * package was refunded meanwhile: then the credit stays used and the action goes on. False then.
+ */
+export async function restoreUnlessRefunded(
+  db: Executor,
+  input: Omit<MovementInput, "kind">,
+): Promise<boolean> {
+  try {
+    await writeMovement(db, { ...input, kind: "restore" });
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "package_refunded") return false;
+    throw error;
+  }
+}
+
 /** Unique indexes that guard the ledger, in the caller's words. */
 export function translateConstraint(error: unknown): AppError | null {
   const e = error as { code?: string; constraint?: string; message?: string };
@@ -501,6 +526,7 @@ async function explainRefusal(db: Executor, m: MovementInput): Promise<AppError 
     redeemableLocationIds: row.redeemable_location_ids,
   };
   if (m.kind === "add" && row.refunded) return conflict("package_refunded", "This package was refunded.");
+  if (m.kind === "restore" && row.refunded) return creditStaysUsed();
   const refusal = refuseTakingCredits(pkg, row, {
     kind: m.kind,
     quantity: m.quantity,

@@ -260,6 +260,19 @@ export interface StoreCreditMovementsTable {
   reason: string | null;
 }
 
+/** One row per refunded package: the database allows one refund (migration 0010). */
+export interface PackageRefundsTable {
+  business_id: string;
+  package_id: string;
+  customer_id: string;
+  kind: "money" | "store_credit";
+  amount_minor: number;
+  currency: string;
+  occurred_at: Timestamp;
+  actor_staff_id: string | null;
+  reason: string | null;
+}
+
 export interface IdempotencyKeysTable {
   business_id: string;
   key: string;
@@ -440,6 +453,7 @@ export interface DB {
   activity_log: ActivityLogTable;
   store_credit_accounts: StoreCreditAccountsTable;
   store_credit_movements: StoreCreditMovementsTable;
+  package_refunds: PackageRefundsTable;
   idempotency_keys: IdempotencyKeysTable;
 }
 

@@ -1,6 +1,7 @@
 // C3–C5: when a class session ends, one eligible credit is used for every enrolled attendee, once.
-// Skipped: no-shows (they wait for staff review), cancelled enrolments, and attendees already on a
-// ticket (C4). An attendee with no reservation whose package was bought after enrolling still pays
+// Skipped: no-shows (they wait for staff review), cancelled enrolments, and attendees checked out on
+// a ticket, open or closed (C4), unless that open ticket holds the credit they booked with. An
+// attendee with no reservation and no ticket whose package was bought after enrolling still pays
 // with it (C5), eligibility judged at the session's end. Enrolments are claimed FOR UPDATE SKIP
 // LOCKED and marked swept in the same transaction, so two servers sweeping at once, or a sweep
 // catching up after downtime, use each credit once.
@@ -78,8 +79,10 @@ async function claimDue(
       LEFT JOIN tickets t ON t.business_id = e.business_id AND t.id = e.ticket_id
      WHERE s.end_at < ${toDate(now)} AND s.status = 'scheduled'
        AND e.status = 'enrolled' AND e.swept_at IS NULL AND e.consumed_movement_id IS NULL
-       -- checked out on a closed (or voided, refunded) ticket: exempt (C4); an open ticket still counts (C6)
-       AND (e.ticket_id IS NULL OR t.status = 'open')
+       -- Checked out on a ticket, open or closed: the ticket pays, and the sweep takes nothing (C4).
+       -- The one exception is a credit the attendee booked with, held on a still open ticket: it
+       -- counts as used when the session ends (C6, online bookings).
+       AND (e.ticket_id IS NULL OR (t.status = 'open' AND e.reservation_id IS NOT NULL))
        AND NOT (e.id = ANY (${skip}::uuid[]))
      ORDER BY s.end_at, e.id
      LIMIT ${batchSize}

@@ -16,6 +16,7 @@ import { closeTicket } from "../../src/app/close-ticket.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { openDatabase } from "../../src/db/database.js";
 import { sweepEndedClasses } from "../../src/jobs/class-sweep.js";
+import { startApi } from "../support/http.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
 
@@ -157,6 +158,52 @@ describe("automatic consumption at the end (C3–C5)", () => {
       (await loadSession(s.database.db, s.businessId, c.id)).roster.find((r) => r.customer.id === paying)!
         .payment.label,
     ).toBe("Paid");
+  });
+
+  it("C4: an attendee checked out on an open ticket at the class price pays once, even with a package bought later", async () => {
+    // The attack: check out at the price (no package yet), sell a package before the class ends,
+    // leave the ticket open. The ticket pays for the class; the sweep must take no credit.
+    const api = await startApi(s);
+    try {
+      const customerId = await s.customer("Ticket Tina");
+      const c = await session(1);
+      const enrolled = await api.call("front_desk", "POST", `/api/v1/class-sessions/${c.id}/enrolments`, {
+        customerId,
+      });
+      expect(enrolled.statusCode).toBe(201);
+      const enrolmentId = enrolled.json().roster[0].id as string;
+      s.clock.advance({ minutes: 70 }); // the session has started
+      const checkout = await api.call(
+        "front_desk",
+        "POST",
+        `/api/v1/class-enrolments/${enrolmentId}/checkout`,
+      );
+      expect(checkout.statusCode).toBe(200);
+      const ticket = await api.call("front_desk", "GET", `/api/v1/tickets/${checkout.json().ticketId}`);
+      expect(ticket.json()).toMatchObject({ status: "open", totals: { dueMinor: 400_000 } });
+      const sold = await api.call("front_desk", "POST", `/api/v1/customers/${customerId}/packages`, {
+        templateId: haircut,
+      });
+      expect(sold.statusCode).toBe(201);
+      s.clock.advance({ hours: 3 }); // the session has ended; the ticket is still open
+      expect(await sweepEndedClasses(s.app, s.clock.now)).toBe(0);
+      expect(await lineCounters(s.database, sold.json().lines[0].id)).toMatchObject({ used: 0, booked: 0 });
+      // Closing decides coverage once more: the package now covers the line, and pays for it once.
+      const closed = await api.call(
+        "front_desk",
+        "POST",
+        `/api/v1/tickets/${checkout.json().ticketId}/close`,
+        {
+          payments: [],
+        },
+      );
+      expect(closed.statusCode).toBe(200);
+      expect(closed.json()).toMatchObject({ status: "closed", totals: { dueMinor: 0 } });
+      expect(await sweepEndedClasses(s.app, s.clock.now)).toBe(0);
+      expect(await lineCounters(s.database, sold.json().lines[0].id)).toMatchObject({ used: 1, booked: 0 });
+    } finally {
+      await api.close();
+    }
   });
 
   it.runIf(testBackend() === "postgres")(
