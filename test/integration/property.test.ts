@@ -4,10 +4,12 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { adjustCredits } from "../../src/app/adjust-credits.js";
+import { updateSettings } from "../../src/app/manage-business.js";
 import { redeemLine } from "../../src/app/redeem-credits.js";
 import { refundPackage } from "../../src/app/refund-package.js";
 import { undoMovement } from "../../src/app/undo-movement.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
+import { verifyMoney } from "../../src/app/verify-money.js";
 import { lineCounters, type Scenario, scenario } from "../support/scenario.js";
 
 type Action =
@@ -15,7 +17,7 @@ type Action =
   | { kind: "add"; line: number; quantity: number }
   | { kind: "deduct"; line: number; quantity: number }
   | { kind: "undo"; pick: number }
-  | { kind: "refund" };
+  | { kind: "refund"; as: "money" | "store_credit" };
 
 /** The naive model: a list of what happened, summed up from scratch on every question. */
 class Model {
@@ -67,7 +69,13 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("undo" as const), pick: fc.nat(20) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("refund" as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("refund" as const),
+      as: fc.constantFrom("money" as const, "store_credit" as const),
+    }),
+  },
 );
 
 it("the ledger agrees with a naive model after every action", async () => {
@@ -80,76 +88,84 @@ it("the ledger agrees with a naive model after every action", async () => {
     ],
   });
   await fc.assert(
-    fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 25 }), async (actions) => {
-      const sold = await s.sold(template);
-      const model = new Model();
-      model.events.push({ line: 0, kind: "grant", n: 4 }, { line: 1, kind: "grant", n: 3 });
-      for (const a of actions) {
-        const expectRefusal = async (p: Promise<unknown>, code: string) => {
-          await expect(p).rejects.toMatchObject({ code });
-        };
-        if (a.kind === "redeem" || a.kind === "deduct") {
-          const lineId = sold.lineIds[a.line]!;
-          const call =
-            a.kind === "redeem"
-              ? redeemLine(s.as("front_desk"), { lineId, quantity: a.quantity })
-              : adjustCredits(s.as("manager"), {
-                  lineId,
-                  direction: "deduct",
-                  quantity: a.quantity,
-                  reason: "test",
-                });
-          if (model.refunded) await expectRefusal(call, "package_refunded");
-          else if (model.remaining(a.line) < a.quantity) await expectRefusal(call, "insufficient_credits");
-          else {
-            const m = await call;
-            model.events.push({ line: a.line, kind: "take", n: a.quantity, movementId: m.id });
+    fc.asyncProperty(
+      fc.array(action, { minLength: 1, maxLength: 25 }),
+      fc.boolean(),
+      async (actions, refundUsed) => {
+        // Half the runs refund used packages too (P8), so that undos after a refund happen.
+        await updateSettings(s.as("owner"), { allowRefundUsedPackages: refundUsed });
+        const sold = await s.sold(template);
+        const model = new Model();
+        model.events.push({ line: 0, kind: "grant", n: 4 }, { line: 1, kind: "grant", n: 3 });
+        for (const a of actions) {
+          const expectRefusal = async (p: Promise<unknown>, code: string) => {
+            await expect(p).rejects.toMatchObject({ code });
+          };
+          if (a.kind === "redeem" || a.kind === "deduct") {
+            const lineId = sold.lineIds[a.line]!;
+            const call =
+              a.kind === "redeem"
+                ? redeemLine(s.as("front_desk"), { lineId, quantity: a.quantity })
+                : adjustCredits(s.as("manager"), {
+                    lineId,
+                    direction: "deduct",
+                    quantity: a.quantity,
+                    reason: "test",
+                  });
+            if (model.refunded) await expectRefusal(call, "package_refunded");
+            else if (model.remaining(a.line) < a.quantity) await expectRefusal(call, "insufficient_credits");
+            else {
+              const m = await call;
+              model.events.push({ line: a.line, kind: "take", n: a.quantity, movementId: m.id });
+            }
+          } else if (a.kind === "add") {
+            const call = adjustCredits(s.as("manager"), {
+              lineId: sold.lineIds[a.line]!,
+              direction: "add",
+              quantity: a.quantity,
+              reason: "test",
+            });
+            if (model.refunded) await expectRefusal(call, "package_refunded");
+            else {
+              await call;
+              model.events.push({ line: a.line, kind: "grant", n: a.quantity });
+            }
+          } else if (a.kind === "undo") {
+            const takes = model.events.filter((e) => e.kind === "take");
+            const target = takes[a.pick % Math.max(1, takes.length)];
+            if (!target) continue;
+            const call = undoMovement(s.as("manager"), { movementId: target.movementId! });
+            if (target.undone) await expectRefusal(call, "already_undone");
+            else if (model.refunded) await expectRefusal(call, "package_refunded");
+            else {
+              await call;
+              target.undone = true;
+              model.events.push({ line: target.line, kind: "restore", n: target.n });
+            }
+          } else {
+            const call = refundPackage(s.as("manager"), { packageId: sold.packageId, kind: a.as });
+            const used = model.used(0) + model.used(1) > 0;
+            if (model.refunded) await expectRefusal(call, "package_refunded");
+            else if (used && !refundUsed) await expectRefusal(call, "package_used");
+            else {
+              await call;
+              model.refunded = true;
+            }
           }
-        } else if (a.kind === "add") {
-          const call = adjustCredits(s.as("manager"), {
-            lineId: sold.lineIds[a.line]!,
-            direction: "add",
-            quantity: a.quantity,
-            reason: "test",
-          });
-          if (model.refunded) await expectRefusal(call, "package_refunded");
-          else {
-            await call;
-            model.events.push({ line: a.line, kind: "grant", n: a.quantity });
-          }
-        } else if (a.kind === "undo") {
-          const takes = model.events.filter((e) => e.kind === "take");
-          const target = takes[a.pick % Math.max(1, takes.length)];
-          if (!target) continue;
-          const call = undoMovement(s.as("manager"), { movementId: target.movementId! });
-          if (target.undone) await expectRefusal(call, "already_undone");
-          else {
-            await call;
-            target.undone = true;
-            model.events.push({ line: target.line, kind: "restore", n: target.n });
-          }
-        } else {
-          const call = refundPackage(s.as("manager"), { packageId: sold.packageId, kind: "money" });
-          const used = model.used(0) + model.used(1) > 0;
-          if (model.refunded) await expectRefusal(call, "package_refunded");
-          else if (used) await expectRefusal(call, "package_used");
-          else {
-            await call;
-            model.refunded = true;
+          for (const line of [0, 1]) {
+            const c = await lineCounters(s.database, sold.lineIds[line]!);
+            expect({ total: c.total, used: c.used, remaining: c.remaining }).toEqual({
+              total: model.total(line),
+              used: model.used(line),
+              remaining: model.remaining(line),
+            });
+            expect(c.remaining).toBeGreaterThanOrEqual(0);
           }
         }
-        for (const line of [0, 1]) {
-          const c = await lineCounters(s.database, sold.lineIds[line]!);
-          expect({ total: c.total, used: c.used, remaining: c.remaining }).toEqual({
-            total: model.total(line),
-            used: model.used(line),
-            remaining: model.remaining(line),
-          });
-          expect(c.remaining).toBeGreaterThanOrEqual(0);
-        }
-      }
-    }),
+      },
+    ),
     { seed, numRuns: Number(process.env.FC_RUNS ?? 25), endOnFailure: true },
   );
   expect((await verifyLedger(s.database.db)).mismatches).toEqual([]);
+  expect(await verifyMoney(s.database.db)).toEqual([]);
 }, 120_000);

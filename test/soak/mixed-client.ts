@@ -1,6 +1,7 @@
 // One client process of the mixed-load soak test: for a bounded time it redeems, undoes, books and
-// cancels appointments from a package, and opens, closes or voids tickets whose lines a package
-// covers, through two server processes in turn. It prints what the servers told it as one JSON line.
+// cancels appointments from a package, opens, closes or voids tickets whose lines a package covers,
+// and redeems from and refunds packages that every client races for, through two server processes
+// in turn. It prints what the servers told it as one JSON line.
 // Run by test/soak/mixed-load.soak.ts with the plan in MIXED_PLAN.
 
 interface Plan {
@@ -10,13 +11,24 @@ interface Plan {
   manager: string;
   hot: { packageId: string; lineId: string };
   own: { customerId: string; packageId: string; lineId: string };
+  /** packages every client redeems from and refunds, in money or as store credit */
+  refundable: Array<{ packageId: string; lineId: string }>;
   manicure: string;
   staffId: string;
   durationMs: number;
 }
 
 const plan = JSON.parse(process.env.MIXED_PLAN ?? "{}") as Plan;
-const told = { hotRedeemed: 0, hotUndone: 0, ownUsed: 0, ownBooked: 0 };
+const told = {
+  hotRedeemed: 0,
+  hotUndone: 0,
+  ownUsed: 0,
+  ownBooked: 0,
+  /** acknowledged redemptions per refundable package */
+  refundableRedeemed: {} as Record<string, number>,
+  /** acknowledged refunds */
+  refunds: [] as Array<{ packageId: string; kind: string; amountMinor: number }>,
+};
 const statuses: Record<string, number> = {};
 const unexpected: string[] = [];
 let turn = plan.client;
@@ -134,13 +146,37 @@ async function ticket() {
   }
 }
 
+const pickRefundable = () => plan.refundable[Math.floor(random() * plan.refundable.length)]!;
+
+async function redeemRefundable() {
+  const pkg = pickRefundable();
+  const r = await call(
+    "POST",
+    `/api/v1/packages/${pkg.packageId}/lines/${pkg.lineId}/redeem`,
+    plan.frontDesk,
+    {},
+  );
+  if (r.status === 200)
+    told.refundableRedeemed[pkg.packageId] = (told.refundableRedeemed[pkg.packageId] ?? 0) + 1;
+}
+
+async function refund() {
+  const pkg = pickRefundable();
+  const kind = random() < 0.5 ? "money" : "store_credit";
+  const r = await call("POST", `/api/v1/packages/${pkg.packageId}/refund`, plan.manager, { kind });
+  if (r.status === 200)
+    told.refunds.push({ packageId: pkg.packageId, kind, amountMinor: r.json.refundMinor });
+}
+
 const OPS: Array<[number, () => Promise<unknown>]> = [
-  [30, redeemHot],
-  [10, undoHot],
-  [15, redeemOwnFifo],
-  [20, book],
-  [10, cancel],
-  [15, ticket],
+  [26, redeemHot],
+  [9, undoHot],
+  [13, redeemOwnFifo],
+  [17, book],
+  [9, cancel],
+  [13, ticket],
+  [8, redeemRefundable],
+  [5, refund],
 ];
 
 const ends = Date.now() + plan.durationMs;

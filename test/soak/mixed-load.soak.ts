@@ -1,17 +1,20 @@
 // Mixed load for a bounded time through two server processes on PostgreSQL, from four client
 // processes (test/soak/mixed-client.ts): redeem, undo, book from a package, cancel, tickets closed
-// or voided, while this process keeps creating expired packages and ended package bookings and
+// or voided, redemptions and refunds racing on shared packages, while this process keeps creating expired packages and ended package bookings and
 // runs the expiry and end-of-appointment sweeps beside the servers' own schedulers. Then: no 5xx,
 // `verify` clean, and every line's counters (and so the sum of its movements) equal what the
-// clients were told; each swept package swept exactly once.
+// clients were told; each swept package swept exactly once; each package refunded at most once,
+// and store credit and refunds verify.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { Temporal } from "temporal-polyfill";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bookAppointment } from "../../src/app/appointments.js";
+import { updateSettings } from "../../src/app/manage-business.js";
 import { createApiToken } from "../../src/app/sign-in.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
+import { verifyMoney } from "../../src/app/verify-money.js";
 import { sweepEndedAppointments } from "../../src/jobs/appointment-sweep.js";
 import { sweepExpiredPackages } from "../../src/jobs/expiry-sweep.js";
 import { type ServerProcess, startServerProcess } from "../support/processes.js";
@@ -24,7 +27,14 @@ const DURATION_MS = Number(process.env.CARNET_SOAK_MIXED_MS ?? 45_000);
 interface Report {
   client: number;
   operations: number;
-  told: { hotRedeemed: number; hotUndone: number; ownUsed: number; ownBooked: number };
+  told: {
+    hotRedeemed: number;
+    hotUndone: number;
+    ownUsed: number;
+    ownBooked: number;
+    refundableRedeemed: Record<string, number>;
+    refunds: Array<{ packageId: string; kind: string; amountMinor: number }>;
+  };
   statuses: Record<string, number>;
   unexpected: string[];
 }
@@ -62,7 +72,7 @@ function runClient(plan: object): Promise<Report> {
   });
 }
 
-describe("mixed load from several processes (L1, L2, L3, A5, T6)", () => {
+describe("mixed load from several processes (L1, L2, L3, A5, T6, P8)", () => {
   it("ends with every counter equal to what the clients were told, and verify clean", async () => {
     const hot = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 100_000 }] }));
     const ownTemplate = await s.template({
@@ -72,6 +82,16 @@ describe("mixed load from several processes (L1, L2, L3, A5, T6)", () => {
     const own: Sold[] = [];
     for (let c = 0; c < CLIENTS; c++)
       own.push(await s.sold(ownTemplate, { customerId: await s.customer(`Client ${c}`) }));
+    // Shared by every client: redeemed from and refunded (partly used ones too) at the same time.
+    await updateSettings(s.as("owner"), { allowRefundUsedPackages: true });
+    const refundableTemplate = await s.template({
+      name: "Refundable pass",
+      items: [{ itemId: s.items.massage, quantity: 10 }],
+    });
+    const refundCustomer = await s.customer("Refund Rita");
+    const refundable: Sold[] = [];
+    for (let i = 0; i < 40; i++)
+      refundable.push(await s.sold(refundableTemplate, { customerId: refundCustomer }));
     const frontDesk = (await createApiToken(s.app, s.staff.front_desk, "soak")).token;
     const manager = (await createApiToken(s.app, s.staff.manager, "soak")).token;
     const env = { DATABASE_URL: await databaseUrlOf(s.database) };
@@ -123,6 +143,7 @@ describe("mixed load from several processes (L1, L2, L3, A5, T6)", () => {
           manager,
           hot: { packageId: hot.packageId, lineId: hot.lineId },
           own: { customerId: o.customerId, packageId: o.packageId, lineId: o.lineId },
+          refundable: refundable.map((p) => ({ packageId: p.packageId, lineId: p.lineId })),
           manicure: s.items.manicure,
           staffId: s.staff.practitioner.staffId,
           durationMs: DURATION_MS,
@@ -169,7 +190,30 @@ describe("mixed load from several processes (L1, L2, L3, A5, T6)", () => {
         SELECT line_id FROM movements WHERE kind = 'expire' GROUP BY line_id HAVING count(*) > 1
       ) x`.execute(s.database.db);
     expect(twice.rows[0]!.n).toBe(0);
-    // And the cached counters equal the sum of the movements everywhere.
+    // Refunds: each package at most once, whoever raced for it; its redemptions as told; the store
+    // credit the sum of the store-credit refunds the clients were told of.
+    const refunds = reports.flatMap((r) => r.told.refunds);
+    expect(refunds.length).toBeGreaterThan(0);
+    const refundedTwice = refunds.filter(
+      (r, i) => refunds.findIndex((x) => x.packageId === r.packageId) !== i,
+    );
+    expect(refundedTwice).toEqual([]);
+    for (const p of refundable) {
+      const told = reports.reduce((n, r) => n + (r.told.refundableRedeemed[p.packageId] ?? 0), 0);
+      expect(await lineCounters(s.database, p.lineId)).toMatchObject({ used: told, booked: 0 });
+    }
+    const refundedRows = await sql<{ package_id: string }>`
+      SELECT id AS package_id FROM customer_packages WHERE refunded_at IS NOT NULL AND customer_id = ${refundCustomer}`.execute(
+      s.database.db,
+    );
+    expect(refundedRows.rows.map((r) => r.package_id).sort()).toEqual(refunds.map((r) => r.packageId).sort());
+    const credited = refunds.filter((r) => r.kind === "store_credit").reduce((n, r) => n + r.amountMinor, 0);
+    const balance = await sql<{ balance_minor: number }>`
+      SELECT coalesce(sum(balance_minor), 0)::bigint AS balance_minor FROM store_credit_accounts
+       WHERE customer_id = ${refundCustomer}`.execute(s.database.db);
+    expect(Number(balance.rows[0]!.balance_minor)).toBe(credited);
+    // And the cached counters equal the sum of the movements everywhere; money too.
     expect((await verifyLedger(s.database.db)).mismatches).toEqual([]);
+    expect(await verifyMoney(s.database.db)).toEqual([]);
   });
 });
