@@ -104,9 +104,8 @@ export async function insertPackages(
 
 export async function insertCustomers(c: pg.Client, from: number, to: number): Promise<void> {
   await c.query(`
-    INSERT INTO customers (business_id, id, name, email, balance_token)
-    SELECT ${ids.business()}, ${ids.customer("i::text")}, 'Customer ' || i, 'customer' || i || '@example.test',
-           md5('${SEED}:balance:' || i)
+    INSERT INTO customers (business_id, id, name, email)
+    SELECT ${ids.business()}, ${ids.customer("i::text")}, 'Customer ' || i, 'customer' || i || '@example.test'
       FROM generate_series(${from}, ${to}) i`);
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run test:e2e`: builds the web app, starts the real server on a fresh embedded database with
 // the demo data, runs the browser tests in Debian's Chromium against it, and stops the server.
+// Arguments (`npm run test:e2e -- till`) go to vitest: a filter runs the matching files only.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,6 +46,7 @@ const result = spawnSync(
     "--config",
     join(root, "test", "e2e", "vitest.e2e.config.ts"),
     ...(report ? ["--reporter=default", "--reporter=json", `--outputFile.json=${report}`] : []),
+    ...process.argv.slice(2),
   ],
   { stdio: "inherit", cwd: root, env: { ...process.env, CARNET_E2E_URL: url } },
 );

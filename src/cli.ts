@@ -5,13 +5,22 @@ import { verifyLedger } from "./app/verify-ledger.js";
 import { verifyMoney } from "./app/verify-money.js";
 import { loadConfig } from "./config.js";
 import { migrate } from "./db/migrate.js";
+import { seedWarning } from "./demo-warnings.js";
 import { isEmpty, openConfiguredDatabase, start } from "./runtime.js";
 
 const USAGE = `usage: carnet <command>
   serve    start the server (PORT, DATABASE_URL, CARNET_DATA_DIR, CARNET_DEMO)
   migrate  apply database migrations
   seed     load the demo data into an empty database
-  verify   recompute every counter from the ledger; exit 1 naming each package that disagrees`;
+  verify   recompute every counter from the ledger, every store-credit balance from its movements,
+           and check each refund; exit 1 naming each record that disagrees`;
+
+/** The database a command works on, for the operator's eyes (no password). */
+function where(config: { databaseUrl: string | undefined; dataDir: string }): string {
+  if (!config.databaseUrl) return `the embedded database at ${config.dataDir}`;
+  const url = new URL(config.databaseUrl);
+  return `the PostgreSQL database ${url.pathname.slice(1)} on ${url.host}`;
+}
 
 async function main(command: string | undefined): Promise<number> {
   const config = loadConfig();
@@ -25,6 +34,7 @@ async function main(command: string | undefined): Promise<number> {
       process.once("SIGINT", shutdown);
       process.once("SIGTERM", shutdown);
       const port = new URL(running.url).port;
+      for (const warning of running.warnings) console.error(`\n${warning}\n`);
       console.log(`Carnet is running at http://localhost:${port} (${running.app.database.backend} database)`);
       return -1;
     }
@@ -46,6 +56,7 @@ async function main(command: string | undefined): Promise<number> {
           console.error("the database already holds data; demo data goes into an empty database only");
           return 1;
         }
+        console.error(`\n${seedWarning(where(config))}\n`);
         await loadDemoData({ database, clock: systemClock });
         console.log("demo data loaded");
         return 0;

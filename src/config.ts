@@ -1,4 +1,5 @@
 // Configuration comes from the environment only (documented in the README).
+import { isIP } from "node:net";
 import { isAbsolute, join } from "node:path";
 import { PROJECT_ROOT } from "./paths.js";
 
@@ -13,7 +14,10 @@ export interface Config {
   dataDir: string;
   demo: boolean;
   secureCookies: boolean;
-  trustProxy: boolean;
+  /** CARNET_TRUST_PROXY: whose X-Forwarded-For to believe (src/http/proxy-trust.ts) */
+  trustProxy: TrustProxy;
+  /** CARNET_PUBLIC_URL: the web app's address as customers reach it, for links in e-mails */
+  publicUrl: string | undefined;
   logLevel: string;
   mail: {
     host: string | undefined;
@@ -44,6 +48,72 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, max: number): number 
   return value;
 }
 
+/**
+ * Off, the number of proxies in front of Carnet (each appends the address it saw to
+ * X-Forwarded-For), or the proxies' addresses and CIDR ranges (also proxy-addr's names loopback,
+ * linklocal, uniquelocal).
+ */
+export type TrustProxy = false | number | string[];
+
+const MAX_PROXY_HOPS = 10;
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(text: string | undefined): TrustProxy {
+  const value = (text ?? "").trim();
+  if (["", "0", "false", "no", "off"].includes(value.toLowerCase())) return false;
+  if (["true", "yes", "on"].includes(value.toLowerCase())) {
+    // It meant "believe every X-Forwarded-For": any client could then choose the address that
+    // sign-in limits count it under, or have someone else's counted.
+    throw new Error(
+      `CARNET_TRUST_PROXY=${value} would believe any client's X-Forwarded-For header. Write the number of proxies in front of Carnet (1 for one reverse proxy) or their addresses, comma-separated (e.g. 10.0.0.5 or 10.0.0.0/8).`,
+    );
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > MAX_PROXY_HOPS)
+      throw new Error(
+        `CARNET_TRUST_PROXY must be a number of proxies from 1 to ${MAX_PROXY_HOPS}, not ${value}`,
+      );
+    return hops;
+  }
+  const entries = value.split(",").map((e) => e.trim());
+  const wrong = entries.find((e) => !isProxyAddress(e));
+  if (wrong !== undefined)
+    throw new Error(
+      `CARNET_TRUST_PROXY must be a number of proxies or a comma-separated list of their addresses or CIDR ranges; "${wrong}" is neither (in ${value})`,
+    );
+  return entries;
+}
+
+/** An http(s) address without a trailing slash, or undefined when the variable is absent. */
+function publicUrl(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(
+      `CARNET_PUBLIC_URL must be the web app's address, such as https://book.salon.example, not ${text}`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new Error(`CARNET_PUBLIC_URL must start with https:// (or http://), not ${text}`);
+  return text.replace(/\/+$/, "");
+}
+
+/** Demo logins have a published password: demo mode stays on this computer unless HOST says otherwise. */
+export const DEMO_HOST = "127.0.0.1";
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   const dataDir = env.CARNET_DATA_DIR || join(".carnet", "data");
@@ -52,17 +122,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
   const poolSize = wholeNumber(env, "CARNET_DB_POOL_SIZE", 1000);
   const ledgerInFlight = wholeNumber(env, "CARNET_LEDGER_IN_FLIGHT", 64);
+  // Demo data is on by default with the embedded database, off with a server.
+  const demo = flag(env.CARNET_DEMO, databaseUrl === undefined);
   return {
     port,
-    host: env.HOST || "0.0.0.0",
+    host: env.HOST || (demo ? DEMO_HOST : "0.0.0.0"),
     databaseUrl,
     poolSize,
     ledgerInFlight,
     dataDir: isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir),
-    // Demo data is on by default with the embedded database, off with a server.
-    demo: flag(env.CARNET_DEMO, databaseUrl === undefined),
+    demo,
     secureCookies: flag(env.CARNET_SECURE_COOKIES, false),
-    trustProxy: flag(env.CARNET_TRUST_PROXY, false),
+    trustProxy: trustProxy(env.CARNET_TRUST_PROXY),
+    publicUrl: publicUrl(env.CARNET_PUBLIC_URL),
     logLevel: env.LOG_LEVEL || "info",
     mail: {
       host: env.SMTP_HOST || undefined,

@@ -2,12 +2,14 @@
 // migrations, load demo data into an empty database when asked, then serve.
 import type { FastifyInstance } from "fastify";
 import { type App, systemClock } from "./app/context.js";
-import { DEMO_LOGINS, loadDemoData } from "./app/demo-data.js";
+import { DEMO_LOGINS, DEMO_PASSWORD, loadDemoData } from "./app/demo-data.js";
 import { createMailer } from "./app/outbox.js";
+import { verifyPassword } from "./app/passwords.js";
 import { configureLedgerWrites } from "./app/write-movement.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import { demoLoginsLiveWarning, demoModeWarning } from "./demo-warnings.js";
 import { buildServer, WEB_DIST } from "./http/server.js";
 import { jobs, startScheduler } from "./jobs/scheduler.js";
 
@@ -21,6 +23,32 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
   return database;
 }
 
+/**
+ * Demo logins that still sign in with the published password: `carnet seed` put them into a
+ * database that now serves outside demo mode. Costs a password check per distinct hash (seeded
+ * logins share one).
+ */
+async function liveDemoLogins(database: Database): Promise<string[]> {
+  const rows = await database.db
+    .selectFrom("staff")
+    .select(["email", "password_hash"])
+    .where(
+      "email",
+      "in",
+      DEMO_LOGINS.map((l) => l.email),
+    )
+    .where("active", "=", true)
+    .execute();
+  const known = new Map<string, boolean>();
+  const live: string[] = [];
+  for (const row of rows) {
+    const hash = row.password_hash;
+    if (!known.has(hash)) known.set(hash, await verifyPassword(DEMO_PASSWORD, hash));
+    if (known.get(hash)) live.push(row.email);
+  }
+  return live;
+}
+
 export async function isEmpty(database: Database): Promise<boolean> {
   const row = await database.db.selectFrom("businesses").select("id").limit(1).executeTakeFirst();
   return row === undefined;
@@ -30,6 +58,8 @@ export interface Running {
   server: FastifyInstance;
   app: App;
   url: string;
+  /** to show loudly at start (demo logins that can sign in) */
+  warnings: string[];
   stop(): Promise<void>;
 }
 
@@ -42,6 +72,7 @@ export async function start(config: Config): Promise<Running> {
     logger: { level: config.logLevel },
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
     demoLogins: config.demo ? DEMO_LOGINS : null,
     webDir: WEB_DIST,
   });
@@ -49,10 +80,16 @@ export async function start(config: Config): Promise<Running> {
   if (!config.mail.host) server.log.info(`no SMTP_HOST: e-mail is written to ${config.mail.logFile}`);
   const stopJobs = startScheduler(app, server.log, jobs({ mailer, from: config.mail.from }));
   const url = await server.listen({ port: config.port, host: config.host });
+  const warnings = config.demo
+    ? [demoModeWarning(config.host)]
+    : await liveDemoLogins(database).then((emails) =>
+        emails.length > 0 ? [demoLoginsLiveWarning(config.host, emails)] : [],
+      );
   return {
     server,
     app,
     url,
+    warnings,
     async stop() {
       stopJobs();
       mailer.close();

@@ -15,6 +15,7 @@ import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
 import { LINE_VIEWS_JSON, loadPackages, packageViewJson } from "./package-view.js";
+import { insertTicket } from "./ticket-numbers.js";
 import { restoreUnlessRefunded, writeMovement } from "./write-movement.js";
 
 export interface AppointmentServiceView {
@@ -783,20 +784,16 @@ export async function checkoutAppointment(ctx: Ctx, id: string, db: Executor = c
     if (a.status === "cancelled")
       throw conflict("appointment_closed", "This appointment is cancelled.", "appointmentId");
     const location = await getLocation(tx, a.business_id, a.location_id);
-    const ticket = await tx
-      .insertInto("tickets")
-      .values({
-        business_id: a.business_id,
-        location_id: a.location_id,
-        customer_id: a.customer_id,
-        currency: location.currency,
-        time_zone: location.time_zone,
-        opened_by: ctx.actor.staffId,
-        opened_at: toDate(ctx.clock()),
-        appointment_id: a.id,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const ticket = await insertTicket(tx, {
+      business_id: a.business_id,
+      location_id: a.location_id,
+      customer_id: a.customer_id,
+      currency: location.currency,
+      time_zone: location.time_zone,
+      opened_by: ctx.actor.staffId,
+      opened_at: toDate(ctx.clock()),
+      appointment_id: a.id,
+    });
     const services = await servicesOf(tx, a);
     const items = await tx
       .selectFrom("items")

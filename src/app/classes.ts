@@ -13,6 +13,7 @@ import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from 
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
 import { createCustomer } from "./manage-customers.js";
 import { enqueueMail } from "./outbox.js";
+import { insertTicket } from "./ticket-numbers.js";
 import { restoreUnlessRefunded, writeMovement } from "./write-movement.js";
 
 export type PaymentState = "package_used" | "available_in_package" | "paid" | "price";
@@ -735,19 +736,15 @@ export async function checkoutEnrolment(ctx: Ctx, enrolmentId: string, db: Execu
         "ticket generated for an in-store class booking",
       );
     }
-    const ticket = await tx
-      .insertInto("tickets")
-      .values({
-        business_id: e.business_id,
-        location_id: session.location_id,
-        customer_id: e.customer_id,
-        currency: location.currency,
-        time_zone: location.time_zone,
-        opened_by: ctx.actor.staffId,
-        opened_at: toDate(ctx.clock()),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const ticket = await insertTicket(tx, {
+      business_id: e.business_id,
+      location_id: session.location_id,
+      customer_id: e.customer_id,
+      currency: location.currency,
+      time_zone: location.time_zone,
+      opened_by: ctx.actor.staffId,
+      opened_at: toDate(ctx.clock()),
+    });
     await tx
       .insertInto("ticket_lines")
       .values({

@@ -16,6 +16,7 @@ import { lockOpenTicket, voidLocked } from "./edit-ticket.js";
 import { sellPackage } from "./sell-package.js";
 import { spendStoreCredit } from "./store-credit.js";
 import { recomputeCoverage } from "./ticket-coverage.js";
+import { closeWithReceiptNumber } from "./ticket-numbers.js";
 import { loadTicket, type TicketView, taxContained } from "./ticket-view.js";
 import { writeMovement } from "./write-movement.js";
 
@@ -204,20 +205,15 @@ export async function closeTicket(
         .where("id", "=", l.id)
         .execute();
     }
-    await tx
-      .updateTable("tickets")
-      .set({
-        status: "closed",
-        closed_at: toDate(now),
-        closed_by: ctx.actor.staffId,
-        total_minor: due,
-        tax_minor: taxTotal,
-      })
-      .where("business_id", "=", businessId)
-      .where("id", "=", ticket.id)
-      .execute();
     await settleAppointmentTicket(tx, businessId, ticket.id, "closed");
     await settleClassTicket(tx, businessId, ticket.id, "closed");
+    // T7: the receipt number last, so that other closes of the business wait for it the least.
+    const receiptNumber = await closeWithReceiptNumber(tx, businessId, ticket.id, {
+      closed_at: toDate(now),
+      closed_by: ctx.actor.staffId,
+      total_minor: due,
+      tax_minor: taxTotal,
+    });
     await logActivity(tx, {
       businessId,
       at: now,
@@ -225,7 +221,13 @@ export async function closeTicket(
       locationId: ticket.location_id,
       action: "close_ticket",
       customerId: ticket.customer_id,
-      details: { ticketId: ticket.id, number: ticket.number, dueMinor: due, currency: ticket.currency },
+      details: {
+        ticketId: ticket.id,
+        number: ticket.number,
+        receiptNumber,
+        dueMinor: due,
+        currency: ticket.currency,
+      },
     });
     return loadTicket(tx, businessId, ticketId);
   });

@@ -11,6 +11,7 @@ import { settleClassTicket } from "./classes.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getCustomer, getLocation } from "./lookups.js";
 import { recomputeCoverage } from "./ticket-coverage.js";
+import { insertTicket } from "./ticket-numbers.js";
 import { loadTicket, type TicketView } from "./ticket-view.js";
 import { writeMovement } from "./write-movement.js";
 
@@ -53,19 +54,15 @@ export async function openTicket(
   return inTransaction(db, async (tx) => {
     const location = await getLocation(tx, ctx.actor.businessId, input.locationId ?? ctx.actor.locationId);
     if (input.customerId) await getCustomer(tx, ctx.actor.businessId, input.customerId);
-    const row = await tx
-      .insertInto("tickets")
-      .values({
-        business_id: ctx.actor.businessId,
-        location_id: location.id,
-        customer_id: input.customerId ?? null,
-        currency: location.currency,
-        time_zone: location.time_zone,
-        opened_by: ctx.actor.staffId,
-        opened_at: toDate(ctx.clock()),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const row = await insertTicket(tx, {
+      business_id: ctx.actor.businessId,
+      location_id: location.id,
+      customer_id: input.customerId ?? null,
+      currency: location.currency,
+      time_zone: location.time_zone,
+      opened_by: ctx.actor.staffId,
+      opened_at: toDate(ctx.clock()),
+    });
     return loadTicket(tx, ctx.actor.businessId, row.id);
   });
 }

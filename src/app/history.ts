@@ -1,4 +1,6 @@
 // L5 usage history of a package and L7 the activity log, read side.
+import { sql } from "kysely";
+import { invalid } from "../domain/errors.js";
 import { authorize, type Ctx } from "./context.js";
 import { getPackageRow } from "./lookups.js";
 
@@ -88,10 +90,17 @@ export interface ActivityFilter {
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
-  /** seq of the last entry of the previous page */
-  before?: number | undefined;
+  /** the id of the last entry of the previous page: the page goes on from the entry after it */
+  before?: string | undefined;
 }
 
+/**
+ * L7, newest first: by instant, and in the order of writing within one instant (a close's consumes
+ * before its close_ticket). The order of writing is the log's global sequence, which stays inside:
+ * an answer shows no counter that would tell one business how much the others do. A page goes on
+ * from an entry of the previous one, named by its id; being a key into the order, not a position
+ * in it, entries written meanwhile neither repeat nor push an entry out of the pages.
+ */
 export async function activityLog(ctx: Ctx, f: ActivityFilter) {
   authorize(ctx, "read");
   let q = ctx.database.db
@@ -107,7 +116,6 @@ export async function activityLog(ctx: Ctx, f: ActivityFilter) {
     )
     .select([
       "a.id",
-      "a.seq",
       "a.occurred_at",
       "a.action",
       "a.reason",
@@ -128,11 +136,23 @@ export async function activityLog(ctx: Ctx, f: ActivityFilter) {
   if (f.staffId) q = q.where("a.actor_staff_id", "=", f.staffId);
   if (f.from) q = q.where("a.occurred_at", ">=", f.from);
   if (f.to) q = q.where("a.occurred_at", "<", f.to);
-  if (f.before) q = q.where("a.seq", "<", f.before);
-  const rows = await q.orderBy("a.seq", "desc").limit(f.limit).execute();
+  if (f.before) {
+    const last = await ctx.database.db
+      .selectFrom("activity_log")
+      .select("id")
+      .where("business_id", "=", ctx.actor.businessId)
+      .where("id", "=", f.before)
+      .executeTakeFirst();
+    if (!last) throw invalid("unknown_activity_entry", "No such entry in the activity log.", "before");
+    // The entry's instant stays in the database: a JavaScript Date would drop its microseconds.
+    const entry = sql`FROM activity_log c WHERE c.business_id = ${ctx.actor.businessId} AND c.id = ${f.before}`;
+    q = q
+      .where("a.occurred_at", "<=", sql<Date>`(SELECT c.occurred_at ${entry})`)
+      .where(sql<boolean>`(a.occurred_at, a.seq) < (SELECT c.occurred_at, c.seq ${entry})`);
+  }
+  const rows = await q.orderBy("a.occurred_at", "desc").orderBy("a.seq", "desc").limit(f.limit).execute();
   return rows.map((r) => ({
     id: r.id,
-    seq: r.seq,
     occurredAt: r.occurred_at.toISOString(),
     action: r.action,
     reason: r.reason,

@@ -2,7 +2,8 @@
 import type { Business, NoShowPolicy, RedemptionPoint, Role } from "../db/schema.js";
 import { invalid } from "../domain/errors.js";
 import { assertTimeZone } from "../domain/validity.js";
-import { authorize, type Ctx, type Executor } from "./context.js";
+import { changedFields, logAdminAction } from "./activity.js";
+import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getBusiness } from "./lookups.js";
 import { hashPassword } from "./passwords.js";
 
@@ -18,6 +19,8 @@ export function businessView(b: Business) {
       appointmentNoShowPolicy: b.appointment_no_show_policy,
       classNoShowPolicy: b.class_no_show_policy,
       reminderDaysBeforeExpiry: b.reminder_days_before_expiry,
+      onlineBookingDaysAhead: b.online_booking_days_ahead,
+      onlineBookingMinNoticeMinutes: b.online_booking_min_notice_minutes,
     },
   };
 }
@@ -29,6 +32,8 @@ export type SettingsInput = Partial<{
   appointmentNoShowPolicy: NoShowPolicy;
   classNoShowPolicy: NoShowPolicy;
   reminderDaysBeforeExpiry: number | null;
+  onlineBookingDaysAhead: number;
+  onlineBookingMinNoticeMinutes: number;
 }>;
 
 export async function getBusinessView(ctx: Ctx) {
@@ -51,11 +56,31 @@ export async function updateSettings(ctx: Ctx, s: SettingsInput, db: Executor = 
     ...(s.reminderDaysBeforeExpiry !== undefined
       ? { reminder_days_before_expiry: s.reminderDaysBeforeExpiry }
       : {}),
+    ...(s.onlineBookingDaysAhead !== undefined
+      ? { online_booking_days_ahead: s.onlineBookingDaysAhead }
+      : {}),
+    ...(s.onlineBookingMinNoticeMinutes !== undefined
+      ? { online_booking_min_notice_minutes: s.onlineBookingMinNoticeMinutes }
+      : {}),
   };
-  if (Object.keys(set).length > 0) {
-    await db.updateTable("businesses").set(set).where("id", "=", ctx.actor.businessId).execute();
-  }
-  return businessView(await getBusiness(db, ctx.actor.businessId));
+  return inTransaction(db, async (tx) => {
+    // Two owners saving at once: the second waits, so each entry says what it changed from.
+    const locked = await tx
+      .selectFrom("businesses")
+      .selectAll()
+      .where("id", "=", ctx.actor.businessId)
+      .forNoKeyUpdate()
+      .executeTakeFirstOrThrow();
+    const before = businessView(locked);
+    if (Object.keys(set).length === 0) return before;
+    await tx.updateTable("businesses").set(set).where("id", "=", ctx.actor.businessId).execute();
+    const after = businessView(await getBusiness(tx, ctx.actor.businessId));
+    // The owner's settings decide what staff may do with money (refunds of used packages):
+    // every change is in the activity log, with what it was before.
+    const changes = changedFields(before.settings, after.settings);
+    if (Object.keys(changes).length > 0) await logAdminAction(tx, ctx, "change_settings", { changes });
+    return after;
+  });
 }
 
 export function locationView(l: { id: string; name: string; time_zone: string; currency: string }) {
@@ -82,17 +107,21 @@ export async function createLocation(
   if (!Intl.supportedValuesOf("currency").includes(input.currency)) {
     throw invalid("invalid_currency", "currency must be an ISO 4217 code such as HUF or USD.", "currency");
   }
-  const row = await db
-    .insertInto("locations")
-    .values({
-      business_id: ctx.actor.businessId,
-      name: input.name.trim(),
-      time_zone: timeZone,
-      currency: input.currency,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return locationView(row);
+  return inTransaction(db, async (tx) => {
+    const row = await tx
+      .insertInto("locations")
+      .values({
+        business_id: ctx.actor.businessId,
+        name: input.name.trim(),
+        time_zone: timeZone,
+        currency: input.currency,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const view = locationView(row);
+    await logAdminAction(tx, ctx, "create_location", { location: view });
+    return view;
+  });
 }
 
 export function staffView(s: {
@@ -130,17 +159,23 @@ export async function createStaff(
   db: Executor = ctx.database.db,
 ) {
   authorize(ctx, "manage_staff");
-  const row = await db
-    .insertInto("staff")
-    .values({
-      business_id: ctx.actor.businessId,
-      name: input.name.trim(),
-      email: input.email.trim().toLowerCase(),
-      role: input.role,
-      home_location_id: input.homeLocationId,
-      password_hash: await hashPassword(input.password),
-    })
-    .returning(["id", "name", "email", "role", "home_location_id", "active"])
-    .executeTakeFirstOrThrow();
-  return staffView(row);
+  const passwordHash = await hashPassword(input.password);
+  return inTransaction(db, async (tx) => {
+    const row = await tx
+      .insertInto("staff")
+      .values({
+        business_id: ctx.actor.businessId,
+        name: input.name.trim(),
+        email: input.email.trim().toLowerCase(),
+        role: input.role,
+        home_location_id: input.homeLocationId,
+        password_hash: passwordHash,
+      })
+      .returning(["id", "name", "email", "role", "home_location_id", "active"])
+      .executeTakeFirstOrThrow();
+    const view = staffView(row);
+    // Who made whom an owner or a manager is the first question after an incident.
+    await logAdminAction(tx, ctx, "create_staff", { staff: view });
+    return view;
+  });
 }

@@ -3,6 +3,7 @@
 import type { Transaction } from "kysely";
 import type { DB, Item, ItemKind, PackageTemplate, Prices, ValidityKind } from "../db/schema.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
+import { changedFields, logAdminAction } from "./activity.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 
 export interface ItemInput {
@@ -39,7 +40,15 @@ export async function listItems(ctx: Ctx, kind?: ItemKind) {
 
 export async function createItem(ctx: Ctx, input: ItemInput, db: Executor = ctx.database.db) {
   authorize(ctx, "manage_catalog");
-  const row = await db
+  return inTransaction(db, async (tx) => {
+    const view = itemView(await insertItem(tx, ctx, input));
+    await logAdminAction(tx, ctx, "create_item", { item: view });
+    return view;
+  });
+}
+
+async function insertItem(db: Executor, ctx: Ctx, input: ItemInput) {
+  return db
     .insertInto("items")
     .values({
       business_id: ctx.actor.businessId,
@@ -54,7 +63,6 @@ export async function createItem(ctx: Ctx, input: ItemInput, db: Executor = ctx.
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return itemView(row);
 }
 
 export async function updateItem(
@@ -73,24 +81,30 @@ export async function updateItem(
     ...(input.commissionEligible !== undefined ? { commission_eligible: input.commissionEligible } : {}),
     ...(input.active !== undefined ? { active: input.active } : {}),
   };
-  // An empty edit changes nothing and answers the item as it is (an UPDATE needs a column).
-  const row =
-    Object.keys(changes).length === 0
-      ? await db
-          .selectFrom("items")
-          .selectAll()
-          .where("business_id", "=", ctx.actor.businessId)
-          .where("id", "=", itemId)
-          .executeTakeFirst()
-      : await db
-          .updateTable("items")
-          .set(changes)
-          .where("business_id", "=", ctx.actor.businessId)
-          .where("id", "=", itemId)
-          .returningAll()
-          .executeTakeFirst();
-  if (!row) throw notFound("item", "itemId");
-  return itemView(row);
+  return inTransaction(db, async (tx) => {
+    const current = await tx
+      .selectFrom("items")
+      .selectAll()
+      .where("business_id", "=", ctx.actor.businessId)
+      .where("id", "=", itemId)
+      .forNoKeyUpdate()
+      .executeTakeFirst();
+    if (!current) throw notFound("item", "itemId");
+    // An empty edit changes nothing and answers the item as it is (an UPDATE needs a column).
+    if (Object.keys(changes).length === 0) return itemView(current);
+    const row = await tx
+      .updateTable("items")
+      .set(changes)
+      .where("business_id", "=", ctx.actor.businessId)
+      .where("id", "=", itemId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const view = itemView(row);
+    const changed = changedFields(itemView(current), view);
+    if (Object.keys(changed).length > 0)
+      await logAdminAction(tx, ctx, "update_item", { itemId, name: view.name, changes: changed });
+    return view;
+  });
 }
 
 export interface TemplateInput {
@@ -245,7 +259,9 @@ export async function createTemplate(ctx: Ctx, input: TemplateInput, db: Executo
       .returningAll()
       .executeTakeFirstOrThrow();
     await writeTemplateParts(tx, ctx.actor.businessId, row.id, input);
-    return templateView(tx, row);
+    const view = await templateView(tx, row);
+    await logAdminAction(tx, ctx, "create_template", { template: view });
+    return view;
   });
 }
 
@@ -279,11 +295,16 @@ export async function updateTemplate(
       .where("id", "=", templateId)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const before = await templateView(tx, current);
     await writeTemplateParts(tx, ctx.actor.businessId, templateId, {
       ...input,
       kind: input.kind ?? current.kind,
     });
-    return templateView(tx, row);
+    const view = await templateView(tx, row);
+    const changed = changedFields(before, view);
+    if (Object.keys(changed).length > 0)
+      await logAdminAction(tx, ctx, "update_template", { templateId, name: view.name, changes: changed });
+    return view;
   });
 }
 
@@ -294,14 +315,20 @@ export async function setTemplateActive(
   db: Executor = ctx.database.db,
 ) {
   authorize(ctx, "manage_catalog");
-  const row = await db
-    .updateTable("package_templates")
-    .set({ active, updated_at: new Date() })
-    .where("business_id", "=", ctx.actor.businessId)
-    .where("id", "=", templateId)
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) throw notFound("template", "templateId");
-  if (!active && row.active) throw conflict("template_still_active", "The template could not be retired.");
-  return templateView(db, row);
+  return inTransaction(db, async (tx) => {
+    const row = await tx
+      .updateTable("package_templates")
+      .set({ active, updated_at: new Date() })
+      .where("business_id", "=", ctx.actor.businessId)
+      .where("id", "=", templateId)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound("template", "templateId");
+    if (!active && row.active) throw conflict("template_still_active", "The template could not be retired.");
+    await logAdminAction(tx, ctx, active ? "reactivate_template" : "retire_template", {
+      templateId,
+      name: row.name,
+    });
+    return templateView(tx, row);
+  });
 }

@@ -1,8 +1,9 @@
-// Customers of the business: search as you type (name, phone, e-mail), create, edit.
+// Customers of the business: search as you type (name, phone, e-mail), create, edit. A customer
+// view says whether the customer has a balance link (R4) and since when, never its token: that is
+// shown once, when staff make the link (customer-balance.ts).
 import { sql } from "kysely";
 import { notFound } from "../domain/errors.js";
 import { authorize, type Ctx } from "./context.js";
-import { newSecret } from "./sign-in.js";
 
 export interface CustomerInput {
   name: string;
@@ -10,14 +11,21 @@ export interface CustomerInput {
   phone?: string | null | undefined;
 }
 
-const columns = ["id", "name", "email", "phone", "balance_token", "created_at"] as const;
+export const CUSTOMER_COLUMNS = [
+  "id",
+  "name",
+  "email",
+  "phone",
+  "balance_link_created_at",
+  "created_at",
+] as const;
 
 export function customerView(c: {
   id: string;
   name: string;
   email: string | null;
   phone: string | null;
-  balance_token: string;
+  balance_link_created_at: Date | null;
   created_at: Date;
 }) {
   return {
@@ -25,7 +33,7 @@ export function customerView(c: {
     name: c.name,
     email: c.email,
     phone: c.phone,
-    balanceToken: c.balance_token,
+    balanceLinkCreatedAt: c.balance_link_created_at?.toISOString() ?? null,
     createdAt: c.created_at.toISOString(),
   };
 }
@@ -35,7 +43,7 @@ export async function searchCustomers(ctx: Ctx, query: string, limit: number) {
   const q = query.trim().toLowerCase();
   let select = ctx.database.db
     .selectFrom("customers")
-    .select(columns)
+    .select(CUSTOMER_COLUMNS)
     .where("business_id", "=", ctx.actor.businessId);
   if (q) {
     const digits = q.replace(/\D/g, "");
@@ -59,7 +67,7 @@ export async function getCustomerView(ctx: Ctx, customerId: string) {
   authorize(ctx, "read");
   const row = await ctx.database.db
     .selectFrom("customers")
-    .select(columns)
+    .select(CUSTOMER_COLUMNS)
     .where("business_id", "=", ctx.actor.businessId)
     .where("id", "=", customerId)
     .executeTakeFirst();
@@ -79,9 +87,8 @@ export async function createCustomer(ctx: Ctx, input: CustomerInput, db = ctx.da
       name: input.name.trim(),
       email: clean(input.email)?.toLowerCase() ?? null,
       phone: clean(input.phone) ?? null,
-      balance_token: newSecret(),
     })
-    .returning(columns)
+    .returning(CUSTOMER_COLUMNS)
     .executeTakeFirstOrThrow();
   return customerView(row);
 }
@@ -103,7 +110,7 @@ export async function updateCustomer(
     Object.keys(changes).length === 0
       ? await db
           .selectFrom("customers")
-          .select(columns)
+          .select(CUSTOMER_COLUMNS)
           .where("business_id", "=", ctx.actor.businessId)
           .where("id", "=", customerId)
           .executeTakeFirst()
@@ -112,7 +119,7 @@ export async function updateCustomer(
           .set(changes)
           .where("business_id", "=", ctx.actor.businessId)
           .where("id", "=", customerId)
-          .returning(columns)
+          .returning(CUSTOMER_COLUMNS)
           .executeTakeFirst();
   if (!row) throw notFound("customer", "customerId");
   return customerView(row);

@@ -23,7 +23,12 @@ export interface MailInput {
   text: string;
   /** when the message is queued (the caller's clock); absent = the database's clock */
   at?: Temporal.Instant | undefined;
+  /** the body holds a one-time link: keep it only until the message is sent or given up */
+  secret?: boolean | undefined;
 }
+
+/** What a secret body becomes once it is no longer needed: the link lives only in the mailbox. */
+export const SCRUBBED_BODY = "[removed once sent: it held a one-time link]";
 
 /** The Message-ID of the message queued under this dedupe key: the same key, the same id, always. */
 export function messageIdFor(dedupeKey: string): string {
@@ -41,6 +46,7 @@ export async function enqueueMail(db: Executor, m: MailInput): Promise<boolean> 
       to_address: m.to,
       subject: m.subject,
       body_text: m.text,
+      body_has_secret: m.secret ?? false,
       ...(m.at ? { created_at: toDate(m.at), next_attempt_at: toDate(m.at) } : {}),
     })
     .onConflict((oc) => oc.columns(["business_id", "dedupe_key"]).doNothing())
@@ -128,6 +134,7 @@ interface Claimed {
   body_text: string;
   message_id: string;
   attempts: number;
+  body_has_secret: boolean;
 }
 
 /** Takes the next due message for this worker in one statement: locked, counted, leased. */
@@ -145,9 +152,8 @@ async function claimNext(db: Executor, now: Temporal.Instant): Promise<Claimed |
        SET attempts = o.attempts + 1, next_attempt_at = ${toDate(now.add({ milliseconds: CLAIM_LEASE_MS }))}
       FROM due
      WHERE o.business_id = due.business_id AND o.id = due.id
-    RETURNING o.business_id, o.id, o.to_address, o.subject, o.body_text, o.message_id, o.attempts`.execute(
-    db,
-  );
+    RETURNING o.business_id, o.id, o.to_address, o.subject, o.body_text, o.message_id, o.attempts,
+              o.body_has_secret`.execute(db);
   return rows[0];
 }
 
@@ -166,6 +172,7 @@ export async function deliverOutbox(
     const m = await claimNext(db, now);
     if (!m) break;
     const row = db.updateTable("outbox").where("business_id", "=", m.business_id).where("id", "=", m.id);
+    const scrubbed = m.body_has_secret ? { body_text: SCRUBBED_BODY } : {};
     try {
       await mailer.send({
         from,
@@ -180,14 +187,14 @@ export async function deliverOutbox(
         .set({
           last_error: String((error as Error)?.message ?? error).slice(0, 500),
           next_attempt_at: toDate(now.add({ milliseconds: backoffMs(m.attempts) })),
-          ...(m.attempts >= MAX_ATTEMPTS ? { status: "failed" as const } : {}),
+          ...(m.attempts >= MAX_ATTEMPTS ? { status: "failed" as const, ...scrubbed } : {}),
         })
         .where("status", "=", "pending")
         .execute();
       failed++;
       continue;
     }
-    await row.set({ status: "sent", sent_at: toDate(now), last_error: null }).execute();
+    await row.set({ status: "sent", sent_at: toDate(now), last_error: null, ...scrubbed }).execute();
     sent++;
   }
   return { sent, failed };

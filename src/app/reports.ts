@@ -3,6 +3,7 @@
 // Aggregation happens in SQL: these run over every package the business ever sold.
 import { type RawBuilder, sql } from "kysely";
 import { creditRangeValueSql, instantIsoSql, packageStatusSql } from "../db/sql-credit-value.js";
+import { CELL_START_PATTERN, INNER_CELL_START_PATTERN } from "../domain/csv-cell.js";
 import { UNLIMITED_ABOVE } from "../domain/package-status.js";
 import { authorize, type Ctx } from "./context.js";
 
@@ -128,15 +129,47 @@ interface ExportPage {
 }
 
 /**
- * A CSV field in SQL, as csvField (src/http/routes/reports.ts) writes it: a leading = + - @ tab or
- * CR is prefixed with ' (it could run as a spreadsheet formula), then quoted if it holds " , CR or LF.
+ * The ' before a formula at the start of the text (CELL_START_PATTERN). Character tests first, not
+ * regular expressions: the CSV's fields of every line of every package go through here. ascii()
+ * reads the first character where left() would copy it: = + - @ " tab CR, or a space.
+ */
+function csvLeadSql(text: RawBuilder<unknown>) {
+  return sql`CASE WHEN ascii(${text}) IN (61, 43, 45, 64, 34, 9, 13) THEN '''' || ${text}
+    WHEN ascii(${text}) = 32 THEN regexp_replace(${text}, ${CELL_START_PATTERN}, '\\1''') ELSE ${text} END`;
+}
+
+/** The ' before a formula after each `;`, tab, CR or LF of the text (INNER_CELL_START_PATTERN). */
+function csvInnerSql(text: RawBuilder<unknown>) {
+  return sql`regexp_replace(${text}, ${INNER_CELL_START_PATTERN}, '\\1\\2''', 'g')`;
+}
+
+/** inertCsvText (src/domain/csv-cell.ts) in SQL: the pattern only for a text with a separator. */
+function csvInertSql(text: RawBuilder<unknown>) {
+  return sql`CASE WHEN strpos(${text}, ';') > 0 OR strpos(${text}, ${"\t"}) > 0 OR strpos(${text}, ${"\r"}) > 0
+    OR strpos(${text}, ${"\n"}) > 0 THEN ${csvInnerSql(csvLeadSql(text))} ELSE ${csvLeadSql(text)} END`;
+}
+
+/**
+ * The field quoted, as csvField writes it, when the text holds `,` `;` `"` CR or LF: the ' that
+ * makes it inert adds none of those, so they are looked for in the text. The items are made inert
+ * item by item (their ' go where the joined text would have them), then quoted here.
+ */
+function csvQuotedSql(text: RawBuilder<unknown>) {
+  return sql`CASE WHEN strpos(${text}, ',') > 0 OR strpos(${text}, ';') > 0 OR strpos(${text}, '"') > 0
+    OR strpos(${text}, ${"\n"}) > 0 OR strpos(${text}, ${"\r"}) > 0 THEN '"' || replace(${text}, '"', '""') || '"'
+    ELSE ${text} END`;
+}
+
+/**
+ * A CSV field in SQL, as csvField writes it. One CASE over the text: most texts that call for
+ * quotes hold a separator too, so the pattern runs there, and the common text pays six character
+ * tests and no pattern.
  */
 function csvFieldSql(text: RawBuilder<unknown>) {
-  // character tests, not regular expressions: this runs for four fields of every package. The '
-  // prefix adds none of the characters that call for quotes, so those are looked for in the text.
-  const safe = sql`CASE WHEN left(${text}, 1) IN ('=', '+', '-', '@', ${"\t"}, ${"\r"}) THEN '''' || ${text} ELSE ${text} END`;
-  return sql`CASE WHEN strpos(${text}, '"') > 0 OR strpos(${text}, ',') > 0 OR strpos(${text}, ${"\n"}) > 0
-    OR strpos(${text}, ${"\r"}) > 0 THEN '"' || replace(${safe}, '"', '""') || '"' ELSE ${safe} END`;
+  const inert = csvInnerSql(csvLeadSql(text));
+  return sql`CASE WHEN strpos(${text}, ',') > 0 OR strpos(${text}, ';') > 0 OR strpos(${text}, '"') > 0
+    OR strpos(${text}, ${"\n"}) > 0 OR strpos(${text}, ${"\r"}) > 0 THEN '"' || replace(${inert}, '"', '""') || '"'
+    WHEN strpos(${text}, ${"\t"}) > 0 THEN ${inert} ELSE ${csvLeadSql(text)} END`;
 }
 
 interface ExportRow {
@@ -181,7 +214,7 @@ export function exportQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: Export
   return sql<ExportRow>`
     SELECT ${columns} FROM (
       SELECT s.sold_at, s.package_id, s.status,
-             s.head || ',' || s.status || ',' || s.place || ',' || ${csvFieldSql(sql`s.items`)}
+             s.head || ',' || s.status || ',' || s.place || ',' || ${csvQuotedSql(sql`s.items`)}
              || ',' || s.free || ',' || s.booked || ',' || s.total
              || ',' || CASE WHEN s.status = 'active' THEN s.owed ELSE 0 END || ',' || s.money
              || ',' || CASE WHEN s.status = 'active' THEN s.owed_value_minor ELSE 0 END || ',' || s.tail AS line
@@ -196,7 +229,8 @@ export function exportQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: Export
                                || ',' || p.id || ${"\r\n"} AS tail,
                              p.expires_at, p.refunded_at, l.position, l.total, l.booked,
                              l.total - l.used - l.booked AS free, ${owedSql} AS owed,
-                             ${owedValueSql} AS owed_value_minor, l.item_name || ' ' || ${lineLeftSql} AS item
+                             ${owedValueSql} AS owed_value_minor,
+                             ${csvInertSql(sql`l.item_name`)} || ' ' || ${lineLeftSql} AS item
                         FROM ${packages}
                         JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
                         JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id

@@ -1,23 +1,32 @@
 // S1: staff sign in with e-mail and password and choose a working location. Sessions and API tokens
-// are random secrets of which only a SHA-256 is stored. Failed attempts are counted per e-mail in
-// the database (so every server process sees them) and a burst of them locks sign-in for a while.
+// are random secrets of which only a SHA-256 is stored. Every attempt is claimed against the failed
+// sign-in limits before its password is checked (src/app/sign-in-throttle.ts).
 import { createHash, randomBytes } from "node:crypto";
-import type { Temporal } from "temporal-polyfill";
 import { AppError, invalid } from "../domain/errors.js";
 import type { Role } from "../domain/permissions.js";
-import { toDate } from "../domain/validity.js";
+import { logAdminAction } from "./activity.js";
 import type { Actor, App, Executor } from "./context.js";
-import { hashPassword, verifyPassword } from "./passwords.js";
+import { hashPassword, needsRehash, verifyPassword } from "./passwords.js";
+import { ADDRESS_BUCKET, claimSignInAttempt, settleSuccessfulSignIn } from "./sign-in-throttle.js";
 
 // An unknown e-mail is checked against this hash too, so that the answer takes as long as for a
-// known one and its timing does not tell which e-mails have an account.
+// known one and its timing does not tell which e-mails have an account. It is made at today's cost.
 let decoyHash: Promise<string> | undefined;
+export function decoyPasswordHash(): Promise<string> {
+  if (!decoyHash) {
+    decoyHash = hashPassword(newSecret());
+    // Made ahead of need on a known e-mail's sign-in: a failure must not go unhandled, and the
+    // next sign-in tries again.
+    decoyHash.catch(() => {
+      decoyHash = undefined;
+    });
+  }
+  return decoyHash;
+}
 
 export const SESSION_HOURS = 12;
-export const MAX_FAILURES = 5;
 /** failures from one address across any e-mails (password spraying) before it is refused too */
-export const MAX_FAILURES_PER_IP = 20;
-export const FAILURE_WINDOW_MINUTES = 15;
+export const MAX_FAILURES_PER_IP = ADDRESS_BUCKET.burst;
 
 export const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 export const newSecret = () => randomBytes(32).toString("base64url");
@@ -39,7 +48,7 @@ export async function signIn(
   const db = app.database.db;
   const now = app.clock();
   const email = input.email.trim().toLowerCase();
-  await refuseWhenRateLimited(db, email, input.ip, now);
+  const claim = await claimSignInAttempt(db, email, input.ip, now);
   const staff = await db
     .selectFrom("staff")
     .selectAll()
@@ -48,15 +57,12 @@ export async function signIn(
     .execute();
   // One e-mail may belong to one person per business; sign-in needs it to be unambiguous.
   const candidate = staff.length === 1 ? staff[0] : undefined;
-  decoyHash ??= hashPassword(newSecret());
-  const ok = await verifyPassword(input.password, candidate?.password_hash ?? (await decoyHash));
-  if (!candidate || !ok) {
-    await db
-      .insertInto("sign_in_failures")
-      .values({ email, ip: input.ip, at: toDate(now) })
-      .execute();
-    throw wrongCredentials();
-  }
+  const decoy = decoyPasswordHash();
+  const ok = await verifyPassword(input.password, candidate?.password_hash ?? (await decoy));
+  // A wrong password was counted by its claim already.
+  if (!candidate || !ok) throw wrongCredentials();
+  await settleSuccessfulSignIn(db, claim, now);
+  if (needsRehash(candidate.password_hash)) await rehash(db, candidate, input.password);
   const locationId = input.locationId ?? candidate.home_location_id;
   const location = await db
     .selectFrom("locations")
@@ -79,7 +85,6 @@ export async function signIn(
       expires_at: expiresAt,
     })
     .execute();
-  await db.deleteFrom("sign_in_failures").where("email", "=", email).execute();
   return {
     sessionToken,
     csrfToken,
@@ -93,24 +98,19 @@ export async function signIn(
   };
 }
 
-async function refuseWhenRateLimited(db: Executor, email: string, ip: string, now: Temporal.Instant) {
-  const since = new Date(now.epochMilliseconds - FAILURE_WINDOW_MINUTES * 60_000);
-  const row = await db
-    .selectFrom("sign_in_failures")
-    .select((eb) => [
-      eb.fn.count<number>(eb.case().when("email", "=", email).then(1).end()).as("byEmail"),
-      eb.fn.count<number>(eb.case().when("ip", "=", ip).then(1).end()).as("byIp"),
-    ])
-    .where((eb) => eb.or([eb("email", "=", email), eb("ip", "=", ip)]))
-    .where("at", ">", since)
-    .executeTakeFirstOrThrow();
-  if (Number(row.byEmail) >= MAX_FAILURES || Number(row.byIp) >= MAX_FAILURES_PER_IP) {
-    throw new AppError(
-      "rate_limited",
-      "too_many_attempts",
-      `Too many failed sign-ins for this e-mail; try again in ${FAILURE_WINDOW_MINUTES} minutes.`,
-    );
-  }
+/** Replaces a hash made at an older cost, unless the password was changed meanwhile. */
+async function rehash(
+  db: Executor,
+  staff: { business_id: string; id: string; password_hash: string },
+  password: string,
+) {
+  await db
+    .updateTable("staff")
+    .set({ password_hash: await hashPassword(password) })
+    .where("business_id", "=", staff.business_id)
+    .where("id", "=", staff.id)
+    .where("password_hash", "=", staff.password_hash)
+    .execute();
 }
 
 export async function signOut(app: App, sessionToken: string): Promise<void> {
@@ -192,18 +192,22 @@ export async function createApiToken(
   name: string,
 ): Promise<{ id: string; token: string; name: string }> {
   const token = `carnet_${newSecret()}`;
-  const row = await app.database.db
-    .insertInto("api_tokens")
-    .values({
-      business_id: actor.businessId,
-      token_hash: sha256(token),
-      name,
-      staff_id: actor.staffId,
-      location_id: actor.locationId,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return { id: row.id, token, name };
+  return app.database.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto("api_tokens")
+      .values({
+        business_id: actor.businessId,
+        token_hash: sha256(token),
+        name,
+        staff_id: actor.staffId,
+        location_id: actor.locationId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // A token acts as its maker until revoked: who made which one belongs in the log, the token not.
+    await logAdminAction(tx, { ...app, actor }, "create_api_token", { tokenId: row.id, name });
+    return { id: row.id, token, name };
+  });
 }
 
 /** Staff change their working location during the day; new work uses it (SPEC "Working location"). */

@@ -35,21 +35,7 @@ export async function creditStoreCredit(tx: Transaction<DB>, e: StoreCreditChang
       })),
     )
     .execute();
-  await tx
-    .insertInto("store_credit_movements")
-    .values({
-      business_id: e.businessId,
-      customer_id: e.customerId,
-      currency: e.currency,
-      amount_minor: e.amountMinor,
-      kind: e.kind,
-      package_id: e.packageId ?? null,
-      ticket_id: e.ticketId ?? null,
-      actor_staff_id: e.actorStaffId,
-      occurred_at: e.at,
-      reason: e.reason ?? null,
-    })
-    .execute();
+  await insertMovement(tx, e, e.amountMinor, e.kind);
 }
 
 /** Pays with store credit; refused when the balance is short, whatever ran at the same time. */
@@ -79,17 +65,28 @@ export async function spendStoreCredit(
       "The customer does not have that much store credit.",
       "payments",
     );
+  await insertMovement(tx, e, -e.amountMinor, "tender");
+}
+
+async function insertMovement(
+  tx: Transaction<DB>,
+  e: Omit<StoreCreditChange, "kind">,
+  amountMinor: number,
+  kind: "package_refund" | "tender_refund" | "tender",
+) {
   await tx
     .insertInto("store_credit_movements")
     .values({
       business_id: e.businessId,
       customer_id: e.customerId,
       currency: e.currency,
-      amount_minor: -e.amountMinor,
-      kind: "tender",
-      ticket_id: e.ticketId,
+      amount_minor: amountMinor,
+      kind,
+      package_id: e.packageId ?? null,
+      ticket_id: e.ticketId ?? null,
       actor_staff_id: e.actorStaffId,
       occurred_at: e.at,
+      reason: e.reason ?? null,
     })
     .execute();
 }

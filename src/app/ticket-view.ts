@@ -46,7 +46,10 @@ export interface TicketLineView {
 
 export interface TicketView {
   id: string;
+  /** T1: the ticket's number in its business */
   number: number;
+  /** T7: the receipt's number in its business, consecutive; null until closed, and when voided */
+  receiptNumber: number | null;
   status: Ticket["status"];
   locationId: string;
   locationName: string;
@@ -181,6 +184,7 @@ export async function loadTicket(db: Executor, businessId: string, ticketId: str
   return {
     id: ticket.id,
     number: ticket.number,
+    receiptNumber: ticket.receipt_number,
     status: ticket.status,
     locationId: ticket.location_id,
     locationName: ticket.location_name,

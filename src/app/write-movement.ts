@@ -53,7 +53,6 @@ export interface MovementInput {
 
 export interface WrittenMovement {
   id: string;
-  seq: number;
   kind: MovementKind;
   quantity: number;
   valueMinor: number;
@@ -254,7 +253,7 @@ function ledgerStatement(shape: LedgerShape, values: ValueSource) {
              ${a("appointmentId")}::uuid, ${a("ticketLineId")}::uuid, ${a("classEnrolmentId")}::uuid,
              line.total, line.used, line.booked
         FROM line
-   RETURNING id, seq, value_minor, package_id, line_id, customer_id, total_after, used_after, booked_after
+   RETURNING id, value_minor, package_id, line_id, customer_id, total_after, used_after, booked_after
     ), act AS (
       INSERT INTO activity_log ${activityColumns}
       SELECT ${a("businessId")}::uuid, ${a("at")}::timestamptz, ${a("actorStaffId")}::uuid, ${a("locationId")}::uuid,
@@ -262,7 +261,7 @@ function ledgerStatement(shape: LedgerShape, values: ValueSource) {
         FROM mv JOIN line ON line.id = mv.line_id WHERE ${a("withActivity")}::boolean
     ), answer AS (
       SELECT ${values.index} AS ord,
-             json_build_object('id', mv.id, 'seq', mv.seq, 'kind', ${a("kind")}::text, 'quantity', ${a("quantity")}::int,
+             json_build_object('id', mv.id, 'kind', ${a("kind")}::text, 'quantity', ${a("quantity")}::int,
              'valueMinor', mv.value_minor, 'occurredAt', ${a("at")}::text, 'packageId', mv.package_id,
              'lineId', mv.line_id, 'customerId', mv.customer_id, 'itemId', line.item_id,
              'itemName', line.item_name, 'counters', json_build_object('total', mv.total_after,

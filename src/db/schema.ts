@@ -36,6 +36,9 @@ export interface BusinessesTable {
   appointment_no_show_policy: Generated<NoShowPolicy>;
   class_no_show_policy: Generated<NoShowPolicy>;
   reminder_days_before_expiry: number | null;
+  /** A10: the online booking window (migration 0012) */
+  online_booking_days_ahead: Generated<number>;
+  online_booking_min_notice_minutes: Generated<number>;
   created_at: DefaultTimestamp;
 }
 
@@ -81,10 +84,19 @@ export interface ApiTokensTable {
   revoked_at: Timestamp | null;
 }
 
-export interface SignInFailuresTable {
+/** S1: failed sign-ins of one e-mail from one address (src/app/sign-in-throttle.ts). */
+export interface SignInThrottlePairsTable {
   email: string;
-  ip: string;
-  at: DefaultTimestamp;
+  address: string;
+  failures: number;
+  last_failure_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+}
+
+/** S1: a leaky bucket of failed sign-ins per address, or per e-mail (src/app/sign-in-throttle.ts). */
+export interface SignInThrottleBucketTable {
+  level: number;
+  at: Timestamp;
 }
 
 export interface CustomersTable {
@@ -93,7 +105,10 @@ export interface CustomersTable {
   name: string;
   email: string | null;
   phone: string | null;
-  balance_token: string;
+  /** R4: a SHA-256 (hex) of the balance link's token; null until staff make a link */
+  balance_token_hash: string | null;
+  balance_link_created_at: Timestamp | null;
+  balance_link_created_by: string | null;
   created_at: DefaultTimestamp;
 }
 
@@ -288,7 +303,10 @@ export type TicketLineKind = "service" | "product" | "class_type" | "package_sal
 export interface TicketsTable {
   business_id: string;
   id: Generated<string>;
-  number: Generated<number>;
+  /** per business, from ticket_counters (migration 0013) */
+  number: number;
+  /** per business and gap-free, given at close; null while open and when voided */
+  receipt_number: number | null;
   location_id: string;
   customer_id: string | null;
   status: Generated<TicketStatus>;
@@ -303,6 +321,13 @@ export interface TicketsTable {
   total_minor: number | null;
   tax_minor: number | null;
   appointment_id: string | null;
+}
+
+/** The last ticket and receipt numbers given in each business (migration 0013). */
+export interface TicketCountersTable {
+  business_id: string;
+  kind: "ticket" | "receipt";
+  last_number: number;
 }
 
 export interface TicketLinesTable {
@@ -425,15 +450,47 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: DefaultTimestamp;
   sent_at: Timestamp | null;
+  /** the body holds a one-time link: it is replaced once the message is sent or given up */
+  body_has_secret: Generated<boolean>;
+}
+
+/** A10: a booking asked for online, made only when the e-mailed link is opened (migration 0012). */
+export interface OnlineBookingRequestsTable {
+  business_id: string;
+  id: Generated<string>;
+  token_hash: string;
+  location_id: string;
+  staff_id: string;
+  item_id: string;
+  start_at: Timestamp;
+  name: string;
+  email: string;
+  phone: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  appointment_id: string | null;
+}
+
+/** Requests to public routes counted per fixed window (migration 0012). */
+export interface PublicRequestCountsTable {
+  business_id: string;
+  bucket: "booking_address" | "booking_email";
+  key_hash: string;
+  window_start: Timestamp;
+  hits: number;
 }
 
 export interface DB {
   class_sessions: ClassSessionsTable;
   class_enrolments: ClassEnrolmentsTable;
   outbox: OutboxTable;
+  online_booking_requests: OnlineBookingRequestsTable;
+  public_request_counts: PublicRequestCountsTable;
   appointments: AppointmentsTable;
   appointment_services: AppointmentServicesTable;
   tickets: TicketsTable;
+  ticket_counters: TicketCountersTable;
   ticket_lines: TicketLinesTable;
   ticket_payments: TicketPaymentsTable;
   businesses: BusinessesTable;
@@ -441,7 +498,9 @@ export interface DB {
   staff: StaffTable;
   staff_sessions: StaffSessionsTable;
   api_tokens: ApiTokensTable;
-  sign_in_failures: SignInFailuresTable;
+  sign_in_throttle_pairs: SignInThrottlePairsTable;
+  sign_in_throttle_addresses: SignInThrottleBucketTable & { address: string };
+  sign_in_throttle_emails: SignInThrottleBucketTable & { email: string };
   customers: CustomersTable;
   items: ItemsTable;
   package_templates: PackageTemplatesTable;

@@ -31,3 +31,15 @@ export const conflict = (code: string, message: string, field?: string) =>
   new AppError("conflict", code, message, field);
 export const forbidden = (message = "Your role may not do this.") =>
   new AppError("forbidden", "forbidden", message);
+
+/** A refusal for going too fast: the caller may try again after this many seconds (Retry-After). */
+export class RateLimited extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+    field?: string,
+  ) {
+    super("rate_limited", code, message, field);
+  }
+}

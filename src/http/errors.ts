@@ -1,9 +1,13 @@
 // The one place where outcomes become HTTP statuses. Every error body is
-// { "error": { "code", "message", "field"? } } with a stable snake_case code.
+// { "error": { "code", "message", "field"? } } with a stable snake_case code from a closed list:
+// the use cases' AppError codes, and for refusals of the framework and of Node's HTTP parser the
+// codes of FRAMEWORK_CODES and BY_STATUS below. No framework-internal code ever reaches a client.
+import { STATUS_CODES } from "node:http";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { LOST_CONNECTION } from "../db/database.js";
-import { AppError, type ErrorKind } from "../domain/errors.js";
+import { loggableError } from "../db/loggable-error.js";
+import { AppError, type ErrorKind, RateLimited } from "../domain/errors.js";
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -24,11 +28,29 @@ export function errorBody(code: string, message: string, field?: string): ErrorB
   return { error: { code, message, ...(field ? { field } : {}) } };
 }
 
+// Data exceptions a value sent by the caller can cause (SQLSTATE class 22): a malformed or
+// out-of-range number, date, time zone displacement or interval, a text too long, a NUL or an
+// untranslatable character (PostgreSQL text cannot hold U+0000). The request schemas refuse these
+// first, naming the field; this is the net under them. A 22 that only a bug of ours can cause
+// (division by zero) stays a 500.
+const CALLERS_DATA_EXCEPTIONS = new Set([
+  "22P02",
+  "22007",
+  "22008",
+  "22009",
+  "22015",
+  "22003",
+  "22001",
+  "22023",
+  "2201X",
+  "22021",
+  "22P05",
+]);
+
 /** Database errors that are the caller's fault or a passing outage, never a 500. */
 function fromDatabase(error: { code?: string; message?: string }): AppError | null {
   const code = error.code ?? "";
-  // 22021/22P05: a NUL or untranslatable character in a text (PostgreSQL text cannot hold U+0000).
-  if (["22P02", "22007", "22008", "22003", "22001", "22023", "2201X", "22021", "22P05"].includes(code)) {
+  if (CALLERS_DATA_EXCEPTIONS.has(code)) {
     return new AppError("invalid", "invalid_input", "A value is not of the expected form or range.");
   }
   if (code === "23503")
@@ -72,6 +94,61 @@ export function statusOf(error: AppError): number {
   return STATUS[error.kind];
 }
 
+interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Fastify's own refusals that say more than their status. */
+const FRAMEWORK_CODES: Record<string, Omit<Refusal, "status">> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: "invalid_json", message: "The body is not valid JSON." },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: "invalid_json",
+    message: "The body is empty but its Content-Type says JSON.",
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: "invalid_content_length",
+    message: "The body's size does not match its Content-Length.",
+  },
+  FST_ERR_BAD_URL: { code: "malformed_url", message: "The URL is not correctly encoded." },
+};
+
+/** Every other refusal of the framework, of its plugins or of Node's HTTP parser, by status. */
+const BY_STATUS: Record<number, Omit<Refusal, "status">> = {
+  400: { code: "bad_request", message: "The request is malformed." },
+  404: { code: "route_not_found", message: "No such route." },
+  405: { code: "method_not_allowed", message: "This route does not take that method." },
+  406: { code: "not_acceptable", message: "No answer in an accepted format." },
+  408: { code: "request_timeout", message: "The request took too long to arrive." },
+  411: { code: "length_required", message: "The body needs a Content-Length." },
+  413: { code: "payload_too_large", message: "The body is larger than this server accepts." },
+  414: { code: "uri_too_long", message: "The URL or one of its parts is too long." },
+  415: { code: "unsupported_media_type", message: "Send the body as application/json." },
+  416: { code: "range_not_satisfiable", message: "The requested range is outside the file." },
+  431: { code: "headers_too_large", message: "The request's headers are too large." },
+};
+
+/** A 4xx of the framework in Carnet's terms; its own words and codes stay inside. */
+export function frameworkRefusal(error: { code?: string; statusCode?: number }): Refusal {
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const known = (error.code && FRAMEWORK_CODES[error.code]) || BY_STATUS[status] || BY_STATUS[400]!;
+  return { status, ...known };
+}
+
+/** The raw answer for a connection Node's HTTP parser gave up on: a timeout, bad HTTP, huge headers. */
+export function clientErrorResponse(error: { code?: string }): string {
+  const status =
+    error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : error.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+  const { code, message } = BY_STATUS[status]!;
+  const body = JSON.stringify(errorBody(code, message));
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issue = error.validation[0];
@@ -82,12 +159,17 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return reply.status(400).send(errorBody("invalid_input", `${field}: ${message}`, field));
   }
   const app = toAppError(error);
-  if (app) return reply.status(statusOf(app)).send(errorBody(app.code, app.message, app.field));
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    // Fastify's own refusals: malformed JSON, body too large, wrong content type.
-    const code = (error.code ?? "bad_request").replace(/^FST_ERR_/, "").toLowerCase();
-    return reply.status(error.statusCode).send(errorBody(code, error.message));
+  if (app) {
+    if (app instanceof RateLimited) reply.header("retry-after", String(app.retryAfterSeconds));
+    return reply.status(statusOf(app)).send(errorBody(app.code, app.message, app.field));
   }
-  request.log.error({ err: error }, "unexpected error");
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    const refusal = frameworkRefusal(error);
+    return reply.status(refusal.status).send(errorBody(refusal.code, refusal.message));
+  }
+  request.log.error(
+    { error: loggableError(error), route: `${request.method} ${request.routeOptions.url ?? "(no route)"}` },
+    "unexpected error",
+  );
   return reply.status(500).send(errorBody("internal_error", "Something went wrong on our side."));
 }

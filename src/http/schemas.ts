@@ -2,12 +2,6 @@
 import { z } from "zod";
 
 export const id = z.uuid({ error: "must be an id (UUID)" });
-export const name = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
-export const reason = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(500, "must be at most 500 characters");
 export const quantity = z
   .number({ error: "must be a whole number" })
   .int("must be a whole number")
@@ -20,12 +14,87 @@ export const money = z
   .max(1_000_000_000_000, "is too large");
 export const currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as HUF or USD");
 export const prices = z.record(currency, money);
-export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD");
 export const email = z.email("must be an e-mail address").max(254);
-export const isoInstant = z.iso.datetime({
-  offset: true,
-  error: "must be an ISO 8601 date-time with zone offset",
-});
+
+// Text people read on screens and receipts must show what was typed. Refused: control characters
+// (a CR LF forges a second line on a receipt), bidirectional embeddings, overrides and isolates
+// (U+202E shows "Anna gpj.exe" as "Anna exe.jpg"), invisible characters that play no part in
+// writing a name (zero-width space, word joiner, BOM: "An\u200Bna" looks like "Anna"), and lone
+// surrogates (not text at all; the drivers would store U+FFFD). Kept: the zero-width joiner and
+// non-joiner that Persian, Indic scripts and emoji need, and the direction marks (LRM, RLM, ALM),
+// which only say which way a neutral character leans and cannot reorder a run of text.
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+const CONTROL_BUT_LF = /(?!\n)[\p{Cc}\u2028\u2029]/u;
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+const INVISIBLE = /[\u200b\u2060-\u2064\ufeff]/;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function readable(text: z.ZodString, controls: RegExp, controlsMessage: string) {
+  return text
+    .refine((v) => !controls.test(v), controlsMessage)
+    .refine(
+      (v) => !BIDI_CONTROL.test(v),
+      "must not contain bidirectional override, embedding or isolate characters (U+202A–U+202E, U+2066–U+2069)",
+    )
+    .refine(
+      (v) => !INVISIBLE.test(v),
+      "must not contain invisible characters (zero-width space, word joiner, byte order mark)",
+    )
+    .refine((v) => !LONE_SURROGATE.test(v), "must be well-formed Unicode (it holds a lone surrogate)");
+}
+
+/** One line for people to read: a name, a label. */
+function oneLine(max: number) {
+  return readable(
+    z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`),
+    CONTROL,
+    "must not contain control characters (line breaks, tabs, NUL …)",
+  );
+}
+
+/** Text that may run over several lines; CR LF and a lone CR become LF. */
+function severalLines(text: z.ZodString, max: number) {
+  return readable(
+    text.max(max, `must be at most ${max} characters`),
+    CONTROL_BUT_LF,
+    "must not contain control characters other than line breaks (tabs, NUL …)",
+  );
+}
+const lineBreaks = (v: string) => v.replace(/\r\n?/g, "\n");
+
+export const name = oneLine(200);
+export const reason = severalLines(z.string().overwrite(lineBreaks).trim().min(1, "must not be empty"), 500);
+export const notes = severalLines(z.string().overwrite(lineBreaks), 1000);
+export const phone = z
+  .string()
+  .trim()
+  .max(40, "must be at most 40 characters")
+  .regex(/^[0-9+()\-\s./]*$/, "may hold digits, spaces and + ( ) - . / only");
+
+// Instants and dates are kept to the years 1970–2199. The epoch is the earliest a client sends
+// ("from the beginning"); 2199 leaves room for long validities and end-of-day arithmetic while
+// staying far inside what every layer holds: JavaScript dates, Temporal, the drivers' text forms
+// (9999-12-31T23:59:59Z plus half an hour is year 10000, which PGlite cannot parse) and
+// PostgreSQL. Outside the range is a 400 naming the field, never a database error.
+export const EARLIEST_DATE = "1970-01-01";
+export const LATEST_DATE = "2199-12-31";
+const EARLIEST_MS = Date.parse(`${EARLIEST_DATE}T00:00:00Z`);
+const AFTER_LATEST_MS = Date.parse("2200-01-01T00:00:00Z");
+const DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
+
+// The refinements let a value of the wrong form pass: the format check has already said why.
+export const localDate = z.iso
+  .date({ error: "must be a date written YYYY-MM-DD that exists in the calendar" })
+  .refine(
+    (v) => !DATE_FORM.test(v) || (v >= EARLIEST_DATE && v <= LATEST_DATE),
+    `must be from ${EARLIEST_DATE} to ${LATEST_DATE}`,
+  );
+export const isoInstant = z.iso
+  .datetime({ offset: true, error: "must be an ISO 8601 date-time with zone offset" })
+  .refine((v) => {
+    const ms = Date.parse(v);
+    return Number.isNaN(ms) || (ms >= EARLIEST_MS && ms < AFTER_LATEST_MS);
+  }, `must be from ${EARLIEST_DATE}T00:00:00Z to ${LATEST_DATE}T23:59:59.999Z`);
 
 export const customerParams = z.object({ customerId: id });
 export const packageParams = z.object({ packageId: id });

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -16,9 +17,12 @@ import Fastify, {
 } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { App } from "../app/context.js";
+import type { TrustProxy } from "../config.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { registerAuth } from "./auth.js";
-import { errorBody, handleError } from "./errors.js";
+import { clientErrorResponse, errorBody, frameworkRefusal, handleError } from "./errors.js";
+import { fastifyTrustProxy } from "./proxy-trust.js";
+import { redactingLogger } from "./redact.js";
 import { adminRoutes } from "./routes/admin.js";
 import { appointmentRoutes } from "./routes/appointments.js";
 import { type AuthOptions, authRoutes } from "./routes/auth.js";
@@ -32,23 +36,85 @@ export interface ServerOptions extends AuthOptions {
   logger: boolean | object;
   /** folder of the built web app; served at / when it exists */
   webDir?: string | undefined;
-  trustProxy?: boolean;
+  /** CARNET_TRUST_PROXY (src/http/proxy-trust.ts) */
+  trustProxy?: TrustProxy;
+  /** CARNET_PUBLIC_URL: the web app's address for links in e-mails (src/http/routes/public.ts) */
+  publicUrl?: string | undefined;
   /** called for every route registered (the authorization matrix test lists them all) */
   onRoute?: (route: RouteOptions) => void;
+  /** HTTP_TIMEOUTS unless given (tests try the mechanism with short ones) */
+  timeouts?: Partial<HttpTimeouts>;
 }
+
+export interface HttpTimeouts {
+  /** the whole request, headers and body, must have arrived by then: a trickled body is cut off */
+  requestMs: number;
+  /** the headers must have arrived by then: slow headers are cut off sooner */
+  headersMs: number;
+  /** a socket on which nothing moves either way is closed (a reader that stopped reading) */
+  idleMs: number;
+  /** an idle keep-alive connection is kept this long: longer than the 60 s of common proxies */
+  keepAliveMs: number;
+  /** how often Node looks for requests past their bounds (its default of 30 s would double them) */
+  checkEveryMs: number;
+}
+
+// The bounds are on receiving a request; sending the answer is not bounded by them (Node stops the
+// request clock once the last byte of the body is in), so a long CSV download keeps going.
+export const HTTP_TIMEOUTS: HttpTimeouts = {
+  requestMs: 30_000,
+  headersMs: 10_000,
+  idleMs: 60_000,
+  keepAliveMs: 72_000,
+  checkEveryMs: 1_000,
+};
+
+// Same-origin scripts only, no framing, no plugins, forms and <base> to this origin. Styles allow
+// inline: Mantine and Swagger UI write <style> elements at run time, and a static index.html has
+// no nonce to give them. No upgrade-insecure-requests: on a plain-HTTP install (a salon's LAN) it
+// would send the app's own requests to an https:// that does not answer.
+const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    baseUri: ["'self'"],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'", "data:"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    imgSrc: ["'self'", "data:"],
+    objectSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    scriptSrcAttr: ["'none'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+  },
+};
+const HSTS = "max-age=31536000; includeSubDomains";
 
 export const WEB_DIST = join(PROJECT_ROOT, "web", "dist");
 
 export async function buildServer(app: App, options: ServerOptions): Promise<FastifyInstance> {
+  const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
   const server = Fastify({
-    logger: options.logger,
-    trustProxy: options.trustProxy ?? false,
+    // Tokens in paths (balance and booking links) never reach a log line.
+    logger: redactingLogger(options.logger),
+    trustProxy: fastifyTrustProxy(options.trustProxy),
     bodyLimit: 256 * 1024,
     // The router's own refusals (a malformed or overlong URL) answer in the error shape too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      const code = (error.code ?? "bad_request").replace(/^FST_ERR_/, "").toLowerCase();
-      reply.status(error.statusCode ?? 400).send(errorBody(code, error.message.slice(0, 200)));
+      const refusal = frameworkRefusal(error);
+      reply.status(refusal.status).send(errorBody(refusal.code, refusal.message));
     },
+    // So do the refusals of Node's HTTP parser: a request timeout, malformed HTTP, huge headers.
+    clientErrorHandler: (error, socket) => {
+      if ((error as { code?: string }).code === "ECONNRESET" || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(error as { code?: string }));
+      socket.destroy();
+    },
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
     // Per-request log lines cost more than a redemption on the hot path; errors are still logged.
     logController: new LogController({ disableRequestLogging: process.env.CARNET_LOG_REQUESTS !== "1" }),
   });
@@ -73,6 +139,17 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   });
 
   await server.register(fastifyCookie);
+  await server.register(fastifyHelmet, {
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    frameguard: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+    // Browsers ignore HSTS over plain HTTP, and a salon's LAN install may never have TLS: the
+    // header goes only on requests that came over TLS (directly, or through a trusted proxy).
+    strictTransportSecurity: false,
+  });
+  server.addHook("onRequest", async (request, reply) => {
+    if (request.protocol === "https") reply.header("strict-transport-security", HSTS);
+  });
   await server.register(fastifySwagger, {
     openapi: {
       info: {
@@ -92,12 +169,13 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     },
     transform: jsonSchemaTransform,
   });
-  await server.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  // No validator badge: it is an image from validator.swagger.io that would be told the document's URL.
+  await server.register(fastifySwaggerUi, { routePrefix: "/api/docs", uiConfig: { validatorUrl: null } });
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
 
   registerAuth(server, app);
   authRoutes(server, app, options);
-  publicRoutes(server, app);
+  publicRoutes(server, app, { publicUrl: options.publicUrl });
   adminRoutes(server, app);
   packageRoutes(server, app);
   reportRoutes(server, app);

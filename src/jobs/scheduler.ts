@@ -3,7 +3,10 @@
 // embedded mode). Each job runs once at start (catching up after downtime), then on an interval.
 import type { App } from "../app/context.js";
 import { purgeIdempotencyKeys } from "../app/idempotency.js";
+import { forgetOldRequests } from "../app/online-booking.js";
 import { deliverOutbox, type Mailer } from "../app/outbox.js";
+import { pruneSignInThrottle } from "../app/sign-in-throttle.js";
+import { loggableError } from "../db/loggable-error.js";
 import { sweepEndedAppointments } from "./appointment-sweep.js";
 import { sweepEndedClasses } from "./class-sweep.js";
 import { queueExpiryReminders } from "./expiry-reminders.js";
@@ -31,6 +34,16 @@ const BASE_JOBS: Job[] = [
     run: (app) =>
       purgeIdempotencyKeys(app.database.db, new Date(app.clock().epochMilliseconds - 48 * 3_600_000)),
   },
+  {
+    name: "sign-in-throttle-prune",
+    everyMs: 3_600_000,
+    run: (app) => pruneSignInThrottle(app.database.db, app.clock()),
+  },
+  {
+    name: "online-booking-requests-prune",
+    everyMs: 3_600_000,
+    run: (app) => forgetOldRequests(app.database.db, null, app.clock()),
+  },
 ];
 
 export function startScheduler(app: App, log: { error: (o: object, msg: string) => void }, scheduled: Job[]) {
@@ -42,7 +55,10 @@ export function startScheduler(app: App, log: { error: (o: object, msg: string) 
     try {
       await job.run(app);
     } catch (err) {
-      log.error({ err, job: job.name }, "scheduled job failed; it runs again at its next turn");
+      log.error(
+        { error: loggableError(err), job: job.name },
+        "scheduled job failed; it runs again at its next turn",
+      );
     } finally {
       running.delete(job.name);
     }

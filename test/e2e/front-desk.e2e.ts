@@ -141,6 +141,8 @@ it("the customer's balance link shows the right counts without signing in; a wro
   await signIn(page, "desk@demo.carnet.test");
   await openCustomer(page, "Dóra");
   await page.getByRole("tab", { name: "Balance link" }).click();
+  // A new customer has no link until the front desk makes one; its token is shown only now.
+  await page.getByTestId("make-balance-link").click();
   const url = (await page.getByTestId("balance-url").textContent())!;
   const visitor = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const phone = await visitor.newPage();

@@ -15,6 +15,14 @@ afterAll(async () => browser.close());
 const facial = () =>
   page.getByTestId("package-card").filter({ hasText: "5x Facial" }).getByTestId("line-summary");
 
+/** T7: the receipt's number, counted per business and consecutive. */
+let firstReceipt = 0;
+const receiptNumber = async () => {
+  const match = /^Receipt #(\d+) · /.exec((await page.getByTestId("receipt-number").textContent()) ?? "");
+  expect(match, "the receipt shows its number").not.toBeNull();
+  return Number(match![1]);
+};
+
 it("walk-in with a package: the line shows Package, the ticket closes at 0, the receipt says which package, the counter moves", async () => {
   await signIn(page, "desk@demo.carnet.test");
   await openCustomer(page, "Bella");
@@ -34,6 +42,7 @@ it("walk-in with a package: the line shows Package, the ticket closes at 0, the 
   expect(receipt).toContain("Facial — from 5x Facial, 2 of 5 used");
   expect(receipt).toContain("PACKAGE");
   expect(await page.getByTestId("receipt-total").textContent()).toMatch(/^0\s*Ft$/);
+  firstReceipt = await receiptNumber();
   await shot(page, "receipt");
 
   await openCustomer(page, "Bella");
@@ -50,4 +59,5 @@ it("a paid line next to a covered one: the total is the paid line, closed by car
   await page.getByTestId("close-ticket").click();
   await page.getByTestId("receipt").waitFor();
   expect(await page.getByTestId("receipt-total").textContent()).toMatch(/15\s000\s*Ft/);
+  expect(await receiptNumber()).toBe(firstReceipt + 1);
 });

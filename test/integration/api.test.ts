@@ -266,7 +266,6 @@ describe("idempotency (L4)", () => {
         .executeTakeFirstOrThrow();
       expect(movement).toEqual({
         id: row.id,
-        seq: Number(row.seq),
         kind: "redeem",
         quantity: row.quantity,
         valueMinor: Number(row.value_minor),

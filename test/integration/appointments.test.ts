@@ -22,7 +22,7 @@ import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { openDatabase } from "../../src/db/database.js";
 import { sweepEndedAppointments } from "../../src/jobs/appointment-sweep.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
-import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
+import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
 let s: Scenario;
 let pkg: Sold;
@@ -245,10 +245,8 @@ describe("redemption point (A5)", () => {
     async () => {
       for (let i = 0; i < 4; i++) await book(true, 1 + i * 2);
       s.clock.advance({ hours: 24 });
-      const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.database.db);
-      const url = new URL(serverDatabaseUrl());
-      url.pathname = `/${rows[0]!.name}`;
-      const other = await openDatabase({ databaseUrl: url.toString() });
+      const url = await databaseUrlOf(s.database);
+      const other = await openDatabase({ databaseUrl: url });
       try {
         const counts = await Promise.all([
           sweepEndedAppointments(s.app, s.clock.now, 1),

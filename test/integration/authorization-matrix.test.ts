@@ -8,7 +8,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from "fastify";
+import { Temporal } from "temporal-polyfill";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requestOnlineBooking } from "../../src/app/online-booking.js";
 import { createApiToken } from "../../src/app/sign-in.js";
 import type { Role } from "../../src/db/schema.js";
 import { buildServer } from "../../src/http/server.js";
@@ -64,6 +66,12 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "GET /api/v1/public/businesses/:slug": { own: PUBLIC, other: PUBLIC },
   "GET /api/v1/public/businesses/:slug/slots": { own: PUBLIC, other: PUBLIC },
   "POST /api/v1/public/businesses/:slug/bookings": { own: PUBLIC, other: PUBLIC },
+  "GET /api/v1/public/booking-requests/:token": {
+    own: PUBLIC,
+    other: PUBLIC,
+    note: "the token e-mailed to the customer is the key",
+  },
+  "POST /api/v1/public/booking-requests/:token/confirm": { own: PUBLIC, other: PUBLIC },
   // business, staff, catalog
   "GET /api/v1/business": { own: EVERYONE, other: EVERYONE },
   "PATCH /api/v1/business/settings": { own: OWNER, other: OWNER },
@@ -83,6 +91,8 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "POST /api/v1/customers": { own: DESK, other: DESK },
   "GET /api/v1/customers/:customerId": { own: EVERYONE, other: HIDDEN },
   "PATCH /api/v1/customers/:customerId": { own: DESK, other: HIDDEN_DESK },
+  "POST /api/v1/customers/:customerId/balance-link": { own: DESK, other: HIDDEN_DESK },
+  "DELETE /api/v1/customers/:customerId/balance-link": { own: DESK, other: HIDDEN_DESK },
   "GET /api/v1/customers/:customerId/packages": { own: EVERYONE, other: HIDDEN },
   "POST /api/v1/customers/:customerId/packages": { own: DESK, other: HIDDEN_DESK },
   "POST /api/v1/customers/:customerId/redemptions": { own: EVERYONE, other: HIDDEN },
@@ -196,6 +206,8 @@ let slugA: string;
 interface Request {
   url: string;
   body?: unknown;
+  /** the client's address, for public routes limited per address */
+  remoteAddress?: string;
 }
 type Build = () => Promise<Request>;
 
@@ -228,6 +240,8 @@ interface Fixtures {
   session(): Promise<string>;
   enrolment(): Promise<string>;
   reviewedEnrolment(): Promise<string>;
+  /** the token of a new online booking request (as its e-mail carries it) */
+  bookingRequest(): Promise<string>;
 }
 const fixtures: Fixtures = {
   customerId: "",
@@ -239,7 +253,8 @@ const fixtures: Fixtures = {
   yogaTemplateId: "",
   async customer(): Promise<{ id: string; balanceToken: string }> {
     const c = await asOwnerA("POST", "/api/v1/customers", { name: `Customer ${MARK_A} ${++n}` });
-    return c as { id: string; balanceToken: string };
+    const link = await asOwnerA("POST", `/api/v1/customers/${c.id}/balance-link`);
+    return { id: c.id as string, balanceToken: link.token as string };
   },
   async pkg(
     templateId: string = fixtures.templateId,
@@ -294,6 +309,21 @@ const fixtures: Fixtures = {
     const s = await asOwnerA("POST", `/api/v1/class-sessions/${sessionId}/enrolments`, { customerId: c.id });
     return s.roster.find((e: { customer: { id: string } }) => e.customer.id === c.id).id as string;
   },
+  async bookingRequest(): Promise<string> {
+    const email = `confirm.${++n}@example.test`;
+    await requestOnlineBooking(
+      a.app,
+      slugA,
+      { ...onlineBooking(), name: "Online customer", email },
+      { address: `203.0.113.${(n % 250) + 1}`, linkBase: "http://localhost" },
+    );
+    const mail = await a.database.db
+      .selectFrom("outbox")
+      .select("body_text")
+      .where("to_address", "=", email)
+      .executeTakeFirstOrThrow();
+    return /\/confirm-booking\/([A-Za-z0-9_-]+)/.exec(mail.body_text)![1]!;
+  },
   async reviewedEnrolment(): Promise<string> {
     const id = await fixtures.enrolment();
     await asOwnerA("POST", `/api/v1/class-enrolments/${id}/no-show`);
@@ -303,6 +333,25 @@ const fixtures: Fixtures = {
 
 const period = "from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z";
 const f = fixtures;
+
+// A10: online bookings take only the free slots offered (09:00-17:30 in Budapest, inside the
+// booking window): each request gets a slot of the manager's of its own, from 3 June on.
+let slotN = 0;
+function nextFreeSlot(): string {
+  const k = slotN++;
+  return Temporal.PlainDate.from("2026-06-03")
+    .add({ days: Math.floor(k / 18) })
+    .toZonedDateTime({ timeZone: "Europe/Budapest", plainTime: { hour: 9 } })
+    .add({ minutes: 30 * (k % 18) })
+    .toInstant()
+    .toString();
+}
+const onlineBooking = () => ({
+  locationId: a.budapest,
+  staffId: a.staff.manager.staffId,
+  itemId: a.items.manicure,
+  startAt: nextFreeSlot(),
+});
 
 /** One request per route that an allowed caller of business A could make successfully. */
 const REQUESTS: Record<string, Build> = {
@@ -338,8 +387,8 @@ const REQUESTS: Record<string, Build> = {
       body: {
         packageLineId: p.lineId,
         locationId: a.budapest,
-        staffId: a.staff.practitioner.staffId,
-        startAt: `2026-06-${String(2 + (++n % 20)).padStart(2, "0")}T09:00:00Z`,
+        staffId: a.staff.manager.staffId,
+        startAt: nextFreeSlot(),
       },
     };
   },
@@ -349,14 +398,14 @@ const REQUESTS: Record<string, Build> = {
   }),
   "POST /api/v1/public/businesses/:slug/bookings": async () => ({
     url: `/api/v1/public/businesses/${slugA}/bookings`,
-    body: {
-      locationId: a.budapest,
-      staffId: a.staff.manager.staffId,
-      itemId: a.items.manicure,
-      startAt: `2026-07-${String(1 + (++n % 28)).padStart(2, "0")}T${String(7 + (n % 8)).padStart(2, "0")}:00:00Z`,
-      name: "Online customer",
-      email: "online@example.test",
-    },
+    body: { ...onlineBooking(), name: "Online customer", email: `online.${++n}@example.test` },
+    remoteAddress: `198.51.100.${(n % 250) + 1}`,
+  }),
+  "GET /api/v1/public/booking-requests/:token": async () => ({
+    url: `/api/v1/public/booking-requests/${await f.bookingRequest()}`,
+  }),
+  "POST /api/v1/public/booking-requests/:token/confirm": async () => ({
+    url: `/api/v1/public/booking-requests/${await f.bookingRequest()}/confirm`,
   }),
   "GET /api/v1/business": async () => ({ url: "/api/v1/business" }),
   "PATCH /api/v1/business/settings": async () => ({
@@ -419,6 +468,12 @@ const REQUESTS: Record<string, Build> = {
   "PATCH /api/v1/customers/:customerId": async () => ({
     url: `/api/v1/customers/${f.customerId}`,
     body: { phone: "+36 1 234 5678" },
+  }),
+  "POST /api/v1/customers/:customerId/balance-link": async () => ({
+    url: `/api/v1/customers/${(await f.customer()).id}/balance-link`,
+  }),
+  "DELETE /api/v1/customers/:customerId/balance-link": async () => ({
+    url: `/api/v1/customers/${(await f.customer()).id}/balance-link`,
   }),
   "GET /api/v1/customers/:customerId/packages": async () => ({
     url: `/api/v1/customers/${f.customerId}/packages`,
@@ -695,6 +750,7 @@ describe("authorization matrix (S1, S2)", () => {
               url: req.url,
               headers: token ? { authorization: `Bearer ${token}` } : {},
               ...(req.body !== undefined ? { payload: req.body as object } : {}),
+              ...(req.remoteAddress ? { remoteAddress: req.remoteAddress } : {}),
             });
             const got = outcomeOf(res);
             if (got !== expected[i])

@@ -20,7 +20,7 @@ import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { sweepEndedClasses } from "../../src/jobs/class-sweep.js";
 import { runCli } from "../support/processes.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
-import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
+import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
 const RESERVED = 200;
 const RETROACTIVE = 5;
@@ -281,12 +281,10 @@ describe("the end-of-class sweep under a race (C3, C4, C5)", { timeout: 300_000 
       await expectExemptAsSeeded(roster);
       await expectExemptAsSeeded(roster);
       const before = await exemptState(roster);
-      const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.database.db);
-      const url = new URL(serverDatabaseUrl());
-      url.pathname = `/${rows[0]!.name}`;
+      const url = await databaseUrlOf(s.database);
 
       // Batches of 20, so that the two processes take turns claiming through the roster.
-      const workers = [0, 1].map(() => sweepProcess(url.toString(), s.clock.now.toString(), 20));
+      const workers = [0, 1].map(() => sweepProcess(url, s.clock.now.toString(), 20));
       try {
         await Promise.all(workers.map((w) => w.ready));
         for (const w of workers) w.go();
@@ -306,7 +304,7 @@ describe("the end-of-class sweep under a race (C3, C4, C5)", { timeout: 300_000 
       expect(await exemptState(roster)).toEqual(before);
       // A later turn of either scheduler finds nothing left.
       expect(await sweepEndedClasses(s.app, s.clock.now)).toBe(0);
-      const cli = await runCli(["verify"], { DATABASE_URL: url.toString() });
+      const cli = await runCli(["verify"], { DATABASE_URL: url });
       expect({ code: cli.code, stderr: cli.stderr }).toEqual({ code: 0, stderr: "" });
       expect(cli.stdout).toContain(
         `verified ${RESERVED + RETROACTIVE + 8} package lines: all counters equal their ledger`,

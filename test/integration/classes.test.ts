@@ -1,5 +1,3 @@
-// Seed 002 as it reads: classes paid with package credits (C1–C7).
-import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   cancelEnrolment,
@@ -18,7 +16,7 @@ import { openDatabase } from "../../src/db/database.js";
 import { sweepEndedClasses } from "../../src/jobs/class-sweep.js";
 import { startApi } from "../support/http.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
-import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
+import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
 let s: Scenario;
 let haircut: string;
@@ -217,10 +215,8 @@ describe("automatic consumption at the end (C3–C5)", () => {
         await enrol(desk(), c.id, { customerId: p.customerId });
       }
       s.clock.advance({ hours: 3 });
-      const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.database.db);
-      const url = new URL(serverDatabaseUrl());
-      url.pathname = `/${rows[0]!.name}`;
-      const other = await openDatabase({ databaseUrl: url.toString() });
+      const url = await databaseUrlOf(s.database);
+      const other = await openDatabase({ databaseUrl: url });
       try {
         const [a, b] = await Promise.all([
           sweepEndedClasses(s.app, s.clock.now, 3),

@@ -6,7 +6,7 @@ import { createApiToken } from "../../src/app/sign-in.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { type ServerProcess, startServerProcess } from "../support/processes.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
-import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
+import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
 describe.runIf(testBackend() === "postgres")("concurrent redemptions on a real PostgreSQL (L3)", () => {
   let s: Scenario;
@@ -16,12 +16,10 @@ describe.runIf(testBackend() === "postgres")("concurrent redemptions on a real P
 
   beforeAll(async () => {
     s = await scenario();
-    const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.database.db);
-    const url = new URL(serverDatabaseUrl());
-    url.pathname = `/${rows[0]!.name}`;
+    const url = await databaseUrlOf(s.database);
     servers = await Promise.all([
-      startServerProcess({ DATABASE_URL: url.toString() }),
-      startServerProcess({ DATABASE_URL: url.toString() }),
+      startServerProcess({ DATABASE_URL: url }),
+      startServerProcess({ DATABASE_URL: url }),
     ]);
     pkg = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 10 }] }));
     await s.redeem(pkg, 5);

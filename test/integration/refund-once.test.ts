@@ -16,7 +16,7 @@ import { verifyMoney } from "../../src/app/verify-money.js";
 import { type Api, startApi } from "../support/http.js";
 import { type ServerProcess, startServerProcess } from "../support/processes.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
-import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
+import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
 let s: Scenario;
 let api: Api;
@@ -99,12 +99,10 @@ describe.runIf(testBackend() === "postgres")("refunds racing through two server 
   });
 
   it("50 refunds of one package, store credit then money: each package refunded once", async () => {
-    const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.database.db);
-    const url = new URL(serverDatabaseUrl());
-    url.pathname = `/${rows[0]!.name}`;
+    const url = await databaseUrlOf(s.database);
     servers = await Promise.all([
-      startServerProcess({ DATABASE_URL: url.toString() }),
-      startServerProcess({ DATABASE_URL: url.toString() }),
+      startServerProcess({ DATABASE_URL: url }),
+      startServerProcess({ DATABASE_URL: url }),
     ]);
     const token = (await createApiToken(s.app, s.staff.manager, "race")).token;
     const race = async (pkg: Sold, kind: string) =>

@@ -4,11 +4,8 @@
 // second run, not after a restart on the same database, not when two workers deliver at once.
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "kysely";
-import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app/context.js";
 import { updateSettings } from "../../src/app/manage-business.js";
@@ -18,91 +15,10 @@ import { refundPackage } from "../../src/app/refund-package.js";
 import { type Database, openDatabase } from "../../src/db/database.js";
 import { queueExpiryReminders } from "../../src/jobs/expiry-reminders.js";
 import { addBusiness, FakeClock } from "../support/scenario.js";
-import { createTestDatabase, serverDatabaseUrl, testBackend } from "../support/test-db.js";
+import { startSmtp, type TestSmtp } from "../support/smtp.js";
+import { createTestDatabase, databaseUrlOf, testBackend } from "../support/test-db.js";
 
 const FROM = "Salon <salon@example.test>";
-
-// ---------------------------------------------------------------------------------------------
-// An SMTP server inside the test: it records what it accepted, and can be told to refuse.
-
-interface Received {
-  envelopeTo: string[];
-  headers: Record<string, string>;
-  body: string;
-}
-
-type Mode = "accept" | "reject-4xx" | "reject-5xx";
-
-interface TestSmtp {
-  port: number;
-  received: Received[];
-  refused: number;
-  mode: Mode;
-  delayMs: number;
-  close(): Promise<void>;
-}
-
-function parseMessage(raw: string, envelopeTo: string[]): Received {
-  const split = raw.indexOf("\r\n\r\n");
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, " ");
-  const headers: Record<string, string> = {};
-  for (const line of head.split("\r\n")) {
-    const colon = line.indexOf(":");
-    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  let body = raw.slice(split + 4);
-  const encoding = headers["content-transfer-encoding"]?.toLowerCase();
-  if (encoding === "quoted-printable") {
-    const bytes = body
-      .replace(/=\r\n/g, "")
-      .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => `%${hex}`)
-      .replace(/%(?![0-9A-F]{2})/gi, "%25");
-    body = decodeURIComponent(bytes);
-  } else if (encoding === "base64") {
-    body = Buffer.from(body, "base64").toString("utf8");
-  }
-  return { envelopeTo, headers, body: body.replace(/\r\n/g, "\n") };
-}
-
-async function startSmtp(): Promise<TestSmtp> {
-  const state = { received: [] as Received[], refused: 0, mode: "accept" as Mode, delayMs: 0 };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        const finish = () => {
-          if (state.mode !== "accept") {
-            state.refused++;
-            const error = new Error(
-              state.mode === "reject-4xx" ? "mailbox busy, try later" : "transaction failed",
-            ) as Error & { responseCode: number };
-            error.responseCode = state.mode === "reject-4xx" ? 451 : 554;
-            return callback(error);
-          }
-          state.received.push(
-            parseMessage(
-              Buffer.concat(chunks).toString("utf8"),
-              session.envelope.rcptTo.map((r) => r.address),
-            ),
-          );
-          callback();
-        };
-        if (state.delayMs > 0) setTimeout(finish, state.delayMs);
-        else finish();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return Object.assign(state, {
-    port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  });
-}
 
 const smtpMailer = (port: number): Mailer =>
   createMailer({ host: "127.0.0.1", port, from: FROM, logFile: "" });
@@ -136,11 +52,9 @@ async function persistentDatabase(): Promise<PersistentDatabase> {
       dispose: () => rm(dir, { recursive: true, force: true }),
     };
   }
-  const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(fresh.db);
-  const url = new URL(serverDatabaseUrl());
-  url.pathname = `/${rows[0]!.name}`;
+  const url = await databaseUrlOf(fresh);
   return {
-    open: () => openDatabase({ databaseUrl: url.toString(), poolSize: 5 }),
+    open: () => openDatabase({ databaseUrl: url, poolSize: 5 }),
     dispose: () => fresh.close(), // drops the database
   };
 }
@@ -153,16 +67,17 @@ let smtp: TestSmtp;
 let b: Awaited<ReturnType<typeof addBusiness>>;
 const handles: Database[] = [];
 
+// The first database builds the migrated template: slow on a shared, busy machine.
 beforeEach(async () => {
   store = await persistentDatabase();
   database = await store.open();
   handles.push(database);
   b = await addBusiness(database, new FakeClock(), "Studio Rózsa");
   smtp = await startSmtp();
-});
+}, 180_000);
 
 afterEach(async () => {
-  await smtp.close();
+  await smtp?.close();
   for (const h of handles.splice(0)) await h.close();
   await store.dispose();
 });

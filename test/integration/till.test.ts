@@ -1,5 +1,3 @@
-// The till (T1–T10) through the application layer on a real database.
-import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { closeTicket } from "../../src/app/close-ticket.js";
 import {
@@ -17,7 +15,7 @@ import { commissionReport } from "../../src/app/reports.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { openDatabase } from "../../src/db/database.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
-import { serverDatabaseUrl, testBackend } from "../support/test-db.js";
+import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
 let s: Scenario;
 beforeEach(async () => {
@@ -322,10 +320,8 @@ describe.runIf(testBackend() === "postgres")("two tills racing for one credit (L
     const pkg = await fiveManicures(4);
     const a = await openTicket(desk(), { customerId: pkg.customerId });
     const b = await openTicket(desk(), { customerId: pkg.customerId });
-    const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(s.database.db);
-    const url = new URL(serverDatabaseUrl());
-    url.pathname = `/${rows[0]!.name}`;
-    const other = await openDatabase({ databaseUrl: url.toString() });
+    const url = await databaseUrlOf(s.database);
+    const other = await openDatabase({ databaseUrl: url });
     try {
       const secondTill = { ...desk(), database: other };
       const [ta, tb] = await Promise.all([

@@ -10,7 +10,7 @@ import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { runCli } from "../support/processes.js";
 import { addBusiness, FakeClock } from "../support/scenario.js";
-import { createTestDatabase, serverDatabaseUrl, testBackend } from "../support/test-db.js";
+import { createTestDatabase, databaseUrlOf, testBackend } from "../support/test-db.js";
 
 let database: Database;
 let env: Record<string, string>;
@@ -19,10 +19,8 @@ let dataDir: string | undefined;
 beforeAll(async () => {
   if (testBackend() === "postgres") {
     database = await createTestDatabase();
-    const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(database.db);
-    const url = new URL(serverDatabaseUrl());
-    url.pathname = `/${rows[0]!.name}`;
-    env = { DATABASE_URL: url.toString() };
+    const url = await databaseUrlOf(database);
+    env = { DATABASE_URL: url };
   } else {
     // The CLI opens the embedded database from its folder, so this test needs one on disk.
     dataDir = mkdtempSync(join(tmpdir(), "carnet-verify-"));

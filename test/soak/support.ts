@@ -2,20 +2,8 @@
 // scenario's PostgreSQL database, and a client that redeems with idempotency keys and remembers
 // what it was told.
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { sql } from "kysely";
-import type { Database } from "../../src/db/database.js";
-import { serverDatabaseUrl } from "../support/test-db.js";
 
-export async function databaseUrlOf(database: Database, via?: { port: number }): Promise<string> {
-  const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(database.db);
-  const url = new URL(serverDatabaseUrl());
-  url.pathname = `/${rows[0]!.name}`;
-  if (via) {
-    url.hostname = "127.0.0.1";
-    url.port = String(via.port);
-  }
-  return url.toString();
-}
+export { databaseUrlOf } from "../support/test-db.js";
 
 /**
  * A loopback TCP proxy in front of PostgreSQL. `cut("refuse")` destroys every open connection and

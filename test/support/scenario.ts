@@ -1,6 +1,7 @@
 // Scenario builders: tests read like the story they check ("a customer with 5x manicure, 3 used,
 // redeems her 4th → 4/5"). Everything goes through the application layer on a real database.
 import { Temporal } from "temporal-polyfill";
+import { inject } from "vitest";
 import type { Actor, App, Ctx } from "../../src/app/context.js";
 import { createItem, createTemplate, type TemplateInput } from "../../src/app/manage-catalog.js";
 import { createCustomer } from "../../src/app/manage-customers.js";
@@ -67,7 +68,8 @@ export async function addBusiness(
 ): Promise<Omit<Scenario, "database" | "close">> {
   const db = database.db;
   const app: App = { database, clock: clock.fn };
-  passwordHash ??= hashPassword(PASSWORD);
+  // made once for the run by global-setup.ts; suites without it (soak) hash it here
+  passwordHash ??= Promise.resolve(inject("scenarioPasswordHash") ?? hashPassword(PASSWORD));
   const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${++slugCounter}-${Math.floor(Math.random() * 1e6)}`;
   const business = await db
     .insertInto("businesses")
@@ -164,8 +166,8 @@ export async function scenario(clock = new FakeClock()): Promise<Scenario> {
   return { ...business, database, close: () => database.close() };
 }
 
-// Every table a request could change, but the failed sign-in counter: counting refused sign-ins
-// is the rate limit's job (S1), a change of state on a 4xx by design.
+// Every table a request could change, but the failed sign-in throttle (sign_in_throttle_*): counting
+// refused sign-ins is the rate limit's job (S1), a change of state on a 4xx by design.
 export const CHANGEABLE_TABLES = [
   "businesses",
   "locations",
@@ -187,11 +189,14 @@ export const CHANGEABLE_TABLES = [
   "appointments",
   "appointment_services",
   "tickets",
+  "ticket_counters",
   "ticket_lines",
   "ticket_payments",
   "class_sessions",
   "class_enrolments",
   "outbox",
+  // not public_request_counts: counting refused booking requests is that limit's job (A10)
+  "online_booking_requests",
 ] as const;
 
 /** Row counts of every table in CHANGEABLE_TABLES, to prove a refused request wrote nothing. */

@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { sql } from "kysely";
 import pg from "pg";
 import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate, migrationFiles } from "../../src/db/migrate.js";
@@ -131,4 +132,50 @@ export async function dropStaleTestDatabases(): Promise<void> {
         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
   );
   for (const r of rows) await adminQuery(`DROP DATABASE IF EXISTS ${r.datname}`).catch(() => {});
+}
+
+/**
+ * An empty database of the test backend with the migrations before `upTo` applied, recorded as
+ * migrate() records them: rows written now are the data a later migration finds; migrate() then
+ * applies the rest.
+ */
+export async function databaseBefore(
+  upTo: string,
+): Promise<{ database: Database; dispose(): Promise<void> }> {
+  let database: Database;
+  let dispose: () => Promise<void>;
+  if (testBackend() === "pglite") {
+    database = await openDatabase({});
+    dispose = () => database.close();
+  } else {
+    const name = `carnet_t_${randomBytes(6).toString("hex")}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    database = await openDatabase({ databaseUrl: urlFor(name), poolSize: 2 });
+    dispose = async () => {
+      await database.close();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    };
+  }
+  const dir = join(import.meta.dirname, "..", "..", "src", "db", "migrations");
+  await database.exec(
+    "CREATE TABLE carnet_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+  );
+  for (const file of migrationFiles().filter((f) => f < upTo)) {
+    await database.exec(
+      `BEGIN;\n${readFileSync(join(dir, file), "utf8")}\n;INSERT INTO carnet_migrations (name) VALUES ('${file}');\nCOMMIT;`,
+    );
+  }
+  return { database, dispose };
+}
+
+/** The URL of a test database on the server, for another process or pool to open it. */
+export async function databaseUrlOf(database: Database, via?: { port: number }): Promise<string> {
+  const { rows } = await sql<{ name: string }>`SELECT current_database() AS name`.execute(database.db);
+  const url = new URL(serverDatabaseUrl());
+  url.pathname = `/${rows[0]!.name}`;
+  if (via) {
+    url.hostname = "127.0.0.1";
+    url.port = String(via.port);
+  }
+  return url.toString();
 }

@@ -3,6 +3,7 @@ import { Navigate, Route, Routes } from "react-router";
 import { SignIn } from "./auth/SignIn.js";
 import { SessionProvider, useSession } from "./auth/session.js";
 import { BalancePage } from "./balance/BalancePage.js";
+import { ConfirmBookingPage } from "./booking/ConfirmBookingPage.js";
 import { CalendarPage } from "./calendar/CalendarPage.js";
 import { ClassesPage } from "./classes/ClassesPage.js";
 import { SessionPage } from "./classes/SessionPage.js";
@@ -20,6 +21,8 @@ export function App() {
     <Routes>
       {/* The customer's own balance link: no sign-in, no staff session. */}
       <Route path="/balance/:token" element={<BalancePage />} />
+      {/* The link e-mailed for an online booking (A10): no sign-in either. */}
+      <Route path="/confirm-booking/:token" element={<ConfirmBookingPage />} />
       <Route
         path="*"
         element={

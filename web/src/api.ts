@@ -37,7 +37,6 @@ const PLAIN_WORDS: Record<string, string> = {
   template_retired: "This package is no longer sold.",
   template_not_priced_in_currency: "This package has no price in this location's currency; enter a price.",
   invalid_credentials: "E-mail or password is wrong.",
-  too_many_attempts: "Too many failed sign-ins. Wait 15 minutes and try again.",
   unauthenticated: "Your session has ended. Please sign in again.",
   forbidden: "Your role may not do this.",
   csrf_failed: "The page is out of date. Reload it and try again.",

@@ -23,7 +23,8 @@ export interface Customer {
   name: string;
   email: string | null;
   phone: string | null;
-  balanceToken: string;
+  /** when staff last made the customer's balance link (R4); null: no link. The token is never sent again. */
+  balanceLinkCreatedAt: string | null;
   createdAt: string;
 }
 
@@ -91,7 +92,6 @@ export interface Template {
 
 export interface ActivityEntry {
   id: string;
-  seq: number;
   occurredAt: string;
   action: string;
   reason: string | null;
@@ -137,6 +137,8 @@ export interface TicketLine {
 export interface Ticket {
   id: string;
   number: number;
+  /** consecutive in the business; null until the ticket is closed, and when it is voided */
+  receiptNumber: number | null;
   status: "open" | "closed" | "voided" | "refunded";
   locationId: string;
   locationName: string;
@@ -186,4 +188,26 @@ export interface Appointment {
       state: "booked" | "used" | "released";
     };
   }>;
+}
+
+/** A new balance link (R4): the only answer that carries its token. */
+export interface BalanceLinkMade {
+  token: string;
+  path: string;
+  createdAt: string;
+}
+
+/** An online booking request (A10), as its e-mailed link shows it. */
+export interface BookingRequest {
+  status: "awaiting_confirmation" | "confirmed";
+  businessName: string;
+  name: string;
+  email: string;
+  phone: string | null;
+  service: { id: string; name: string; durationMinutes: number; priceMinor: number; currency: string };
+  staff: { id: string; name: string };
+  location: { id: string; name: string; timeZone: string };
+  startAt: string;
+  endAt: string;
+  confirmBy: string;
 }

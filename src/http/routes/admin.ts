@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { App } from "../../app/context.js";
+import { makeBalanceLink, removeBalanceLink } from "../../app/customer-balance.js";
 import {
   createLocation,
   createStaff,
@@ -36,6 +37,7 @@ import {
   itemParams,
   localDate,
   name,
+  phone,
   prices,
   templateParams,
 } from "../schemas.js";
@@ -68,11 +70,6 @@ const templateBody = z.strictObject({
     .max(100),
   locationIds: z.array(id).max(100).optional(),
 });
-const phone = z
-  .string()
-  .trim()
-  .max(40, "must be at most 40 characters")
-  .regex(/^[0-9+()\-\s./]*$/, "may hold digits, spaces and + ( ) - . / only");
 const customerBody = z.strictObject({
   name,
   email: email.nullable().optional().or(z.literal("")),
@@ -100,6 +97,18 @@ export function adminRoutes(server: FastifyInstance, app: App) {
           appointmentNoShowPolicy: policy.optional(),
           classNoShowPolicy: policy.optional(),
           reminderDaysBeforeExpiry: z.number().int().min(1).max(365).nullable().optional(),
+          onlineBookingDaysAhead: z
+            .number()
+            .int("must be a whole number of days")
+            .min(1, "must be at least 1")
+            .max(365, "must be at most 365")
+            .optional(),
+          onlineBookingMinNoticeMinutes: z
+            .number()
+            .int("must be a whole number of minutes")
+            .min(0, "must not be negative")
+            .max(20_160, "must be at most 20160 (two weeks)")
+            .optional(),
         }),
       },
     },
@@ -176,6 +185,33 @@ export function adminRoutes(server: FastifyInstance, app: App) {
     },
     (req, reply) =>
       mutation(app, req, reply, (ctx, db) => updateCustomer(ctx, req.params.customerId, req.body, db)),
+  );
+  // Not through mutation(): its answer, the token, must never be stored with an Idempotency-Key.
+  // A retry makes another link, which ends the one before: no harm, the newest one is shown.
+  r.post(
+    "/api/v1/customers/:customerId/balance-link",
+    {
+      schema: {
+        tags: ["customers"],
+        summary:
+          "Make a new balance link for the customer (R4; front desk, manager, owner). The token is " +
+          "shown only in this answer; the customer's previous link stops working. Idempotency-Key is ignored.",
+        params: customerParams,
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await makeBalanceLink(ctxOf(app, req), req.params.customerId)),
+  );
+  r.delete(
+    "/api/v1/customers/:customerId/balance-link",
+    {
+      schema: {
+        tags: ["customers"],
+        summary: "End the customer's balance link without making another (R4; front desk, manager, owner)",
+        params: customerParams,
+      },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => removeBalanceLink(ctx, req.params.customerId, db)),
   );
 
   r.get(

@@ -19,7 +19,7 @@ import { type App, authorize } from "../../app/context.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { mutation, sendJson } from "../mutation.js";
-import { customerParams, id, isoInstant, reason } from "../schemas.js";
+import { customerParams, id, isoInstant, notes, reason } from "../schemas.js";
 
 const appointmentParams = z.object({ appointmentId: id });
 
@@ -90,7 +90,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
             .max(10),
           channel: z.enum(["in_store", "online"]).optional(),
           allowOverlap: z.boolean().optional(),
-          notes: z.string().max(1000).optional(),
+          notes: notes.optional(),
         }),
       },
     },

@@ -27,6 +27,10 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
       schema: {
         tags,
         summary: "Sign in with e-mail and password, choosing a working location",
+        description:
+          "Too many failed sign-ins answer 429 `too_many_attempts` with a Retry-After header (seconds), " +
+          "without checking the password: a few per e-mail from one address, then growing delays; " +
+          "a cap per address across e-mails; a slow-down per e-mail from addresses it never signed in from.",
         body: z.strictObject({
           email: z.string().trim().min(1, "must not be empty").max(254),
           password: z.string().min(1, "must not be empty").max(200),

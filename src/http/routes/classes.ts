@@ -18,7 +18,7 @@ import { type App, authorize } from "../../app/context.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { email, id, isoInstant, name, reason } from "../schemas.js";
+import { email, id, isoInstant, name, phone, reason } from "../schemas.js";
 
 const sessionParams = z.object({ sessionId: id });
 const enrolmentParams = z.object({ enrolmentId: id });
@@ -105,7 +105,7 @@ export function classRoutes(server: FastifyInstance, app: App) {
             .strictObject({
               name,
               email: email.nullable().optional(),
-              phone: z.string().max(40).nullable().optional(),
+              phone: phone.nullable().optional(),
             })
             .optional(),
           channel: z.enum(["in_store", "online"]).optional(),

@@ -194,7 +194,7 @@ export function packageRoutes(server: FastifyInstance, app: App) {
           action: z.string().max(40).optional(),
           from: isoInstant.optional(),
           to: isoInstant.optional(),
-          before: z.coerce.number().int().min(1).optional(),
+          before: id.optional().describe("the id of the last entry of the previous page"),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
       },

@@ -12,6 +12,7 @@ import {
   redemptionsReport,
   revenueReport,
 } from "../../app/reports.js";
+import { csvField } from "../../domain/csv-cell.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { id, isoInstant } from "../schemas.js";
@@ -47,12 +48,7 @@ const CSV_COLUMNS = [
   ["package id", "packageId"],
 ] as const;
 
-export function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  // Quote when needed; a leading = + - @ could run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
+export { csvField };
 
 export function reportRoutes(server: FastifyInstance, app: App) {
   const r = server.withTypeProvider<ZodTypeProvider>();

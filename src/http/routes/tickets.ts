@@ -54,6 +54,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
         .select([
           "t.id",
           "t.number",
+          "t.receipt_number",
           "t.status",
           "t.opened_at",
           "t.closed_at",
@@ -71,6 +72,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
       return rows.map((t) => ({
         id: t.id,
         number: t.number,
+        receiptNumber: t.receipt_number,
         status: t.status,
         openedAt: t.opened_at.toISOString(),
         closedAt: t.closed_at?.toISOString() ?? null,

@@ -1,4 +1,5 @@
-// R4: the customer's own read-only balance page, reached by their private link. No sign-in.
+// R4: the customer's own read-only balance page, reached by their private link. No sign-in. A link
+// that staff replaced or turned off answers like a wrong one.
 import { Alert, Badge, Card, Center, Container, Loader, Stack, Text, Title } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { useParams } from "react-router";
@@ -33,7 +34,8 @@ export function BalancePage() {
     return (
       <Container size="xs" py="xl">
         <Alert color="gray" title="Nothing to show" data-testid="balance-error">
-          This balance link is not valid. Ask the front desk for your link.
+          This balance link is not valid, or it was replaced by a newer one. Ask the front desk for a new
+          link.
         </Alert>
       </Container>
     );

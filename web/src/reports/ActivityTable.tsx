@@ -32,7 +32,45 @@ export const ACTION_LABEL: Record<string, string> = {
   close_ticket: "Ticket closed",
   void_ticket: "Ticket voided",
   refund_line: "Line refunded",
+  change_settings: "Settings changed",
+  create_staff: "Staff added",
+  create_api_token: "API token made",
+  create_location: "Location added",
+  create_item: "Item added",
+  update_item: "Item changed",
+  create_template: "Package template added",
+  update_template: "Package template changed",
+  retire_template: "Package template retired",
+  reactivate_template: "Package template back on sale",
+  make_balance_link: "Balance link made",
+  end_balance_link: "Balance link ended",
 };
+
+/** The business settings, in the words of the Settings page. */
+const SETTING_LABEL: Record<string, string> = {
+  allowRefundUsedPackages: "Refund used packages",
+  coverZeroPriceItems: "Cover zero-priced items",
+  redemptionPoint: "Credits count as used",
+  appointmentNoShowPolicy: "Appointment no-shows",
+  classNoShowPolicy: "Class no-shows",
+  reminderDaysBeforeExpiry: "Expiry reminder (days before)",
+  onlineBookingDaysAhead: "Online booking, days ahead",
+  onlineBookingMinNoticeMinutes: "Online booking, minutes of notice",
+};
+
+const shown = (value: unknown) =>
+  value === true ? "on" : value === false ? "off" : value === null ? "none" : String(value);
+
+function changesOf(d: Record<string, unknown>, labels: Record<string, string> = {}): string {
+  const changes = (d.changes ?? {}) as Record<string, { from: unknown; to: unknown }>;
+  return Object.entries(changes)
+    .map(([key, c]) =>
+      typeof c.to === "object" && c.to !== null
+        ? (labels[key] ?? key)
+        : `${labels[key] ?? key}: ${shown(c.from)} → ${shown(c.to)}`,
+    )
+    .join("; ");
+}
 
 function describe(e: ActivityEntry): string {
   const d = e.details as Record<string, string | number | undefined>;
@@ -49,6 +87,25 @@ function describe(e: ActivityEntry): string {
       return `${d.kind === "store_credit" ? "store credit" : "money"}`;
     case "expire":
       return `${d.creditsWrittenOff ?? 0} credit(s) written off`;
+    case "change_settings":
+      return changesOf(e.details, SETTING_LABEL);
+    case "create_staff": {
+      const staff = e.details.staff as { name: string; role: string };
+      return `${staff.name} (${staff.role.replace("_", " ")})`;
+    }
+    case "create_location":
+      return (e.details.location as { name: string }).name;
+    case "create_item":
+      return (e.details.item as { name: string }).name;
+    case "create_template":
+      return (e.details.template as { name: string }).name;
+    case "update_item":
+    case "update_template":
+      return `${d.name}: ${changesOf(e.details)}`;
+    case "create_api_token":
+    case "retire_template":
+    case "reactivate_template":
+      return String(d.name ?? "");
     default:
       return "";
   }
@@ -85,7 +142,7 @@ export function ActivityTable({
     const last = entries?.[entries.length - 1];
     if (!last) return;
     const rows = await api.get<ActivityEntry[]>(
-      `/api/v1/activity${query({ ...filter, limit: 50, before: last.seq })}`,
+      `/api/v1/activity${query({ ...filter, limit: 50, before: last.id })}`,
     );
     setEntries((e) => [...(e ?? []), ...rows]);
     setMore(rows.length === 50);

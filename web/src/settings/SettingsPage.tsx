@@ -1,5 +1,6 @@
 // The owner's settings of the business, in plain words: refunds (P8), free items at the till (T4),
-// when a booked credit counts as used (A5, C6), no-shows (A7, C4) and expiry reminders (R3).
+// when a booked credit counts as used (A5, C6), no-shows (A7, C4), expiry reminders (R3) and the
+// online booking window (A10).
 import {
   Alert,
   Button,
@@ -29,6 +30,8 @@ export interface BusinessSettings {
   appointmentNoShowPolicy: NoShowPolicy;
   classNoShowPolicy: NoShowPolicy;
   reminderDaysBeforeExpiry: number | null;
+  onlineBookingDaysAhead: number;
+  onlineBookingMinNoticeMinutes: number;
 }
 
 const REDEMPTION_POINTS: Array<{ value: RedemptionPoint; label: string; help: string }> = [
@@ -56,6 +59,26 @@ const NO_SHOW_POLICIES: Array<{ value: NoShowPolicy; label: string }> = [
 ];
 
 const DEFAULT_REMINDER_DAYS = 7;
+
+const NOTICE_MINUTES = [0, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 4320, 10080];
+
+/** 120 → "2 hours", 1440 → "1 day", 90 → "1 hour 30 minutes" */
+function duration(minutes: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (minutes === 0) return "no minimum";
+  if (minutes % 10080 === 0) return unit(minutes / 10080, "week");
+  if (minutes % 1440 === 0) return unit(minutes / 1440, "day");
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return [hours ? unit(hours, "hour") : "", rest ? unit(rest, "minute") : ""].filter(Boolean).join(" ");
+}
+
+function noticeOptions(current: number) {
+  const values = NOTICE_MINUTES.includes(current)
+    ? NOTICE_MINUTES
+    : [...NOTICE_MINUTES, current].sort((a, b) => a - b);
+  return values.map((m) => ({ value: String(m), label: m === 0 ? "No minimum" : duration(m) }));
+}
 
 export function SettingsPage() {
   const { refresh } = useSession();
@@ -208,8 +231,49 @@ export function SettingsPage() {
             </Stack>
           </Card>
 
+          <Card withBorder>
+            <Stack>
+              <Title order={4}>Online booking</Title>
+              <Text size="sm" c="dimmed">
+                Which times the public booking page offers. Customers confirm each booking by a link sent to
+                their e-mail address.
+              </Text>
+              <NumberInput
+                label="How far ahead customers may book"
+                description="The last day offered, counted from today (1 to 365 days)."
+                suffix=" days"
+                min={1}
+                max={365}
+                allowDecimal={false}
+                allowNegative={false}
+                value={form.onlineBookingDaysAhead || ""}
+                onChange={(v) => set("onlineBookingDaysAhead", v === "" ? 0 : Number(v))}
+                error={validDaysAhead(form) ? null : "Enter a number of days from 1 to 365."}
+                maw={360}
+              />
+              <Select
+                label="Minimum notice"
+                description="How long before it starts a time can still be booked online."
+                data={noticeOptions(form.onlineBookingMinNoticeMinutes)}
+                value={String(form.onlineBookingMinNoticeMinutes)}
+                onChange={(v) => v !== null && set("onlineBookingMinNoticeMinutes", Number(v))}
+                allowDeselect={false}
+                maw={360}
+              />
+              <Text size="sm" data-testid="online-booking-summary">
+                {validDaysAhead(form)
+                  ? `Customers can book online up to ${form.onlineBookingDaysAhead} day${form.onlineBookingDaysAhead === 1 ? "" : "s"} ahead, ${form.onlineBookingMinNoticeMinutes === 0 ? "until the time starts" : `at least ${duration(form.onlineBookingMinNoticeMinutes)} before the time`}.`
+                  : "Enter how far ahead customers may book."}
+              </Text>
+            </Stack>
+          </Card>
+
           <Group>
-            <Button type="submit" loading={busy} disabled={changed.length === 0 || !validReminder(form)}>
+            <Button
+              type="submit"
+              loading={busy}
+              disabled={changed.length === 0 || !validReminder(form) || !validDaysAhead(form)}
+            >
               Save settings
             </Button>
             {changed.length > 0 && (
@@ -223,6 +287,11 @@ export function SettingsPage() {
     </Stack>
   );
 }
+
+const validDaysAhead = (s: BusinessSettings) =>
+  Number.isInteger(s.onlineBookingDaysAhead) &&
+  s.onlineBookingDaysAhead >= 1 &&
+  s.onlineBookingDaysAhead <= 365;
 
 const validReminder = (s: BusinessSettings) =>
   s.reminderDaysBeforeExpiry === null ||

@@ -37,8 +37,9 @@ export function ReceiptPage() {
         <Stack gap={4} align="center">
           <Title order={3}>{me.business.name}</Title>
           <Text size="sm">{ticket.locationName}</Text>
-          <Text size="sm">
-            Receipt #{ticket.number} · {dateTimeIn(ticket.closedAt ?? ticket.openedAt, ticket.timeZone)}
+          <Text size="sm" data-testid="receipt-number">
+            {ticket.receiptNumber !== null ? `Receipt #${ticket.receiptNumber}` : `Ticket #${ticket.number}`}{" "}
+            · {dateTimeIn(ticket.closedAt ?? ticket.openedAt, ticket.timeZone)}
           </Text>
           {ticket.customer && <Text size="sm">Customer: {ticket.customer.name}</Text>}
           {ticket.status !== "closed" && <Text c="red.8">{ticket.status.toUpperCase()}</Text>}

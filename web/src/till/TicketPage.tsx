@@ -100,6 +100,7 @@ export function TicketPage() {
             ← Till
           </Anchor>
           <Title order={2}>Ticket #{ticket.number}</Title>
+          {ticket.receiptNumber !== null && <Text c="dimmed">Receipt #{ticket.receiptNumber}</Text>}
           <Badge
             color={{ open: "blue", closed: "green", voided: "gray", refunded: "red" }[ticket.status]}
             data-testid="ticket-status"

@@ -11,6 +11,7 @@ import type { Ticket } from "../types.js";
 interface TicketSummary {
   id: string;
   number: number;
+  receiptNumber: number | null;
   status: string;
   openedAt: string;
   closedAt: string | null;
@@ -54,7 +55,15 @@ export function TillHome() {
             onClick={() => navigate(`/tickets/${t.id}`)}
             onKeyDown={(e) => e.key === "Enter" && navigate(`/tickets/${t.id}`)}
           >
-            <Table.Td>#{t.number}</Table.Td>
+            <Table.Td>
+              #{t.number}
+              {t.receiptNumber !== null && (
+                <Text span size="xs" c="dimmed">
+                  {" "}
+                  · receipt #{t.receiptNumber}
+                </Text>
+              )}
+            </Table.Td>
             <Table.Td>{t.customer?.name ?? "Walk-in"}</Table.Td>
             <Table.Td>{dateTimeIn(t.closedAt ?? t.openedAt, me.location.timeZone)}</Table.Td>
             <Table.Td>
