@@ -153,23 +153,6 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
 const parse = (row: string) => row.trim().split(/\s+/) as Outcome[];
 
 const DOC = join(import.meta.dirname, "..", "..", "docs", "authorization.md");
-const README = join(import.meta.dirname, "..", "..", "README.md");
-const README_START =
-  "<!-- the authorization table, written by test/integration/authorization-matrix.test.ts -->";
-const README_END = "<!-- end of the authorization table -->";
-
-/** The README with the table of the document (its Markdown table rows) between the two markers. */
-function readmeWithTable(readme: string, doc: string): string {
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) return readme;
-  const table = doc
-    .split("\n")
-    .filter((line) => line.startsWith("|"))
-    .join("\n");
-  return `${readme.slice(0, start + README_START.length)}\n\n${table}\n\n${readme.slice(end)}`;
-}
-
 function authorizationDoc(): string {
   const cell = (o: Outcome) => (o === "ok" ? "✓" : o);
   const lines = [
@@ -769,15 +752,6 @@ describe("authorization matrix (S1, S2)", () => {
     expect(mismatches).toEqual([]);
     expect(leaks, "responses to business B that carry business A's data").toEqual([]);
   }, 120_000);
-
-  it("the README prints this table", () => {
-    const readme = readFileSync(README, "utf8");
-    const expected = readmeWithTable(readme, authorizationDoc());
-    if (process.env.CARNET_UPDATE_DOCS === "1") writeFileSync(README, expected);
-    const now = readFileSync(README, "utf8");
-    expect(now.includes(README_START) && now.includes(README_END), "the README's markers").toBe(true);
-    expect(now, "run CARNET_UPDATE_DOCS=1 on this test").toBe(expected);
-  });
 
   it("docs/authorization.md is this table", () => {
     const doc = authorizationDoc();
