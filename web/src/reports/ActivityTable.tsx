@@ -48,18 +48,24 @@ export const ACTION_LABEL: Record<string, string> = {
 
 /** The business settings, in the words of the Settings page. */
 const SETTING_LABEL: Record<string, string> = {
-  allowRefundUsedPackages: "Refund used packages",
-  coverZeroPriceItems: "Cover zero-priced items",
-  redemptionPoint: "Credits count as used",
-  appointmentNoShowPolicy: "Appointment no-shows",
-  classNoShowPolicy: "Class no-shows",
-  reminderDaysBeforeExpiry: "Expiry reminder (days before)",
-  onlineBookingDaysAhead: "Online booking, days ahead",
-  onlineBookingMinNoticeMinutes: "Online booking, minutes of notice",
+  allowRefundUsedPackages: "Refund packages that were partly used",
+  coverZeroPriceItems: "Use package credits for free items",
+  redemptionPoint: "When a booked credit counts as used",
+  appointmentNoShowPolicy: "No-shows of appointments",
+  classNoShowPolicy: "No-shows of classes",
+  reminderDaysBeforeExpiry: "Days before expiry for reminders",
+  onlineBookingDaysAhead: "Days ahead customers may book",
+  onlineBookingMinNoticeMinutes: "Minimum notice (minutes)",
 };
 
 const shown = (value: unknown) =>
-  value === true ? "on" : value === false ? "off" : value === null ? "none" : String(value);
+  value === true
+    ? "on"
+    : value === false
+      ? "off"
+      : value === null
+        ? "none"
+        : String(value).replaceAll("_", " ");
 
 function changesOf(d: Record<string, unknown>, labels: Record<string, string> = {}): string {
   const changes = (d.changes ?? {}) as Record<string, { from: unknown; to: unknown }>;
