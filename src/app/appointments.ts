@@ -10,7 +10,7 @@ import type { Appointment, DB, NoShowPolicy } from "../db/schema.js";
 import { packageStatusSql } from "../db/sql-credit-value.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
-import { instantIso, toDate, toInstant } from "../domain/validity.js";
+import { instantIso, parseInstant, toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
@@ -217,14 +217,6 @@ export interface BookInput {
   channel?: "in_store" | "online" | undefined;
   allowOverlap?: boolean | undefined;
   notes?: string | undefined;
-}
-
-function parseInstant(value: string, field: string): Temporal.Instant {
-  try {
-    return Temporal.Instant.from(value);
-  } catch {
-    throw invalid("invalid_instant", `${field} must be an ISO 8601 date-time with a zone offset.`, field);
-  }
 }
 
 async function lockStaff(tx: Transaction<DB>, businessId: string, staffId: string) {

@@ -7,7 +7,7 @@ import { Temporal } from "temporal-polyfill";
 import type { DB } from "../db/schema.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
-import { toDate, toInstant } from "../domain/validity.js";
+import { parseInstant, toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
@@ -237,9 +237,9 @@ export async function createSession(
       .where("id", "=", input.instructorId)
       .executeTakeFirst();
     if (!instructor) throw notFound("staff", "instructorId");
-    const start = Temporal.Instant.from(input.startAt);
+    const start = parseInstant(input.startAt, "startAt");
     const end = input.endAt
-      ? Temporal.Instant.from(input.endAt)
+      ? parseInstant(input.endAt, "endAt")
       : start.add({ minutes: item.duration_minutes ?? 60 });
     if (Temporal.Instant.compare(end, start) <= 0)
       throw invalid("end_before_start", "The end must be after the start.", "endAt");

@@ -10,7 +10,7 @@
 import { Temporal } from "temporal-polyfill";
 import type { Business } from "../db/schema.js";
 import { AppError, conflict, invalid, notFound } from "../domain/errors.js";
-import { parseLocalDate, toDate } from "../domain/validity.js";
+import { parseInstant, parseLocalDate, toDate } from "../domain/validity.js";
 import { type AppointmentView, bookAppointment } from "./appointments.js";
 import { type App, type Ctx, type Executor, inTransaction } from "./context.js";
 import { balanceLinkHolder } from "./customer-balance.js";
@@ -222,14 +222,6 @@ export async function freeSlots(app: App, slug: string, q: SlotChoice & { date: 
   return (await freeStarts(db, business.id, choice, date, window)).map((t) => t.toString());
 }
 
-function parseStart(value: string): Temporal.Instant {
-  try {
-    return Temporal.Instant.from(value);
-  } catch {
-    throw invalid("invalid_instant", "startAt must be an ISO 8601 date-time with a zone offset.", "startAt");
-  }
-}
-
 /**
  * The start, if it is one that freeSlots offers for this choice; otherwise the refusal says why,
  * checked in this order: in the past, inside the minimum notice, beyond the window, not a slot of
@@ -243,7 +235,7 @@ export async function assertOfferedStart(
   startAt: string,
   window: BookingWindow,
 ): Promise<Temporal.Instant> {
-  const start = parseStart(startAt);
+  const start = parseInstant(startAt, "startAt");
   const zone = choice.location.time_zone;
   if (Temporal.Instant.compare(start, window.now) <= 0)
     throw invalid("start_in_past", "This time has already passed; choose a later one.", "startAt");

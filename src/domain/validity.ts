@@ -69,6 +69,14 @@ export function isExpiredAt(expiresAt: Temporal.Instant | null, at: Temporal.Ins
   return expiresAt !== null && Temporal.Instant.compare(at, expiresAt) > 0;
 }
 
+export function parseInstant(value: string, field: string): Temporal.Instant {
+  try {
+    return Temporal.Instant.from(value);
+  } catch {
+    throw invalid("invalid_instant", `${field} must be an ISO 8601 date-time with a zone offset.`, field);
+  }
+}
+
 export function parseLocalDate(value: string, field: string): Temporal.PlainDate {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     throw invalid("invalid_date", `${field} must be a date written YYYY-MM-DD.`, field);
