@@ -48,9 +48,10 @@ export async function createBusiness(database: string): Promise<void> {
       INSERT INTO businesses (id, name, slug) VALUES (${ids.business()}, 'Bench Salon', 'bench-salon');
       INSERT INTO locations (business_id, id, name, time_zone, currency)
         VALUES (${ids.business()}, ${ids.location()}, 'Main', 'Europe/Budapest', 'HUF');
-      INSERT INTO staff (business_id, id, name, email, role, home_location_id, password_hash)
-        VALUES (${ids.business()}, ${ids.staff()}, 'Bench Owner', '${BENCH_EMAIL}', 'owner', ${ids.location()},
-                '${passwordHash}');
+      INSERT INTO accounts (id, email, password_hash) VALUES (${ids.staff()}, '${BENCH_EMAIL}', '${passwordHash}');
+      INSERT INTO staff (business_id, id, name, email, account_id, role, home_location_id)
+        VALUES (${ids.business()}, ${ids.staff()}, 'Bench Owner', '${BENCH_EMAIL}', ${ids.staff()}, 'owner',
+                ${ids.location()});
       INSERT INTO items (business_id, id, kind, name, prices, duration_minutes)
         SELECT ${ids.business()}, ${ids.item("k::text")}, 'service', 'Service ' || k, '{"HUF": 1000000}', 60
           FROM generate_series(1, ${ITEMS}) k;

@@ -17,7 +17,8 @@ const server = spawn(process.execPath, [join(root, "bin", "carnet.js"), "serve"]
     ...process.env,
     PORT: "0",
     HOST: "127.0.0.1",
-    CARNET_DATA_DIR: dataDir,
+    CARNET_DATA_DIR: join(dataDir, "data"),
+    CARNET_MAIL_LOG: join(dataDir, "mail.log"),
     CARNET_DEMO: "1",
     DATABASE_URL: "",
     LOG_LEVEL: "warn",
@@ -26,7 +27,7 @@ const server = spawn(process.execPath, [join(root, "bin", "carnet.js"), "serve"]
 });
 let out = "";
 const url = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`the server did not start:\n${out}`)), 60_000);
+  const timer = setTimeout(() => reject(new Error(`the server did not start:\n${out}`)), 180_000);
   server.stdout.on("data", (d) => {
     out += d;
     const match = /running at (http:\/\/localhost:\d+)/.exec(out);
@@ -48,7 +49,11 @@ const result = spawnSync(
     ...(report ? ["--reporter=default", "--reporter=json", `--outputFile.json=${report}`] : []),
     ...process.argv.slice(2),
   ],
-  { stdio: "inherit", cwd: root, env: { ...process.env, CARNET_E2E_URL: url } },
+  {
+    stdio: "inherit",
+    cwd: root,
+    env: { ...process.env, CARNET_E2E_URL: url, CARNET_E2E_MAIL_LOG: join(dataDir, "mail.log") },
+  },
 );
 server.kill("SIGTERM");
 await new Promise((resolve) => server.once("exit", resolve));

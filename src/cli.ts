@@ -1,11 +1,19 @@
-// carnet serve | migrate | seed | verify
+// carnet serve | migrate | seed | verify | create-business
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { createBusiness } from "./app/accounts/create-business.js";
+import { MIN_PASSWORD_LENGTH } from "./app/accounts/members.js";
+import { makePasswordLink, resetPath } from "./app/accounts/passwords.js";
 import { systemClock } from "./app/context.js";
 import { loadDemoData } from "./app/demo-data.js";
+import { hashPassword } from "./app/passwords.js";
 import { verifyLedger } from "./app/verify-ledger.js";
 import { verifyMoney } from "./app/verify-money.js";
-import { loadConfig } from "./config.js";
+import { type Config, loadConfig } from "./config.js";
 import { migrate } from "./db/migrate.js";
 import { seedWarning } from "./demo-warnings.js";
+import { AppError } from "./domain/errors.js";
+import { email as emailShape, name as nameShape, postalAddress } from "./http/schemas.js";
 import { isEmpty, openConfiguredDatabase, start } from "./runtime.js";
 
 const USAGE = `usage: carnet <command>
@@ -13,7 +21,11 @@ const USAGE = `usage: carnet <command>
   migrate  apply database migrations
   seed     load the demo data into an empty database
   verify   recompute every counter from the ledger, every store-credit balance from its movements,
-           and check each refund; exit 1 naming each record that disagrees`;
+           and check each refund; exit 1 naming each record that disagrees
+  create-business --name NAME --zone IANA_ZONE --currency ISO_4217 --owner-email EMAIL
+           [--owner-name NAME] [--location NAME] [--address TEXT] [--password-stdin]
+           a business with its first location and its owner; the owner's password is read from
+           standard input with --password-stdin, else a one-time link to set it is printed once`;
 
 /** The database a command works on, for the operator's eyes (no password). */
 function where(config: { databaseUrl: string | undefined; dataDir: string }): string {
@@ -88,9 +100,134 @@ async function main(command: string | undefined): Promise<number> {
         await database.close();
       }
     }
+    case "create-business":
+      return createBusinessCommand(config, process.argv.slice(3));
     default:
       console.error(USAGE);
       return command === undefined || command === "help" ? 0 : 2;
+  }
+}
+
+/** Where a field of the use case came from on the command line, for the error message. */
+const FLAG_OF: Record<string, string> = {
+  businessName: "--name",
+  "location.timeZone": "--zone",
+  "location.currency": "--currency",
+  "location.name": "--location",
+  "location.address": "--address",
+  "owner.email": "--owner-email",
+  "owner.name": "--owner-name",
+  email: "--owner-email",
+};
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** O1: `carnet create-business` for scripted installs, the first run's use case on the command line. */
+async function createBusinessCommand(config: Config, argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      name: { type: "string" },
+      zone: { type: "string" },
+      currency: { type: "string" },
+      "owner-email": { type: "string" },
+      "owner-name": { type: "string" },
+      location: { type: "string" },
+      address: { type: "string" },
+      "password-stdin": { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  const parsed = z
+    .object({
+      businessName: nameShape,
+      location: z.object({
+        name: nameShape,
+        timeZone: z.string().min(1, "is required"),
+        currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as HUF or USD"),
+        address: postalAddress.optional(),
+      }),
+      owner: z.object({ name: nameShape, email: emailShape }),
+    })
+    .safeParse({
+      businessName: values.name,
+      location: {
+        name: values.location ?? values.name,
+        timeZone: values.zone,
+        currency: values.currency,
+        ...(values.address !== undefined ? { address: values.address } : {}),
+      },
+      owner: {
+        name: values["owner-name"] ?? values["owner-email"]?.split("@")[0],
+        email: values["owner-email"],
+      },
+    });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.join(".");
+      console.error(`${FLAG_OF[path] ?? path}: ${issue.message}`);
+    }
+    console.error(USAGE);
+    return 2;
+  }
+  let passwordHash: string | null = null;
+  if (values["password-stdin"]) {
+    const password = (await readStdin()).replace(/\r?\n$/, "");
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      console.error(`the password on standard input must be at least ${MIN_PASSWORD_LENGTH} characters`);
+      return 2;
+    }
+    passwordHash = await hashPassword(password);
+  }
+  const database = await openConfiguredDatabase(config);
+  try {
+    await migrate(database);
+    const now = systemClock();
+    const { created, link } = await database.db.transaction().execute(async (tx) => {
+      const created = await createBusiness(tx, now, parsed.data, {
+        via: "command_line",
+        ownerPasswordHash: passwordHash,
+      });
+      const account = await tx
+        .selectFrom("accounts")
+        .select("password_hash")
+        .where("id", "=", created.owner.account_id)
+        .executeTakeFirstOrThrow();
+      const link =
+        account.password_hash === null
+          ? await makePasswordLink(tx, created.owner.account_id, "first_password", now)
+          : null;
+      return { created, link };
+    });
+    const l = created.location;
+    console.log(
+      `created ${created.businessName} (${created.slug}) in ${where(config)}, location ${l.name} (${l.timeZone}, ${l.currency}), owner ${created.owner.email}`,
+    );
+    if (link) {
+      const base = config.publicUrl ?? `http://localhost:${config.port}`;
+      console.log(
+        `The owner chooses a password at this link (it works once, for 7 days, and is not shown again):\n${base}${resetPath(link)}`,
+      );
+    } else if (created.accountExisted) {
+      console.log(
+        `${created.owner.email} already has a Carnet account: they sign in with its password${passwordHash ? " (the password given was not used)" : ""}.`,
+      );
+    } else {
+      console.log("The owner signs in with the password given.");
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof AppError) {
+      console.error(`${error.field ? `${FLAG_OF[error.field] ?? error.field}: ` : ""}${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database.close();
   }
 }
 

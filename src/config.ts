@@ -18,6 +18,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** CARNET_PUBLIC_URL: the web app's address as customers reach it, for links in e-mails */
   publicUrl: string | undefined;
+  /** CARNET_SIGNUP=open: further businesses may sign up from the sign-in page (a hosted Carnet) */
+  signUpOpen: boolean;
   logLevel: string;
   mail: {
     host: string | undefined;
@@ -111,12 +113,19 @@ function publicUrl(text: string | undefined): string | undefined {
   return text.replace(/\/+$/, "");
 }
 
+/** CARNET_SIGNUP: `open` lets anyone sign a business up; off (empty, `closed`, `off`) by default. */
+function signUp(text: string | undefined): boolean {
+  const value = (text ?? "").trim().toLowerCase();
+  if (value === "open") return true;
+  if (["", "closed", "off", "0", "false", "no"].includes(value)) return false;
+  throw new Error(`CARNET_SIGNUP must be "open" or "closed", not ${text}`);
+}
+
 /** Demo logins have a published password: demo mode stays on this computer unless HOST says otherwise. */
 export const DEMO_HOST = "127.0.0.1";
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
-  const dataDir = env.CARNET_DATA_DIR || join(".carnet", "data");
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
@@ -124,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const ledgerInFlight = wholeNumber(env, "CARNET_LEDGER_IN_FLIGHT", 64);
   // Demo data is on by default with the embedded database, off with a server.
   const demo = flag(env.CARNET_DEMO, databaseUrl === undefined);
+  // The demo keeps its data apart from a real business's, so that `CARNET_DEMO=0 npm start` after a
+  // demo opens on an empty installation ("Create your business"), not on the demo salon.
+  const dataDir = env.CARNET_DATA_DIR || join(".carnet", demo ? "demo" : "data");
   return {
     port,
     host: env.HOST || (demo ? DEMO_HOST : "0.0.0.0"),
@@ -135,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: flag(env.CARNET_SECURE_COOKIES, false),
     trustProxy: trustProxy(env.CARNET_TRUST_PROXY),
     publicUrl: publicUrl(env.CARNET_PUBLIC_URL),
+    signUpOpen: signUp(env.CARNET_SIGNUP),
     logLevel: env.LOG_LEVEL || "info",
     mail: {
       host: env.SMTP_HOST || undefined,

@@ -30,19 +30,27 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
  */
 async function liveDemoLogins(database: Database): Promise<string[]> {
   const rows = await database.db
-    .selectFrom("staff")
+    .selectFrom("accounts")
     .select(["email", "password_hash"])
     .where(
       "email",
       "in",
       DEMO_LOGINS.map((l) => l.email),
     )
-    .where("active", "=", true)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("staff")
+          .select("id")
+          .whereRef("staff.account_id", "=", "accounts.id")
+          .where("staff.active", "=", true),
+      ),
+    )
     .execute();
   const known = new Map<string, boolean>();
   const live: string[] = [];
   for (const row of rows) {
     const hash = row.password_hash;
+    if (!hash) continue;
     if (!known.has(hash)) known.set(hash, await verifyPassword(DEMO_PASSWORD, hash));
     if (known.get(hash)) live.push(row.email);
   }
@@ -73,6 +81,7 @@ export async function start(config: Config): Promise<Running> {
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
+    signUpOpen: config.signUpOpen,
     demoLogins: config.demo ? DEMO_LOGINS : null,
     webDir: WEB_DIST,
   });

@@ -439,6 +439,9 @@ export async function bookAppointment(
       if (!item) throw notFound("item", "services");
       if (item.kind !== "service")
         throw invalid("not_a_service", `${item.name} is not a service.`, "services");
+      // O3: an archived service is booked only from a package that holds it.
+      if (!item.active && !(s.usePackage || s.packageLineId))
+        throw conflict("item_inactive", `${item.name} is no longer offered.`, "services");
       return sum + (item.duration_minutes ?? 30);
     }, 0);
     const end = input.endAt ? parseInstant(input.endAt, "endAt") : start.add({ minutes });

@@ -230,6 +230,8 @@ export async function createSession(
     if (!item) throw notFound("item", "itemId");
     if (item.kind !== "class_type")
       throw invalid("not_a_class_type", `${item.name} is not a class type.`, "itemId");
+    // O3: an archived class type gets no new sessions; those already scheduled still run.
+    if (!item.active) throw conflict("item_inactive", `${item.name} is no longer offered.`, "itemId");
     const instructor = await tx
       .selectFrom("staff")
       .select("id")

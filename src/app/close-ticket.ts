@@ -5,12 +5,13 @@
 import type { Transaction } from "kysely";
 import { Temporal } from "temporal-polyfill";
 import type { DB } from "../db/schema.js";
-import { commissionBase } from "../domain/commission.js";
+import { commissionAmount, commissionBase, rateFor } from "../domain/commission.js";
 import { conflict, invalid } from "../domain/errors.js";
 import { toDate } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { settleAppointmentTicket } from "./appointments.js";
 import { settleClassTicket } from "./classes.js";
+import { ratesOf } from "./commission-rates.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { lockOpenTicket, voidLocked } from "./edit-ticket.js";
 import { sellPackage } from "./sell-package.js";
@@ -154,6 +155,20 @@ export async function closeTicket(
         .execute();
     }
 
+    // O4: the rates and categories of now, frozen on each line below.
+    const rates = await ratesOf(tx, businessId, [
+      ...new Set(lines.flatMap((l) => (l.staff_id ? [l.staff_id] : []))),
+    ]);
+    const itemIds = [...new Set(lines.flatMap((l) => (l.item_id ? [l.item_id] : [])))];
+    const categories =
+      itemIds.length === 0
+        ? []
+        : await tx
+            .selectFrom("items")
+            .select(["id", "category"])
+            .where("business_id", "=", businessId)
+            .where("id", "in", itemIds)
+            .execute();
     let taxTotal = 0;
     for (const l of lines) {
       let covered = null;
@@ -193,6 +208,8 @@ export async function closeTicket(
             covered,
           })
         : null;
+      const category = categories.find((c) => c.id === l.item_id)?.category ?? null;
+      const rate = l.staff_id ? rateFor(rates, l.staff_id, category) : null;
       await tx
         .updateTable("ticket_lines")
         .set({
@@ -200,6 +217,10 @@ export async function closeTicket(
           tax_minor: tax,
           consumed_movement_id: consumedId,
           commission_minor: commission,
+          commission_category: category,
+          commission_rate_bp: rate && commission !== null ? rate.rateBp : null,
+          commission_amount_minor:
+            rate && commission !== null ? commissionAmount(commission, rate.rateBp) : null,
         })
         .where("business_id", "=", businessId)
         .where("id", "=", l.id)

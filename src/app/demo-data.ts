@@ -5,6 +5,7 @@ import { Temporal } from "temporal-polyfill";
 import type { Role } from "../db/schema.js";
 import { sweepEndedClasses } from "../jobs/class-sweep.js";
 import { sweepExpiredPackages } from "../jobs/expiry-sweep.js";
+import { addMember } from "./accounts/members.js";
 import { adjustCredits } from "./adjust-credits.js";
 import { bookAppointment } from "./appointments.js";
 import {
@@ -89,19 +90,15 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const staff: Partial<Record<Role, string>> = {};
   for (const login of DEMO_LOGINS) {
-    const row = await db
-      .insertInto("staff")
-      .values({
-        business_id: business.id,
-        name: STAFF_NAMES[login.role],
-        email: login.email,
-        role: login.role,
-        home_location_id: budapest.id,
-        password_hash: passwordHash,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    staff[login.role] = row.id;
+    const { member } = await addMember(db, {
+      businessId: business.id,
+      name: STAFF_NAMES[login.role],
+      email: login.email,
+      role: login.role,
+      homeLocationId: budapest.id,
+      passwordHash,
+    });
+    staff[login.role] = member.id;
   }
 
   const actor = (role: Role, locationId = budapest.id): Actor => ({

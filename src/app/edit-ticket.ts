@@ -10,6 +10,7 @@ import { settleAppointmentTicket } from "./appointments.js";
 import { settleClassTicket } from "./classes.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getCustomer, getLocation } from "./lookups.js";
+import { holdsCreditsOf } from "./manage-catalog.js";
 import { recomputeCoverage } from "./ticket-coverage.js";
 import { insertTicket } from "./ticket-numbers.js";
 import { loadTicket, type TicketView } from "./ticket-view.js";
@@ -143,7 +144,12 @@ export async function addTicketLine(
         .where("id", "=", input.itemId)
         .executeTakeFirst();
       if (!item) throw notFound("item", "itemId");
-      if (!item.active) throw conflict("item_inactive", "This item is no longer sold.", "itemId");
+      // O3: an archived item is sold no more, but a package holding it keeps working.
+      if (
+        !item.active &&
+        !(await holdsCreditsOf(tx, businessId, ticket.customer_id, item.id, toDate(ctx.clock())))
+      )
+        throw conflict("item_inactive", "This item is no longer sold.", "itemId");
       const price = input.priceMinor ?? item.prices[ticket.currency];
       if (price === undefined)
         throw invalid(

@@ -5,7 +5,6 @@ import { assertTimeZone } from "../domain/validity.js";
 import { changedFields, logAdminAction } from "./activity.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getBusiness } from "./lookups.js";
-import { hashPassword } from "./passwords.js";
 
 export function businessView(b: Business) {
   return {
@@ -83,8 +82,14 @@ export async function updateSettings(ctx: Ctx, s: SettingsInput, db: Executor = 
   });
 }
 
-export function locationView(l: { id: string; name: string; time_zone: string; currency: string }) {
-  return { id: l.id, name: l.name, timeZone: l.time_zone, currency: l.currency };
+export function locationView(l: {
+  id: string;
+  name: string;
+  time_zone: string;
+  currency: string;
+  address: string | null;
+}) {
+  return { id: l.id, name: l.name, timeZone: l.time_zone, currency: l.currency, address: l.address };
 }
 
 export async function listLocations(db: Executor, businessId: string) {
@@ -99,7 +104,7 @@ export async function listLocations(db: Executor, businessId: string) {
 
 export async function createLocation(
   ctx: Ctx,
-  input: { name: string; timeZone: string; currency: string },
+  input: { name: string; timeZone: string; currency: string; address?: string | null | undefined },
   db: Executor = ctx.database.db,
 ) {
   authorize(ctx, "manage_settings");
@@ -115,6 +120,7 @@ export async function createLocation(
         name: input.name.trim(),
         time_zone: timeZone,
         currency: input.currency,
+        address: input.address?.trim() || null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -151,31 +157,4 @@ export async function listStaff(ctx: Ctx) {
     .orderBy("name")
     .execute();
   return rows.map(staffView);
-}
-
-export async function createStaff(
-  ctx: Ctx,
-  input: { name: string; email: string; role: Role; homeLocationId: string; password: string },
-  db: Executor = ctx.database.db,
-) {
-  authorize(ctx, "manage_staff");
-  const passwordHash = await hashPassword(input.password);
-  return inTransaction(db, async (tx) => {
-    const row = await tx
-      .insertInto("staff")
-      .values({
-        business_id: ctx.actor.businessId,
-        name: input.name.trim(),
-        email: input.email.trim().toLowerCase(),
-        role: input.role,
-        home_location_id: input.homeLocationId,
-        password_hash: passwordHash,
-      })
-      .returning(["id", "name", "email", "role", "home_location_id", "active"])
-      .executeTakeFirstOrThrow();
-    const view = staffView(row);
-    // Who made whom an owner or a manager is the first question after an incident.
-    await logAdminAction(tx, ctx, "create_staff", { staff: view });
-    return view;
-  });
 }

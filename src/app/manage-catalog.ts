@@ -1,7 +1,10 @@
-// P1, P2: the catalog (services, products, class types) and package templates. Editing or retiring
-// a template never touches packages already sold: they carry their own snapshot.
-import type { Transaction } from "kysely";
+// P1, P2, O3: the catalog (services, products, class types) and package templates. Editing or
+// retiring a template never touches packages already sold: they carry their own snapshot. Archiving
+// an item (active = false) takes it out of new templates, tickets and bookings; packages already
+// sold with it keep working.
+import { sql, type Transaction } from "kysely";
 import type { DB, Item, ItemKind, PackageTemplate, Prices, ValidityKind } from "../db/schema.js";
+import { creditValue, creditValuesOf } from "../domain/credit-value.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { changedFields, logAdminAction } from "./activity.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
@@ -15,6 +18,8 @@ export interface ItemInput {
   sellToClients?: boolean | undefined;
   commissionEligible?: boolean | undefined;
   active?: boolean | undefined;
+  /** null or absent: no category */
+  category?: string | null | undefined;
 }
 
 export function itemView(i: Item) {
@@ -28,20 +33,47 @@ export function itemView(i: Item) {
     sellToClients: i.sell_to_clients,
     commissionEligible: i.commission_eligible,
     active: i.active,
+    category: i.category,
   };
 }
 
-export async function listItems(ctx: Ctx, kind?: ItemKind) {
+/** Archived items only when asked: the till, the calendar and the class schedule offer the rest. */
+export async function listItems(ctx: Ctx, kind?: ItemKind, includeArchived = false) {
   authorize(ctx, "read");
   let q = ctx.database.db.selectFrom("items").selectAll().where("business_id", "=", ctx.actor.businessId);
   if (kind) q = q.where("kind", "=", kind);
+  if (!includeArchived) q = q.where("active", "=", true);
   return (await q.orderBy("kind").orderBy("name").execute()).map(itemView);
+}
+
+/**
+ * A category as the business already spells it ("nails" → "Nails" when an item says "Nails"), so
+ * that one category is one set of items for commission rates; a new one is kept as typed.
+ */
+export async function categoryInUse(
+  db: Executor,
+  businessId: string,
+  category: string | null | undefined,
+  /** the item being edited: its own spelling may be the one corrected */
+  exceptItemId?: string,
+): Promise<string | null> {
+  const typed = category?.trim();
+  if (!typed) return null;
+  let q = db
+    .selectFrom("items")
+    .select("category")
+    .where("business_id", "=", businessId)
+    .where(sql<string>`lower(category)`, "=", typed.toLowerCase());
+  if (exceptItemId) q = q.where("id", "<>", exceptItemId);
+  const found = await q.orderBy("created_at").limit(1).executeTakeFirst();
+  return found?.category ?? typed;
 }
 
 export async function createItem(ctx: Ctx, input: ItemInput, db: Executor = ctx.database.db) {
   authorize(ctx, "manage_catalog");
   return inTransaction(db, async (tx) => {
-    const view = itemView(await insertItem(tx, ctx, input));
+    const category = await categoryInUse(tx, ctx.actor.businessId, input.category);
+    const view = itemView(await insertItem(tx, ctx, { ...input, category }));
     await logAdminAction(tx, ctx, "create_item", { item: view });
     return view;
   });
@@ -60,6 +92,7 @@ async function insertItem(db: Executor, ctx: Ctx, input: ItemInput) {
       sell_to_clients: input.sellToClients ?? true,
       commission_eligible: input.commissionEligible ?? true,
       active: input.active ?? true,
+      category: input.category ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -90,11 +123,15 @@ export async function updateItem(
       .forNoKeyUpdate()
       .executeTakeFirst();
     if (!current) throw notFound("item", "itemId");
+    const set =
+      input.category !== undefined
+        ? { ...changes, category: await categoryInUse(tx, ctx.actor.businessId, input.category, itemId) }
+        : changes;
     // An empty edit changes nothing and answers the item as it is (an UPDATE needs a column).
-    if (Object.keys(changes).length === 0) return itemView(current);
+    if (Object.keys(set).length === 0) return itemView(current);
     const row = await tx
       .updateTable("items")
-      .set(changes)
+      .set(set)
       .where("business_id", "=", ctx.actor.businessId)
       .where("id", "=", itemId)
       .returningAll()
@@ -125,7 +162,7 @@ export async function templateView(db: Executor, t: PackageTemplate) {
     .innerJoin("items as i", (j) =>
       j.onRef("i.business_id", "=", "ti.business_id").onRef("i.id", "=", "ti.item_id"),
     )
-    .select(["ti.item_id", "ti.quantity", "i.name", "i.kind"])
+    .select(["ti.item_id", "ti.quantity", "i.name", "i.kind", "i.active"])
     .where("ti.business_id", "=", t.business_id)
     .where("ti.template_id", "=", t.id)
     .orderBy("ti.position")
@@ -136,6 +173,12 @@ export async function templateView(db: Executor, t: PackageTemplate) {
     .where("business_id", "=", t.business_id)
     .where("template_id", "=", t.id)
     .execute();
+  const sold = await db
+    .selectFrom("customer_packages")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("business_id", "=", t.business_id)
+    .where("template_id", "=", t.id)
+    .executeTakeFirstOrThrow();
   return {
     id: t.id,
     kind: t.kind,
@@ -149,9 +192,12 @@ export async function templateView(db: Executor, t: PackageTemplate) {
       itemId: i.item_id,
       itemName: i.name,
       itemKind: i.kind,
+      itemActive: i.active,
       quantity: i.quantity,
     })),
     locationIds: locations.map((l) => l.location_id),
+    /** packages sold from it: they keep what they were sold with, whatever the template becomes */
+    soldCount: Number(sold.n),
   };
 }
 
@@ -194,11 +240,25 @@ async function writeTemplateParts(
       throw invalid("duplicate_item", "Each item appears once; raise its quantity.", "items");
     const found = await tx
       .selectFrom("items")
-      .select("id")
+      .select(["id", "name", "active"])
       .where("business_id", "=", businessId)
       .where("id", "in", [...ids])
       .execute();
     if (found.length !== ids.size) throw notFound("item", "items");
+    // An archived item stays in a template that had it, but none takes it anew.
+    const had = await tx
+      .selectFrom("template_items")
+      .select("item_id")
+      .where("business_id", "=", businessId)
+      .where("template_id", "=", templateId)
+      .execute();
+    const archived = found.find((i) => !i.active && !had.some((h) => h.item_id === i.id));
+    if (archived)
+      throw conflict(
+        "item_inactive",
+        `${archived.name} is archived: it cannot be put in a package. Restore it first.`,
+        "items",
+      );
     await tx
       .deleteFrom("template_items")
       .where("business_id", "=", businessId)
@@ -285,6 +345,7 @@ export async function updateTemplate(
       .updateTable("package_templates")
       .set({
         updated_at: new Date(),
+        ...(input.kind !== undefined ? { kind: input.kind } : {}),
         ...(input.name !== undefined ? { name: input.name.trim() } : {}),
         ...(input.prices !== undefined ? { prices: JSON.stringify(input.prices) } : {}),
         ...(input.validity !== undefined ? validityColumns(input.validity) : {}),
@@ -301,6 +362,8 @@ export async function updateTemplate(
       kind: input.kind ?? current.kind,
     });
     const view = await templateView(tx, row);
+    if (view.kind === "course" && view.items.length !== 1)
+      throw invalid("course_single_item", "A course is a number of one service.", "items");
     const changed = changedFields(before, view);
     if (Object.keys(changed).length > 0)
       await logAdminAction(tx, ctx, "update_template", { templateId, name: view.name, changes: changed });
@@ -331,4 +394,90 @@ export async function setTemplateActive(
     });
     return templateView(tx, row);
   });
+}
+
+export interface PreviewInput {
+  prices: Prices;
+  items: Array<{ itemId: string; quantity: number }>;
+}
+
+/**
+ * O3: what one credit of each item will be worth in each currency the template is priced in, as
+ * the sale will compute it (credit-value.ts), and the commission base per credit on the
+ * package-price basis (T10). Nothing is written.
+ */
+export async function previewTemplate(ctx: Ctx, input: PreviewInput) {
+  authorize(ctx, "manage_catalog");
+  const ids = [...new Set(input.items.map((i) => i.itemId))];
+  if (ids.length !== input.items.length)
+    throw invalid("duplicate_item", "Each item appears once; raise its quantity.", "items");
+  const found =
+    ids.length === 0
+      ? []
+      : await ctx.database.db
+          .selectFrom("items")
+          .select(["id", "name", "prices"])
+          .where("business_id", "=", ctx.actor.businessId)
+          .where("id", "in", ids)
+          .execute();
+  if (found.length !== ids.length) throw notFound("item", "items");
+  const totalCredits = input.items.reduce((sum, i) => sum + i.quantity, 0);
+  return {
+    totalCredits,
+    currencies: Object.entries(input.prices)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, priceMinor]) => {
+        const lines = input.items.map((i) => {
+          const item = found.find((f) => f.id === i.itemId)!;
+          // As the sale does: an item without a price in the currency weighs nothing.
+          const retail = item.prices[currency];
+          return { item, quantity: i.quantity, retail: retail ?? 0, priced: retail !== undefined };
+        });
+        const values = creditValuesOf(
+          priceMinor,
+          lines.map((l) => ({ retailPriceMinor: l.retail, credits: l.quantity })),
+        );
+        return {
+          currency,
+          priceMinor,
+          lines: lines.map((l, i) => ({
+            itemId: l.item.id,
+            itemName: l.item.name,
+            quantity: l.quantity,
+            retailPriceMinor: l.priced ? l.retail : null,
+            ...values[i]!,
+          })),
+          packagePricePerCredit: {
+            creditMinor: totalCredits > 0 ? creditValue(priceMinor, totalCredits, 1) : 0,
+            lastCreditMinor: totalCredits > 0 ? creditValue(priceMinor, totalCredits, totalCredits) : 0,
+          },
+        };
+      }),
+  };
+}
+
+/**
+ * Whether the customer still has a credit of the item to use: an archived item can then still go on
+ * a ticket or a booking, covered by the package it was sold in.
+ */
+export async function holdsCreditsOf(
+  db: Executor,
+  businessId: string,
+  customerId: string | null,
+  itemId: string,
+  at: Date,
+): Promise<boolean> {
+  if (!customerId) return false;
+  const line = await db
+    .selectFrom("package_lines")
+    .select("id")
+    .where("business_id", "=", businessId)
+    .where("customer_id", "=", customerId)
+    .where("item_id", "=", itemId)
+    .where("refunded", "=", false)
+    .where(sql<boolean>`total - used - booked > 0`)
+    .where((eb) => eb.or([eb("package_expires_at", "is", null), eb("package_expires_at", ">", at)]))
+    .limit(1)
+    .executeTakeFirst();
+  return line !== undefined;
 }

@@ -1,5 +1,6 @@
 // A10: online booking. The anonymous public page books paid services into the free slots it
-// offers: a slot of the opening hours, inside the business's booking window (a minimum notice, a
+// offers: a slot of the staff member's working hours at the location, within the location's opening
+// hours (O2, src/domain/working-hours.ts), inside the business's booking window (a minimum notice, a
 // number of days ahead), with a staff member who performs services, for an active service, that
 // nobody else holds. A request does not book: it e-mails a link to the address given, and the
 // booking is made when that link is opened (confirm-online-booking.ts), so an e-mail address
@@ -11,6 +12,7 @@ import { Temporal } from "temporal-polyfill";
 import type { Business } from "../db/schema.js";
 import { AppError, conflict, invalid, notFound } from "../domain/errors.js";
 import { parseInstant, parseLocalDate, toDate } from "../domain/validity.js";
+import { bookableIntervals, slotStarts } from "../domain/working-hours.js";
 import { type AppointmentView, bookAppointment } from "./appointments.js";
 import { type App, type Ctx, type Executor, inTransaction } from "./context.js";
 import { balanceLinkHolder } from "./customer-balance.js";
@@ -22,11 +24,10 @@ import {
   forgetOldCounts,
 } from "./public-rate-limits.js";
 import { newSecret, sha256 } from "./sign-in.js";
+import { loadBookingHours } from "./staff/working-hours.js";
 
 /** Roles that perform services: the public page offers these staff members and no one else. */
 export const BOOKABLE_ROLES = ["practitioner", "manager", "owner"] as const;
-const OPENING_HOUR = 9;
-const CLOSING_HOUR = 18;
 const SLOT_MINUTES = 30;
 const DEFAULT_SERVICE_MINUTES = 30;
 /** how long the e-mailed link books; the slot is not held meanwhile */
@@ -105,7 +106,10 @@ export interface SlotChoice {
   itemId: string;
 }
 
-/** The location, service and staff member of a choice, as the public catalog offers them. */
+/**
+ * The location, service and staff member of a choice, as the public catalog offers them, with the
+ * hours in which the staff member may be booked there.
+ */
 export async function offeredChoice(db: Executor, businessId: string, q: SlotChoice, itemField = "itemId") {
   const [location, item, staff] = await Promise.all([
     db
@@ -134,7 +138,8 @@ export async function offeredChoice(db: Executor, businessId: string, q: SlotCho
   if (!location) throw notFound("location", "locationId");
   if (!item) throw notFound("item", itemField);
   if (!staff) throw notFound("staff", "staffId");
-  return { location, item, staff, minutes: item.duration_minutes ?? DEFAULT_SERVICE_MINUTES };
+  const hours = await loadBookingHours(db, businessId, staff.id, location.id);
+  return { location, item, staff, hours, minutes: item.duration_minutes ?? DEFAULT_SERVICE_MINUTES };
 }
 
 export type Choice = Awaited<ReturnType<typeof offeredChoice>>;
@@ -166,19 +171,13 @@ export function bookingWindow(
   };
 }
 
-/** The opening hours of a local date cut into slot steps that fit a service of `minutes`. */
-function slotGrid(date: Temporal.PlainDate, zone: string, minutes: number): Temporal.Instant[] {
-  const open = date.toZonedDateTime({ timeZone: zone, plainTime: { hour: OPENING_HOUR } });
-  const close = date.toZonedDateTime({ timeZone: zone, plainTime: { hour: CLOSING_HOUR } });
-  const grid: Temporal.Instant[] = [];
-  for (
-    let t = open;
-    Temporal.ZonedDateTime.compare(t.add({ minutes }), close) <= 0;
-    t = t.add({ minutes: SLOT_MINUTES })
-  ) {
-    grid.push(t.toInstant());
-  }
-  return grid;
+/**
+ * The staff member's bookable hours at the location on a local date, cut into slot steps that fit
+ * the service: nothing outside their working hours, nor outside the location's opening hours.
+ */
+function slotGrid(date: Temporal.PlainDate, choice: Choice): Temporal.Instant[] {
+  const intervals = bookableIntervals(choice.hours, date.dayOfWeek);
+  return slotStarts(date, choice.location.time_zone, intervals, choice.minutes, SLOT_MINUTES);
 }
 
 /** The free starts of a local date: the grid, inside the window, clear of the staff member's bookings. */
@@ -190,7 +189,7 @@ async function freeStarts(
   window: BookingWindow,
 ): Promise<Temporal.Instant[]> {
   if (Temporal.PlainDate.compare(date, window.lastDate) > 0) return [];
-  const grid = slotGrid(date, choice.location.time_zone, choice.minutes).filter(
+  const grid = slotGrid(date, choice).filter(
     (t) => Temporal.Instant.compare(t, window.now) > 0 && Temporal.Instant.compare(t, window.noticeEnd) >= 0,
   );
   if (grid.length === 0) return [];
@@ -249,7 +248,7 @@ export async function assertOfferedStart(
       "startAt",
     );
   const same = (t: Temporal.Instant) => t.equals(start);
-  if (!slotGrid(date, zone, choice.minutes).some(same))
+  if (!slotGrid(date, choice).some(same))
     throw invalid("slot_not_offered", "This is not one of the times offered; choose one of them.", "startAt");
   if (!(await freeStarts(db, businessId, choice, date, window)).some(same)) throw slotTaken();
   return start;
@@ -301,7 +300,7 @@ export interface BookingRequestView {
 
 export function requestView(
   business: { name: string },
-  choice: Choice,
+  choice: Omit<Choice, "hours">,
   r: {
     name: string;
     email: string;

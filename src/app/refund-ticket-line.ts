@@ -1,6 +1,7 @@
 // T8, P8 at the till: refunding a line of a closed ticket. A covered line gives its credit back to
 // the package (a restore pointing at the consume) and then shows its full retail price; a paid line
 // is paid back; a package sale refunds the package under the P8 rules. Manager/owner.
+import { sql } from "kysely";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { toDate } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
@@ -103,7 +104,15 @@ export async function refundTicketLine(
     }
     await tx
       .updateTable("ticket_lines")
-      .set({ refunded_at: toDate(now), refunded_minor: paidBack, commission_minor: 0 })
+      .set({
+        refunded_at: toDate(now),
+        refunded_minor: paidBack,
+        commission_minor: 0,
+        // O4: nothing is owed on a refunded line; a line closed without a rate stays without one.
+        commission_amount_minor: sql<
+          number | null
+        >`CASE WHEN commission_amount_minor IS NULL THEN NULL ELSE 0 END`,
+      })
       .where("business_id", "=", businessId)
       .where("id", "=", line.id)
       .execute();

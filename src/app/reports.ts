@@ -450,33 +450,95 @@ export async function revenueReport(ctx: Ctx, q: { from: Date; to: Date }) {
   };
 }
 
-/** T10: commissions by staff for tickets closed in a period, net of refunded lines. */
-export async function commissionReport(ctx: Ctx, q: { from: Date; to: Date }) {
+/**
+ * T10, O4: commission for tickets closed in a period, net of refunded lines: per staff member and
+ * currency the base, the amount owed and the lines that closed without a rate; and line by line the
+ * base, the rate frozen at close and the amount (base × rate, rounded half up per line).
+ */
+export async function commissionReport(
+  ctx: Ctx,
+  q: { from: Date; to: Date; staffId?: string | undefined; limit: number; offset: number },
+) {
   authorize(ctx, "view_reports");
-  const rows = await sql<{
+  const where = sql`tl.business_id = ${ctx.actor.businessId} AND t.closed_at >= ${q.from} AND t.closed_at < ${q.to}
+       AND t.status IN ('closed', 'refunded') AND tl.refunded_at IS NULL
+       ${q.staffId ? sql`AND tl.staff_id = ${q.staffId}` : sql``}`;
+  const from = sql`ticket_lines tl
+      JOIN tickets t ON t.business_id = tl.business_id AND t.id = tl.ticket_id
+      JOIN staff s ON s.business_id = tl.business_id AND s.id = tl.staff_id`;
+  const totals = await sql<{
     staff_id: string;
     staff_name: string;
     currency: string;
     lines: number;
     covered_lines: number;
-    commission_minor: number;
+    unrated_lines: number;
+    base_minor: number;
+    amount_minor: number;
   }>`
     SELECT tl.staff_id, s.name AS staff_name, t.currency, count(*)::int AS lines,
            count(*) FILTER (WHERE tl.consumed_movement_id IS NOT NULL)::int AS covered_lines,
-           coalesce(sum(tl.commission_minor), 0) AS commission_minor
-      FROM ticket_lines tl
-      JOIN tickets t ON t.business_id = tl.business_id AND t.id = tl.ticket_id
-      JOIN staff s ON s.business_id = tl.business_id AND s.id = tl.staff_id
-     WHERE tl.business_id = ${ctx.actor.businessId} AND t.closed_at >= ${q.from} AND t.closed_at < ${q.to}
-       AND t.status IN ('closed', 'refunded') AND tl.refunded_at IS NULL
+           count(*) FILTER (WHERE tl.commission_rate_bp IS NULL)::int AS unrated_lines,
+           coalesce(sum(tl.commission_minor), 0) AS base_minor,
+           coalesce(sum(tl.commission_amount_minor), 0) AS amount_minor
+      FROM ${from}
+     WHERE ${where}
      GROUP BY tl.staff_id, s.name, t.currency
      ORDER BY s.name, t.currency`.execute(ctx.database.db);
-  return rows.rows.map((r) => ({
-    staffId: r.staff_id,
-    staffName: r.staff_name,
-    currency: r.currency,
-    lines: r.lines,
-    coveredLines: r.covered_lines,
-    commissionMinor: Number(r.commission_minor),
-  }));
+  const lines = await sql<{
+    line_id: string;
+    ticket_id: string;
+    ticket_number: number;
+    receipt_number: number | null;
+    closed_at: Date;
+    staff_id: string;
+    staff_name: string;
+    currency: string;
+    name: string;
+    kind: string;
+    category: string | null;
+    covered: boolean;
+    base_minor: number | null;
+    rate_bp: number | null;
+    amount_minor: number | null;
+  }>`
+    SELECT tl.id AS line_id, t.id AS ticket_id, t.number AS ticket_number, t.receipt_number, t.closed_at,
+           tl.staff_id, s.name AS staff_name, t.currency, tl.name, tl.kind, tl.commission_category AS category,
+           tl.consumed_movement_id IS NOT NULL AS covered, tl.commission_minor AS base_minor,
+           tl.commission_rate_bp AS rate_bp, tl.commission_amount_minor AS amount_minor
+      FROM ${from}
+     WHERE ${where}
+     ORDER BY s.name, tl.staff_id, t.closed_at, t.number, tl.position
+     LIMIT ${q.limit + 1} OFFSET ${q.offset}`.execute(ctx.database.db);
+  return {
+    totals: totals.rows.map((r) => ({
+      staffId: r.staff_id,
+      staffName: r.staff_name,
+      currency: r.currency,
+      lines: r.lines,
+      coveredLines: r.covered_lines,
+      linesWithoutRate: r.unrated_lines,
+      baseMinor: Number(r.base_minor),
+      amountMinor: Number(r.amount_minor),
+    })),
+    lines: lines.rows.slice(0, q.limit).map((r) => ({
+      lineId: r.line_id,
+      ticketId: r.ticket_id,
+      ticketNumber: Number(r.ticket_number),
+      receiptNumber: r.receipt_number === null ? null : Number(r.receipt_number),
+      closedAt: r.closed_at.toISOString(),
+      staffId: r.staff_id,
+      staffName: r.staff_name,
+      currency: r.currency,
+      name: r.name,
+      kind: r.kind,
+      category: r.category,
+      covered: r.covered,
+      baseMinor: Number(r.base_minor ?? 0),
+      rateBp: r.rate_bp,
+      amountMinor: r.amount_minor === null ? null : Number(r.amount_minor),
+    })),
+    /** more lines than the limit: ask again with a larger offset */
+    more: lines.rows.length > q.limit,
+  };
 }

@@ -2,9 +2,9 @@
 // are random secrets of which only a SHA-256 is stored. Every attempt is claimed against the failed
 // sign-in limits before its password is checked (src/app/sign-in-throttle.ts).
 import { createHash, randomBytes } from "node:crypto";
+import type { Temporal } from "temporal-polyfill";
 import { AppError, invalid } from "../domain/errors.js";
 import type { Role } from "../domain/permissions.js";
-import { logAdminAction } from "./activity.js";
 import type { Actor, App, Executor } from "./context.js";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.js";
 import { ADDRESS_BUCKET, claimSignInAttempt, settleSuccessfulSignIn } from "./sign-in-throttle.js";
@@ -41,34 +41,103 @@ export interface SignedIn {
   actor: Actor;
 }
 
-export async function signIn(
+/** The password was right and the account is staff of several businesses: which one? */
+export interface ChooseBusiness {
+  businesses: Array<{ id: string; name: string }>;
+}
+
+interface Member {
+  business_id: string;
+  id: string;
+  role: Role;
+  home_location_id: string;
+}
+
+/**
+ * Checks an account's password the way sign-in does: the attempt is claimed against the failed
+ * sign-in limits first (keyed on the e-mail, src/app/sign-in-throttle.ts), an unknown e-mail or an
+ * account without a password is checked against the decoy hash, a success gives the claim back and
+ * replaces a hash made at an older cost. Answers the account, or throws invalid_credentials.
+ */
+export async function checkAccountPassword(
   app: App,
-  input: { email: string; password: string; locationId?: string | undefined; ip: string },
-): Promise<SignedIn> {
+  input: { email: string; password: string; ip: string },
+): Promise<{ id: string; email: string }> {
   const db = app.database.db;
   const now = app.clock();
   const email = input.email.trim().toLowerCase();
   const claim = await claimSignInAttempt(db, email, input.ip, now);
-  const staff = await db
-    .selectFrom("staff")
-    .selectAll()
+  const account = await db
+    .selectFrom("accounts")
+    .select(["id", "email", "password_hash"])
     .where("email", "=", email)
-    .where("active", "=", true)
-    .execute();
-  // One e-mail may belong to one person per business; sign-in needs it to be unambiguous.
-  const candidate = staff.length === 1 ? staff[0] : undefined;
+    .executeTakeFirst();
   const decoy = decoyPasswordHash();
-  const ok = await verifyPassword(input.password, candidate?.password_hash ?? (await decoy));
+  const ok = await verifyPassword(input.password, account?.password_hash ?? (await decoy));
   // A wrong password was counted by its claim already.
-  if (!candidate || !ok) throw wrongCredentials();
+  if (!account?.password_hash || !ok) throw wrongCredentials();
   await settleSuccessfulSignIn(db, claim, now);
-  if (needsRehash(candidate.password_hash)) await rehash(db, candidate, input.password);
-  const locationId = input.locationId ?? candidate.home_location_id;
+  if (needsRehash(account.password_hash))
+    await rehash(db, { id: account.id, password_hash: account.password_hash }, input.password);
+  return { id: account.id, email: account.email };
+}
+
+/**
+ * S1, O1: e-mail and password against the account. Staff of one business is signed in there; staff
+ * of several gets the businesses' names to choose from (only once the password was right) and signs
+ * in again naming one. Nothing about memberships is told before the password is checked.
+ */
+export async function signIn(
+  app: App,
+  input: {
+    email: string;
+    password: string;
+    businessId?: string | undefined;
+    locationId?: string | undefined;
+    ip: string;
+  },
+): Promise<SignedIn | ChooseBusiness> {
+  const account = await checkAccountPassword(app, input);
+  const db = app.database.db;
+  const memberships = await db
+    .selectFrom("staff as st")
+    .innerJoin("businesses as b", "b.id", "st.business_id")
+    .select(["st.business_id", "st.id", "st.role", "st.home_location_id", "b.name as business_name"])
+    .where("st.account_id", "=", account.id)
+    .where("st.active", "=", true)
+    .orderBy("b.name")
+    .orderBy("b.id")
+    .execute();
+  if (memberships.length === 0)
+    throw new AppError(
+      "unauthenticated",
+      "no_active_membership",
+      "This account is not active staff of any business any more.",
+    );
+  const chosen =
+    input.businessId !== undefined
+      ? memberships.find((m) => m.business_id === input.businessId)
+      : memberships.length === 1
+        ? memberships[0]
+        : undefined;
+  if (input.businessId !== undefined && !chosen)
+    throw invalid("unknown_business", "Choose one of the businesses you work for.", "businessId");
+  if (!chosen) return { businesses: memberships.map((m) => ({ id: m.business_id, name: m.business_name })) };
+  return startSession(db, chosen, input.locationId, app.clock());
+}
+
+/** A new session for a staff member, at the location asked for or their home location. */
+export async function startSession(
+  db: Executor,
+  member: Member,
+  locationId: string | undefined,
+  now: Temporal.Instant,
+): Promise<SignedIn> {
   const location = await db
     .selectFrom("locations")
     .select("id")
-    .where("business_id", "=", candidate.business_id)
-    .where("id", "=", locationId)
+    .where("business_id", "=", member.business_id)
+    .where("id", "=", locationId ?? member.home_location_id)
     .executeTakeFirst();
   if (!location) throw invalid("unknown_location", "Choose one of the business's locations.", "locationId");
   const sessionToken = newSecret();
@@ -77,9 +146,9 @@ export async function signIn(
   await db
     .insertInto("staff_sessions")
     .values({
-      business_id: candidate.business_id,
+      business_id: member.business_id,
       id: sha256(sessionToken),
-      staff_id: candidate.id,
+      staff_id: member.id,
       location_id: location.id,
       csrf_token: csrfToken,
       expires_at: expiresAt,
@@ -90,26 +159,21 @@ export async function signIn(
     csrfToken,
     expiresAt,
     actor: {
-      businessId: candidate.business_id,
-      staffId: candidate.id,
-      role: candidate.role,
+      businessId: member.business_id,
+      staffId: member.id,
+      role: member.role,
       locationId: location.id,
     },
   };
 }
 
 /** Replaces a hash made at an older cost, unless the password was changed meanwhile. */
-async function rehash(
-  db: Executor,
-  staff: { business_id: string; id: string; password_hash: string },
-  password: string,
-) {
+async function rehash(db: Executor, account: { id: string; password_hash: string }, password: string) {
   await db
-    .updateTable("staff")
+    .updateTable("accounts")
     .set({ password_hash: await hashPassword(password) })
-    .where("business_id", "=", staff.business_id)
-    .where("id", "=", staff.id)
-    .where("password_hash", "=", staff.password_hash)
+    .where("id", "=", account.id)
+    .where("password_hash", "=", account.password_hash)
     .execute();
 }
 
@@ -119,6 +183,8 @@ export async function signOut(app: App, sessionToken: string): Promise<void> {
 
 export interface Authenticated {
   actor: Actor;
+  /** the person behind the membership (O1) */
+  accountId: string;
   staffName: string;
   /** set for cookie sessions: writes must echo it */
   csrfToken: string | null;
@@ -138,6 +204,7 @@ export async function authenticateSession(app: App, sessionToken: string): Promi
       "s.expires_at",
       "st.role",
       "st.name",
+      "st.account_id",
       "st.active",
     ])
     .where("s.id", "=", sha256(sessionToken))
@@ -150,65 +217,14 @@ export async function authenticateSession(app: App, sessionToken: string): Promi
       role: row.role as Role,
       locationId: row.location_id,
     },
+    accountId: row.account_id,
     staffName: row.name,
     csrfToken: row.csrf_token,
   };
 }
 
-export async function authenticateToken(app: App, token: string): Promise<Authenticated | null> {
-  const row = await app.database.db
-    .selectFrom("api_tokens as t")
-    .innerJoin("staff as st", (j) =>
-      j.onRef("st.business_id", "=", "t.business_id").onRef("st.id", "=", "t.staff_id"),
-    )
-    .select([
-      "t.business_id",
-      "t.staff_id",
-      "t.location_id",
-      "t.revoked_at",
-      "st.role",
-      "st.name",
-      "st.active",
-    ])
-    .where("t.token_hash", "=", sha256(token))
-    .executeTakeFirst();
-  if (!row || row.revoked_at || !row.active) return null;
-  return {
-    actor: {
-      businessId: row.business_id,
-      staffId: row.staff_id,
-      role: row.role as Role,
-      locationId: row.location_id,
-    },
-    staffName: row.name,
-    csrfToken: null,
-  };
-}
-
-/** A bearer token for an integration, acting as the staff member who made it. */
-export async function createApiToken(
-  app: App,
-  actor: Actor,
-  name: string,
-): Promise<{ id: string; token: string; name: string }> {
-  const token = `carnet_${newSecret()}`;
-  return app.database.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto("api_tokens")
-      .values({
-        business_id: actor.businessId,
-        token_hash: sha256(token),
-        name,
-        staff_id: actor.staffId,
-        location_id: actor.locationId,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    // A token acts as its maker until revoked: who made which one belongs in the log, the token not.
-    await logAdminAction(tx, { ...app, actor }, "create_api_token", { tokenId: row.id, name });
-    return { id: row.id, token, name };
-  });
-}
+// O2: API tokens (their expiry, revocation and last use) are src/app/staff/api-tokens.ts.
+export { authenticateToken, createApiToken } from "./staff/api-tokens.js";
 
 /** Staff change their working location during the day; new work uses it (SPEC "Working location"). */
 export async function switchLocation(

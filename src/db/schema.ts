@@ -19,7 +19,9 @@ export type MovementKind =
   | "redeem"
   | "restore"
   | "expire"
-  | "unexpire";
+  | "unexpire"
+  | "import"
+  | "import_used";
 export type RedemptionPoint = "checkout_or_end" | "checkout_only" | "booking";
 export type NoShowPolicy = "consume" | "release" | "review";
 export type ValidityKind = "days" | "months" | "fixed_date" | "one_day" | "none";
@@ -48,19 +50,88 @@ export interface LocationsTable {
   name: string;
   time_zone: string;
   currency: string;
+  /** migration 0016 */
+  address: string | null;
   created_at: DefaultTimestamp;
 }
 
+/** O1: a person (one e-mail, one password) who may be staff of several businesses (migration 0014). */
+export interface AccountsTable {
+  id: Generated<string>;
+  email: string;
+  /** null until its person sets one (an owner made on the command line) */
+  password_hash: string | null;
+  password_changed_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+/** A person's membership of one business; the password is the account's (migration 0014). */
 export interface StaffTable {
   business_id: string;
   id: Generated<string>;
   name: string;
+  /** the account's e-mail, kept equal to it by a foreign key */
   email: string;
+  account_id: string;
   role: Role;
   home_location_id: string;
-  password_hash: string;
   active: Generated<boolean>;
   created_at: DefaultTimestamp;
+}
+
+/** O2: an e-mailed invitation to join the business (migration 0014). */
+export interface StaffInvitationsTable {
+  business_id: string;
+  id: Generated<string>;
+  token_hash: string;
+  email: string;
+  name: string;
+  role: Role;
+  home_location_id: string;
+  invited_by: string;
+  created_at: Timestamp;
+  sent_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_staff_id: string | null;
+  cancelled_at: Timestamp | null;
+}
+
+/** O2: a one-time link that sets an account's password (migration 0014). */
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  account_id: string;
+  token_hash: string;
+  purpose: "reset" | "first_password";
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** O1: a business asked for by open sign-up, made when the e-mailed link is opened (migration 0014). */
+export interface SignUpRequestsTable {
+  id: Generated<string>;
+  token_hash: string;
+  email: string;
+  details: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  business_id: string | null;
+}
+
+/** Requests to the public account routes counted per fixed window (migration 0014). */
+export interface AccountRequestCountsTable {
+  bucket: "sign_up_address" | "sign_up_email" | "reset_address" | "reset_email";
+  key_hash: string;
+  window_start: Timestamp;
+  hits: number;
+}
+
+/** The first run's one row (migration 0014). */
+export interface FirstRunClaimsTable {
+  only_one: Generated<boolean>;
+  claimed_at: DefaultTimestamp;
 }
 
 export interface StaffSessionsTable {
@@ -82,7 +153,24 @@ export interface ApiTokensTable {
   location_id: string;
   created_at: DefaultTimestamp;
   revoked_at: Timestamp | null;
+  /** O2 (migration 0015): every token expires; who revoked it; last use, to the minute */
+  expires_at: Timestamp;
+  revoked_by: string | null;
+  last_used_at: Timestamp | null;
 }
+
+/** O2: weekly hours in minutes after local midnight, [start, end), ISO weekday (migration 0015). */
+interface WeeklyHoursColumns {
+  business_id: string;
+  location_id: string;
+  weekday: number;
+  start_minute: number;
+  end_minute: number;
+}
+export interface StaffWorkingHoursTable extends WeeklyHoursColumns {
+  staff_id: string;
+}
+export type LocationOpeningHoursTable = WeeklyHoursColumns;
 
 /** S1: failed sign-ins of one e-mail from one address (src/app/sign-in-throttle.ts). */
 export interface SignInThrottlePairsTable {
@@ -123,7 +211,20 @@ export interface ItemsTable {
   sell_to_clients: Generated<boolean>;
   commission_eligible: Generated<boolean>;
   active: Generated<boolean>;
+  /** O3: free text of the business, matched without regard to letter case (migration 0016) */
+  category: string | null;
   created_at: DefaultTimestamp;
+}
+
+/** O4: a staff member's rate for one item category, or for everything else (category null). */
+export interface CommissionRatesTable {
+  business_id: string;
+  id: Generated<string>;
+  staff_id: string;
+  category: string | null;
+  rate_bp: number;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 }
 
 export interface PackageTemplatesTable {
@@ -138,6 +239,8 @@ export interface PackageTemplatesTable {
   commission_basis: Generated<CommissionBasis>;
   online_bookable: Generated<boolean>;
   active: Generated<boolean>;
+  /** O5: the business's retired template of packages imported by their items alone (migration 0017) */
+  holds_imports: Generated<boolean>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -186,6 +289,8 @@ export interface CustomerPackagesTable {
   refund_minor: number | null;
   sold_by: string | null;
   sold_on_ticket_line_id: string | null;
+  /** O5: the key of the imported file's row(s) it came from; null when sold in Carnet (migration 0017) */
+  import_key: string | null;
   created_at: DefaultTimestamp;
 }
 
@@ -354,7 +459,12 @@ export interface TicketLinesTable {
   consumed_movement_id: string | null;
   charged_minor: number | null;
   tax_minor: number | null;
+  /** T10: the commission base */
   commission_minor: number | null;
+  /** O4: frozen at close (migration 0016) */
+  commission_category: string | null;
+  commission_rate_bp: number | null;
+  commission_amount_minor: number | null;
   sold_package_id: string | null;
   refunded_at: Timestamp | null;
   refunded_minor: number | null;
@@ -482,6 +592,8 @@ export interface PublicRequestCountsTable {
 }
 
 export interface DB {
+  staff_working_hours: StaffWorkingHoursTable;
+  location_opening_hours: LocationOpeningHoursTable;
   class_sessions: ClassSessionsTable;
   class_enrolments: ClassEnrolmentsTable;
   outbox: OutboxTable;
@@ -496,6 +608,12 @@ export interface DB {
   businesses: BusinessesTable;
   locations: LocationsTable;
   staff: StaffTable;
+  accounts: AccountsTable;
+  staff_invitations: StaffInvitationsTable;
+  password_resets: PasswordResetsTable;
+  sign_up_requests: SignUpRequestsTable;
+  account_request_counts: AccountRequestCountsTable;
+  first_run_claims: FirstRunClaimsTable;
   staff_sessions: StaffSessionsTable;
   api_tokens: ApiTokensTable;
   sign_in_throttle_pairs: SignInThrottlePairsTable;
@@ -503,6 +621,7 @@ export interface DB {
   sign_in_throttle_emails: SignInThrottleBucketTable & { email: string };
   customers: CustomersTable;
   items: ItemsTable;
+  commission_rates: CommissionRatesTable;
   package_templates: PackageTemplatesTable;
   template_items: TemplateItemsTable;
   template_locations: TemplateLocationsTable;

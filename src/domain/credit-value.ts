@@ -40,3 +40,27 @@ export function creditRangeValue(lineValueMinor: number, granted: number, from: 
   const last = lineValueMinor - base * (granted - 1);
   return hi === granted ? base * (hi - lo - 1) + last : base * (hi - lo);
 }
+
+export interface CreditValueOfLine {
+  /** the line's share of the package price */
+  lineValueMinor: number;
+  /** what each credit but the last is worth */
+  creditMinor: number;
+  /** what the last credit is worth: the rounding remainder lands here */
+  lastCreditMinor: number;
+}
+
+/**
+ * O3: what one credit of each line will be worth when a package of this price is sold, by the same
+ * rule (and the same code) the sale uses: the template editor's preview.
+ */
+export function creditValuesOf(priceMinor: number, lines: readonly LineForAllocation[]): CreditValueOfLine[] {
+  return allocatePackagePrice(priceMinor, lines).map((share, i) => {
+    const credits = lines[i]!.credits;
+    return {
+      lineValueMinor: share,
+      creditMinor: creditValue(share, credits, 1),
+      lastCreditMinor: creditValue(share, credits, credits),
+    };
+  });
+}

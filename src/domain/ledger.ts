@@ -16,7 +16,10 @@ export type MovementKind =
   | "redeem"
   | "restore"
   | "expire"
-  | "unexpire";
+  | "unexpire"
+  // O5: a package bought in another system: the credits bought there, then those already used there
+  | "import"
+  | "import_used";
 
 export interface Delta {
   total: number;
@@ -31,10 +34,12 @@ export function movementDelta(kind: MovementKind, quantity: number): Delta {
   switch (kind) {
     case "grant":
     case "add":
+    case "import":
       d.total = quantity;
       break;
     case "deduct":
     case "redeem":
+    case "import_used":
       d.used = quantity;
       break;
     case "reserve":

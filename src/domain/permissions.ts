@@ -12,8 +12,14 @@ export type Action =
   | "manage_catalog"
   | "manage_customers"
   | "manage_staff"
+  | "manage_api_tokens"
+  | "manage_working_hours"
   | "manage_settings"
-  | "view_reports";
+  | "manage_commission_rates"
+  | "view_reports"
+  | "import_data"
+  | "export_customer_data"
+  | "export_business_data";
 
 const MANAGERS: ReadonlySet<Role> = new Set(["owner", "manager"]);
 const DESK: ReadonlySet<Role> = new Set(["owner", "manager", "front_desk"]);
@@ -31,7 +37,17 @@ const ALLOWED: Record<Action, ReadonlySet<Role>> = {
   refund: MANAGERS,
   manage_catalog: MANAGERS,
   manage_settings: new Set(["owner"]),
+  // O4: what staff are paid is the owner's call; managers read the rates with the report.
+  manage_commission_rates: new Set(["owner"]),
   manage_staff: new Set(["owner"]),
+  // O2: roles and who is active are the owner's; integrations and the rota are managers' work too.
+  manage_api_tokens: MANAGERS,
+  manage_working_hours: MANAGERS,
+  // O5, O6: bringing packages from another system is a manager's job; a customer's own data is
+  // handed over on request by a manager; everything at once, every customer's, only by the owner.
+  import_data: MANAGERS,
+  export_customer_data: MANAGERS,
+  export_business_data: new Set(["owner"]),
 };
 
 export const may = (role: Role, action: Action) => ALLOWED[action].has(role);

@@ -4,7 +4,8 @@ import { timingSafeEqual } from "node:crypto";
 import type {} from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { App, Ctx } from "../app/context.js";
-import { type Authenticated, authenticateSession, authenticateToken } from "../app/sign-in.js";
+import { type Authenticated, authenticateSession } from "../app/sign-in.js";
+import { authenticateToken } from "../app/staff/api-tokens.js";
 import { AppError } from "../domain/errors.js";
 
 export const SESSION_COOKIE = "carnet_session";
@@ -19,6 +20,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const PUBLIC_PREFIXES = [
   "/api/v1/auth/sign-in",
   "/api/v1/auth/demo-logins",
+  "/api/v1/setup",
   "/api/v1/public/",
   "/api/v1/health",
 ];
@@ -31,29 +33,11 @@ function sameSecret(a: string, b: string) {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-// A bearer token is looked up once per few seconds per process, not on every call: that lookup
-// was one database round trip of the two or three a quick redeem took. Only valid tokens are kept,
-// so a token made a moment ago works at once; nothing revokes tokens yet, and when something does,
-// it stops working here within TOKEN_CACHE_MS.
-const TOKEN_CACHE_MS = 5_000;
-const TOKEN_CACHE_MAX = 10_000;
-
-function tokenCache(app: App) {
-  const cache = new Map<string, { auth: Authenticated; until: number }>();
-  return async (token: string): Promise<Authenticated | null> => {
-    const now = Date.now();
-    const hit = cache.get(token);
-    if (hit && hit.until > now) return hit.auth;
-    const auth = await authenticateToken(app, token);
-    if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
-    if (auth) cache.set(token, { auth, until: now + TOKEN_CACHE_MS });
-    else cache.delete(token);
-    return auth;
-  };
-}
-
+// A bearer token is looked up in the database on every request, like a session: revoking a token or
+// deactivating its maker refuses the next request on every server process at once. (A per-process
+// cache of a few seconds saved one round trip of the quick redeem, but a revoked token then kept
+// working on the other processes until their copies aged out.)
 export function registerAuth(server: FastifyInstance, app: App) {
-  const lookUpToken = tokenCache(app);
   server.decorateRequest("auth", null);
   server.addHook("onRequest", async (request: FastifyRequest) => {
     const url = request.url;
@@ -61,7 +45,7 @@ export function registerAuth(server: FastifyInstance, app: App) {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S{10,200})$/i.exec(header);
-      const auth = match?.[1] ? await lookUpToken(match[1]) : null;
+      const auth = match?.[1] ? await authenticateToken(app, match[1]) : null;
       if (!auth) throw unauthenticated();
       request.auth = auth;
       return;

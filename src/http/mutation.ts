@@ -71,7 +71,7 @@ export async function oneStatementMutation(
   }
 }
 
-function claimOf(request: FastifyRequest, ctx: Ctx, status: number): IdempotencyClaim | null {
+export function claimOf(request: FastifyRequest, ctx: Ctx, status: number): IdempotencyClaim | null {
   const key = request.headers["idempotency-key"];
   if (key === undefined) return null;
   if (typeof key !== "string" || !KEY_PATTERN.test(key)) {

@@ -9,7 +9,18 @@ import pino from "pino";
 
 export const REDACTED = "[redacted]";
 /** path segments followed by a token, in the API and in the web app's pages */
-const BEFORE_TOKEN = new Set(["balance", "booking-requests", "confirm-booking"]);
+const BEFORE_TOKEN = new Set([
+  "balance",
+  "booking-requests",
+  "confirm-booking",
+  // O1, O2: invitation, sign-up and password links, in the API and in the web app
+  "invites",
+  "invite",
+  "sign-ups",
+  "sign-up",
+  "password-resets",
+  "reset-password",
+]);
 const TOKEN_LIKE = /^[A-Za-z0-9_-]{40,}$/;
 const TOKENS_IN_TEXT = /[A-Za-z0-9_-]{40,}/g;
 
@@ -51,7 +62,10 @@ export function redactUrl(url: string): string {
 /** Any text that may quote a URL: token paths and token-like words replaced. */
 export function redactText(text: string): string {
   return text
-    .replace(/\S*\/(?:balance|booking-requests|confirm-booking)\/\S*/gi, (m) => redactUrl(m))
+    .replace(
+      /\S*\/(?:balance|booking-requests|confirm-booking|invites?|sign-ups?|password-resets|reset-password)\/\S*/gi,
+      (m) => redactUrl(m),
+    )
     .replace(TOKENS_IN_TEXT, REDACTED);
 }
 

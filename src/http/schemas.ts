@@ -1,5 +1,13 @@
 // Request shapes shared by the routes. Zod refuses what does not fit, with the field's path.
 import { z } from "zod";
+import {
+  BIDI_CONTROL,
+  CONTROL,
+  CONTROL_BUT_LF,
+  INVISIBLE,
+  LONE_SURROGATE,
+  PHONE_CHARACTERS,
+} from "../domain/readable-text.js";
 
 export const id = z.uuid({ error: "must be an id (UUID)" });
 export const quantity = z
@@ -16,18 +24,7 @@ export const currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code
 export const prices = z.record(currency, money);
 export const email = z.email("must be an e-mail address").max(254);
 
-// Text people read on screens and receipts must show what was typed. Refused: control characters
-// (a CR LF forges a second line on a receipt), bidirectional embeddings, overrides and isolates
-// (U+202E shows "Anna gpj.exe" as "Anna exe.jpg"), invisible characters that play no part in
-// writing a name (zero-width space, word joiner, BOM: "An\u200Bna" looks like "Anna"), and lone
-// surrogates (not text at all; the drivers would store U+FFFD). Kept: the zero-width joiner and
-// non-joiner that Persian, Indic scripts and emoji need, and the direction marks (LRM, RLM, ALM),
-// which only say which way a neutral character leans and cannot reorder a run of text.
-const CONTROL = /[\p{Cc}\u2028\u2029]/u;
-const CONTROL_BUT_LF = /(?!\n)[\p{Cc}\u2028\u2029]/u;
-const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
-const INVISIBLE = /[\u200b\u2060-\u2064\ufeff]/;
-const LONE_SURROGATE = /\p{Cs}/u;
+// Text people read must show what was typed: the rules and why are in src/domain/readable-text.ts.
 
 function readable(text: z.ZodString, controls: RegExp, controlsMessage: string) {
   return text
@@ -63,13 +60,17 @@ function severalLines(text: z.ZodString, max: number) {
 const lineBreaks = (v: string) => v.replace(/\r\n?/g, "\n");
 
 export const name = oneLine(200);
+/** a location's postal address, on one line as a receipt prints it */
+export const postalAddress = oneLine(500);
+/** an item's category ("Nails"): free text of the business */
+export const category = oneLine(100);
 export const reason = severalLines(z.string().overwrite(lineBreaks).trim().min(1, "must not be empty"), 500);
 export const notes = severalLines(z.string().overwrite(lineBreaks), 1000);
 export const phone = z
   .string()
   .trim()
   .max(40, "must be at most 40 characters")
-  .regex(/^[0-9+()\-\s./]*$/, "may hold digits, spaces and + ( ) - . / only");
+  .regex(PHONE_CHARACTERS, "may hold digits, spaces and + ( ) - . / only");
 
 // Instants and dates are kept to the years 1970–2199. The epoch is the earliest a client sends
 // ("from the beginning"); 2199 leaves room for long validities and end-of-day arithmetic while

@@ -23,13 +23,17 @@ import { registerAuth } from "./auth.js";
 import { clientErrorResponse, errorBody, frameworkRefusal, handleError } from "./errors.js";
 import { fastifyTrustProxy } from "./proxy-trust.js";
 import { redactingLogger } from "./redact.js";
+import { accountRoutes } from "./routes/accounts.js";
 import { adminRoutes } from "./routes/admin.js";
 import { appointmentRoutes } from "./routes/appointments.js";
 import { type AuthOptions, authRoutes } from "./routes/auth.js";
+import { catalogRoutes } from "./routes/catalog.js";
 import { classRoutes } from "./routes/classes.js";
+import { dataRoutes } from "./routes/data.js";
 import { packageRoutes } from "./routes/packages.js";
 import { publicRoutes } from "./routes/public.js";
 import { reportRoutes } from "./routes/reports.js";
+import { staffRoutes } from "./routes/staff.js";
 import { ticketRoutes } from "./routes/tickets.js";
 
 export interface ServerOptions extends AuthOptions {
@@ -176,12 +180,16 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   registerAuth(server, app);
   authRoutes(server, app, options);
   publicRoutes(server, app, { publicUrl: options.publicUrl });
+  accountRoutes(server, app, options);
   adminRoutes(server, app);
+  staffRoutes(server, app);
+  catalogRoutes(server, app);
   packageRoutes(server, app);
   reportRoutes(server, app);
   ticketRoutes(server, app);
   appointmentRoutes(server, app);
   classRoutes(server, app);
+  dataRoutes(server, app);
 
   if (options.webDir && existsSync(options.webDir)) {
     await server.register(fastifyStatic, { root: options.webDir, prefix: "/", wildcard: true });

@@ -1,6 +1,7 @@
 // Scheduled work runs inside the server: plain SQL safe to run twice and on several servers at once,
 // so no job queue is needed (job libraries that need a PostgreSQL server could not serve the
 // embedded mode). Each job runs once at start (catching up after downtime), then on an interval.
+import { forgetOldAccountRequests } from "../app/accounts/request-limits.js";
 import type { App } from "../app/context.js";
 import { purgeIdempotencyKeys } from "../app/idempotency.js";
 import { forgetOldRequests } from "../app/online-booking.js";
@@ -38,6 +39,11 @@ const BASE_JOBS: Job[] = [
     name: "sign-in-throttle-prune",
     everyMs: 3_600_000,
     run: (app) => pruneSignInThrottle(app.database.db, app.clock()),
+  },
+  {
+    name: "account-requests-prune",
+    everyMs: 3_600_000,
+    run: (app) => forgetOldAccountRequests(app.database.db, app.clock()),
   },
   {
     name: "online-booking-requests-prune",

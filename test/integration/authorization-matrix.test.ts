@@ -10,6 +10,9 @@ import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from "fastify";
 import { Temporal } from "temporal-polyfill";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMember } from "../../src/app/accounts/members.js";
+import { requestPasswordReset } from "../../src/app/accounts/passwords.js";
+import { requestSignUp } from "../../src/app/accounts/sign-up.js";
 import { requestOnlineBooking } from "../../src/app/online-booking.js";
 import { createApiToken } from "../../src/app/sign-in.js";
 import type { Role } from "../../src/db/schema.js";
@@ -59,7 +62,54 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
     note: "sessions only: a bearer token has no working location (400 session_required)",
   },
   "POST /api/v1/auth/tokens": { own: MANAGERS, other: MANAGERS },
+  // O2: API tokens and staff administration
+  "GET /api/v1/auth/tokens": { own: MANAGERS, other: MANAGERS },
+  "POST /api/v1/auth/tokens/:tokenId/revoke": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "POST /api/v1/staff/:staffId/role": { own: OWNER, other: "404 403 403 403 401" },
+  "POST /api/v1/staff/:staffId/deactivate": { own: OWNER, other: "404 403 403 403 401" },
+  "POST /api/v1/staff/:staffId/reactivate": { own: OWNER, other: "404 403 403 403 401" },
+  "GET /api/v1/staff/:staffId/working-hours": { own: EVERYONE, other: HIDDEN },
+  "PUT /api/v1/staff/:staffId/working-hours/:locationId": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "GET /api/v1/locations/:locationId/opening-hours": { own: EVERYONE, other: HIDDEN },
+  "PUT /api/v1/locations/:locationId/opening-hours": { own: OWNER, other: "404 403 403 403 401" },
   "GET /api/v1/auth/demo-logins": { own: PUBLIC, other: PUBLIC },
+  // O1, O2: the first run, open sign-up (on in this test), invitations and passwords; the pages a
+  // link opens are public (its token is the key)
+  "GET /api/v1/setup": { own: PUBLIC, other: PUBLIC },
+  "POST /api/v1/setup/business": {
+    own: "404 404 404 404 404",
+    other: "404 404 404 404 404",
+    note: "only while there is no business at all (404 first_run_over)",
+  },
+  "POST /api/v1/public/sign-ups": { own: PUBLIC, other: PUBLIC, note: "CARNET_SIGNUP=open only, else 404" },
+  "GET /api/v1/public/sign-ups/:token": { own: PUBLIC, other: PUBLIC, note: "the e-mailed token is the key" },
+  "POST /api/v1/public/sign-ups/:token": { own: PUBLIC, other: PUBLIC },
+  "GET /api/v1/staff/invitations": { own: OWNER, other: OWNER },
+  "POST /api/v1/staff/invitations": {
+    own: OWNER,
+    other: "404 403 403 403 401",
+    note: "other: A's location id",
+  },
+  "POST /api/v1/staff/invitations/:invitationId/resend": { own: OWNER, other: "404 403 403 403 401" },
+  "DELETE /api/v1/staff/invitations/:invitationId": { own: OWNER, other: "404 403 403 403 401" },
+  "GET /api/v1/public/invites/:token": { own: PUBLIC, other: PUBLIC, note: "the e-mailed token is the key" },
+  "POST /api/v1/public/invites/:token/accept": { own: PUBLIC, other: PUBLIC },
+  "POST /api/v1/auth/password": {
+    own: "400 400 400 400 401",
+    other: "400 400 400 400 401",
+    note: "sessions only: a bearer token has no password (400 session_required)",
+  },
+  "POST /api/v1/public/password-resets": {
+    own: PUBLIC,
+    other: PUBLIC,
+    note: "the same answer for any e-mail",
+  },
+  "GET /api/v1/public/password-resets/:token": {
+    own: PUBLIC,
+    other: PUBLIC,
+    note: "the e-mailed token is the key",
+  },
+  "POST /api/v1/public/password-resets/:token": { own: PUBLIC, other: PUBLIC },
   // public pages (the customer's balance link, online booking)
   "GET /api/v1/public/balance/:token": { own: PUBLIC, other: PUBLIC, note: "the token is the key" },
   "POST /api/v1/public/balance/:token/bookings": { own: PUBLIC, other: PUBLIC },
@@ -78,7 +128,6 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "GET /api/v1/locations": { own: EVERYONE, other: EVERYONE },
   "POST /api/v1/locations": { own: OWNER, other: OWNER },
   "GET /api/v1/staff": { own: EVERYONE, other: EVERYONE },
-  "POST /api/v1/staff": { own: OWNER, other: "404 403 403 403 401", note: "other: A's location id" },
   "GET /api/v1/items": { own: EVERYONE, other: EVERYONE },
   "POST /api/v1/items": { own: MANAGERS, other: MANAGERS },
   "PATCH /api/v1/items/:itemId": { own: MANAGERS, other: HIDDEN_MANAGERS },
@@ -86,6 +135,15 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "POST /api/v1/templates": { own: MANAGERS, other: "404 404 403 403 401" },
   "PATCH /api/v1/templates/:templateId": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "POST /api/v1/templates/:templateId/retire": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "POST /api/v1/templates/preview": {
+    own: MANAGERS,
+    other: "404 404 403 403 401",
+    note: "other: A's item ids",
+  },
+  "PATCH /api/v1/locations/:locationId": { own: OWNER, other: "404 403 403 403 401" },
+  "GET /api/v1/commission-rates": { own: MANAGERS, other: MANAGERS },
+  "POST /api/v1/commission-rates": { own: OWNER, other: "404 403 403 403 401", note: "other: A's staff id" },
+  "DELETE /api/v1/commission-rates/:rateId": { own: OWNER, other: "404 403 403 403 401" },
   // customers and their packages
   "GET /api/v1/customers": { own: EVERYONE, other: EVERYONE },
   "POST /api/v1/customers": { own: DESK, other: DESK },
@@ -148,6 +206,11 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "GET /api/v1/reports/redemptions": { own: MANAGERS, other: MANAGERS },
   "GET /api/v1/reports/revenue": { own: MANAGERS, other: MANAGERS },
   "GET /api/v1/reports/commissions": { own: MANAGERS, other: MANAGERS },
+  // import and export (O5, O6)
+  "POST /api/v1/imports/dry-run": { own: MANAGERS, other: MANAGERS, note: "other: into B's own business" },
+  "POST /api/v1/imports": { own: MANAGERS, other: MANAGERS, note: "other: into B's own business" },
+  "GET /api/v1/exports/business.zip": { own: OWNER, other: OWNER, note: "other: B's own archive" },
+  "GET /api/v1/customers/:customerId/export": { own: MANAGERS, other: HIDDEN_MANAGERS },
 };
 
 const parse = (row: string) => row.trim().split(/\s+/) as Outcome[];
@@ -225,6 +288,12 @@ interface Fixtures {
   reviewedEnrolment(): Promise<string>;
   /** the token of a new online booking request (as its e-mail carries it) */
   bookingRequest(): Promise<string>;
+  /** O2: a new practitioner of business A, to change the role of or deactivate */
+  /** O1, O2: the token an e-mail carries: a sign-up link, an invitation, a password link */
+  signUpToken(): Promise<string>;
+  invitation(): Promise<{ id: string; token: string }>;
+  passwordToken(): Promise<string>;
+  member(): Promise<string>;
 }
 const fixtures: Fixtures = {
   customerId: "",
@@ -307,6 +376,57 @@ const fixtures: Fixtures = {
       .executeTakeFirstOrThrow();
     return /\/confirm-booking\/([A-Za-z0-9_-]+)/.exec(mail.body_text)![1]!;
   },
+  async signUpToken(): Promise<string> {
+    const email = `sign-up.${++n}@example.test`;
+    await requestSignUp(
+      a.app,
+      {
+        businessName: `Signed up ${n}`,
+        location: { name: "Main", timeZone: "Europe/Budapest", currency: "HUF" },
+        owner: { name: "New owner", email },
+      },
+      { ip: `192.0.2.${(n % 250) + 1}`, linkBase: "http://localhost" },
+    );
+    return tokenMailedTo(email, "sign-up");
+  },
+  async invitation(): Promise<{ id: string; token: string }> {
+    const email = `invited.${++n}@example.test`;
+    const i = await asOwnerA("POST", "/api/v1/staff/invitations", {
+      name: `Invited ${n}`,
+      email,
+      role: "practitioner",
+      homeLocationId: a.budapest,
+    });
+    return { id: i.id as string, token: await tokenMailedTo(email, "invite") };
+  },
+  async passwordToken(): Promise<string> {
+    const email = `reset.${++n}@example.test`;
+    await addMember(a.database.db, {
+      businessId: a.businessId,
+      name: `Forgetful ${n}`,
+      email,
+      role: "practitioner",
+      homeLocationId: a.budapest,
+      passwordHash: null,
+    });
+    await requestPasswordReset(a.app, {
+      email,
+      ip: `192.0.2.${(n % 250) + 1}`,
+      linkBase: "http://localhost",
+    });
+    return tokenMailedTo(email, "reset-password");
+  },
+  async member(): Promise<string> {
+    const { member } = await addMember(a.database.db, {
+      businessId: a.businessId,
+      name: `Member ${MARK_A} ${++n}`,
+      email: `member.${n}.${Math.random().toString(36).slice(2)}@example.test`,
+      role: "practitioner",
+      homeLocationId: a.budapest,
+      passwordHash: null,
+    });
+    return member.id;
+  },
   async reviewedEnrolment(): Promise<string> {
     const id = await fixtures.enrolment();
     await asOwnerA("POST", `/api/v1/class-enrolments/${id}/no-show`);
@@ -314,7 +434,22 @@ const fixtures: Fixtures = {
   },
 };
 
+/** O1, O2: the token of the link last e-mailed to `email` (`/sign-up/…`, `/invite/…`, `/reset-password/…`). */
+async function tokenMailedTo(email: string, path: string): Promise<string> {
+  const mail = await a.database.db
+    .selectFrom("outbox")
+    .select("body_text")
+    .where("to_address", "=", email)
+    .orderBy("id", "desc")
+    .executeTakeFirstOrThrow();
+  return new RegExp(`/${path}/([A-Za-z0-9_-]+)`).exec(mail.body_text)![1]!;
+}
+
 const period = "from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z";
+/** An import file (O5) of one new package: both businesses have a Budapest and a Manicure. */
+const importFile = () =>
+  "package_ref,customer_name,customer_email,item,credits_total,credits_used,price_paid,purchase_date,location\n" +
+  `M${++n},Imported ${n},imported.${n}@example.test,Manicure,5,1,10000,2025-03-01,Budapest\n`;
 const f = fixtures;
 
 // A10: online bookings take only the free slots offered (09:00-17:30 in Budapest, inside the
@@ -360,7 +495,111 @@ const REQUESTS: Record<string, Build> = {
     body: { locationId: a.budapest },
   }),
   "POST /api/v1/auth/tokens": async () => ({ url: "/api/v1/auth/tokens", body: { name: "integration" } }),
+  // O2: each request on a member, token or location of its own, so that deactivating, demoting or
+  // closing never touches the callers nor the slots online bookings above take
+  "GET /api/v1/auth/tokens": async () => ({ url: "/api/v1/auth/tokens" }),
+  "POST /api/v1/auth/tokens/:tokenId/revoke": async () => {
+    const t = await asOwnerA("POST", "/api/v1/auth/tokens", { name: `To revoke ${++n}` });
+    return { url: `/api/v1/auth/tokens/${t.id}/revoke` };
+  },
+  "POST /api/v1/staff/:staffId/role": async () => ({
+    url: `/api/v1/staff/${await f.member()}/role`,
+    body: { role: "front_desk" },
+  }),
+  "POST /api/v1/staff/:staffId/deactivate": async () => ({
+    url: `/api/v1/staff/${await f.member()}/deactivate`,
+  }),
+  "POST /api/v1/staff/:staffId/reactivate": async () => {
+    const member = await f.member();
+    await asOwnerA("POST", `/api/v1/staff/${member}/deactivate`);
+    return { url: `/api/v1/staff/${member}/reactivate` };
+  },
+  "GET /api/v1/staff/:staffId/working-hours": async () => ({
+    url: `/api/v1/staff/${a.staff.practitioner.staffId}/working-hours`,
+  }),
+  "PUT /api/v1/staff/:staffId/working-hours/:locationId": async () => ({
+    url: `/api/v1/staff/${await f.member()}/working-hours/${a.budapest}`,
+    body: { hours: [{ weekday: 1, start: "10:00", end: "12:00" }] },
+  }),
+  "GET /api/v1/locations/:locationId/opening-hours": async () => ({
+    url: `/api/v1/locations/${a.budapest}/opening-hours`,
+  }),
+  "PUT /api/v1/locations/:locationId/opening-hours": async () => {
+    const l = await asOwnerA("POST", "/api/v1/locations", {
+      name: `Branch ${++n}`,
+      timeZone: "Europe/Vienna",
+      currency: "EUR",
+    });
+    return {
+      url: `/api/v1/locations/${l.id}/opening-hours`,
+      body: { hours: [{ weekday: 2, start: "08:00", end: "20:00" }] },
+    };
+  },
   "GET /api/v1/auth/demo-logins": async () => ({ url: "/api/v1/auth/demo-logins" }),
+  "GET /api/v1/setup": async () => ({ url: "/api/v1/setup" }),
+  "POST /api/v1/setup/business": async () => ({
+    url: "/api/v1/setup/business",
+    body: {
+      businessName: "A second first",
+      location: { name: "Main", timeZone: "Europe/Budapest", currency: "HUF" },
+      owner: { name: "Owner", email: `first.${++n}@example.test`, password: "long-enough-1" },
+    },
+  }),
+  "POST /api/v1/public/sign-ups": async () => ({
+    url: "/api/v1/public/sign-ups",
+    body: {
+      businessName: `Signing up ${++n}`,
+      location: { name: "Main", timeZone: "Europe/Budapest", currency: "HUF" },
+      owner: { name: "New owner", email: `signing-up.${n}@example.test` },
+    },
+    remoteAddress: `198.51.100.${(n % 250) + 1}`,
+  }),
+  "GET /api/v1/public/sign-ups/:token": async () => ({
+    url: `/api/v1/public/sign-ups/${await f.signUpToken()}`,
+  }),
+  "POST /api/v1/public/sign-ups/:token": async () => ({
+    url: `/api/v1/public/sign-ups/${await f.signUpToken()}`,
+    body: { password: "long-enough-1" },
+  }),
+  "GET /api/v1/staff/invitations": async () => ({ url: "/api/v1/staff/invitations" }),
+  "POST /api/v1/staff/invitations": async () => ({
+    url: "/api/v1/staff/invitations",
+    body: {
+      name: "Invited",
+      email: `inviting.${++n}@example.test`,
+      role: "front_desk",
+      homeLocationId: a.budapest,
+    },
+  }),
+  "POST /api/v1/staff/invitations/:invitationId/resend": async () => ({
+    url: `/api/v1/staff/invitations/${(await f.invitation()).id}/resend`,
+  }),
+  "DELETE /api/v1/staff/invitations/:invitationId": async () => ({
+    url: `/api/v1/staff/invitations/${(await f.invitation()).id}`,
+  }),
+  "GET /api/v1/public/invites/:token": async () => ({
+    url: `/api/v1/public/invites/${(await f.invitation()).token}`,
+  }),
+  "POST /api/v1/public/invites/:token/accept": async () => ({
+    url: `/api/v1/public/invites/${(await f.invitation()).token}/accept`,
+    body: { password: "long-enough-1" },
+  }),
+  "POST /api/v1/auth/password": async () => ({
+    url: "/api/v1/auth/password",
+    body: { currentPassword: PASSWORD, newPassword: "long-enough-1" },
+  }),
+  "POST /api/v1/public/password-resets": async () => ({
+    url: "/api/v1/public/password-resets",
+    body: { email: `anyone.${++n}@example.test` },
+    remoteAddress: `198.51.100.${(n % 250) + 1}`,
+  }),
+  "GET /api/v1/public/password-resets/:token": async () => ({
+    url: `/api/v1/public/password-resets/${await f.passwordToken()}`,
+  }),
+  "POST /api/v1/public/password-resets/:token": async () => ({
+    url: `/api/v1/public/password-resets/${await f.passwordToken()}`,
+    body: { password: "long-enough-1" },
+  }),
   "GET /api/v1/public/balance/:token": async () => ({ url: `/api/v1/public/balance/${f.balanceToken}` }),
   "POST /api/v1/public/balance/:token/bookings": async () => {
     const c = await f.customer();
@@ -401,16 +640,6 @@ const REQUESTS: Record<string, Build> = {
     body: { name: `Branch ${++n}`, timeZone: "Europe/Vienna", currency: "EUR" },
   }),
   "GET /api/v1/staff": async () => ({ url: "/api/v1/staff" }),
-  "POST /api/v1/staff": async () => ({
-    url: "/api/v1/staff",
-    body: {
-      name: "New colleague",
-      email: `new.${++n}.${Math.random().toString(36).slice(2)}@example.test`,
-      role: "practitioner",
-      homeLocationId: a.budapest,
-      password: "a long enough password",
-    },
-  }),
   "GET /api/v1/items": async () => ({ url: "/api/v1/items" }),
   "POST /api/v1/items": async () => ({
     url: "/api/v1/items",
@@ -444,6 +673,27 @@ const REQUESTS: Record<string, Build> = {
       items: [{ itemId: a.items.manicure, quantity: 3 }],
     });
     return { url: `/api/v1/templates/${t.id}/retire` };
+  },
+  "POST /api/v1/templates/preview": async () => ({
+    url: "/api/v1/templates/preview",
+    body: { prices: { HUF: 100_000 }, items: [{ itemId: a.items.manicure, quantity: 3 }] },
+  }),
+  "PATCH /api/v1/locations/:locationId": async () => ({
+    url: `/api/v1/locations/${a.budapest}`,
+    body: { address: `Andrássy út ${++n}` },
+  }),
+  "GET /api/v1/commission-rates": async () => ({ url: "/api/v1/commission-rates" }),
+  "POST /api/v1/commission-rates": async () => ({
+    url: "/api/v1/commission-rates",
+    body: { staffId: a.staff.practitioner.staffId, category: `Category ${++n}`, rateBp: 1_000 },
+  }),
+  "DELETE /api/v1/commission-rates/:rateId": async () => {
+    const rate = await asOwnerA("POST", "/api/v1/commission-rates", {
+      staffId: a.staff.practitioner.staffId,
+      category: `Removed ${++n}`,
+      rateBp: 500,
+    });
+    return { url: `/api/v1/commission-rates/${rate.id}` };
   },
   "GET /api/v1/customers": async () => ({ url: "/api/v1/customers?q=" }),
   "POST /api/v1/customers": async () => ({ url: "/api/v1/customers", body: { name: "Walk-in" } }),
@@ -616,6 +866,15 @@ const REQUESTS: Record<string, Build> = {
   "GET /api/v1/reports/redemptions": async () => ({ url: `/api/v1/reports/redemptions?${period}` }),
   "GET /api/v1/reports/revenue": async () => ({ url: `/api/v1/reports/revenue?${period}` }),
   "GET /api/v1/reports/commissions": async () => ({ url: `/api/v1/reports/commissions?${period}` }),
+  "POST /api/v1/imports/dry-run": async () => ({
+    url: "/api/v1/imports/dry-run",
+    body: { csv: importFile() },
+  }),
+  "POST /api/v1/imports": async () => ({ url: "/api/v1/imports", body: { csv: importFile() } }),
+  "GET /api/v1/exports/business.zip": async () => ({ url: "/api/v1/exports/business.zip" }),
+  "GET /api/v1/customers/:customerId/export": async () => ({
+    url: `/api/v1/customers/${f.customerId}/export`,
+  }),
 };
 
 beforeAll(async () => {
@@ -625,6 +884,7 @@ beforeAll(async () => {
     logger: false,
     secureCookies: false,
     demoLogins: null,
+    signUpOpen: true,
     onRoute: (route: RouteOptions) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     },
@@ -742,8 +1002,10 @@ describe("authorization matrix (S1, S2)", () => {
               );
             if (res.statusCode >= 500) mismatches.push(`${route} ${side} ${caller}: ${res.statusCode}`);
             // The public balance link shows its customer's data to whoever holds the token (R4).
-            const byToken = route.includes("/public/balance/");
-            if (side === "other" && !byToken && res.body.includes(MARK_A))
+            // The public catalog shows its business's bookable staff by name to anyone (A10).
+            const publicByDesign =
+              route.includes("/public/balance/") || route.includes("/public/businesses/");
+            if (side === "other" && !publicByDesign && res.body.includes(MARK_A))
               leaks.push(`${m} ${req.url} (${caller})`);
           }
         }

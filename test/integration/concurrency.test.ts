@@ -2,9 +2,8 @@
 // exactly as many succeed as there are credits; the others get a clear 409; the ledger verifies.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiToken } from "../../src/app/sign-in.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
-import { type ServerProcess, startServerProcess } from "../support/processes.js";
+import { type ServerProcess, startServerProcess, tokenForServerProcess } from "../support/processes.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
@@ -23,7 +22,7 @@ describe.runIf(testBackend() === "postgres")("concurrent redemptions on a real P
     ]);
     pkg = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 10 }] }));
     await s.redeem(pkg, 5);
-    token = (await createApiToken(s.app, s.staff.front_desk, "race")).token;
+    token = await tokenForServerProcess(s.app, s.staff.front_desk, "race");
   }, 60_000);
 
   afterAll(async () => {

@@ -10,11 +10,10 @@ import { addTicketLine, openTicket } from "../../src/app/edit-ticket.js";
 import { updateSettings } from "../../src/app/manage-business.js";
 import { refundPackage } from "../../src/app/refund-package.js";
 import { refundTicketLine } from "../../src/app/refund-ticket-line.js";
-import { createApiToken } from "../../src/app/sign-in.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { verifyMoney } from "../../src/app/verify-money.js";
 import { type Api, startApi } from "../support/http.js";
-import { type ServerProcess, startServerProcess } from "../support/processes.js";
+import { type ServerProcess, startServerProcess, tokenForServerProcess } from "../support/processes.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
@@ -104,7 +103,7 @@ describe.runIf(testBackend() === "postgres")("refunds racing through two server 
       startServerProcess({ DATABASE_URL: url }),
       startServerProcess({ DATABASE_URL: url }),
     ]);
-    const token = (await createApiToken(s.app, s.staff.manager, "race")).token;
+    const token = await tokenForServerProcess(s.app, s.staff.manager, "race");
     const race = async (pkg: Sold, kind: string) =>
       Promise.all(
         Array.from({ length: 50 }, (_, i) =>

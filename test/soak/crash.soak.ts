@@ -8,10 +8,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createApiToken } from "../../src/app/sign-in.js";
 import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
-import { runCli, type ServerProcess, startServerProcess } from "../support/processes.js";
+import {
+  runCli,
+  type ServerProcess,
+  startServerProcess,
+  tokenForServerProcess,
+} from "../support/processes.js";
 import { addBusiness, FakeClock, scenario } from "../support/scenario.js";
 import { databaseUrlOf, type Outcome, post, sleep } from "./support.js";
 
@@ -92,7 +96,7 @@ describe("kill -9 mid-load on PostgreSQL", () => {
       const plan = {
         packageId: sold.packageId,
         lineId: sold.lineId,
-        token: (await createApiToken(s.app, s.staff.front_desk, "crash")).token,
+        token: await tokenForServerProcess(s.app, s.staff.front_desk, "crash"),
       };
       const env = { DATABASE_URL: await databaseUrlOf(s.database) };
       const first = await startServerProcess(env);
@@ -149,7 +153,7 @@ describe("kill -9 mid-load on the embedded database (PGlite in a folder)", () =>
       plan = {
         packageId: sold.packageId,
         lineId: sold.lineId,
-        token: (await createApiToken(b.app, b.staff.front_desk, "crash")).token,
+        token: await tokenForServerProcess(b.app, b.staff.front_desk, "crash"),
       };
     } finally {
       await database.close();

@@ -12,12 +12,11 @@ import { Temporal } from "temporal-polyfill";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bookAppointment } from "../../src/app/appointments.js";
 import { updateSettings } from "../../src/app/manage-business.js";
-import { createApiToken } from "../../src/app/sign-in.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { verifyMoney } from "../../src/app/verify-money.js";
 import { sweepEndedAppointments } from "../../src/jobs/appointment-sweep.js";
 import { sweepExpiredPackages } from "../../src/jobs/expiry-sweep.js";
-import { type ServerProcess, startServerProcess } from "../support/processes.js";
+import { type ServerProcess, startServerProcess, tokenForServerProcess } from "../support/processes.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { databaseUrlOf, sleep } from "./support.js";
 
@@ -92,8 +91,8 @@ describe("mixed load from several processes (L1, L2, L3, A5, T6, P8)", () => {
     const refundable: Sold[] = [];
     for (let i = 0; i < 40; i++)
       refundable.push(await s.sold(refundableTemplate, { customerId: refundCustomer }));
-    const frontDesk = (await createApiToken(s.app, s.staff.front_desk, "soak")).token;
-    const manager = (await createApiToken(s.app, s.staff.manager, "soak")).token;
+    const frontDesk = await tokenForServerProcess(s.app, s.staff.front_desk, "soak");
+    const manager = await tokenForServerProcess(s.app, s.staff.manager, "soak");
     const env = { DATABASE_URL: await databaseUrlOf(s.database) };
     servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
 

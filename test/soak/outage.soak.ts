@@ -6,10 +6,9 @@
 // forwards again the server recovers by itself; afterwards the ledger holds every acknowledged
 // redemption once and verifies clean.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiToken } from "../../src/app/sign-in.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { statusOf, toAppError } from "../../src/http/errors.js";
-import { type ServerProcess, startServerProcess } from "../support/processes.js";
+import { type ServerProcess, startServerProcess, tokenForServerProcess } from "../support/processes.js";
 import { type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { serverDatabaseUrl } from "../support/test-db.js";
 import { databaseUrlOf, type Outcome, post, sleep, TcpProxy } from "./support.js";
@@ -33,7 +32,7 @@ let token: string;
 beforeAll(async () => {
   s = await scenario();
   pkg = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 100_000 }] }));
-  token = (await createApiToken(s.app, s.staff.front_desk, "outage")).token;
+  token = await tokenForServerProcess(s.app, s.staff.front_desk, "outage");
   const target = new URL(serverDatabaseUrl());
   proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
   // Short bounds, so that a frozen network shows them within the test: the server gives up on a

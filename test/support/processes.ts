@@ -1,6 +1,8 @@
 // Real server processes for tests that need more than one (concurrency, crashes).
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { type Actor, type App, systemClock } from "../../src/app/context.js";
+import { createApiToken } from "../../src/app/staff/api-tokens.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "carnet.js");
 
@@ -9,6 +11,14 @@ export interface ServerProcess {
   child: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * A bearer token for server processes: they run on the real clock, and a token made on a test's
+ * fake clock (June 2026) may have expired by their time.
+ */
+export async function tokenForServerProcess(app: App, actor: Actor, name: string): Promise<string> {
+  return (await createApiToken({ ...app, clock: systemClock }, actor, name)).token;
 }
 
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
@@ -50,16 +60,19 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 export function runCli(
   args: string[],
   env: Record<string, string>,
+  /** written to the command's standard input, then closed */
+  input?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout?.on("data", (d) => (stdout += d));
+    child.stderr?.on("data", (d) => (stderr += d));
     child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }

@@ -2,6 +2,7 @@
 // redeems her 4th → 4/5"). Everything goes through the application layer on a real database.
 import { Temporal } from "temporal-polyfill";
 import { inject } from "vitest";
+import { addMember } from "../../src/app/accounts/members.js";
 import type { Actor, App, Ctx } from "../../src/app/context.js";
 import { createItem, createTemplate, type TemplateInput } from "../../src/app/manage-catalog.js";
 import { createCustomer } from "../../src/app/manage-customers.js";
@@ -89,19 +90,16 @@ export async function addBusiness(
   const staff = {} as Record<Role, Actor & { email: string }>;
   for (const role of ["owner", "manager", "front_desk", "practitioner"] as const) {
     const email = `${role}.${slug}@example.test`;
-    const row = await db
-      .insertInto("staff")
-      .values({
-        business_id: business.id,
-        name: `${role} of ${name}`,
-        email,
-        role,
-        home_location_id: budapest,
-        password_hash: await passwordHash,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    staff[role] = { businessId: business.id, staffId: row.id, role, locationId: budapest, email };
+    // Every staff member is a person with an account (O1), as the application makes them.
+    const { member } = await addMember(db, {
+      businessId: business.id,
+      name: `${role} of ${name}`,
+      email,
+      role,
+      homeLocationId: budapest,
+      passwordHash: await passwordHash,
+    });
+    staff[role] = { businessId: business.id, staffId: member.id, role, locationId: budapest, email };
   }
   const as = (role: Role, locationId?: string): Ctx => ({
     ...app,
@@ -172,10 +170,18 @@ export const CHANGEABLE_TABLES = [
   "businesses",
   "locations",
   "staff",
+  "accounts",
+  "staff_invitations",
+  "password_resets",
+  "sign_up_requests",
+  "first_run_claims",
   "staff_sessions",
   "api_tokens",
+  "staff_working_hours",
+  "location_opening_hours",
   "customers",
   "items",
+  "commission_rates",
   "package_templates",
   "template_items",
   "template_locations",
@@ -195,7 +201,8 @@ export const CHANGEABLE_TABLES = [
   "class_sessions",
   "class_enrolments",
   "outbox",
-  // not public_request_counts: counting refused booking requests is that limit's job (A10)
+  // not public_request_counts nor account_request_counts: counting refused booking, sign-up and
+  // password reset requests is those limits' job (A10, O1, O2)
   "online_booking_requests",
 ] as const;
 

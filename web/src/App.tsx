@@ -1,17 +1,23 @@
 import { Center, Loader } from "@mantine/core";
 import { Navigate, Route, Routes } from "react-router";
-import { SignIn } from "./auth/SignIn.js";
+import { ForgotPasswordPage, ResetPasswordPage } from "./auth/PasswordPages.js";
 import { SessionProvider, useSession } from "./auth/session.js";
 import { BalancePage } from "./balance/BalancePage.js";
 import { ConfirmBookingPage } from "./booking/ConfirmBookingPage.js";
 import { CalendarPage } from "./calendar/CalendarPage.js";
+import { CatalogPage } from "./catalog/CatalogPage.js";
 import { ClassesPage } from "./classes/ClassesPage.js";
 import { SessionPage } from "./classes/SessionPage.js";
 import { CustomerProfile } from "./customers/CustomerProfile.js";
 import { CustomerSearch } from "./customers/CustomerSearch.js";
+import { ImportPage } from "./data/ImportPage.js";
+import { InvitePage, SignUpLinkPage } from "./invite/AcceptPage.js";
+import { SignedOut } from "./onboarding/SignedOut.js";
+import { Home, StartPage } from "./onboarding/StartPage.js";
 import { PackagesPage } from "./reports/PackagesPage.js";
 import { SettingsPage } from "./settings/SettingsPage.js";
 import { Layout } from "./shell/Layout.js";
+import { StaffPage } from "./staff/StaffPage.js";
 import { ReceiptPage } from "./till/ReceiptPage.js";
 import { TicketPage } from "./till/TicketPage.js";
 import { TillHome } from "./till/TillHome.js";
@@ -23,6 +29,11 @@ export function App() {
       <Route path="/balance/:token" element={<BalancePage />} />
       {/* The link e-mailed for an online booking (A10): no sign-in either. */}
       <Route path="/confirm-booking/:token" element={<ConfirmBookingPage />} />
+      {/* O1, O2: the pages e-mailed account links open, and "forgot password": signed in or not. */}
+      <Route path="/invite/:token" element={<InvitePage />} />
+      <Route path="/sign-up/:token" element={<SignUpLinkPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password/:token" element={<ResetPasswordPage />} />
       <Route
         path="*"
         element={
@@ -44,17 +55,13 @@ function StaffApp() {
       </Center>
     );
   }
-  if (!me) {
-    return (
-      <Routes>
-        <Route path="*" element={<SignIn />} />
-      </Routes>
-    );
-  }
+  // Sign-in, or "Create your business" on an empty Carnet, or open sign-up (O1).
+  if (!me) return <SignedOut />;
   return (
     <Layout>
       <Routes>
-        <Route path="/" element={<Navigate to="/customers" replace />} />
+        <Route path="/" element={<Home />} />
+        <Route path="/start" element={<StartPage />} />
         <Route path="/customers" element={<CustomerSearch />} />
         <Route path="/customers/:customerId" element={<CustomerProfile />} />
         <Route path="/calendar" element={<CalendarPage />} />
@@ -66,6 +73,24 @@ function StaffApp() {
         <Route
           path="/packages"
           element={can("view_reports") ? <PackagesPage /> : <Navigate to="/customers" replace />}
+        />
+        <Route
+          path="/catalog"
+          element={can("manage_catalog") ? <CatalogPage /> : <Navigate to="/customers" replace />}
+        />
+        <Route
+          path="/staff"
+          element={can("manage_working_hours") ? <StaffPage /> : <Navigate to="/customers" replace />}
+        />
+        <Route
+          path="/import"
+          element={
+            can("import_data") || can("export_business_data") ? (
+              <ImportPage />
+            ) : (
+              <Navigate to="/customers" replace />
+            )
+          }
         />
         <Route
           path="/settings"

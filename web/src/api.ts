@@ -37,6 +37,26 @@ const PLAIN_WORDS: Record<string, string> = {
   template_retired: "This package is no longer sold.",
   template_not_priced_in_currency: "This package has no price in this location's currency; enter a price.",
   invalid_credentials: "E-mail or password is wrong.",
+  item_inactive: "This item is archived: restore it in the Catalog first.",
+  course_single_item: "A course is a number of one service; choose Package for several items.",
+  items_required: "Add at least one item.",
+  duplicate_item: "Each item appears once; raise its number of credits instead.",
+  validity_count_required: "Say how many days or months it is valid.",
+  validity_date_required: "Give the date it expires.",
+  invalid_time_zone: "Choose a time zone from the list.",
+  invalid_currency: "Choose a currency from the list.",
+  no_active_membership: "This account no longer works for any business on Carnet.",
+  first_run_over: "This Carnet already has a business. Sign in instead.",
+  sign_up_closed: "Sign-up is not open on this Carnet.",
+  too_many_sign_ups: "Too many sign-ups from this network. Try again in an hour.",
+  too_many_sign_ups_for_email: "Too many sign-up links for this e-mail today. Try again tomorrow.",
+  too_many_password_resets: "Too many password reset requests from this network. Try again in an hour.",
+  too_many_password_resets_for_email: "Too many reset links for this e-mail. Try again in an hour.",
+  password_too_short: "Choose a password of at least 10 characters.",
+  already_staff: "This e-mail address is already on your staff.",
+  already_invited: "This e-mail address is already invited. Resend or cancel that invitation.",
+  links_unavailable: "E-mails with links cannot be sent right now (CARNET_PUBLIC_URL is not set).",
+  session_required: "Sign in again to do this.",
   unauthenticated: "Your session has ended. Please sign in again.",
   forbidden: "Your role may not do this.",
   csrf_failed: "The page is out of date. Reload it and try again.",
@@ -61,6 +81,9 @@ export function plainWords(error: unknown): string {
 }
 
 const newKey = () => crypto.randomUUID();
+
+/** The session's CSRF header, for a write sent outside `request` (an upload that shows progress). */
+export const csrfHeader = (): Record<string, string> => (csrfToken ? { "x-csrf-token": csrfToken } : {});
 
 async function request<T>(
   method: string,
@@ -96,6 +119,7 @@ export const api = {
   get: <T>(path: string) => request<T>("GET", path),
   post: <T>(path: string, body: unknown = {}) => request<T>("POST", path, body),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
+  put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),
   del: <T>(path: string) => request<T>("DELETE", path),
   /** a write that is not a business action (sign-in): no idempotency key */
   plainPost: <T>(path: string, body: unknown = {}) => request<T>("POST", path, body, { idempotent: false }),

@@ -7,6 +7,8 @@ export interface Location {
   name: string;
   timeZone: string;
   currency: string;
+  /** O3: a postal address, or null */
+  address?: string | null;
 }
 
 export interface Me {
@@ -16,6 +18,32 @@ export interface Me {
   locations: Location[];
   permissions: string[];
   csrfToken: string | null;
+  /** the signed-in person (sessions only): their e-mail and the businesses they work for (O1) */
+  account: { email: string; businesses: Array<{ id: string; name: string }> } | null;
+}
+
+/** O1: whether this Carnet waits for its first business, and whether sign-up is open. */
+export interface SetupStatus {
+  firstRun: boolean;
+  signUpOpen: boolean;
+}
+
+/** O1: a sign-in answer: signed in, or the businesses to choose from. */
+export type SignInAnswer =
+  | { signedIn: true; csrfToken: string; expiresAt: string }
+  | { signedIn: false; businesses: Array<{ id: string; name: string }> };
+
+/** O2: an open invitation to join as staff. */
+export interface Invitation {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  homeLocationId: string;
+  status: "pending" | "expired";
+  invitedAt: string;
+  sentAt: string;
+  expiresAt: string;
 }
 
 export interface Customer {
@@ -85,9 +113,19 @@ export interface Template {
   name: string;
   prices: Record<string, number>;
   validity: { kind: string; count: number | null; date: string | null };
-  items: Array<{ itemId: string; itemName: string; quantity: number }>;
+  items: Array<{
+    itemId: string;
+    itemName: string;
+    quantity: number;
+    itemKind?: string;
+    itemActive?: boolean;
+  }>;
   locationIds: string[];
   active: boolean;
+  commissionBasis?: "item_retail_price" | "package_price_per_credit";
+  onlineBookable?: boolean;
+  /** packages sold from it; they keep what they were sold with */
+  soldCount?: number;
 }
 
 export interface ActivityEntry {
@@ -161,6 +199,11 @@ export interface Item {
   prices: Record<string, number>;
   active: boolean;
   sellToClients: boolean;
+  /** O3 */
+  category?: string | null;
+  durationMinutes?: number | null;
+  taxRateBp?: number;
+  commissionEligible?: boolean;
 }
 
 export interface Appointment {

@@ -6,7 +6,6 @@ import type { App } from "../../app/context.js";
 import { makeBalanceLink, removeBalanceLink } from "../../app/customer-balance.js";
 import {
   createLocation,
-  createStaff,
   getBusinessView,
   listLocations,
   listStaff,
@@ -30,6 +29,7 @@ import {
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
 import {
+  category,
   currency,
   customerParams,
   email,
@@ -38,9 +38,11 @@ import {
   localDate,
   name,
   phone,
+  postalAddress,
   prices,
   templateParams,
 } from "../schemas.js";
+import { itemAnswer, locationAnswer, refusals, templateAnswer } from "./catalog.js";
 
 const policy = z.enum(["consume", "release", "review"]);
 const itemBody = z.strictObject({
@@ -52,6 +54,7 @@ const itemBody = z.strictObject({
   sellToClients: z.boolean().optional(),
   commissionEligible: z.boolean().optional(),
   active: z.boolean().optional(),
+  category: category.nullable().optional(),
 });
 const templateBody = z.strictObject({
   kind: z.enum(["course", "package"]),
@@ -114,8 +117,16 @@ export function adminRoutes(server: FastifyInstance, app: App) {
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => updateSettings(ctx, req.body, db)),
   );
-  r.get("/api/v1/locations", { schema: { tags: ["business"], summary: "Locations" } }, async (req) =>
-    listLocations(app.database.db, ctxOf(app, req).actor.businessId),
+  r.get(
+    "/api/v1/locations",
+    {
+      schema: {
+        tags: ["business"],
+        summary: "Locations",
+        response: { 200: z.array(locationAnswer), 401: refusals[401] },
+      },
+    },
+    async (req) => listLocations(app.database.db, ctxOf(app, req).actor.businessId),
   );
   r.post(
     "/api/v1/locations",
@@ -123,30 +134,19 @@ export function adminRoutes(server: FastifyInstance, app: App) {
       schema: {
         tags: ["business"],
         summary: "Add a location (owner)",
-        body: z.strictObject({ name, timeZone: z.string().min(1).max(64), currency }),
+        body: z.strictObject({
+          name,
+          timeZone: z.string().min(1).max(64),
+          currency,
+          address: postalAddress.nullable().optional(),
+        }),
+        response: { 201: locationAnswer, ...refusals },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => createLocation(ctx, req.body, db), 201),
   );
   r.get("/api/v1/staff", { schema: { tags: ["business"], summary: "Staff" } }, async (req) =>
     listStaff(ctxOf(app, req)),
-  );
-  r.post(
-    "/api/v1/staff",
-    {
-      schema: {
-        tags: ["business"],
-        summary: "Add a staff member (owner)",
-        body: z.strictObject({
-          name,
-          email,
-          role: z.enum(["owner", "manager", "front_desk", "practitioner"]),
-          homeLocationId: id,
-          password: z.string().min(10, "must be at least 10 characters").max(200),
-        }),
-      },
-    },
-    (req, reply) => mutation(app, req, reply, (ctx, db) => createStaff(ctx, req.body, db), 201),
   );
 
   r.get(
@@ -219,15 +219,26 @@ export function adminRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags: ["catalog"],
-        summary: "Services, products and class types",
-        querystring: z.strictObject({ kind: z.enum(["service", "product", "class_type"]).optional() }),
+        summary: "Services, products and class types; archived ones only with includeArchived=true",
+        querystring: z.strictObject({
+          kind: z.enum(["service", "product", "class_type"]).optional(),
+          includeArchived: z.enum(["true", "false"]).default("false"),
+        }),
+        response: { 200: z.array(itemAnswer), 400: refusals[400], 401: refusals[401] },
       },
     },
-    async (req) => listItems(ctxOf(app, req), req.query.kind),
+    async (req) => listItems(ctxOf(app, req), req.query.kind, req.query.includeArchived === "true"),
   );
   r.post(
     "/api/v1/items",
-    { schema: { tags: ["catalog"], summary: "Create an item (manager/owner)", body: itemBody } },
+    {
+      schema: {
+        tags: ["catalog"],
+        summary: "Create an item (manager/owner)",
+        body: itemBody,
+        response: { 201: itemAnswer, ...refusals },
+      },
+    },
     (req, reply) => mutation(app, req, reply, (ctx, db) => createItem(ctx, req.body, db), 201),
   );
   r.patch(
@@ -235,9 +246,10 @@ export function adminRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags: ["catalog"],
-        summary: "Edit an item (manager/owner)",
+        summary: "Edit an item, or archive it with active: false (manager/owner)",
         params: itemParams,
         body: itemBody.omit({ kind: true }).partial(),
+        response: { 200: itemAnswer, ...refusals },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => updateItem(ctx, req.params.itemId, req.body, db)),
@@ -249,6 +261,7 @@ export function adminRoutes(server: FastifyInstance, app: App) {
         tags: ["catalog"],
         summary: "Package templates",
         querystring: z.strictObject({ includeRetired: z.enum(["true", "false"]).default("false") }),
+        response: { 200: z.array(templateAnswer), 400: refusals[400], 401: refusals[401] },
       },
     },
     async (req) => listTemplates(ctxOf(app, req), req.query.includeRetired === "true"),
@@ -260,6 +273,7 @@ export function adminRoutes(server: FastifyInstance, app: App) {
         tags: ["catalog"],
         summary: "Create a package template (P2; manager/owner)",
         body: templateBody,
+        response: { 201: templateAnswer, ...refusals },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => createTemplate(ctx, req.body, db), 201),
@@ -272,6 +286,7 @@ export function adminRoutes(server: FastifyInstance, app: App) {
         summary: "Edit a template; sold packages keep their copy",
         params: templateParams,
         body: templateBody.partial(),
+        response: { 200: templateAnswer, ...refusals },
       },
     },
     (req, reply) =>
@@ -279,7 +294,14 @@ export function adminRoutes(server: FastifyInstance, app: App) {
   );
   r.post(
     "/api/v1/templates/:templateId/retire",
-    { schema: { tags: ["catalog"], summary: "Stop selling a template", params: templateParams } },
+    {
+      schema: {
+        tags: ["catalog"],
+        summary: "Stop selling a template (manager/owner); packages already sold keep working",
+        params: templateParams,
+        response: { 200: templateAnswer, ...refusals },
+      },
+    },
     (req, reply) =>
       mutation(app, req, reply, (ctx, db) => setTemplateActive(ctx, req.params.templateId, false, db)),
   );

@@ -2,19 +2,59 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { accountOf } from "../../app/accounts/members.js";
 import type { App } from "../../app/context.js";
 import { getBusiness } from "../../app/lookups.js";
 import { businessView, listLocations } from "../../app/manage-business.js";
-import { createApiToken, signIn, signOut, switchLocation } from "../../app/sign-in.js";
+import { signIn, signOut, switchLocation } from "../../app/sign-in.js";
 import { AppError } from "../../domain/errors.js";
 import { allowedActions } from "../../domain/permissions.js";
 import { cookieOptions, ctxOf, SESSION_COOKIE } from "../auth.js";
-import { id, name } from "../schemas.js";
+import { id } from "../schemas.js";
+import { sendSignedIn, signedInAnswer } from "./accounts.js";
+
+/** Every refusal is `{ error: { code, message, field? } }` (src/http/errors.ts). */
+const refusal = z.object({
+  error: z.object({
+    code: z.string().describe("stable snake_case code, e.g. invalid_credentials, too_many_attempts"),
+    message: z.string(),
+    field: z.string().optional(),
+  }),
+});
+const location = z.object({
+  id: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  currency: z.string(),
+  address: z.string().nullable(),
+});
+const meAnswer = z.object({
+  staff: z.object({ id: z.string(), name: z.string().optional(), role: z.string() }),
+  business: z.object({
+    id: z.string(),
+    name: z.string(),
+    slug: z.string(),
+    settings: z.record(z.string(), z.unknown()).describe("the business's settings, as GET /api/v1/business"),
+  }),
+  location: location.optional(),
+  locations: z.array(location),
+  permissions: z.array(z.string()),
+  csrfToken: z.string().nullable().describe("the session's CSRF token; null for an API token"),
+  account: z
+    .object({
+      email: z.string(),
+      businesses: z.array(z.object({ id: z.string(), name: z.string() })),
+    })
+    .nullable()
+    .describe("the signed-in person and every business they work for (sessions only, O1)"),
+});
 
 export interface AuthOptions {
   secureCookies: boolean;
   /** demo logins shown on the sign-in page; null outside demo mode */
   demoLogins: Array<{ email: string; password: string; role: string }> | null;
+  /** CARNET_SIGNUP=open: further businesses may sign up from the sign-in page (O1) */
+  signUpOpen?: boolean | undefined;
 }
 
 export function authRoutes(server: FastifyInstance, app: App, options: AuthOptions) {
@@ -28,41 +68,68 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
         tags,
         summary: "Sign in with e-mail and password, choosing a working location",
         description:
+          "A person who is staff of several businesses gets `signedIn: false` and the businesses' names " +
+          "(only once the password was right), and signs in again with `businessId`. " +
           "Too many failed sign-ins answer 429 `too_many_attempts` with a Retry-After header (seconds), " +
           "without checking the password: a few per e-mail from one address, then growing delays; " +
           "a cap per address across e-mails; a slow-down per e-mail from addresses it never signed in from.",
         body: z.strictObject({
           email: z.string().trim().min(1, "must not be empty").max(254),
           password: z.string().min(1, "must not be empty").max(200),
+          businessId: id.optional(),
           locationId: id.optional(),
         }),
+        response: {
+          200: z.union([
+            signedInAnswer,
+            z.object({
+              signedIn: z.literal(false),
+              businesses: z.array(z.object({ id: z.string(), name: z.string() })),
+            }),
+          ]),
+          400: refusal.describe("invalid input, or a businessId or locationId the person has no access to"),
+          401: refusal.describe(
+            "invalid_credentials: e-mail or password is wrong; no_active_membership: the account works for no business any more",
+          ),
+          429: refusal.describe("too_many_attempts: Retry-After says when to try again"),
+        },
       },
     },
     async (req, reply) => {
       const signed = await signIn(app, { ...req.body, ip: req.ip });
-      reply.setCookie(
-        SESSION_COOKIE,
-        signed.sessionToken,
-        cookieOptions(req, options.secureCookies, signed.expiresAt),
-      );
-      return { csrfToken: signed.csrfToken, expiresAt: signed.expiresAt.toISOString(), actor: signed.actor };
+      if ("businesses" in signed) return { signedIn: false as const, businesses: signed.businesses };
+      return sendSignedIn(req, reply, options, signed);
     },
   );
 
-  r.post("/api/v1/auth/sign-out", { schema: { tags, summary: "Sign out" } }, async (req, reply) => {
-    const token = req.cookies[SESSION_COOKIE];
-    if (token) await signOut(app, token);
-    reply.clearCookie(SESSION_COOKIE, cookieOptions(req, options.secureCookies));
-    return { signedOut: true };
-  });
+  r.post(
+    "/api/v1/auth/sign-out",
+    { schema: { tags, summary: "Sign out", response: { 200: z.object({ signedOut: z.literal(true) }) } } },
+    async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) await signOut(app, token);
+      reply.clearCookie(SESSION_COOKIE, cookieOptions(req, options.secureCookies));
+      return { signedOut: true as const };
+    },
+  );
 
   r.get(
     "/api/v1/auth/me",
-    { schema: { tags, summary: "The signed-in staff member, business and location" } },
+    {
+      schema: {
+        tags,
+        summary: "The signed-in staff member, business and location",
+        response: { 200: meAnswer, 401: refusal.describe("not signed in") },
+      },
+    },
     async (req) => {
       const ctx = ctxOf(app, req);
       const business = await getBusiness(app.database.db, ctx.actor.businessId);
       const locations = await listLocations(app.database.db, ctx.actor.businessId);
+      // The person's other businesses, for switching: to their own session only, never to an
+      // integration's token (which acts in one business and has no business knowing the others).
+      const account =
+        req.auth?.csrfToken != null ? await accountOf(app.database.db, req.auth.accountId) : null;
       return {
         staff: { id: ctx.actor.staffId, name: req.auth?.staffName, role: ctx.actor.role },
         business: businessView(business),
@@ -70,6 +137,7 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
         locations,
         permissions: allowedActions(ctx.actor.role),
         csrfToken: req.auth?.csrfToken ?? null,
+        account,
       };
     },
   );
@@ -81,6 +149,13 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
         tags,
         summary: "Change the session's working location",
         body: z.strictObject({ locationId: id }),
+        response: {
+          200: z.object({ locationId: z.string() }),
+          400: refusal.describe(
+            "invalid input; unknown_location; session_required: an API token has no working location",
+          ),
+          401: refusal.describe("not signed in"),
+        },
       },
     },
     async (req) => {
@@ -93,26 +168,22 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
     },
   );
 
-  r.post(
-    "/api/v1/auth/tokens",
-    {
-      schema: {
-        tags,
-        summary: "Create a bearer token for an integration (manager/owner)",
-        body: z.strictObject({ name }),
-      },
-    },
-    async (req, reply) => {
-      const ctx = ctxOf(app, req);
-      if (ctx.actor.role !== "owner" && ctx.actor.role !== "manager")
-        throw new AppError("forbidden", "forbidden", "Your role may not do this.");
-      return reply.status(201).send(await createApiToken(app, ctx.actor, req.body.name));
-    },
-  );
+  // API tokens (make, list, revoke) are in staff.ts, with the rest of staff administration (O2).
 
   r.get(
     "/api/v1/auth/demo-logins",
-    { schema: { tags, summary: "Demo logins (demo mode only)" } },
+    {
+      schema: {
+        tags,
+        summary: "Demo logins (demo mode only)",
+        response: {
+          200: z.object({
+            demo: z.boolean(),
+            logins: z.array(z.object({ email: z.string(), password: z.string(), role: z.string() })),
+          }),
+        },
+      },
+    },
     async () => ({
       demo: options.demoLogins !== null,
       logins: options.demoLogins ?? [],

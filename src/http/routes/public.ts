@@ -15,28 +15,18 @@ import {
   requestOnlineBooking,
 } from "../../app/online-booking.js";
 import { AppError } from "../../domain/errors.js";
+import { linkBase } from "../public-url.js";
 import { email, id, isoInstant, localDate, name, phone } from "../schemas.js";
 
-const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i;
-let warnedNoPublicUrl = false;
-
-/**
- * Where the web app is reached from outside, for links in e-mails: CARNET_PUBLIC_URL. Without it
- * only a loopback host (a server on one's own machine: the demo, the tests) is taken from the
- * request; any other Host header is the caller's word, and a link built on it would send the
- * customer (and the token) wherever the caller wants.
- */
+/** The base of booking links: CARNET_PUBLIC_URL, or a loopback Host (src/http/public-url.ts). */
 function publicBaseUrl(req: FastifyRequest, log: FastifyBaseLogger, configured: string | undefined): string {
-  if (configured) return configured;
-  if (LOOPBACK_HOST.test(req.host)) return `${req.protocol}://${req.host}`;
-  if (!warnedNoPublicUrl) {
-    warnedNoPublicUrl = true;
-    log.error("online booking needs CARNET_PUBLIC_URL (the web app's address) to e-mail confirmation links");
-  }
-  throw new AppError(
-    "unavailable",
-    "online_booking_unavailable",
-    "Online booking is not available right now.",
+  return linkBase(
+    req,
+    log,
+    configured,
+    "online booking",
+    () =>
+      new AppError("unavailable", "online_booking_unavailable", "Online booking is not available right now."),
   );
 }
 

@@ -24,6 +24,41 @@ import { id, isoInstant, localDate, money, reason } from "../schemas.js";
 const ticketParams = z.object({ ticketId: id });
 const ticketLineParams = z.object({ ticketId: id, lineId: id });
 const tender = z.enum(["cash", "card", "store_credit"]);
+const minor = z.number().int();
+const commissionReportAnswer = z.object({
+  totals: z.array(
+    z.object({
+      staffId: z.string(),
+      staffName: z.string(),
+      currency: z.string(),
+      lines: z.number().int(),
+      coveredLines: z.number().int(),
+      linesWithoutRate: z.number().int().describe("lines closed while the staff member had no rate"),
+      baseMinor: minor,
+      amountMinor: minor,
+    }),
+  ),
+  lines: z.array(
+    z.object({
+      lineId: z.string(),
+      ticketId: z.string(),
+      ticketNumber: z.number().int(),
+      receiptNumber: z.number().int().nullable(),
+      closedAt: z.string(),
+      staffId: z.string(),
+      staffName: z.string(),
+      currency: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      category: z.string().nullable(),
+      covered: z.boolean(),
+      baseMinor: minor,
+      rateBp: z.number().int().nullable().describe("frozen when the ticket closed; null: no rate then"),
+      amountMinor: minor.nullable(),
+    }),
+  ),
+  more: z.boolean().describe("more lines than limit: ask again with a larger offset"),
+});
 
 export function ticketRoutes(server: FastifyInstance, app: App) {
   const r = server.withTypeProvider<ZodTypeProvider>();
@@ -231,15 +266,24 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags: ["reports"],
-        summary: "Commission by staff for tickets closed in a period (T10)",
-        querystring: z.strictObject({ from: isoInstant, to: isoInstant }),
+        summary:
+          "Commission for tickets closed in a period (T10, O4): per staff member the base and the " +
+          "amount owed, and line by line the base, the rate frozen at close and the amount",
+        querystring: z.strictObject({
+          from: isoInstant,
+          to: isoInstant,
+          staffId: id.optional(),
+          limit: z.coerce.number().int().min(1).max(5000).default(1000),
+          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+        }),
+        response: { 200: commissionReportAnswer },
       },
     },
     async (req) => {
       const from = new Date(req.query.from);
       const to = new Date(req.query.to);
       if (to <= from) throw invalid("invalid_period", "to must be after from.", "to");
-      return commissionReport(ctxOf(app, req), { from, to });
+      return commissionReport(ctxOf(app, req), { ...req.query, from, to });
     },
   );
 }

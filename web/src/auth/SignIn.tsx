@@ -12,42 +12,112 @@ import {
   Title,
 } from "@mantine/core";
 import { useEffect, useState } from "react";
-import { useNavigate } from "react-router";
+import { Link, useLocation, useNavigate } from "react-router";
 import { api, plainWords } from "../api.js";
 import { ROLE_LABEL } from "../format.js";
+import type { SetupStatus, SignInAnswer } from "../types.js";
 import { useSession } from "./session.js";
+
+/** What the page may be opened with: a person switching to another of their businesses. */
+export interface SignInState {
+  email?: string;
+  business?: { id: string; name: string };
+}
 
 interface DemoLogins {
   demo: boolean;
   logins: Array<{ email: string; password: string; role: string }>;
 }
 
-export function SignIn() {
+export function SignIn({ setup }: { setup?: SetupStatus | null }) {
   const { refresh } = useSession();
   const navigate = useNavigate();
-  const [email, setEmail] = useState("");
+  const state = (useLocation().state ?? {}) as SignInState;
+  const [email, setEmail] = useState(state.email ?? "");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [demo, setDemo] = useState<DemoLogins | null>(null);
+  // O1: the password was right and the person works for several businesses.
+  const [choices, setChoices] = useState<Array<{ id: string; name: string }> | null>(null);
 
   useEffect(() => {
     api.get<DemoLogins>("/api/v1/auth/demo-logins").then(setDemo, () => setDemo(null));
   }, []);
 
-  async function submit(event: React.FormEvent) {
-    event.preventDefault();
+  async function signInTo(businessId?: string) {
     setBusy(true);
     setError(null);
     try {
-      await api.plainPost("/api/v1/auth/sign-in", { email, password });
+      const answer = await api.plainPost<SignInAnswer>("/api/v1/auth/sign-in", {
+        email,
+        password,
+        ...(businessId ? { businessId } : {}),
+      });
+      if (!answer.signedIn) {
+        setChoices(answer.businesses);
+        return;
+      }
+      // "/" opens the start page of a business still setting up, else the customers.
+      navigate("/", { replace: true });
       await refresh();
-      navigate("/customers");
     } catch (e) {
+      setChoices(null);
       setError(plainWords(e));
     } finally {
       setBusy(false);
     }
+  }
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    void signInTo(state.business?.id);
+  }
+
+  if (choices) {
+    return (
+      <Center mih="100vh" p="md" bg="gray.0">
+        <Stack w={420} maw="100%">
+          <Title order={1} ta="center" c="violet.8">
+            Carnet
+          </Title>
+          <Paper withBorder shadow="sm" p="lg">
+            <Stack>
+              <Title order={2} size="h3">
+                Choose a business
+              </Title>
+              <Text size="sm" c="dimmed">
+                You work for more than one business. Which one now?
+              </Text>
+              {choices.map((b) => (
+                <Button
+                  key={b.id}
+                  variant="light"
+                  size="md"
+                  justify="flex-start"
+                  loading={busy}
+                  onClick={() => void signInTo(b.id)}
+                  data-testid="business-choice"
+                >
+                  {b.name}
+                </Button>
+              ))}
+              <Anchor
+                component="button"
+                type="button"
+                size="sm"
+                onClick={() => {
+                  setChoices(null);
+                  setPassword("");
+                }}
+              >
+                Back
+              </Anchor>
+            </Stack>
+          </Paper>
+        </Stack>
+      </Center>
+    );
   }
 
   return (
@@ -61,6 +131,11 @@ export function SignIn() {
             <Title order={2} size="h3">
               Sign in
             </Title>
+            {state.business && (
+              <Text size="sm" c="dimmed" data-testid="sign-in-to">
+                to {state.business.name}
+              </Text>
+            )}
             {error && (
               <Alert color="red" role="alert">
                 {error}
@@ -85,8 +160,19 @@ export function SignIn() {
             <Button type="submit" loading={busy}>
               Sign in
             </Button>
+            <Anchor component={Link} to="/forgot-password" state={{ email }} size="sm" ta="center">
+              Forgot your password?
+            </Anchor>
           </Stack>
         </Paper>
+        {setup?.signUpOpen && (
+          <Text size="sm" ta="center">
+            New to Carnet?{" "}
+            <Anchor component={Link} to="/sign-up">
+              Create your business
+            </Anchor>
+          </Text>
+        )}
         {demo?.demo && (
           <Paper withBorder p="md">
             <Text fw={600} mb="xs">

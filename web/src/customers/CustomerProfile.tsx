@@ -90,12 +90,28 @@ export function CustomerProfile() {
               </Text>
             ))}
         </Stack>
-        {can("sell_package") && (
+        {(can("sell_package") || can("export_customer_data")) && (
           <Group gap="xs" className="no-print">
-            <Button variant="default" onClick={() => startTicket(customer.id, navigate)}>
-              New ticket
-            </Button>
-            <Button onClick={() => setDialog({ action: "sell" })}>Sell a package</Button>
+            {can("sell_package") && (
+              <>
+                <Button variant="default" onClick={() => startTicket(customer.id, navigate)}>
+                  New ticket
+                </Button>
+                <Button onClick={() => setDialog({ action: "sell" })}>Sell a package</Button>
+              </>
+            )}
+            {/* O6: what Carnet holds about this customer, when they ask for it (privacy law) */}
+            {can("export_customer_data") && (
+              <Button
+                component="a"
+                href={`/api/v1/customers/${customer.id}/export`}
+                download
+                variant="subtle"
+                data-testid="customer-export"
+              >
+                Download this customer's data
+              </Button>
+            )}
           </Group>
         )}
       </Group>

@@ -1,5 +1,6 @@
 // The Packages page for managers and owners: balances and liability (R1) with a CSV export,
-// packages expiring soon and redemptions (R2), earned and deferred revenue (R5), the activity log (L7).
+// packages expiring soon and redemptions (R2), earned and deferred revenue (R5), commission owed (T10,
+// O4), the activity log (L7).
 import {
   Alert,
   Button,
@@ -15,16 +16,17 @@ import {
   Table,
   Tabs,
   Text,
-  TextInput,
   Title,
 } from "@mantine/core";
 import { useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
-import { api, plainWords, query } from "../api.js";
+import { api, query } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { localDate, money, STATUS_LABEL } from "../format.js";
 import type { Template } from "../types.js";
 import { ACTION_LABEL, ActivityTable } from "./ActivityTable.js";
+import { CommissionTab } from "./CommissionTab.js";
+import { useLoad, usePeriod } from "./report-hooks.js";
 
 interface BalanceRow {
   packageId: string;
@@ -48,23 +50,6 @@ interface Balances {
   totals: Array<{ currency: string; packages: number; sessionsOwed: number; liabilityMinor: number }>;
 }
 
-function useLoad<T>(url: string | null) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!url) return;
-    setData(null);
-    api.get<T>(url).then(
-      (d) => {
-        setData(d);
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, [url]);
-  return { data, error };
-}
-
 export function PackagesPage() {
   return (
     <Stack>
@@ -75,6 +60,7 @@ export function PackagesPage() {
           <Tabs.Tab value="expiring">Expiring soon</Tabs.Tab>
           <Tabs.Tab value="redemptions">Redemptions</Tabs.Tab>
           <Tabs.Tab value="revenue">Revenue</Tabs.Tab>
+          <Tabs.Tab value="commission">Commission</Tabs.Tab>
           <Tabs.Tab value="activity">Activity log</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="balances" pt="md">
@@ -88,6 +74,9 @@ export function PackagesPage() {
         </Tabs.Panel>
         <Tabs.Panel value="revenue" pt="md">
           <RevenueTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="commission" pt="md">
+          <CommissionTab />
         </Tabs.Panel>
         <Tabs.Panel value="activity" pt="md">
           <ActivityTab />
@@ -270,40 +259,6 @@ function ExpiringTab() {
       )}
     </Stack>
   );
-}
-
-function monthStart(offsetMonths: number): string {
-  const d = new Date();
-  return new Date(d.getFullYear(), d.getMonth() + offsetMonths, 1).toISOString().slice(0, 10);
-}
-
-function usePeriod() {
-  const [from, setFrom] = useState(monthStart(-2));
-  const [to, setTo] = useState(monthStart(1));
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from < to;
-  const params = valid
-    ? { from: new Date(`${from}T00:00:00`).toISOString(), to: new Date(`${to}T00:00:00`).toISOString() }
-    : null;
-  const inputs = (
-    <>
-      <TextInput
-        type="date"
-        label="From"
-        value={from}
-        onChange={(e) => setFrom(e.currentTarget.value)}
-        w={170}
-      />
-      <TextInput
-        type="date"
-        label="Until (not included)"
-        value={to}
-        onChange={(e) => setTo(e.currentTarget.value)}
-        w={170}
-        error={valid ? undefined : "Until must be after From"}
-      />
-    </>
-  );
-  return { params, inputs };
 }
 
 function RedemptionsTab() {

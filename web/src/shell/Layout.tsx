@@ -14,13 +14,16 @@ import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { Link, useLocation, useNavigate } from "react-router";
 import { api, plainWords } from "../api.js";
+import { ChangePasswordModal } from "../auth/ChangePassword.js";
 import { useMe, useSession } from "../auth/session.js";
 import { ROLE_LABEL } from "../format.js";
+import { GettingStartedLink } from "../onboarding/StartPage.js";
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const me = useMe();
   const { signOut, refresh, can } = useSession();
   const [opened, { toggle, close }] = useDisclosure();
+  const [passwordOpened, passwordDialog] = useDisclosure();
   const location = useLocation();
   const navigate = useNavigate();
 
@@ -78,6 +81,22 @@ export function Layout({ children }: { children: React.ReactNode }) {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>{me.location.name}</Menu.Label>
+                {me.account && <Menu.Item onClick={passwordDialog.open}>Change password</Menu.Item>}
+                {/* O1: a person who works for several businesses signs in again to another one */}
+                {me.account?.businesses
+                  .filter((b) => b.id !== me.business.id)
+                  .map((b) => (
+                    <Menu.Item
+                      key={b.id}
+                      onClick={async () => {
+                        const email = me.account?.email;
+                        await signOut();
+                        navigate("/", { state: { email, business: b } });
+                      }}
+                    >
+                      Switch to {b.name}
+                    </Menu.Item>
+                  ))}
                 <Menu.Item
                   onClick={async () => {
                     await signOut();
@@ -92,6 +111,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm">
+        <GettingStartedLink
+          render={(active) => (
+            <NavLink label="Getting started" component={Link} to="/start" active={active} onClick={close} />
+          )}
+        />
         <NavLink
           label="Customers"
           component={Link}
@@ -132,6 +156,36 @@ export function Layout({ children }: { children: React.ReactNode }) {
             onClick={close}
           />
         )}
+        {can("manage_catalog") && (
+          <NavLink
+            label="Catalog"
+            description="Services, packages, locations"
+            component={Link}
+            to="/catalog"
+            active={location.pathname.startsWith("/catalog")}
+            onClick={close}
+          />
+        )}
+        {can("manage_working_hours") && (
+          <NavLink
+            label="Staff"
+            description="People, hours, API tokens"
+            component={Link}
+            to="/staff"
+            active={location.pathname.startsWith("/staff")}
+            onClick={close}
+          />
+        )}
+        {(can("import_data") || can("export_business_data")) && (
+          <NavLink
+            label="Import & export"
+            description="Packages from another system, all data"
+            component={Link}
+            to="/import"
+            active={location.pathname.startsWith("/import")}
+            onClick={close}
+          />
+        )}
         {can("manage_settings") && (
           <NavLink
             label="Settings"
@@ -143,6 +197,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         )}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
+      <ChangePasswordModal opened={passwordOpened} onClose={passwordDialog.close} />
     </AppShell>
   );
 }

@@ -1,0 +1,216 @@
+// O2: "Forgot password" (the answer never tells whether the e-mail has an account) and the page its
+// e-mailed link opens to choose a new password (once; every session of the account ends). The same
+// page sets the first password of an owner made on the command line.
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Loader,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useEffect, useState } from "react";
+import { Link, useLocation, useParams } from "react-router";
+import { ApiError, api, plainWords } from "../api.js";
+import { errorHelpers, type FormError, formError } from "../onboarding/field-error.js";
+
+function Card({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <Center mih="100vh" p="md" bg="gray.0">
+      <Stack w={440} maw="100%">
+        <Title order={1} ta="center" c="violet.8">
+          Carnet
+        </Title>
+        <Paper withBorder shadow="sm" p="lg">
+          <Stack>
+            <Title order={2} size="h3">
+              {title}
+            </Title>
+            {children}
+          </Stack>
+        </Paper>
+      </Stack>
+    </Center>
+  );
+}
+
+export function ForgotPasswordPage() {
+  const state = (useLocation().state ?? {}) as { email?: string };
+  const [email, setEmail] = useState(state.email ?? "");
+  const [sent, setSent] = useState<string | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
+  const shown = errorHelpers(error, ["email"]);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setSent(
+        (await api.plainPost<{ message: string }>("/api/v1/public/password-resets", { email })).message,
+      );
+    } catch (e) {
+      setError(formError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card title="Forgot your password?">
+      {sent ? (
+        <>
+          <Text data-testid="reset-sent">{sent}</Text>
+          <Anchor component={Link} to="/">
+            Back to sign-in
+          </Anchor>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <Text size="sm" c="dimmed">
+              We e-mail you a link to choose a new one.
+            </Text>
+            {shown.general && (
+              <Alert color="red" role="alert">
+                {shown.general}
+              </Alert>
+            )}
+            <TextInput
+              label="E-mail"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.currentTarget.value)}
+              error={shown.at("email")}
+              autoFocus
+            />
+            <Button type="submit" loading={busy}>
+              Send me a link
+            </Button>
+            <Anchor component={Link} to="/" size="sm" ta="center">
+              Back to sign-in
+            </Anchor>
+          </Stack>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+interface PasswordLink {
+  email: string;
+  purpose: "reset" | "first_password";
+  expiresAt: string;
+}
+
+export function ResetPasswordPage() {
+  const { token } = useParams<{ token: string }>();
+  const path = `/api/v1/public/password-resets/${encodeURIComponent(token ?? "")}`;
+  const [link, setLink] = useState<PasswordLink | null>(null);
+  const [trouble, setTrouble] = useState<string | null>(null);
+  const [password, setPassword] = useState("");
+  const [repeat, setRepeat] = useState("");
+  const [error, setError] = useState<FormError | null>(null);
+  const shown = errorHelpers(error, ["password", "repeat"]);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+
+  useEffect(() => {
+    api
+      .get<PasswordLink>(path)
+      .then(setLink, (e) => setTrouble(e instanceof ApiError ? e.message : plainWords(e)));
+  }, [path]);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setError(null);
+    if (password !== repeat) {
+      setError({ text: "The two passwords differ: type the same one twice.", field: "repeat" });
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.plainPost(path, { password });
+      setDone(true);
+    } catch (e) {
+      setError(formError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (trouble)
+    return (
+      <Card title="This link does not work">
+        <Text data-testid="link-trouble">{trouble}</Text>
+        <Anchor component={Link} to="/forgot-password">
+          Ask for a new link
+        </Anchor>
+      </Card>
+    );
+  if (!link)
+    return (
+      <Center mih="60vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  const first = link.purpose === "first_password";
+  if (done)
+    return (
+      <Card title={first ? "Password set" : "Password changed"}>
+        <Text data-testid="password-set">
+          {first
+            ? "Your password is set."
+            : "Your password is changed, and every device that was signed in is signed out."}
+        </Text>
+        <Button component={Link} to="/" state={{ email: link.email }}>
+          Sign in
+        </Button>
+      </Card>
+    );
+  return (
+    <Card title={first ? "Choose your password" : "Choose a new password"}>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <Text size="sm">
+            For <b>{link.email}</b>
+          </Text>
+          {shown.general && (
+            <Alert color="red" role="alert">
+              {shown.general}
+            </Alert>
+          )}
+          <PasswordInput
+            label="New password"
+            description="At least 10 characters"
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={shown.at("password")}
+            autoFocus
+          />
+          <PasswordInput
+            label="New password again"
+            autoComplete="new-password"
+            required
+            value={repeat}
+            onChange={(e) => setRepeat(e.currentTarget.value)}
+            error={shown.at("repeat")}
+          />
+          <Button type="submit" loading={busy}>
+            {first ? "Set password" : "Change password"}
+          </Button>
+        </Stack>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,214 @@
+// Add or edit a service, product or class type (P1, O3): name, category, price per currency of the
+// business, and what the kind needs (a service's duration, a product's flags from seed 004).
+import {
+  Alert,
+  Autocomplete,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  NumberInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { useMediaQuery } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { api } from "../api.js";
+import { useMe } from "../auth/session.js";
+import type { Item } from "../types.js";
+import { currenciesOf, pricesToText, readPrices, showRefusal } from "./catalog-form.js";
+
+export type ItemKind = "service" | "product" | "class_type";
+
+export const KIND_WORDS: Record<ItemKind, { one: string; many: string }> = {
+  service: { one: "service", many: "Services" },
+  product: { one: "product", many: "Products" },
+  class_type: { one: "class type", many: "Class types" },
+};
+
+interface Values {
+  name: string;
+  category: string;
+  prices: Record<string, string>;
+  durationMinutes: number | string;
+  taxRatePercent: number | string;
+  sellToClients: boolean;
+  commissionEligible: boolean;
+}
+
+export function ItemForm({
+  kind,
+  item,
+  categories,
+  onClose,
+  onSaved,
+}: {
+  kind: ItemKind;
+  /** absent: a new item */
+  item?: Item;
+  /** the categories in use, as suggestions */
+  categories: string[];
+  onClose: () => void;
+  onSaved: (item: Item) => void;
+}) {
+  const me = useMe();
+  const mobile = useMediaQuery("(max-width: 36em)");
+  const currencies = currenciesOf(me.locations);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const words = KIND_WORDS[kind];
+  const form = useForm<Values>({
+    initialValues: {
+      name: item?.name ?? "",
+      category: item?.category ?? "",
+      prices: pricesToText(item?.prices ?? {}, currencies),
+      durationMinutes: item?.durationMinutes ?? (kind === "service" ? 30 : ""),
+      taxRatePercent: item?.taxRateBp !== undefined ? item.taxRateBp / 100 : 0,
+      sellToClients: item?.sellToClients ?? true,
+      commissionEligible: item?.commissionEligible ?? true,
+    },
+    validate: (v) => {
+      const { prices, errors } = readPrices(v.prices);
+      const noPrice = Object.keys(errors).length === 0 && Object.keys(prices).length === 0;
+      return {
+        ...errors,
+        name: v.name.trim() ? null : `Give the ${words.one} a name.`,
+        prices: noPrice ? "Give a price in at least one currency." : null,
+        durationMinutes:
+          kind === "service" &&
+          (v.durationMinutes === "" || Number(v.durationMinutes) < 1 || Number(v.durationMinutes) > 1440)
+            ? "A service lasts from 1 to 1440 minutes."
+            : null,
+        taxRatePercent:
+          v.taxRatePercent === "" || Number(v.taxRatePercent) < 0 || Number(v.taxRatePercent) > 100
+            ? "Between 0 and 100 %."
+            : null,
+      };
+    },
+  });
+
+  async function save(v: Values) {
+    setBusy(true);
+    setRefusal(null);
+    const body = {
+      name: v.name.trim(),
+      category: v.category.trim() || null,
+      prices: readPrices(v.prices).prices,
+      durationMinutes: v.durationMinutes === "" ? null : Number(v.durationMinutes),
+      taxRateBp: Math.round(Number(v.taxRatePercent) * 100),
+      ...(kind === "product"
+        ? { sellToClients: v.sellToClients, commissionEligible: v.commissionEligible }
+        : {}),
+    };
+    try {
+      const saved = item
+        ? await api.patch<Item>(`/api/v1/items/${item.id}`, body)
+        : await api.post<Item>("/api/v1/items", { kind, ...body });
+      notifications.show({ color: "green", message: `${saved.name} saved.` });
+      onSaved(saved);
+    } catch (e) {
+      setRefusal(showRefusal(form, e, { taxRateBp: "taxRatePercent" }));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={item ? `Edit ${item.name}` : `New ${words.one}`}
+      fullScreen={mobile}
+      size="lg"
+    >
+      <form onSubmit={form.onSubmit(save)} noValidate>
+        <Stack>
+          {refusal && <Alert color="red">{refusal}</Alert>}
+          <TextInput label="Name" required maxLength={200} {...form.getInputProps("name")} />
+          <Autocomplete
+            label="Category"
+            description="Optional. Commission rates can differ per category."
+            placeholder="e.g. Nails"
+            data={categories}
+            maxLength={100}
+            {...form.getInputProps("category")}
+          />
+          <div>
+            <Text size="sm" fw={500}>
+              Price
+            </Text>
+            <Text size="xs" c="dimmed" mb={4}>
+              Tax included. Leave a currency empty where it is not sold.
+            </Text>
+            <SimpleGrid cols={{ base: 1, xs: Math.min(currencies.length, 3) }}>
+              {currencies.map((c) => (
+                <TextInput
+                  key={c}
+                  label={c}
+                  aria-label={`Price in ${c}`}
+                  inputMode="decimal"
+                  placeholder={c === "HUF" ? "e.g. 12000" : "e.g. 12.50"}
+                  {...form.getInputProps(`prices.${c}`)}
+                />
+              ))}
+            </SimpleGrid>
+            {form.errors.prices && (
+              <Text size="xs" c="red" mt={4}>
+                {form.errors.prices}
+              </Text>
+            )}
+          </div>
+          <SimpleGrid cols={{ base: 1, xs: 2 }}>
+            {kind !== "product" && (
+              <NumberInput
+                label="Duration (minutes)"
+                description={kind === "class_type" ? "Optional: the usual length of a class" : undefined}
+                required={kind === "service"}
+                min={1}
+                max={1440}
+                clampBehavior="none"
+                allowDecimal={false}
+                allowNegative={false}
+                {...form.getInputProps("durationMinutes")}
+              />
+            )}
+            <NumberInput
+              label="Tax rate (%)"
+              min={0}
+              max={100}
+              clampBehavior="none"
+              decimalScale={2}
+              {...form.getInputProps("taxRatePercent")}
+            />
+          </SimpleGrid>
+          {kind === "product" && (
+            <>
+              <Checkbox
+                label="Sell to clients (and apply taxes)"
+                description="Only such products can be sold, and covered by a package, at the till."
+                {...form.getInputProps("sellToClients", { type: "checkbox" })}
+              />
+              <Checkbox
+                label="Commission eligible"
+                description="Staff earn commission when they sell it."
+                {...form.getInputProps("commissionEligible", { type: "checkbox" })}
+              />
+            </>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              Save {words.one}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

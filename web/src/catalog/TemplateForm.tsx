@@ -1,0 +1,386 @@
+// Create or edit a package template (P2, O3), the way the seeds describe it: a course is a number of
+// one service, a package a collection of items, each with its credits; a price per currency, a
+// validity, how commission is counted (seed 004: the item's retail price or the package price per
+// credit), online booking and where it can be used. Beside the form, a live preview of what one
+// credit of each item will be worth, from the server's own rule (POST /api/v1/templates/preview).
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  NumberInput,
+  Radio,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { useMediaQuery } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { api } from "../api.js";
+import { useMe } from "../auth/session.js";
+import type { Item, Template } from "../types.js";
+import {
+  type CommissionBasis,
+  currenciesOf,
+  pricesToText,
+  readableLines,
+  readPrices,
+  showRefusal,
+} from "./catalog-form.js";
+import { TemplatePreview } from "./TemplatePreview.js";
+
+export type ValidityKind = "days" | "months" | "fixed_date" | "one_day" | "none";
+
+export const VALIDITY_WORDS: Record<ValidityKind, string> = {
+  days: "A number of days",
+  months: "A number of months",
+  fixed_date: "Until a date",
+  one_day: "The day of purchase only",
+  none: "Never expires",
+};
+
+interface Line {
+  itemId: string | null;
+  credits: number | string;
+}
+
+interface Values {
+  kind: "course" | "package";
+  name: string;
+  lines: Line[];
+  prices: Record<string, string>;
+  validityKind: ValidityKind;
+  validityCount: number | string;
+  validityDate: string;
+  commissionBasis: CommissionBasis;
+  onlineBookable: boolean;
+  /** none ticked: every location */
+  locationIds: string[];
+}
+
+export function TemplateForm({
+  template,
+  items,
+  onClose,
+  onSaved,
+}: {
+  /** absent: a new template */
+  template?: Template;
+  /** the active items that can go in a template (and any archived one the template already has) */
+  items: Item[];
+  onClose: () => void;
+  onSaved: (t: Template) => void;
+}) {
+  const me = useMe();
+  const mobile = useMediaQuery("(max-width: 36em)");
+  const currencies = currenciesOf(me.locations);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useForm<Values>({
+    initialValues: {
+      kind: template?.kind === "package" ? "package" : "course",
+      name: template?.name ?? "",
+      lines: template?.items.map((i) => ({ itemId: i.itemId, credits: i.quantity })) ?? [
+        { itemId: null, credits: 5 },
+      ],
+      prices: pricesToText(template?.prices ?? {}, currencies),
+      validityKind: (template?.validity.kind as ValidityKind | undefined) ?? "months",
+      validityCount: template?.validity.count ?? 6,
+      validityDate: template?.validity.date ?? "",
+      commissionBasis: template?.commissionBasis ?? "item_retail_price",
+      onlineBookable: template?.onlineBookable ?? false,
+      locationIds: template?.locationIds ?? [],
+    },
+    validate: (v) => {
+      const { prices, errors } = readPrices(v.prices);
+      const lineErrors: Record<string, string | null> = {};
+      v.lines.forEach((l, i) => {
+        lineErrors[`lines.${i}.itemId`] = l.itemId ? null : "Choose an item.";
+        const n = Number(l.credits);
+        lineErrors[`lines.${i}.credits`] =
+          l.credits === "" || !Number.isInteger(n) || n < 1
+            ? "At least 1 credit."
+            : n > 100_000
+              ? "At most 100000 credits."
+              : null;
+      });
+      const ids = v.lines.map((l) => l.itemId).filter(Boolean);
+      const needsCount = v.validityKind === "days" || v.validityKind === "months";
+      const count = Number(v.validityCount);
+      return {
+        ...errors,
+        ...lineErrors,
+        name: v.name.trim() ? null : `Give the ${v.kind} a name.`,
+        lines:
+          new Set(ids).size !== ids.length
+            ? "Each item appears once; raise its credits instead."
+            : v.kind === "course" && v.lines.length !== 1
+              ? "A course is a number of one service. Choose Package for several."
+              : null,
+        prices:
+          Object.keys(errors).length === 0 && Object.keys(prices).length === 0
+            ? "Give a price in at least one currency."
+            : null,
+        validityCount:
+          needsCount && (v.validityCount === "" || !Number.isInteger(count) || count < 1 || count > 3650)
+            ? "From 1 to 3650."
+            : null,
+        validityDate:
+          v.validityKind === "fixed_date" && !/^\d{4}-\d{2}-\d{2}$/.test(v.validityDate)
+            ? "Choose the date it expires."
+            : null,
+      };
+    },
+  });
+  const v = form.getValues();
+  const chosen = new Set(v.lines.map((l) => l.itemId));
+  const itemChoices = (current: string | null) =>
+    items
+      .filter((i) => (i.active || i.id === current) && (i.id === current || !chosen.has(i.id)))
+      .map((i) => ({ value: i.id, label: `${i.name}${i.active ? "" : " (archived)"}` }));
+
+  async function save(values: Values) {
+    setBusy(true);
+    setRefusal(null);
+    const needsCount = values.validityKind === "days" || values.validityKind === "months";
+    const body = {
+      kind: values.kind,
+      name: values.name.trim(),
+      prices: readPrices(values.prices).prices,
+      items: readableLines(values.lines),
+      validity: {
+        kind: values.validityKind,
+        count: needsCount ? Number(values.validityCount) : null,
+        date: values.validityKind === "fixed_date" ? values.validityDate : null,
+      },
+      commissionBasis: values.commissionBasis,
+      onlineBookable: values.onlineBookable,
+      locationIds: values.locationIds,
+    };
+    try {
+      const saved = template
+        ? await api.patch<Template>(`/api/v1/templates/${template.id}`, body)
+        : await api.post<Template>("/api/v1/templates", body);
+      notifications.show({ color: "green", message: `${saved.name} saved.` });
+      onSaved(saved);
+    } catch (e) {
+      setRefusal(
+        showRefusal(form, e, {
+          items: "lines",
+          "validity.count": "validityCount",
+          "validity.date": "validityDate",
+          "validity.kind": "validityKind",
+        }),
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const words = v.kind === "course" ? "course" : "package";
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={template ? `Edit ${template.name}` : "New package or course"}
+      fullScreen={mobile}
+      size="xl"
+    >
+      <form onSubmit={form.onSubmit(save)} noValidate>
+        <Stack>
+          {template && (
+            <Alert color="blue" data-testid="sold-packages-note">
+              Editing never changes packages already sold
+              {template.soldCount ? ` (${template.soldCount} sold so far)` : ""}: customers keep the items,
+              credits, price and expiry they bought. Your changes apply to sales from now on.
+            </Alert>
+          )}
+          {refusal && <Alert color="red">{refusal}</Alert>}
+          <div>
+            <SegmentedControl
+              fullWidth
+              aria-label="Course or package"
+              data={[
+                { value: "course", label: "Course: one service" },
+                { value: "package", label: "Package: several items" },
+              ]}
+              {...form.getInputProps("kind")}
+              onChange={(k) => {
+                form.setFieldValue("kind", k as Values["kind"]);
+                if (k === "course" && form.getValues().lines.length > 1)
+                  form.setFieldValue("lines", form.getValues().lines.slice(0, 1));
+              }}
+            />
+            <Text size="xs" c="dimmed" mt={4}>
+              {v.kind === "course"
+                ? "A course is a number of the same service, such as 5 manicures."
+                : "A package collects different services, products or classes, each with its own credits."}
+            </Text>
+          </div>
+          <TextInput
+            label="Name"
+            placeholder={v.kind === "course" ? "e.g. 5x Manicure" : "e.g. Spa day: facial and massage"}
+            required
+            maxLength={200}
+            {...form.getInputProps("name")}
+          />
+          <Stack gap="xs">
+            <Text size="sm" fw={500}>
+              {v.kind === "course" ? "Item and number of credits" : "Items and their credits"}
+            </Text>
+            {v.lines.map((line, i) => (
+              <Group key={form.key(`lines.${i}`)} align="flex-start" wrap="nowrap" gap="xs">
+                <Select
+                  flex={1}
+                  aria-label={`Item ${i + 1}`}
+                  placeholder={v.kind === "course" ? "Choose a service or class" : "Choose an item"}
+                  searchable
+                  data={itemChoices(line.itemId)}
+                  nothingFoundMessage="No such item in the catalog"
+                  {...form.getInputProps(`lines.${i}.itemId`)}
+                />
+                <NumberInput
+                  w={120}
+                  aria-label={`Credits of item ${i + 1}`}
+                  rightSection={
+                    <Text size="xs" c="dimmed">
+                      credits
+                    </Text>
+                  }
+                  rightSectionWidth={52}
+                  min={1}
+                  max={100_000}
+                  clampBehavior="none"
+                  allowDecimal={false}
+                  allowNegative={false}
+                  {...form.getInputProps(`lines.${i}.credits`)}
+                />
+                {v.kind === "package" && v.lines.length > 1 && (
+                  <ActionIcon
+                    variant="subtle"
+                    color="gray"
+                    size="lg"
+                    mt={2}
+                    aria-label={`Remove item ${i + 1}`}
+                    onClick={() => form.removeListItem("lines", i)}
+                  >
+                    ×
+                  </ActionIcon>
+                )}
+              </Group>
+            ))}
+            {form.errors.lines && (
+              <Text size="xs" c="red">
+                {form.errors.lines}
+              </Text>
+            )}
+            {v.kind === "package" && (
+              <Button
+                variant="light"
+                size="xs"
+                w="fit-content"
+                onClick={() => form.insertListItem("lines", { itemId: null, credits: 1 })}
+              >
+                Add an item
+              </Button>
+            )}
+          </Stack>
+          <div>
+            <Text size="sm" fw={500}>
+              Price of the {words}
+            </Text>
+            <Text size="xs" c="dimmed" mb={4}>
+              What the customer pays for all of it, tax included. Leave a currency empty where it is not sold.
+            </Text>
+            <SimpleGrid cols={{ base: 1, xs: Math.min(currencies.length, 3) }}>
+              {currencies.map((c) => (
+                <TextInput
+                  key={c}
+                  label={c}
+                  aria-label={`Price in ${c}`}
+                  inputMode="decimal"
+                  placeholder={c === "HUF" ? "e.g. 40000" : "e.g. 120.00"}
+                  {...form.getInputProps(`prices.${c}`)}
+                />
+              ))}
+            </SimpleGrid>
+            {form.errors.prices && (
+              <Text size="xs" c="red" mt={4}>
+                {form.errors.prices}
+              </Text>
+            )}
+          </div>
+          <TemplatePreview lines={v.lines} prices={v.prices} basis={v.commissionBasis} />
+          <SimpleGrid cols={{ base: 1, xs: 2 }}>
+            <Select
+              label="Valid for"
+              allowDeselect={false}
+              data={Object.entries(VALIDITY_WORDS).map(([value, label]) => ({ value, label }))}
+              {...form.getInputProps("validityKind")}
+            />
+            {(v.validityKind === "days" || v.validityKind === "months") && (
+              <NumberInput
+                label={v.validityKind === "days" ? "Days from purchase" : "Months from purchase"}
+                min={1}
+                max={3650}
+                clampBehavior="none"
+                allowDecimal={false}
+                allowNegative={false}
+                {...form.getInputProps("validityCount")}
+              />
+            )}
+            {v.validityKind === "fixed_date" && (
+              <TextInput type="date" label="Expires at the end of" {...form.getInputProps("validityDate")} />
+            )}
+          </SimpleGrid>
+          <Text size="xs" c="dimmed" mt={-8}>
+            A package expires at 23:59 on its last day, in the time zone of the location where it was sold.
+          </Text>
+          <Radio.Group
+            label="Commission on each credit used"
+            description="What a practitioner's commission is counted from when they deliver a credit."
+            {...form.getInputProps("commissionBasis")}
+          >
+            <Stack gap={6} mt={6}>
+              <Radio value="item_retail_price" label="The item's retail price" />
+              <Radio value="package_price_per_credit" label="The package price divided by its credits" />
+            </Stack>
+          </Radio.Group>
+          <Checkbox
+            label="Customers can book it online"
+            description="From their own balance link, for the services in it."
+            {...form.getInputProps("onlineBookable", { type: "checkbox" })}
+          />
+          {me.locations.length > 1 && (
+            <Checkbox.Group
+              label="Can be used at"
+              description="Tick none to allow every location."
+              {...form.getInputProps("locationIds")}
+            >
+              <Stack gap={6} mt={6}>
+                {me.locations.map((l) => (
+                  <Checkbox key={l.id} value={l.id} label={l.name} />
+                ))}
+              </Stack>
+            </Checkbox.Group>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              Save {words}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

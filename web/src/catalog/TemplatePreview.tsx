@@ -1,0 +1,139 @@
+// O3: what one credit of each item of the template being edited will be worth, per currency, as the
+// sale will compute it (the price shared by retail price × credits; the rounding remainder on the
+// last credit). Asked of the server as the form changes, a moment after the typing stops.
+import { Alert, Card, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { useEffect, useState } from "react";
+import { api, plainWords } from "../api.js";
+import { money } from "../format.js";
+import { type CommissionBasis, readableLines, readPrices } from "./catalog-form.js";
+
+interface Preview {
+  totalCredits: number;
+  currencies: Array<{
+    currency: string;
+    priceMinor: number;
+    lines: Array<{
+      itemId: string;
+      itemName: string;
+      quantity: number;
+      retailPriceMinor: number | null;
+      lineValueMinor: number;
+      creditMinor: number;
+      lastCreditMinor: number;
+    }>;
+    packagePricePerCredit: { creditMinor: number; lastCreditMinor: number };
+  }>;
+}
+
+export function TemplatePreview({
+  lines,
+  prices,
+  basis,
+}: {
+  lines: Array<{ itemId: string | null; credits: number | string }>;
+  prices: Record<string, string>;
+  basis: CommissionBasis;
+}) {
+  const body = JSON.stringify({ prices: readPrices(prices).prices, items: readableLines(lines) });
+  const [asked] = useDebouncedValue(body, 350);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  useEffect(() => {
+    const request = JSON.parse(asked) as { prices: Record<string, number>; items: unknown[] };
+    if (request.items.length === 0 || Object.keys(request.prices).length === 0) {
+      setPreview(null);
+      setError(null);
+      return;
+    }
+    let current = true;
+    setLoading(true);
+    // The preview writes nothing: no Idempotency-Key needed, but a fresh one does no harm.
+    api.post<Preview>("/api/v1/templates/preview", request).then(
+      (p) => {
+        if (!current) return;
+        setPreview(p);
+        setError(null);
+        setLoading(false);
+      },
+      (e) => {
+        if (!current) return;
+        setError(plainWords(e));
+        setLoading(false);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [asked]);
+
+  const stale = asked !== body || loading;
+  return (
+    <Card withBorder bg="gray.0" data-testid="template-preview" aria-live="polite" aria-busy={stale}>
+      <Stack gap="xs">
+        <Title order={5}>What one credit is worth</Title>
+        {!preview && !error && (
+          <Text size="sm" c="dimmed">
+            Choose the items, their credits and a price to see what each credit will be worth.
+          </Text>
+        )}
+        {error && <Alert color="red">{error}</Alert>}
+        {preview && (
+          <>
+            <Text size="sm" c="dimmed">
+              The price is shared among the items by their retail price × credits; a credit used is worth its
+              share. {stale && <Loader size="xs" aria-label="Updating the preview" />}
+            </Text>
+            {preview.currencies.map((c) => (
+              <div key={c.currency}>
+                <Table data-testid={`preview-${c.currency}`} verticalSpacing={4}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Item ({c.currency})</Table.Th>
+                      <Table.Th ta="right">Credits</Table.Th>
+                      <Table.Th ta="right">One credit</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {c.lines.map((l) => (
+                      <Table.Tr key={l.itemId}>
+                        <Table.Td>
+                          {l.itemName}
+                          <Text size="xs" c="dimmed">
+                            {l.retailPriceMinor === null
+                              ? `no price in ${c.currency}`
+                              : `retail ${money(l.retailPriceMinor, c.currency)}`}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td ta="right">{l.quantity}</Table.Td>
+                        <Table.Td ta="right" data-testid="credit-value">
+                          {money(l.creditMinor, c.currency)}
+                          {l.lastCreditMinor !== l.creditMinor && (
+                            <Text span size="xs" c="dimmed" display="block">
+                              last {money(l.lastCreditMinor, c.currency)}
+                            </Text>
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+                <Text size="xs" c="dimmed" mt={4}>
+                  {money(c.priceMinor, c.currency)} for {preview.totalCredits} credit
+                  {preview.totalCredits === 1 ? "" : "s"}
+                  {basis === "package_price_per_credit"
+                    ? `; commission is counted from ${money(c.packagePricePerCredit.creditMinor, c.currency)} per credit.`
+                    : "; commission is counted from each item's retail price."}
+                  {c.lines.some((l) => l.retailPriceMinor === null) &&
+                    ` An item without a price in ${c.currency} gets no share of it.`}
+                </Text>
+              </div>
+            ))}
+          </>
+        )}
+      </Stack>
+    </Card>
+  );
+}

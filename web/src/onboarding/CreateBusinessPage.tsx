@@ -1,0 +1,255 @@
+// O1: "Create your business". On an empty Carnet (demo mode off) it creates the business, its first
+// location and its owner, and lands the owner signed in on the start page. With open sign-up it asks
+// for the same without a password, and a link e-mailed to the owner creates the business.
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Group,
+  Paper,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useMemo, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { api } from "../api.js";
+import { errorHelpers, type FormError, formError } from "./field-error.js";
+import { browserZone, currencies, guessCurrency, timeZones } from "./zones.js";
+
+type Mode = "first-run" | "sign-up";
+
+const FIELDS = [
+  "businessName",
+  "location.name",
+  "location.address",
+  "location.timeZone",
+  "location.currency",
+  "owner.name",
+  "owner.email",
+  "owner.password",
+  "repeat",
+] as const;
+
+interface Props {
+  mode: Mode;
+  /** after the first run: the session is there, the app reloads it */
+  onCreated?: () => Promise<void>;
+}
+
+export function CreateBusinessPage({ mode, onCreated }: Props) {
+  const navigate = useNavigate();
+  const zones = useMemo(timeZones, []);
+  const money = useMemo(currencies, []);
+  const [businessName, setBusinessName] = useState("");
+  const [locationName, setLocationName] = useState("");
+  const [timeZone, setTimeZone] = useState<string | null>(browserZone());
+  const [currency, setCurrency] = useState<string | null>(guessCurrency());
+  const [address, setAddress] = useState("");
+  const [ownerName, setOwnerName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [repeat, setRepeat] = useState("");
+  const [error, setError] = useState<FormError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
+
+  const shown = errorHelpers(error, FIELDS);
+  const fieldError = shown.at;
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setError(null);
+    if (mode === "first-run" && password !== repeat) {
+      setError({ text: "The two passwords differ: type the same one twice.", field: "repeat" });
+      return;
+    }
+    setBusy(true);
+    const location = {
+      name: locationName || businessName,
+      timeZone,
+      currency,
+      ...(address.trim() ? { address: address.trim() } : {}),
+    };
+    try {
+      if (mode === "first-run") {
+        await api.plainPost("/api/v1/setup/business", {
+          businessName,
+          location,
+          owner: { name: ownerName, email, password },
+        });
+        // The owner is signed in (the cookie is set): the app opens on the start page at "/".
+        navigate("/", { replace: true });
+        await onCreated?.();
+      } else {
+        const sent = await api.plainPost<{ email: string }>("/api/v1/public/sign-ups", {
+          businessName,
+          location,
+          owner: { name: ownerName, email },
+        });
+        setSentTo(sent.email);
+      }
+    } catch (e) {
+      setError(formError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (sentTo) {
+    return (
+      <Center mih="100vh" p="md" bg="gray.0">
+        <Paper withBorder shadow="sm" p="lg" w={520} maw="100%">
+          <Stack>
+            <Title order={1} size="h2">
+              Check your e-mail
+            </Title>
+            <Text data-testid="sign-up-sent">
+              We have sent a link to <b>{sentTo}</b>. Open it within a day to create {businessName}.
+            </Text>
+            <Anchor component={Link} to="/">
+              Back to sign-in
+            </Anchor>
+          </Stack>
+        </Paper>
+      </Center>
+    );
+  }
+
+  return (
+    <Center mih="100vh" p="md" bg="gray.0">
+      <Stack w={640} maw="100%">
+        <Title order={1} ta="center" c="violet.8">
+          Carnet
+        </Title>
+        <Paper withBorder shadow="sm" p="lg" component="form" onSubmit={submit} noValidate>
+          <Stack>
+            <div>
+              <Title order={2} size="h3">
+                Create your business
+              </Title>
+              <Text size="sm" c="dimmed">
+                {mode === "first-run"
+                  ? "This Carnet is empty. Set up your business, its first location and your own login as its owner."
+                  : "Set up your business and its first location. We e-mail you a link to finish."}
+              </Text>
+            </div>
+            {shown.general && (
+              <Alert color="red" role="alert">
+                {shown.general}
+              </Alert>
+            )}
+            <TextInput
+              label="Business name"
+              required
+              value={businessName}
+              onChange={(e) => setBusinessName(e.currentTarget.value)}
+              error={fieldError("businessName")}
+              autoFocus
+            />
+            <Title order={3} size="h5" mt="xs">
+              First location
+            </Title>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput
+                label="Location name"
+                placeholder={businessName || "Main salon"}
+                description="Leave empty to use the business name"
+                value={locationName}
+                onChange={(e) => setLocationName(e.currentTarget.value)}
+                error={fieldError("location.name")}
+              />
+              <TextInput
+                label="Address"
+                value={address}
+                onChange={(e) => setAddress(e.currentTarget.value)}
+                error={fieldError("location.address")}
+              />
+              <Select
+                label="Time zone"
+                required
+                searchable
+                data={zones}
+                value={timeZone}
+                onChange={setTimeZone}
+                allowDeselect={false}
+                limit={50}
+                error={fieldError("location.timeZone")}
+              />
+              <Select
+                label="Currency"
+                required
+                searchable
+                data={money}
+                value={currency}
+                onChange={setCurrency}
+                allowDeselect={false}
+                limit={50}
+                error={fieldError("location.currency")}
+              />
+            </SimpleGrid>
+            <Title order={3} size="h5" mt="xs">
+              {mode === "first-run" ? "You, the owner" : "The owner"}
+            </Title>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput
+                label="Your name"
+                required
+                value={ownerName}
+                onChange={(e) => setOwnerName(e.currentTarget.value)}
+                error={fieldError("owner.name")}
+              />
+              <TextInput
+                label="E-mail"
+                type="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+                error={fieldError("owner.email")}
+              />
+              {mode === "first-run" && (
+                <>
+                  <PasswordInput
+                    label="Password"
+                    description="At least 10 characters"
+                    autoComplete="new-password"
+                    required
+                    value={password}
+                    onChange={(e) => setPassword(e.currentTarget.value)}
+                    error={fieldError("owner.password")}
+                  />
+                  <PasswordInput
+                    label="Password again"
+                    autoComplete="new-password"
+                    required
+                    value={repeat}
+                    onChange={(e) => setRepeat(e.currentTarget.value)}
+                    error={fieldError("repeat")}
+                  />
+                </>
+              )}
+            </SimpleGrid>
+            <Group justify="space-between" mt="sm">
+              {mode === "sign-up" ? (
+                <Anchor component={Link} to="/" size="sm">
+                  I already have an account
+                </Anchor>
+              ) : (
+                <span />
+              )}
+              <Button type="submit" loading={busy}>
+                {mode === "first-run" ? "Create business" : "Send me the link"}
+              </Button>
+            </Group>
+          </Stack>
+        </Paper>
+      </Stack>
+    </Center>
+  );
+}
