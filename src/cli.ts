@@ -18,6 +18,8 @@ import { isEmpty, openConfiguredDatabase, start } from "./runtime.js";
 
 const USAGE = `usage: carnet <command>
   serve    start the server (PORT, DATABASE_URL, CARNET_DATA_DIR, CARNET_DEMO)
+           with the embedded database, the demo lives in .carnet/demo and a real business in
+           .carnet/data; the commands below work on .carnet/data unless CARNET_DEMO=1
   migrate  apply database migrations
   seed     load the demo data into an empty database
   verify   recompute every counter from the ledger, every store-credit balance from its movements,
@@ -35,7 +37,12 @@ function where(config: { databaseUrl: string | undefined; dataDir: string }): st
 }
 
 async function main(command: string | undefined): Promise<number> {
-  const config = loadConfig();
+  // Demo mode is the default of a server and of `seed` on the embedded database; the other commands
+  // work on a real business's data (.carnet/data) unless CARNET_DEMO says otherwise.
+  const demoCommand = command === "serve" || command === "seed";
+  const config = loadConfig(
+    demoCommand || process.env.CARNET_DEMO !== undefined ? process.env : { ...process.env, CARNET_DEMO: "0" },
+  );
   switch (command) {
     case "serve": {
       const running = await start(config);
