@@ -10,7 +10,6 @@ import {
   NumberInput,
   SimpleGrid,
   Stack,
-  Text,
   TextInput,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
@@ -21,6 +20,7 @@ import { api } from "../api.js";
 import { useMe } from "../auth/session.js";
 import type { Item } from "../types.js";
 import { currenciesOf, pricesToText, readPrices, showRefusal } from "./catalog-form.js";
+import { PriceFields } from "./PriceFields.js";
 
 export type ItemKind = "service" | "product" | "class_type";
 
@@ -137,31 +137,13 @@ export function ItemForm({
             maxLength={100}
             {...form.getInputProps("category")}
           />
-          <div>
-            <Text size="sm" fw={500}>
-              Price
-            </Text>
-            <Text size="xs" c="dimmed" mb={4}>
-              Tax included. Leave a currency empty where it is not sold.
-            </Text>
-            <SimpleGrid cols={{ base: 1, xs: Math.min(currencies.length, 3) }}>
-              {currencies.map((c) => (
-                <TextInput
-                  key={c}
-                  label={c}
-                  aria-label={`Price in ${c}`}
-                  inputMode="decimal"
-                  placeholder={c === "HUF" ? "e.g. 12000" : "e.g. 12.50"}
-                  {...form.getInputProps(`prices.${c}`)}
-                />
-              ))}
-            </SimpleGrid>
-            {form.errors.prices && (
-              <Text size="xs" c="red" mt={4}>
-                {form.errors.prices}
-              </Text>
-            )}
-          </div>
+          <PriceFields
+            form={form}
+            currencies={currencies}
+            title="Price"
+            hint="Tax included. Leave a currency empty where it is not sold."
+            examples={{ HUF: "12000", other: "12.50" }}
+          />
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
             {kind !== "product" && (
               <NumberInput

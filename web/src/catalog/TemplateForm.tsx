@@ -34,6 +34,7 @@ import {
   readPrices,
   showRefusal,
 } from "./catalog-form.js";
+import { PriceFields } from "./PriceFields.js";
 import { TemplatePreview } from "./TemplatePreview.js";
 
 export type ValidityKind = "days" | "months" | "fixed_date" | "one_day" | "none";
@@ -292,31 +293,13 @@ export function TemplateForm({
               </Button>
             )}
           </Stack>
-          <div>
-            <Text size="sm" fw={500}>
-              Price of the {words}
-            </Text>
-            <Text size="xs" c="dimmed" mb={4}>
-              What the customer pays for all of it, tax included. Leave a currency empty where it is not sold.
-            </Text>
-            <SimpleGrid cols={{ base: 1, xs: Math.min(currencies.length, 3) }}>
-              {currencies.map((c) => (
-                <TextInput
-                  key={c}
-                  label={c}
-                  aria-label={`Price in ${c}`}
-                  inputMode="decimal"
-                  placeholder={c === "HUF" ? "e.g. 40000" : "e.g. 120.00"}
-                  {...form.getInputProps(`prices.${c}`)}
-                />
-              ))}
-            </SimpleGrid>
-            {form.errors.prices && (
-              <Text size="xs" c="red" mt={4}>
-                {form.errors.prices}
-              </Text>
-            )}
-          </div>
+          <PriceFields
+            form={form}
+            currencies={currencies}
+            title={`Price of the ${words}`}
+            hint="What the customer pays for all of it, tax included. Leave a currency empty where it is not sold."
+            examples={{ HUF: "40000", other: "120.00" }}
+          />
           <TemplatePreview lines={v.lines} prices={v.prices} basis={v.commissionBasis} />
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
             <Select
