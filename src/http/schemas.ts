@@ -9,6 +9,23 @@ import {
   PHONE_CHARACTERS,
 } from "../domain/readable-text.js";
 
+/** Every refusal is `{ error: { code, message, field? } }` (errors.ts; the codes in docs/api.md). */
+export const refusal = z.object({
+  error: z.object({
+    code: z.string().describe("stable snake_case code, e.g. invalid_input, forbidden, last_owner"),
+    message: z.string(),
+    field: z.string().optional().describe("the request field it is about, e.g. prices.HUF or hours.2.end"),
+  }),
+});
+/** The statuses a refusal comes with, for routes whose refusals need no more words. */
+export const refusals = {
+  400: refusal.describe("invalid input: the field and the rule"),
+  401: refusal.describe("not signed in, or the session or token has ended"),
+  403: refusal.describe("the role may not do this"),
+  404: refusal.describe("not found in this business"),
+  409: refusal.describe("conflicts with the current state"),
+} as const;
+
 export const id = z.uuid({ error: "must be an id (UUID)" });
 export const quantity = z
   .number({ error: "must be a whole number" })

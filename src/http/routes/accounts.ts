@@ -28,21 +28,11 @@ import { AppError } from "../../domain/errors.js";
 import { cookieOptions, ctxOf, SESSION_COOKIE } from "../auth.js";
 import { mutation } from "../mutation.js";
 import { linkBase } from "../public-url.js";
-import { currency, email, id, name, postalAddress } from "../schemas.js";
+import { currency, email, id, name, postalAddress, refusal } from "../schemas.js";
 import type { AuthOptions } from "./auth.js";
 
 const role = z.enum(["owner", "manager", "front_desk", "practitioner"]);
 
-/** Every refusal is `{ error: { code, message, field? } }` (src/http/errors.ts). */
-const refusal = z.object({
-  error: z.object({
-    code: z
-      .string()
-      .describe("stable snake_case code, e.g. invalid_input, first_run_over, password_too_short"),
-    message: z.string(),
-    field: z.string().optional().describe("the request field it is about, e.g. owner.password"),
-  }),
-});
 const invalidInput = refusal.describe("invalid input: the field and the rule");
 const notSignedIn = refusal.describe("not signed in, or a wrong password (invalid_credentials)");
 const notAllowed = refusal.describe("the role may not do this");

@@ -40,9 +40,10 @@ import {
   phone,
   postalAddress,
   prices,
+  refusals,
   templateParams,
 } from "../schemas.js";
-import { itemAnswer, locationAnswer, refusals, templateAnswer } from "./catalog.js";
+import { itemAnswer, locationAnswer, templateAnswer } from "./catalog.js";
 
 const policy = z.enum(["consume", "release", "review"]);
 const itemBody = z.strictObject({

@@ -9,30 +9,9 @@ import { updateLocation } from "../../app/edit-location.js";
 import { previewTemplate } from "../../app/manage-catalog.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { category, currency, id, name, postalAddress, prices as pricesBody } from "../schemas.js";
+import { category, currency, id, name, postalAddress, prices as pricesBody, refusals } from "../schemas.js";
 
 const minor = z.number().int();
-
-/** Every refusal is `{ error: { code, message, field? } }` (errors.ts); these are the statuses it comes with. */
-const refusal = z
-  .object({
-    error: z.object({
-      code: z.string().describe("stable snake_case code, e.g. invalid_input, forbidden, item_inactive"),
-      message: z.string(),
-      field: z
-        .string()
-        .optional()
-        .describe("the request field it is about, e.g. prices.HUF or items.0.quantity"),
-    }),
-  })
-  .describe("refused");
-export const refusals = {
-  400: refusal.describe("invalid input: the field and the rule"),
-  401: refusal.describe("not signed in"),
-  403: refusal.describe("the role may not do this"),
-  404: refusal.describe("not found in this business"),
-  409: refusal.describe("conflicts with the current state"),
-} as const;
 
 const prices = z.record(z.string(), minor).describe("minor units per ISO 4217 currency");
 export const itemAnswer = z.object({

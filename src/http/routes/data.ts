@@ -17,7 +17,7 @@ import { withIdempotency } from "../../app/idempotency.js";
 import { ctxOf } from "../auth.js";
 import { errorBody, toAppError } from "../errors.js";
 import { claimOf, mutation, sendJson } from "../mutation.js";
-import { customerParams, name } from "../schemas.js";
+import { customerParams, name, refusals } from "../schemas.js";
 
 /** 10,000 packages are ≈2 MB of CSV; the limit leaves room for MAX_IMPORT_ROWS long rows. */
 export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -188,7 +188,13 @@ export function dataRoutes(server: FastifyInstance, app: App) {
           "Check an import file (O5; manager/owner): what it would create and every row's errors " +
           "(row, column, why). Writes nothing.",
         body: importBody,
-        response: { 200: importReport },
+        response: {
+          200: importReport,
+          400: refusals[400],
+          401: refusals[401],
+          403: refusals[403],
+          409: refusals[409],
+        },
       },
     },
     async (req) => dryRunImport(ctxOf(app, req), req.body),
@@ -205,7 +211,13 @@ export function dataRoutes(server: FastifyInstance, app: App) {
           "nothing, and a package already imported (same package_ref, or the same row) is not " +
           `created again. With Accept: ${NDJSON} the answer streams its progress as JSON lines.`,
         body: importBody,
-        response: { 200: importReport },
+        response: {
+          200: importReport,
+          400: refusals[400],
+          401: refusals[401],
+          403: refusals[403],
+          409: refusals[409],
+        },
       },
     },
     async (req, reply) => {
@@ -223,7 +235,11 @@ export function dataRoutes(server: FastifyInstance, app: App) {
           "Every record of the business as CSV files in one ZIP archive (O6; owner). Password and " +
           "token hashes are left out; texts are formula-safe.",
         produces: ["application/zip"],
-        response: { 200: z.any().describe("a ZIP archive of CSV files") },
+        response: {
+          200: z.any().describe("a ZIP archive of CSV files"),
+          401: refusals[401],
+          403: refusals[403],
+        },
       },
     },
     async (req, reply) => {
@@ -254,7 +270,7 @@ export function dataRoutes(server: FastifyInstance, app: App) {
           "Everything Carnet holds about one customer, as JSON (O6, a privacy request; manager/owner): " +
           "profile, packages, movements, tickets, appointments, enrolments, activity.",
         params: customerParams,
-        response: { 200: customerExportSchema },
+        response: { 200: customerExportSchema, ...refusals },
       },
     },
     async (req, reply) => {

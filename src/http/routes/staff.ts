@@ -15,18 +15,10 @@ import {
 } from "../../app/staff/working-hours.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { id, name } from "../schemas.js";
+import { id, name, refusal } from "../schemas.js";
 
 const role = z.enum(["owner", "manager", "front_desk", "practitioner"]);
 
-/** Every refusal is `{ error: { code, message, field? } }` (src/http/errors.ts). */
-const refusal = z.object({
-  error: z.object({
-    code: z.string().describe("stable snake_case code, e.g. invalid_input, forbidden, last_owner"),
-    message: z.string(),
-    field: z.string().optional().describe("the request field it is about, e.g. hours.2.end"),
-  }),
-});
 const invalidInput = refusal.describe("invalid input: the field and the rule");
 const notSignedIn = refusal.describe("not signed in, or the session or token has ended");
 const notAllowed = refusal.describe("the role may not do this");
