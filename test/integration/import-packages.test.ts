@@ -122,6 +122,18 @@ describe("the dry run (O5)", () => {
     ]);
   });
 
+  it("refuses a file not saved as UTF-8 (a legacy Excel CSV), naming the first row it cannot read", async () => {
+    const latin2 = Buffer.from(
+      file("L1,Anna Kovács,anna.l@example.test,,5x Manicure,,5,1,50 000,2025-03-01,,Budapest"),
+      "latin1",
+    );
+    const res = await post("/api/v1/imports/dry-run", new TextDecoder().decode(latin2));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().errors).toEqual([
+      { row: 2, column: null, message: expect.stringContaining("not saved as UTF-8") },
+    ]);
+  });
+
   it("refuses an unknown column by name, and a missing one", async () => {
     const res = await post("/api/v1/imports/dry-run", "customer_name,credit_used\nAnna,1\n");
     const columns = res.json().errors.map((e: { column: string }) => e.column);

@@ -173,6 +173,15 @@ function missingColumns(columns: Set<ImportColumn>): RowError[] {
 }
 
 export function readImportFile(text: string): ImportFile {
+  // A file saved in a legacy encoding (a Hungarian Excel's "CSV" is Windows-1250) reaches here with
+  // its accented letters as U+FFFD: refuse it whole rather than import "Kov�cs".
+  const unreadable = text.indexOf("\uFFFD");
+  if (unreadable >= 0) {
+    const row = text.slice(0, unreadable).split(/\r\n|\r|\n/).length;
+    const message =
+      "The file is not saved as UTF-8: its accented letters cannot be read. In Excel use File → Save as → CSV UTF-8, then choose it again.";
+    return { rows: [], columns: new Set(), errors: [{ row, column: null, message }] };
+  }
   const parsed = records(text);
   const errors: RowError[] = parsed.error ? [parsed.error] : [];
   const [head, ...body] = parsed.records;
