@@ -53,7 +53,8 @@ export function ForgotPasswordPage() {
     setError(null);
     try {
       setSent(
-        (await api.plainPost<{ message: string }>("/api/v1/public/password-resets", { email })).message,
+        (await api.plainPost<{ message: string }>("/api/v1/public/password-resets", { email: email.trim() }))
+          .message,
       );
     } catch (e) {
       setError(formError(e));

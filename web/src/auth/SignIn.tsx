@@ -50,7 +50,7 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
     setError(null);
     try {
       const answer = await api.plainPost<SignInAnswer>("/api/v1/auth/sign-in", {
-        email,
+        email: email.trim(),
         password,
         ...(businessId ? { businessId } : {}),
       });

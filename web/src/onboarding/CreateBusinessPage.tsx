@@ -70,8 +70,11 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
       return;
     }
     setBusy(true);
+    // What a tired hand pastes: a space before or after a name or an address is not part of it.
+    const business = businessName.trim();
+    const owner = { name: ownerName.trim(), email: email.trim() };
     const location = {
-      name: locationName || businessName,
+      name: locationName.trim() || business,
       timeZone,
       currency,
       ...(address.trim() ? { address: address.trim() } : {}),
@@ -79,18 +82,18 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
     try {
       if (mode === "first-run") {
         await api.plainPost("/api/v1/setup/business", {
-          businessName,
+          businessName: business,
           location,
-          owner: { name: ownerName, email, password },
+          owner: { ...owner, password },
         });
         // The owner is signed in (the cookie is set): the app opens on the start page at "/".
         navigate("/", { replace: true });
         await onCreated?.();
       } else {
         const sent = await api.plainPost<{ email: string }>("/api/v1/public/sign-ups", {
-          businessName,
+          businessName: business,
           location,
-          owner: { name: ownerName, email },
+          owner,
         });
         setSentTo(sent.email);
       }
