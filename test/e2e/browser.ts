@@ -1,9 +1,12 @@
 // Debian's Chromium driven by playwright-core: never a downloaded browser.
 import { copyFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 
 export const BASE_URL = process.env.CARNET_E2E_URL ?? "http://127.0.0.1:3000";
+/** The demo server's mail log (scripts/e2e.js gives each run its own). */
+export const MAIL_LOG = process.env.CARNET_E2E_MAIL_LOG ?? join(tmpdir(), "mail.log");
 export const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "screenshots");
 const DOCS = join(import.meta.dirname, "..", "..", "docs", "screenshots");
 mkdirSync(SHOTS, { recursive: true });

@@ -2,11 +2,10 @@
 // front desk makes and replaces (R4), and the link e-mailed for an online booking (A10), opened on
 // a phone; and the owner's online booking window in Settings.
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { BASE_URL, launch, openCustomer, SHOTS, shot, signIn } from "./browser.js";
+import { BASE_URL, launch, MAIL_LOG, openCustomer, SHOTS, shot, signIn } from "./browser.js";
 
 let browser: Browser;
 let page: Page;
@@ -78,7 +77,7 @@ it("R4: a practitioner sees whether a link exists, but cannot make one", async (
 
 /** The message the server wrote to its mail log (no SMTP server here) for this address. */
 async function mailTo(address: string): Promise<{ subject: string; text: string }> {
-  const file = process.env.CARNET_MAIL_LOG ?? join(tmpdir(), "mail.log");
+  const file = MAIL_LOG;
   // The outbox job sends every 15 seconds.
   for (let i = 0; i < 60; i++) {
     const lines = await readFile(file, "utf8").catch(() => "");
