@@ -4,16 +4,15 @@
 // is staff of another business. Who invited whom is in the activity log; the token never is.
 import type { Temporal } from "temporal-polyfill";
 import type { Role } from "../../db/schema.js";
-import { AppError, conflict, invalid } from "../../domain/errors.js";
+import { AppError, conflict } from "../../domain/errors.js";
 import { toDate } from "../../domain/validity.js";
 import { logActivity, logAdminAction } from "../activity.js";
 import { type App, authorize, type Ctx, type Executor, inTransaction } from "../context.js";
 import { getLocation } from "../lookups.js";
 import { enqueueMail } from "../outbox.js";
-import { hashPassword } from "../passwords.js";
-import { checkAccountPassword, newSecret, type SignedIn, sha256, startSession } from "../sign-in.js";
+import { newSecret, type SignedIn, sha256, startSession } from "../sign-in.js";
 import { INVITATION_DAYS, invitationMail } from "./mails.js";
-import { accountByEmail, addMember, isStaffOf, MIN_PASSWORD_LENGTH, normalEmail } from "./members.js";
+import { accountByEmail, addMember, isStaffOf, normalEmail, passwordForLink } from "./members.js";
 
 export interface InvitationInput {
   name: string;
@@ -286,19 +285,7 @@ export async function acceptInvitation(
 ): Promise<SignedIn> {
   const db = app.database.db;
   const found = await openInvitation(db, token, app.clock());
-  const account = await accountByEmail(db, found.email);
-  let passwordHash: string | null = null;
-  if (account?.password_hash) {
-    await checkAccountPassword(app, { email: found.email, password: input.password, ip: input.ip });
-  } else {
-    if (input.password.length < MIN_PASSWORD_LENGTH)
-      throw invalid(
-        "password_too_short",
-        `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`,
-        "password",
-      );
-    passwordHash = await hashPassword(input.password);
-  }
+  const passwordHash = await passwordForLink(app, found.email, input);
   const now = app.clock();
   return db.transaction().execute(async (tx) => {
     // Locked, so that of two accepts at once the second finds it accepted.

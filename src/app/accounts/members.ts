@@ -2,9 +2,11 @@
 // business. Everything that makes a membership, or changes what an account signs in with, is here.
 import type { Temporal } from "temporal-polyfill";
 import type { Role } from "../../db/schema.js";
-import { conflict } from "../../domain/errors.js";
+import { conflict, invalid } from "../../domain/errors.js";
 import { toDate } from "../../domain/validity.js";
-import type { Executor } from "../context.js";
+import type { App, Executor } from "../context.js";
+import { hashPassword } from "../passwords.js";
+import { checkAccountPassword } from "../sign-in.js";
 
 /** The e-mail as every account and membership keeps it. */
 export const normalEmail = (email: string) => email.trim().toLowerCase();
@@ -175,4 +177,28 @@ export async function businessesOf(
     .orderBy("b.name")
     .orderBy("b.id")
     .execute();
+}
+
+/**
+ * The password step of a link that joins or creates a business (an invitation, a sign-up): a person
+ * who has an account proves it with their password (null: nothing to store); a new person chooses
+ * one, whose hash is returned for the account the link makes.
+ */
+export async function passwordForLink(
+  app: App,
+  email: string,
+  input: { password: string; ip: string },
+): Promise<string | null> {
+  const account = await accountByEmail(app.database.db, email);
+  if (account?.password_hash) {
+    await checkAccountPassword(app, { email, password: input.password, ip: input.ip });
+    return null;
+  }
+  if (input.password.length < MIN_PASSWORD_LENGTH)
+    throw invalid(
+      "password_too_short",
+      `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`,
+      "password",
+    );
+  return hashPassword(input.password);
 }

@@ -5,15 +5,14 @@
 // without chooses a password there. Nobody can make a business, or an account, on someone else's
 // address, and every request is counted per client address and per e-mail.
 import type { Temporal } from "temporal-polyfill";
-import { AppError, invalid } from "../../domain/errors.js";
+import { AppError } from "../../domain/errors.js";
 import { assertTimeZone, toDate } from "../../domain/validity.js";
 import type { App, Executor } from "../context.js";
 import { enqueueMail } from "../outbox.js";
-import { hashPassword } from "../passwords.js";
-import { checkAccountPassword, newSecret, type SignedIn, sha256, startSession } from "../sign-in.js";
+import { newSecret, type SignedIn, sha256, startSession } from "../sign-in.js";
 import { type BusinessInput, checkCurrency, createBusiness } from "./create-business.js";
 import { SIGN_UP_HOURS, signUpMail } from "./mails.js";
-import { accountByEmail, MIN_PASSWORD_LENGTH, NO_BUSINESS, normalEmail } from "./members.js";
+import { accountByEmail, NO_BUSINESS, normalEmail, passwordForLink } from "./members.js";
 import { countAccountRequest, SIGN_UPS_PER_ADDRESS, SIGN_UPS_PER_EMAIL } from "./request-limits.js";
 
 export const signUpPath = (token: string) => `/sign-up/${token}`;
@@ -95,19 +94,7 @@ export async function confirmSignUp(
 ): Promise<SignedIn & { businessId: string }> {
   const db = app.database.db;
   const found = await openSignUp(db, token, app.clock());
-  const account = await accountByEmail(db, found.email);
-  let passwordHash: string | null = null;
-  if (account?.password_hash) {
-    await checkAccountPassword(app, { email: found.email, password: input.password, ip: input.ip });
-  } else {
-    if (input.password.length < MIN_PASSWORD_LENGTH)
-      throw invalid(
-        "password_too_short",
-        `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`,
-        "password",
-      );
-    passwordHash = await hashPassword(input.password);
-  }
+  const passwordHash = await passwordForLink(app, found.email, input);
   const now = app.clock();
   return db.transaction().execute(async (tx) => {
     const request = await tx
