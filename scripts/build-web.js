@@ -20,7 +20,11 @@ function newest(path) {
   return max;
 }
 
-const sources = Math.max(newest(web), statSync(join(root, "package-lock.json")).mtimeMs);
+const sources = Math.max(
+  newest(web),
+  newest(join(root, "locales")),
+  statSync(join(root, "package-lock.json")).mtimeMs,
+);
 if (existsSync(built) && statSync(built).mtimeMs >= sources) process.exit(0);
 console.log("building the web app…");
 const result = spawnSync(

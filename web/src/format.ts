@@ -15,35 +15,66 @@ export function money(minor: number, currency: string): string {
   return f.format(minor / 100);
 }
 
+// U1: dates and clocks read the way the location's people read them (24-hour in Budapest, 12-hour in
+// New York), in the words of the screen's language: "en" at a location in "hu-HU" formats as en-HU.
+let formatLocale = "en-GB";
+
+/** Set by the session: the screen's language and the working location's locale (a BCP 47 tag). */
+export function setFormatLocale(language: string, locationLocale: string): void {
+  const region = locationLocale.split("-")[1];
+  const tag = region ? `${language}-${region}` : language;
+  formatLocale = Intl.DateTimeFormat.supportedLocalesOf([tag]).length ? tag : locationLocale;
+  dateFormats.clear();
+}
+
+/** The locale every date and time on screen is formatted with (also for pickers and calendars). */
+export const currentFormatLocale = (): string => formatLocale;
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(formatLocale, { ...options, timeZone });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
+const DATE: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric" };
+const TIME: Intl.DateTimeFormatOptions = { hour: "numeric", minute: "2-digit" };
+
 export function dateIn(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    timeZone,
-  }).format(new Date(iso));
+  return formatter("date", timeZone, DATE).format(new Date(iso));
 }
 
 export function dateTimeIn(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone,
-  }).format(new Date(iso));
+  return formatter("dateTime", timeZone, { ...DATE, ...TIME }).format(new Date(iso));
+}
+
+/** A clock time: "15:30" in Budapest, "3:30 PM" in New York. */
+export function timeIn(iso: string | Date, timeZone: string): string {
+  return formatter("time", timeZone, TIME).format(typeof iso === "string" ? new Date(iso) : iso);
+}
+
+/** A span of time on one day: "13:00 – 13:45", "1:00 – 1:45 PM". */
+export function timeRangeIn(startIso: string | Date, endIso: string | Date, timeZone: string): string {
+  const start = typeof startIso === "string" ? new Date(startIso) : startIso;
+  const end = typeof endIso === "string" ? new Date(endIso) : endIso;
+  return formatter("time", timeZone, TIME).formatRange(start, end);
+}
+
+/** A day as a heading: "Wednesday 2 December" / "szerda, december 2.". */
+export function dayHeadingIn(iso: string | Date, timeZone: string): string {
+  return formatter("day", timeZone, { weekday: "long", day: "numeric", month: "long" }).format(
+    typeof iso === "string" ? new Date(iso) : iso,
+  );
 }
 
 /** A local date 'YYYY-MM-DD' as the people there read it. */
 export function localDate(date: string): string {
   const [y, m, d] = date.split("-").map(Number);
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    timeZone: "UTC",
-  }).format(new Date(Date.UTC(y!, m! - 1, d!)));
+  return formatter("date", "UTC", DATE).format(new Date(Date.UTC(y!, m! - 1, d!)));
 }
 
 export const STATUS_LABEL: Record<string, string> = {

@@ -9,11 +9,14 @@ export interface Location {
   currency: string;
   /** O3: a postal address, or null */
   address?: string | null;
+  /** U1: how dates, clocks and numbers read there (a BCP 47 tag: "hu-HU", "en-US") */
+  locale: string;
 }
 
 export interface Me {
-  staff: { id: string; name: string; role: Role };
-  business: { id: string; name: string; settings: Record<string, unknown> };
+  /** U2: language is the staff member's own choice, or null for the business's */
+  staff: { id: string; name: string; role: Role; language: string | null };
+  business: { id: string; name: string; settings: Record<string, unknown>; language: string };
   location: Location;
   locations: Location[];
   permissions: string[];

@@ -1,7 +1,16 @@
 // Who is signed in, shared with every screen.
 import { createContext, useCallback, useContext, useEffect, useState } from "react";
 import { ApiError, api, setCsrfToken } from "../api.js";
+import { setFormatLocale } from "../format.js";
+import { switchLanguage } from "../i18n/index.js";
 import type { Me } from "../types.js";
+
+/** U1, U2: the screen speaks the staff member's language, and formats as their working location does. */
+async function speakFor(me: Me): Promise<void> {
+  const language = me.staff.language ?? me.business.language ?? "en";
+  await switchLanguage(language);
+  setFormatLocale(language, me.location.locale ?? "en-GB");
+}
 
 interface Session {
   me: Me | null;
@@ -20,6 +29,7 @@ export function SessionProvider({ children }: { children: React.ReactNode }) {
     try {
       const m = await api.get<Me>("/api/v1/auth/me");
       setCsrfToken(m.csrfToken);
+      await speakFor(m);
       setMe(m);
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 401)) throw error;
