@@ -2,7 +2,7 @@
 // Builds the web app when web/dist is missing or older than any of its sources, so that `npm start`
 // serves a current app and starts at once when nothing changed.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
@@ -14,7 +14,7 @@ function newest(path) {
   if (!s.isDirectory()) return s.mtimeMs;
   let max = s.mtimeMs;
   for (const entry of readdirSync(path)) {
-    if (entry === "dist" || entry === "node_modules") continue;
+    if (entry === "dist" || entry === "node_modules" || entry.startsWith(".dist-")) continue;
     max = Math.max(max, newest(join(path, entry)));
   }
   return max;
@@ -27,12 +27,20 @@ const sources = Math.max(
 );
 if (existsSync(built) && statSync(built).mtimeMs >= sources) process.exit(0);
 console.log("building the web app…");
+// Built beside web/dist and moved into place at the end, so that a server already serving web/dist
+// (another test run, a running demo) never sees a half-written app.
+const staging = join(web, `.dist-${process.pid}`);
 const result = spawnSync(
   join(root, "node_modules", ".bin", "vite"),
-  ["build", "--config", join(web, "vite.config.ts"), "--logLevel", "warn"],
+  ["build", "--config", join(web, "vite.config.ts"), "--logLevel", "warn", "--outDir", staging, "--emptyOutDir"],
   {
     stdio: "inherit",
     cwd: root,
   },
 );
-process.exit(result.status ?? 1);
+if (result.status !== 0) {
+  rmSync(staging, { recursive: true, force: true });
+  process.exit(result.status ?? 1);
+}
+rmSync(join(web, "dist"), { recursive: true, force: true });
+renameSync(staging, join(web, "dist"));
