@@ -10,6 +10,7 @@ import type { Appointment, DB, NoShowPolicy } from "../db/schema.js";
 import { packageStatusSql } from "../db/sql-credit-value.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { chooseLineFifo } from "../domain/fifo.js";
+import { isUnlimited } from "../domain/package-status.js";
 import { instantIso, parseInstant, toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
@@ -29,6 +30,12 @@ export interface AppointmentServiceView {
     packageName: string;
     /** "5/10 sessions": used and booked of the total, this one included */
     sessions: string;
+    /**
+     * U1: which session of the line this one is ("session 5 of 10"), as numbers for the screen's
+     * words; null when the line's counters were not recorded with the movement. `unlimited`: more
+     * than 100 credits were left (P10), so the total is not a figure to show.
+     */
+    session: { number: number; total: number; unlimited: boolean } | null;
     state: "booked" | "used" | "released";
   };
 }
@@ -93,7 +100,10 @@ export async function loadAppointments(
     .leftJoin("movements as m", (j) =>
       j
         .onRef("m.business_id", "=", "sv.business_id")
-        .on((eb) => eb("m.id", "=", eb.fn.coalesce("sv.consumed_movement_id", "sv.reservation_id"))),
+        // The counters when this booking took its credit: its reservation's, or (booked and used at
+        // once) its consumption's. A consumption later on counts what else was booked meanwhile, so
+        // two bookings of one line would both read "session 3 of 5".
+        .on((eb) => eb("m.id", "=", eb.fn.coalesce("sv.reservation_id", "sv.consumed_movement_id"))),
     )
     .selectAll("sv")
     .select([
@@ -127,6 +137,18 @@ export async function loadAppointments(
               sv.total_after !== null
                 ? `${sv.used_after! + sv.booked_after!}/${sv.total_after} sessions`
                 : "",
+            session:
+              sv.total_after !== null
+                ? {
+                    number: sv.used_after! + sv.booked_after!,
+                    total: sv.total_after,
+                    unlimited: isUnlimited({
+                      total: sv.total_after,
+                      used: sv.used_after!,
+                      booked: sv.booked_after!,
+                    }),
+                  }
+                : null,
             state: sv.consumed_movement_id ? "used" : sv.reservation_id ? "booked" : "released",
           }
         : null,

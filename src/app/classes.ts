@@ -10,7 +10,9 @@ import { chooseLineFifo } from "../domain/fifo.js";
 import { parseInstant, toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
+import { classCancelledMail } from "./customer-mails.js";
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
+import { customerLanguage, mailWords } from "./mail-words.js";
 import { createCustomer } from "./manage-customers.js";
 import { enqueueMail } from "./outbox.js";
 import { insertTicket } from "./ticket-numbers.js";
@@ -656,9 +658,8 @@ export async function cancelSession(
       .execute();
     const view = await loadSession(tx, session.business_id, session.id);
     const business = await getBusiness(tx, session.business_id);
-    const local = toInstant(session.start_at).toZonedDateTimeISO(
-      (await getLocation(tx, session.business_id, session.location_id)).time_zone,
-    );
+    const location = await getLocation(tx, session.business_id, session.location_id);
+    const startAt = session.start_at;
     for (const e of enrolments) {
       const restored = await giveBack(
         tx,
@@ -669,7 +670,7 @@ export async function cancelSession(
       );
       const customer = await tx
         .selectFrom("customers")
-        .select(["name", "email"])
+        .select(["name", "email", "language"])
         .where("business_id", "=", e.business_id)
         .where("id", "=", e.customer_id)
         .executeTakeFirstOrThrow();
@@ -679,12 +680,12 @@ export async function cancelSession(
           dedupeKey: `class-cancelled:${session.id}:${e.id}`,
           to: customer.email,
           at: ctx.clock(),
-          subject: `${view.name} on ${local.toPlainDate().toString()} is cancelled`,
-          text:
-            `Dear ${customer.name},\n\nWe are sorry: ${view.name} on ${local.toPlainDate().toString()} at ` +
-            `${local.toPlainTime().toString({ smallestUnit: "minute" })} is cancelled${reason ? ` (${reason})` : ""}.` +
-            (restored ? "\nThe package credit you booked it with is back on your package." : "") +
-            `\n\n${business.name}`,
+          ...classCancelledMail(
+            mailWords(customerLanguage(customer, business), location.locale),
+            { className: view.name, startAt, timeZone: location.time_zone, reason, restored },
+            customer.name,
+            business.name,
+          ),
         });
       }
     }

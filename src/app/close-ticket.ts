@@ -23,13 +23,22 @@ import { writeMovement } from "./write-movement.js";
 
 export type Tender = "cash" | "card" | "store_credit";
 
+/** One way the ticket is paid; a split payment is several (U5). */
+export interface Payment {
+  tender: Tender;
+  amountMinor: number;
+  /** cash only: what the customer handed over, at least the amount; the rest went back as change */
+  tenderedMinor?: number | undefined;
+}
+
 export async function closeTicket(
   ctx: Ctx,
   ticketId: string,
-  input: { payments: Array<{ tender: Tender; amountMinor: number }> },
+  input: { payments: Payment[] },
   db: Executor = ctx.database.db,
 ): Promise<TicketView> {
   authorize(ctx, "sell_package");
+  checkTendered(input.payments);
   const businessId = ctx.actor.businessId;
   const now = ctx.clock();
   return inTransaction(db, async (tx) => {
@@ -151,6 +160,7 @@ export async function closeTicket(
           amount_minor: p.amountMinor,
           occurred_at: toDate(now),
           actor_staff_id: ctx.actor.staffId,
+          tendered_minor: p.tenderedMinor ?? null,
         })
         .execute();
     }
@@ -252,6 +262,25 @@ export async function closeTicket(
     });
     return loadTicket(tx, businessId, ticketId);
   });
+}
+
+/** U5: cash handed over is at least what it pays; only cash is handed over. */
+function checkTendered(payments: Payment[]): void {
+  for (const [i, p] of payments.entries()) {
+    if (p.tenderedMinor === undefined) continue;
+    if (p.tender !== "cash")
+      throw invalid(
+        "tendered_not_cash",
+        "Only cash is handed over with change.",
+        `payments.${i}.tenderedMinor`,
+      );
+    if (p.tenderedMinor < p.amountMinor)
+      throw invalid(
+        "tendered_below_amount",
+        `The cash given (${p.tenderedMinor}) is less than the amount it pays (${p.amountMinor}, minor units).`,
+        `payments.${i}.tenderedMinor`,
+      );
+  }
 }
 
 /** The name of a one-day package covering a line dated after its only day, if any. */

@@ -45,7 +45,7 @@ async function viewOf(db: Executor, r: StoredRequest): Promise<BookingRequestVie
   const [location, item, staff] = await Promise.all([
     db
       .selectFrom("locations")
-      .select(["id", "name", "time_zone", "currency"])
+      .select(["id", "name", "time_zone", "currency", "locale"])
       .where("business_id", "=", r.business_id)
       .where("id", "=", r.location_id)
       .executeTakeFirstOrThrow(),
@@ -66,7 +66,12 @@ async function viewOf(db: Executor, r: StoredRequest): Promise<BookingRequestVie
   return requestView(
     business,
     choice,
-    { ...r, start: toInstant(r.start_at), expiresAt: toInstant(r.expires_at) },
+    {
+      ...r,
+      start: toInstant(r.start_at),
+      expiresAt: toInstant(r.expires_at),
+      language: r.language ?? business.language,
+    },
     r.confirmed_at ? "confirmed" : "awaiting_confirmation",
   );
 }

@@ -18,7 +18,14 @@ export async function balanceLinkHolder(db: Executor, token: string) {
   const customer = await db
     .selectFrom("customers as c")
     .innerJoin("businesses as b", "b.id", "c.business_id")
-    .select(["c.id", "c.business_id", "c.name", "b.name as business_name"])
+    .select([
+      "c.id",
+      "c.business_id",
+      "c.name",
+      "b.name as business_name",
+      "c.language",
+      "b.language as business_language",
+    ])
     .where("c.balance_token_hash", "=", sha256(token))
     .executeTakeFirst();
   // The same answer for a wrong token as for a missing one: nothing to learn by guessing.
@@ -32,29 +39,34 @@ export async function customerBalance(app: App, token: string) {
   const now = app.clock();
   const packages = await loadPackages(db, customer.business_id, { customerId: customer.id }, now);
   const locations = await listLocations(db, customer.business_id);
+  const active = packages.filter((p) => p.status === "active");
+  // U1: the page reads as where the customer's packages were bought (the first shown), else as the
+  // business's first location.
+  const home = locations.find((l) => l.id === active[0]?.locationId) ?? locations[0];
   return {
     businessName: customer.business_name,
     customerName: customer.name,
-    packages: packages
-      .filter((p) => p.status === "active")
-      .map((p) => ({
-        id: p.id,
-        name: p.name,
-        onlineBookable: p.onlineBookable,
-        expiresOn: p.expiresOn,
-        timeZone: p.timeZone,
-        locationName: locations.find((l) => l.id === p.locationId)?.name ?? null,
-        lines: p.lines.map((l) => ({
-          id: l.id,
-          itemName: l.itemName,
-          itemKind: l.itemKind,
-          remaining: l.remaining,
-          booked: l.booked,
-          used: l.used,
-          total: l.total,
-          unlimited: l.unlimited,
-        })),
+    /** U2: the customer's language, or the business's */
+    language: customer.language ?? customer.business_language,
+    locale: home?.locale ?? "en-GB",
+    packages: active.map((p) => ({
+      id: p.id,
+      name: p.name,
+      onlineBookable: p.onlineBookable,
+      expiresOn: p.expiresOn,
+      timeZone: p.timeZone,
+      locationName: locations.find((l) => l.id === p.locationId)?.name ?? null,
+      lines: p.lines.map((l) => ({
+        id: l.id,
+        itemName: l.itemName,
+        itemKind: l.itemKind,
+        remaining: l.remaining,
+        booked: l.booked,
+        used: l.used,
+        total: l.total,
+        unlimited: l.unlimited,
       })),
+    })),
   };
 }
 

@@ -74,6 +74,7 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
       name: "Budapest, Andrássy út",
       time_zone: "Europe/Budapest",
       currency: "HUF",
+      locale: "hu-HU",
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -84,6 +85,7 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
       name: "New York, 5th Avenue",
       time_zone: "America/New_York",
       currency: "USD",
+      locale: "en-US",
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -243,8 +245,8 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
     }),
   };
 
-  const customer = async (name: string, email: string | null, phone: string | null) =>
-    (await createCustomer(owner, { name, email, phone })).id;
+  const customer = async (name: string, email: string | null, phone: string | null, language?: string) =>
+    (await createCustomer(owner, { name, email, phone, language })).id;
   const sell = async (customerId: string, templateId: string, days: number, locationId = budapest.id) =>
     sellPackage(at(daysAgo(days), "front_desk", locationId), {
       customerId,
@@ -279,7 +281,9 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
   await redeem(annaPkg, 0, 10);
 
   // Seed 001, scenario 2: three active packages, all shown.
-  const bella = await customer("Bella Fodor", "bella@example.com", "+36 20 555 0101");
+  // U2: Bella and Dóra read Carnet's e-mails and their balance page in Hungarian; the business's
+  // language (and so everyone else's) stays English.
+  const bella = await customer("Bella Fodor", "bella@example.com", "+36 20 555 0101", "hu");
   await redeem(await sell(bella, t.facial5, 40), 0, 20);
   await sell(bella, t.massage3, 25);
   await sell(bella, t.maniPedi2, 5);
@@ -298,7 +302,7 @@ export async function loadDemoData(app: App): Promise<{ businessId: string }> {
   await redeem(claraPkg, 0, 4);
 
   // Seed 002, example 2: add 5 → 15/15, use 1 → 14/15.
-  const dora = await customer("Dóra Simon", "dora@example.com", "+36 30 987 6543");
+  const dora = await customer("Dóra Simon", "dora@example.com", "+36 30 987 6543", "hu");
   const doraPkg = await sell(dora, t.pedicure10, 12);
   await adjustCredits(at(daysAgo(11)), {
     lineId: doraPkg.lines[0]!.id,

@@ -1,4 +1,5 @@
-// O3: the owner edits a location: name, address, time zone, currency.
+// O3: the owner edits a location: name, address, time zone, currency, and (U1) the locale its dates
+// and clocks read in, which a change of time zone leaves as it is.
 //
 // Currency: prices are per currency, and tickets, packages and appointments at the location were
 // priced and paid in the old one. Once any exists, the currency cannot change (open a location for
@@ -13,6 +14,7 @@ import { conflict, invalid, notFound } from "../domain/errors.js";
 import { assertTimeZone, toDate } from "../domain/validity.js";
 import { changedFields, logAdminAction } from "./activity.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
+import { assertLocale } from "./languages.js";
 import { locationView } from "./manage-business.js";
 
 export interface LocationChanges {
@@ -21,6 +23,8 @@ export interface LocationChanges {
   currency?: string | undefined;
   /** null clears it */
   address?: string | null | undefined;
+  /** U1: how dates and clocks read there */
+  locale?: string | undefined;
 }
 
 export async function updateLocation(
@@ -34,6 +38,7 @@ export async function updateLocation(
   const timeZone = input.timeZone !== undefined ? assertTimeZone(input.timeZone, "timeZone") : undefined;
   if (input.currency !== undefined && !Intl.supportedValuesOf("currency").includes(input.currency))
     throw invalid("invalid_currency", "currency must be an ISO 4217 code such as HUF or USD.", "currency");
+  const locale = input.locale !== undefined ? assertLocale(input.locale, "locale") : undefined;
   return inTransaction(db, async (tx) => {
     // FOR UPDATE, not FOR NO KEY UPDATE: a sale, ticket or booking at the location checks its
     // foreign key with a key-share lock, so none can slip in between the checks below and the change.
@@ -48,6 +53,7 @@ export async function updateLocation(
     const set = {
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
       ...(input.address !== undefined ? { address: input.address?.trim() || null } : {}),
+      ...(locale !== undefined ? { locale } : {}),
       ...(timeZone !== undefined && timeZone !== current.time_zone ? { time_zone: timeZone } : {}),
       ...(input.currency !== undefined && input.currency !== current.currency
         ? { currency: input.currency }

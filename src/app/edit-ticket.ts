@@ -48,7 +48,12 @@ async function editOpenTicket(
 
 export async function openTicket(
   ctx: Ctx,
-  input: { customerId?: string | undefined; locationId?: string | undefined },
+  input: {
+    customerId?: string | undefined;
+    locationId?: string | undefined;
+    /** the first line, in the same transaction: a ticket opened from the till is never empty */
+    line?: AddLineInput | undefined;
+  },
   db: Executor = ctx.database.db,
 ): Promise<TicketView> {
   authorize(ctx, "sell_package");
@@ -64,6 +69,7 @@ export async function openTicket(
       opened_by: ctx.actor.staffId,
       opened_at: toDate(ctx.clock()),
     });
+    if (input.line) return addTicketLine(ctx, row.id, input.line, tx);
     return loadTicket(tx, ctx.actor.businessId, row.id);
   });
 }

@@ -95,6 +95,31 @@ export interface ActivityFilter {
 }
 
 /**
+ * L7: a no-show or a cancellation names no package of its own (its credit moved, or not, by the
+ * policy), yet a disputed no-show is settled by what was booked and from which package: the services
+ * of the appointment or the class, and the packages its credits were booked from. A class booking
+ * and a cancelled class name their class too.
+ */
+const isBookingAction = sql<boolean>`a.action IN ('no_show', 'cancel')`;
+const bookedServicesSql = sql<
+  string | null
+>`CASE WHEN a.action IN ('no_show', 'cancel', 'enrol', 'cancel_class') THEN coalesce(
+    (SELECT string_agg(sv.name, ', ' ORDER BY sv.position) FROM appointment_services sv
+      WHERE sv.business_id = a.business_id AND sv.appointment_id = (a.details->>'appointmentId')::uuid),
+    (SELECT i.name FROM class_sessions cs
+       JOIN items i ON i.business_id = cs.business_id AND i.id = cs.item_id
+      WHERE cs.business_id = a.business_id AND cs.id = (a.details->>'sessionId')::uuid)) END`;
+const bookedPackagesSql = sql<string | null>`CASE WHEN ${isBookingAction} AND a.package_id IS NULL THEN (
+    SELECT string_agg(DISTINCT bp.name, ', ') FROM customer_packages bp
+      JOIN movements m ON m.business_id = bp.business_id AND m.package_id = bp.id
+     WHERE bp.business_id = a.business_id AND bp.customer_id = a.customer_id
+       AND m.occurred_at <= a.occurred_at
+       AND (m.appointment_id = (a.details->>'appointmentId')::uuid
+            OR m.class_enrolment_id IN (SELECT e.id FROM class_enrolments e
+                 WHERE e.business_id = a.business_id AND e.customer_id = a.customer_id
+                   AND e.session_id = (a.details->>'sessionId')::uuid))) END`;
+
+/**
  * L7, newest first: by instant, and in the order of writing within one instant (a close's consumes
  * before its close_ticket). The order of writing is the log's global sequence, which stays inside:
  * an answer shows no counter that would tell one business how much the others do. A page goes on
@@ -128,6 +153,8 @@ export async function activityLog(ctx: Ctx, f: ActivityFilter) {
       "a.actor_staff_id",
       "s.name as staff_name",
       "a.location_id",
+      bookedServicesSql.as("service_name"),
+      bookedPackagesSql.as("booked_package_names"),
     ])
     .where("a.business_id", "=", ctx.actor.businessId);
   if (f.customerId) q = q.where("a.customer_id", "=", f.customerId);
@@ -160,7 +187,10 @@ export async function activityLog(ctx: Ctx, f: ActivityFilter) {
     customerId: r.customer_id,
     customerName: r.customer_name,
     packageId: r.package_id,
-    packageName: r.package_name,
+    /** the package of the entry, or for a no-show or cancellation the packages its credits came from */
+    packageName: r.package_name ?? r.booked_package_names,
+    /** for a no-show or cancellation: the appointment's services or the class */
+    serviceName: r.service_name,
     movementId: r.movement_id,
     staffId: r.actor_staff_id,
     staffName: r.staff_name,

@@ -4,6 +4,7 @@ import { invalid } from "../domain/errors.js";
 import { assertTimeZone } from "../domain/validity.js";
 import { changedFields, logAdminAction } from "./activity.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
+import { assertLanguage, assertLocale } from "./languages.js";
 import { getBusiness } from "./lookups.js";
 
 export function businessView(b: Business) {
@@ -11,6 +12,8 @@ export function businessView(b: Business) {
     id: b.id,
     name: b.name,
     slug: b.slug,
+    /** U2: the language of staff and customers who have not chosen their own */
+    language: b.language,
     settings: {
       allowRefundUsedPackages: b.allow_refund_used_packages,
       coverZeroPriceItems: b.cover_zero_price_items,
@@ -33,6 +36,7 @@ export type SettingsInput = Partial<{
   reminderDaysBeforeExpiry: number | null;
   onlineBookingDaysAhead: number;
   onlineBookingMinNoticeMinutes: number;
+  language: string;
 }>;
 
 export async function getBusinessView(ctx: Ctx) {
@@ -61,6 +65,7 @@ export async function updateSettings(ctx: Ctx, s: SettingsInput, db: Executor = 
     ...(s.onlineBookingMinNoticeMinutes !== undefined
       ? { online_booking_min_notice_minutes: s.onlineBookingMinNoticeMinutes }
       : {}),
+    ...(s.language !== undefined ? { language: assertLanguage(s.language, "language") } : {}),
   };
   return inTransaction(db, async (tx) => {
     // Two owners saving at once: the second waits, so each entry says what it changed from.
@@ -76,7 +81,10 @@ export async function updateSettings(ctx: Ctx, s: SettingsInput, db: Executor = 
     const after = businessView(await getBusiness(tx, ctx.actor.businessId));
     // The owner's settings decide what staff may do with money (refunds of used packages):
     // every change is in the activity log, with what it was before.
-    const changes = changedFields(before.settings, after.settings);
+    const changes = changedFields(
+      { ...before.settings, language: before.language },
+      { ...after.settings, language: after.language },
+    );
     if (Object.keys(changes).length > 0) await logAdminAction(tx, ctx, "change_settings", { changes });
     return after;
   });
@@ -88,8 +96,16 @@ export function locationView(l: {
   time_zone: string;
   currency: string;
   address: string | null;
+  locale: string;
 }) {
-  return { id: l.id, name: l.name, timeZone: l.time_zone, currency: l.currency, address: l.address };
+  return {
+    id: l.id,
+    name: l.name,
+    timeZone: l.time_zone,
+    currency: l.currency,
+    address: l.address,
+    locale: l.locale,
+  };
 }
 
 export async function listLocations(db: Executor, businessId: string) {
@@ -104,7 +120,14 @@ export async function listLocations(db: Executor, businessId: string) {
 
 export async function createLocation(
   ctx: Ctx,
-  input: { name: string; timeZone: string; currency: string; address?: string | null | undefined },
+  input: {
+    name: string;
+    timeZone: string;
+    currency: string;
+    address?: string | null | undefined;
+    /** U1: when not given, the time zone's (migration 0018) */
+    locale?: string | undefined;
+  },
   db: Executor = ctx.database.db,
 ) {
   authorize(ctx, "manage_settings");
@@ -112,6 +135,7 @@ export async function createLocation(
   if (!Intl.supportedValuesOf("currency").includes(input.currency)) {
     throw invalid("invalid_currency", "currency must be an ISO 4217 code such as HUF or USD.", "currency");
   }
+  const locale = input.locale !== undefined ? assertLocale(input.locale, "locale") : undefined;
   return inTransaction(db, async (tx) => {
     const row = await tx
       .insertInto("locations")
@@ -121,6 +145,7 @@ export async function createLocation(
         time_zone: timeZone,
         currency: input.currency,
         address: input.address?.trim() || null,
+        ...(locale !== undefined ? { locale } : {}),
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -1,14 +1,20 @@
-// Customers of the business: search as you type (name, phone, e-mail), create, edit. A customer
-// view says whether the customer has a balance link (R4) and since when, never its token: that is
-// shown once, when staff make the link (customer-balance.ts).
+// Customers of the business: listed a page at a time in the location's order of names, searched as
+// you type (name, phone, e-mail), created, edited. A customer view says whether the customer has a
+// balance link (R4) and since when, never its token: that is shown once, when staff make the link
+// (customer-balance.ts).
 import { sql } from "kysely";
-import { notFound } from "../domain/errors.js";
+import { inNameOrder } from "../db/name-order.js";
+import { invalid, notFound } from "../domain/errors.js";
 import { authorize, type Ctx } from "./context.js";
+import { assertLanguage } from "./languages.js";
+import { getLocation } from "./lookups.js";
 
 export interface CustomerInput {
   name: string;
   email?: string | null | undefined;
   phone?: string | null | undefined;
+  /** U2: the language mail and their balance page speak; null: the business's */
+  language?: string | null | undefined;
 }
 
 export const CUSTOMER_COLUMNS = [
@@ -18,6 +24,7 @@ export const CUSTOMER_COLUMNS = [
   "phone",
   "balance_link_created_at",
   "created_at",
+  "language",
 ] as const;
 
 export function customerView(c: {
@@ -27,6 +34,7 @@ export function customerView(c: {
   phone: string | null;
   balance_link_created_at: Date | null;
   created_at: Date;
+  language: string | null;
 }) {
   return {
     id: c.id,
@@ -35,33 +43,81 @@ export function customerView(c: {
     phone: c.phone,
     balanceLinkCreatedAt: c.balance_link_created_at?.toISOString() ?? null,
     createdAt: c.created_at.toISOString(),
+    language: c.language,
   };
 }
 
-export async function searchCustomers(ctx: Ctx, query: string, limit: number) {
-  authorize(ctx, "read");
-  const q = query.trim().toLowerCase();
-  let select = ctx.database.db
-    .selectFrom("customers")
-    .select(CUSTOMER_COLUMNS)
-    .where("business_id", "=", ctx.actor.businessId);
-  if (q) {
-    const digits = q.replace(/\D/g, "");
-    const escaped = q.replace(/[\\%_]/g, (m) => `\\${m}`);
-    select = select.where((eb) =>
-      eb.or([
-        eb(sql`lower(name)`, "like", `${escaped}%`),
-        eb(sql`lower(name)`, "like", `% ${escaped}%`),
-        eb(sql`lower(email)`, "like", `${escaped}%`),
-        ...(digits.length >= 3
-          ? [eb(sql`regexp_replace(coalesce(phone, ''), '\\D', '', 'g')`, "like", `%${digits}%`)]
-          : []),
-      ]),
-    );
-  }
-  const rows = await select.orderBy("name").orderBy("id").limit(limit).execute();
-  return rows.map(customerView);
+export interface CustomerListQuery {
+  q: string;
+  limit: number;
+  /** where the previous page ended (its nextCursor), or undefined for the first page */
+  cursor?: string | undefined;
 }
+
+/**
+ * A page of the customers matching `q` (start of a name or of a word in it, start of the e-mail,
+ * three or more digits of the phone), in the order the working location reads names (U1), and how
+ * many match in all. The next page starts after the last name and id shown (keyset, W2), so a
+ * customer added meanwhile never shifts a page.
+ */
+export async function listCustomers(ctx: Ctx, query: CustomerListQuery) {
+  authorize(ctx, "read");
+  const { locale } = await getLocation(ctx.database.db, ctx.actor.businessId, ctx.actor.locationId);
+  const name = inNameOrder(sql`name`, locale);
+  const after = query.cursor === undefined ? null : readCursor(query.cursor);
+  const matching = matchingCustomers(ctx, query.q);
+  const [rows, count] = await Promise.all([
+    matching
+      .select(CUSTOMER_COLUMNS)
+      .$if(after !== null, (s) => s.where(sql<boolean>`(${name}, id) > (${after!.name}, ${after!.id}::uuid)`))
+      .orderBy(name)
+      .orderBy("id")
+      .limit(query.limit + 1)
+      .execute(),
+    matching.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow(),
+  ]);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(customerView),
+    nextCursor: rows.length > query.limit && last ? writeCursor(last) : null,
+    total: Number(count.total),
+  };
+}
+
+function matchingCustomers(ctx: Ctx, query: string) {
+  const select = ctx.database.db.selectFrom("customers").where("business_id", "=", ctx.actor.businessId);
+  const q = query.trim().toLowerCase();
+  if (!q) return select;
+  const digits = q.replace(/\D/g, "");
+  const escaped = q.replace(/[\\%_]/g, (m) => `\\${m}`);
+  return select.where((eb) =>
+    eb.or([
+      eb(sql`lower(name)`, "like", `${escaped}%`),
+      eb(sql`lower(name)`, "like", `% ${escaped}%`),
+      eb(sql`lower(email)`, "like", `${escaped}%`),
+      ...(digits.length >= 3
+        ? [eb(sql`regexp_replace(coalesce(phone, ''), '\\D', '', 'g')`, "like", `%${digits}%`)]
+        : []),
+    ]),
+  );
+}
+
+// A cursor is the last name and id of a page, opaque to the caller.
+const writeCursor = (c: { name: string; id: string }) =>
+  Buffer.from(JSON.stringify([c.name, c.id])).toString("base64url");
+
+function readCursor(cursor: string): { name: string; id: string } {
+  try {
+    const [name, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (typeof name === "string" && typeof id === "string" && UUID.test(id)) return { name, id };
+  } catch {
+    // not base64url JSON: refused below
+  }
+  throw invalid("invalid_cursor", "cursor: must be the nextCursor of a previous page", "cursor");
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function getCustomerView(ctx: Ctx, customerId: string) {
   authorize(ctx, "read");
@@ -75,6 +131,9 @@ export async function getCustomerView(ctx: Ctx, customerId: string) {
   return customerView(row);
 }
 
+const languageOf = (v: string | null | undefined) =>
+  v === undefined || v === null ? v : assertLanguage(v, "language");
+
 const clean = (v: string | null | undefined) =>
   v === undefined ? undefined : v === null || v.trim() === "" ? null : v.trim();
 
@@ -87,6 +146,7 @@ export async function createCustomer(ctx: Ctx, input: CustomerInput, db = ctx.da
       name: input.name.trim(),
       email: clean(input.email)?.toLowerCase() ?? null,
       phone: clean(input.phone) ?? null,
+      language: languageOf(input.language) ?? null,
     })
     .returning(CUSTOMER_COLUMNS)
     .executeTakeFirstOrThrow();
@@ -104,6 +164,7 @@ export async function updateCustomer(
     ...(input.name !== undefined ? { name: input.name.trim() } : {}),
     ...(input.email !== undefined ? { email: clean(input.email)?.toLowerCase() ?? null } : {}),
     ...(input.phone !== undefined ? { phone: clean(input.phone) ?? null } : {}),
+    ...(input.language !== undefined ? { language: languageOf(input.language) } : {}),
   };
   // An empty edit changes nothing and answers the customer as it is (an UPDATE needs a column).
   const row =

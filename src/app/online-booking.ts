@@ -16,6 +16,8 @@ import { bookableIntervals, slotStarts } from "../domain/working-hours.js";
 import { type AppointmentView, bookAppointment } from "./appointments.js";
 import { type App, type Ctx, type Executor, inTransaction } from "./context.js";
 import { balanceLinkHolder } from "./customer-balance.js";
+import { bookingConfirmationMail } from "./customer-mails.js";
+import { mailWords } from "./mail-words.js";
 import { enqueueMail } from "./outbox.js";
 import {
   BOOKING_REQUESTS_PER_ADDRESS,
@@ -37,13 +39,20 @@ const REQUEST_MEMORY_DAYS = 7;
 
 type BookingBusiness = Pick<
   Business,
-  "id" | "name" | "slug" | "online_booking_days_ahead" | "online_booking_min_notice_minutes"
+  "id" | "name" | "slug" | "online_booking_days_ahead" | "online_booking_min_notice_minutes" | "language"
 >;
 
 export async function loadBookingBusiness(db: Executor, where: { slug: string } | { id: string }) {
   let q = db
     .selectFrom("businesses")
-    .select(["id", "name", "slug", "online_booking_days_ahead", "online_booking_min_notice_minutes"]);
+    .select([
+      "id",
+      "name",
+      "slug",
+      "online_booking_days_ahead",
+      "online_booking_min_notice_minutes",
+      "language",
+    ]);
   q = "slug" in where ? q.where("slug", "=", where.slug) : q.where("id", "=", where.id);
   const business = await q.executeTakeFirst();
   if (!business) throw notFound("business", "slug");
@@ -114,7 +123,7 @@ export async function offeredChoice(db: Executor, businessId: string, q: SlotCho
   const [location, item, staff] = await Promise.all([
     db
       .selectFrom("locations")
-      .select(["id", "name", "time_zone", "currency"])
+      .select(["id", "name", "time_zone", "currency", "locale"])
       .where("business_id", "=", businessId)
       .where("id", "=", q.locationId)
       .executeTakeFirst(),
@@ -292,10 +301,12 @@ export interface BookingRequestView {
   phone: string | null;
   service: { id: string; name: string; durationMinutes: number; priceMinor: number; currency: string };
   staff: { id: string; name: string };
-  location: { id: string; name: string; timeZone: string };
+  location: { id: string; name: string; timeZone: string; locale: string };
   startAt: string;
   endAt: string;
   confirmBy: string;
+  /** U2: the language the page speaks: the e-mail's */
+  language: string;
 }
 
 export function requestView(
@@ -307,6 +318,7 @@ export function requestView(
     phone: string | null;
     start: Temporal.Instant;
     expiresAt: Temporal.Instant;
+    language: string;
   },
   status: BookingRequestView["status"],
 ): BookingRequestView {
@@ -324,37 +336,36 @@ export function requestView(
       currency: choice.location.currency,
     },
     staff: { id: choice.staff.id, name: choice.staff.name },
-    location: { id: choice.location.id, name: choice.location.name, timeZone: choice.location.time_zone },
+    location: {
+      id: choice.location.id,
+      name: choice.location.name,
+      timeZone: choice.location.time_zone,
+      locale: choice.location.locale,
+    },
     startAt: toDate(r.start).toISOString(),
     endAt: toDate(r.start.add({ minutes: choice.minutes })).toISOString(),
     confirmBy: toDate(r.expiresAt).toISOString(),
+    language: r.language,
   };
 }
 
 export const confirmationPath = (token: string) => `/confirm-booking/${token}`;
 
-function confirmationMail(
-  business: { name: string },
-  choice: Choice,
-  start: Temporal.Instant,
-  link: string,
-): { subject: string; text: string } {
-  const when = new Intl.DateTimeFormat("en-GB", {
-    timeZone: choice.location.time_zone,
-    dateStyle: "full",
-    timeStyle: "short",
-  }).format(toDate(start));
-  // The name the caller typed is left out: the form must not carry a stranger's words to any inbox.
-  return {
-    subject: `Confirm your booking at ${business.name}`,
-    text:
-      `Hello,\n\nplease confirm this booking at ${business.name}:\n\n` +
-      `  ${choice.item.name} with ${choice.staff.name}\n  ${when} (${choice.location.name})\n\n` +
-      `Confirm it within ${CONFIRMATION_LINK_MINUTES} minutes here:\n${link}\n\n` +
-      "The time is not held for you until you confirm; someone else may book it first. " +
-      "If you did not ask for this booking, ignore this e-mail: nothing is booked.\n\n" +
-      `${business.name}\n`,
-  };
+/**
+ * U2: the e-mail reaches the address's owner, so it may speak their language: that of the customer
+ * the booking will be attached to (confirm-online-booking.ts), or the business's.
+ */
+async function languageOfAddress(db: Executor, business: BookingBusiness, email: string): Promise<string> {
+  const customer = await db
+    .selectFrom("customers")
+    .select("language")
+    .where("business_id", "=", business.id)
+    .where("email", "=", email)
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  return customer?.language ?? business.language;
 }
 
 /**
@@ -383,6 +394,7 @@ export async function requestOnlineBooking(
     start,
     expiresAt: now.add({ minutes: CONFIRMATION_LINK_MINUTES }),
   };
+  const language = await languageOfAddress(db, business, request.email);
   const token = newSecret();
   await inTransaction(db, async (tx) => {
     await countPublicRequest(tx, business.id, BOOKING_REQUESTS_PER_EMAIL, request.email, now);
@@ -400,6 +412,7 @@ export async function requestOnlineBooking(
         phone: request.phone,
         created_at: toDate(now),
         expires_at: toDate(request.expiresAt),
+        language,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -407,13 +420,26 @@ export async function requestOnlineBooking(
       businessId: business.id,
       dedupeKey: `booking-request:${row.id}`,
       to: request.email,
-      ...confirmationMail(business, choice, start, `${client.linkBase}${confirmationPath(token)}`),
+      ...bookingConfirmationMail(mailWords(language, choice.location.locale), {
+        businessName: business.name,
+        service: choice.item.name,
+        staff: choice.staff.name,
+        location: choice.location.name,
+        timeZone: choice.location.time_zone,
+        start: toDate(start),
+        minutes: choice.minutes,
+        priceMinor: choice.item.prices[choice.location.currency] ?? 0,
+        currency: choice.location.currency,
+        linkMinutes: CONFIRMATION_LINK_MINUTES,
+        link: `${client.linkBase}${confirmationPath(token)}`,
+      }),
       at: now,
       secret: true,
     });
     await forgetOldRequests(tx, business.id, now);
   });
-  return requestView(business, choice, request, "awaiting_confirmation");
+  // The caller may not be the address's owner: the answer speaks the business's language, not theirs.
+  return requestView(business, choice, { ...request, language: business.language }, "awaiting_confirmation");
 }
 
 /**

@@ -1,7 +1,8 @@
 // T8, P8 at the till: refunding a line of a closed ticket. A covered line gives its credit back to
 // the package (a restore pointing at the consume) and then shows its full retail price; a paid line
 // is paid back; a package sale refunds the package under the P8 rules. Manager/owner.
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
+import type { DB } from "../db/schema.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
 import { toDate } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
@@ -61,19 +62,16 @@ export async function refundTicketLine(
       paidBack = line.charged_minor ?? 0;
     }
     if (paidBack > 0) {
-      const tender =
-        input.tender ??
-        (
-          await tx
-            .selectFrom("ticket_payments")
-            .select("tender")
-            .where("business_id", "=", businessId)
-            .where("ticket_id", "=", ticket.id)
-            .where("amount_minor", ">", 0)
-            .orderBy("occurred_at")
-            .executeTakeFirst()
-        )?.tender ??
-        "cash";
+      const net = await netPaidByTender(tx, businessId, ticket.id);
+      const tender = input.tender ?? defaultRefundTender(net, paidBack);
+      // U5: a card is paid back at most what it paid on this ticket; cash and store credit have no
+      // such bound (a split ticket's card share is all the card terminal can refund).
+      if (tender === "card" && paidBack > (net.get("card") ?? 0))
+        throw invalid(
+          "refund_above_card",
+          `At most ${net.get("card") ?? 0} can go back to the card on this ticket (minor units); pay the rest in cash or store credit.`,
+          "tender",
+        );
       await tx
         .insertInto("ticket_payments")
         .values({
@@ -145,4 +143,25 @@ export async function refundTicketLine(
     }
     return loadTicket(tx, businessId, ticket.id);
   });
+}
+
+/** What each tender paid on the ticket, less what it already paid back, in the order first used. */
+async function netPaidByTender(tx: Transaction<DB>, businessId: string, ticketId: string) {
+  const rows = await tx
+    .selectFrom("ticket_payments")
+    .select(["tender", "amount_minor"])
+    .where("business_id", "=", businessId)
+    .where("ticket_id", "=", ticketId)
+    .orderBy("occurred_at")
+    .orderBy("id")
+    .execute();
+  const net = new Map<Tender, number>();
+  for (const r of rows) net.set(r.tender, (net.get(r.tender) ?? 0) + r.amount_minor);
+  return net;
+}
+
+/** Paid back the way it was paid: the first tender that paid at least as much, else cash. */
+function defaultRefundTender(net: Map<Tender, number>, amountMinor: number): Tender {
+  for (const [tender, paid] of net) if (paid >= amountMinor) return tender;
+  return "cash";
 }

@@ -2,10 +2,12 @@
 // redemptions by period, staff and location (R2), earned and deferred package revenue (R5).
 // Aggregation happens in SQL: these run over every package the business ever sold.
 import { type RawBuilder, sql } from "kysely";
+import { inNameOrder } from "../db/name-order.js";
 import { creditRangeValueSql, instantIsoSql, packageStatusSql } from "../db/sql-credit-value.js";
 import { CELL_START_PATTERN, INNER_CELL_START_PATTERN } from "../domain/csv-cell.js";
 import { UNLIMITED_ABOVE } from "../domain/package-status.js";
 import { authorize, type Ctx } from "./context.js";
+import { getLocation } from "./lookups.js";
 
 export type StatusFilter = "active" | "expired" | "fully_used" | "refunded" | "all";
 
@@ -18,6 +20,15 @@ export interface BalanceFilter {
 /** What is still owed on a line: credits not yet used (free or booked), and their worth. */
 const owedSql = sql<number>`(l.total - l.used)`;
 const owedValueSql = creditRangeValueSql(sql`l.value_minor`, sql`l.granted`, sql`l.used`, sql`l.total`);
+
+/**
+ * P10: a line with more than 100 credits left is an unlimited pass (isUnlimited). Its credits are not
+ * sessions anyone will take, so sessions owed leave it out and count it apart ("+ 1 unlimited pass");
+ * its liability is still the worth of its unused credits (R1), as for every line.
+ */
+const unlimitedLineSql = sql<boolean>`(l.total - l.used - l.booked > ${sql.lit(UNLIMITED_ABOVE)})`;
+/** Sessions owed by a line: its owed credits, none for an unlimited pass. */
+const owedSessionsSql = sql<number>`(CASE WHEN ${unlimitedLineSql} THEN 0 ELSE ${owedSql} END)`;
 
 /** "2/5" left of a line, or UNLIMITED above 100 credits left (P10), as the package card says. */
 const lineLeftSql = sql`CASE WHEN l.total - l.used - l.booked > ${sql.lit(UNLIMITED_ABOVE)} THEN 'UNLIMITED'
@@ -35,9 +46,12 @@ function balanceRowsQuery(ctx: Ctx, f: BalanceFilter, now: Date) {
              p.purchased_at, p.expires_on, ${packageStatusSql(now, free, booked)} AS status,
              sum(l.total)::int AS total, sum(l.used)::int AS used, sum(l.booked)::int AS booked,
              sum(l.total - l.used - l.booked)::int AS remaining,
-             sum(${owedSql})::int AS owed,
+             sum(${owedSessionsSql})::int AS owed,
+             count(*) FILTER (WHERE ${unlimitedLineSql})::int AS unlimited_lines,
              sum(${owedValueSql})::bigint AS owed_value_minor,
-             string_agg(l.item_name || ' ' || ${lineLeftSql}, '; ' ORDER BY l.position) AS items
+             string_agg(l.item_name || ' ' || ${lineLeftSql}, '; ' ORDER BY l.position) AS items,
+             json_agg(json_build_object('itemName', l.item_name, 'total', l.total, 'used', l.used,
+               'booked', l.booked, 'unlimited', ${unlimitedLineSql}) ORDER BY l.position) AS lines
         FROM customer_packages p
         JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
         JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
@@ -66,8 +80,19 @@ export interface BalanceRow {
   booked: number;
   remaining: number;
   owed: number;
+  unlimited_lines: number;
   owed_value_minor: number;
   items: string;
+  lines: BalanceLine[] | string;
+}
+
+/** A line of a package in the balances report: its counters, for the screen to put in words. */
+export interface BalanceLine {
+  itemName: string;
+  total: number;
+  used: number;
+  booked: number;
+  unlimited: boolean;
 }
 
 export function balanceView(r: BalanceRow) {
@@ -88,9 +113,12 @@ export function balanceView(r: BalanceRow) {
     used: r.used,
     booked: r.booked,
     remaining: r.remaining,
+    /** sessions still owed, unlimited passes left out (they are counted in unlimitedLines) */
     sessionsOwed: r.status === "active" ? r.owed : 0,
+    unlimitedLines: r.status === "active" ? r.unlimited_lines : 0,
     liabilityMinor: r.status === "active" ? Number(r.owed_value_minor) : 0,
     items: r.items,
+    lines: (typeof r.lines === "string" ? JSON.parse(r.lines) : r.lines) as BalanceLine[],
   };
 }
 
@@ -98,18 +126,23 @@ export async function packageBalances(ctx: Ctx, f: BalanceFilter & { limit: numb
   authorize(ctx, "view_reports");
   const now = new Date(ctx.clock().epochMilliseconds);
   const base = balanceRowsQuery(ctx, f, now);
+  // U1: customers in the order the working location reads names (Á with A in Budapest).
+  const { locale } = await getLocation(ctx.database.db, ctx.actor.businessId, ctx.actor.locationId);
+  const customer = inNameOrder(sql`customer_name`, locale);
   const rows =
-    await sql<BalanceRow>`${base} ORDER BY customer_name, purchased_at, package_id LIMIT ${f.limit} OFFSET ${f.offset}`.execute(
+    await sql<BalanceRow>`${base} ORDER BY ${customer}, purchased_at, package_id LIMIT ${f.limit} OFFSET ${f.offset}`.execute(
       ctx.database.db,
     );
   const totals = await sql<{
     currency: string;
     packages: number;
     sessions_owed: number;
+    unlimited_lines: number;
     liability_minor: number;
   }>`
     SELECT currency, count(*)::int AS packages,
            coalesce(sum(owed) FILTER (WHERE status = 'active'), 0)::int AS sessions_owed,
+           coalesce(sum(unlimited_lines) FILTER (WHERE status = 'active'), 0)::int AS unlimited_lines,
            coalesce(sum(owed_value_minor) FILTER (WHERE status = 'active'), 0)::bigint AS liability_minor
       FROM (${base}) b GROUP BY currency ORDER BY currency`.execute(ctx.database.db);
   return {
@@ -118,6 +151,7 @@ export async function packageBalances(ctx: Ctx, f: BalanceFilter & { limit: numb
       currency: t.currency,
       packages: t.packages,
       sessionsOwed: t.sessions_owed,
+      unlimitedLines: t.unlimited_lines,
       liabilityMinor: Number(t.liability_minor),
     })),
   };
@@ -216,19 +250,22 @@ export function exportQuery(ctx: Ctx, f: BalanceFilter, now: Date, page?: Export
       SELECT s.sold_at, s.package_id, s.status,
              s.head || ',' || s.status || ',' || s.place || ',' || ${csvQuotedSql(sql`s.items`)}
              || ',' || s.free || ',' || s.booked || ',' || s.total
-             || ',' || CASE WHEN s.status = 'active' THEN s.owed ELSE 0 END || ',' || s.money
+             || ',' || CASE WHEN s.status = 'active' THEN s.owed ELSE 0 END
+             || ',' || CASE WHEN s.status = 'active' THEN s.unlimited_lines ELSE 0 END || ',' || s.money
              || ',' || CASE WHEN s.status = 'active' THEN s.owed_value_minor ELSE 0 END || ',' || s.tail AS line
         FROM (SELECT ${packageColumns},
                      ${packageStatusSql(now, sql`sum(x.free)`, sql`sum(x.booked)`, "x")} AS status,
                      string_agg(x.item, '; ') AS items, sum(x.free) AS free, sum(x.booked) AS booked,
-                     sum(x.total) AS total, sum(x.owed) AS owed, sum(x.owed_value_minor) AS owed_value_minor
+                     sum(x.total) AS total, sum(x.owed) AS owed, sum(x.unlimited) AS unlimited_lines,
+                     sum(x.owed_value_minor) AS owed_value_minor
                 FROM (SELECT p.purchased_at AS sold_at, p.id AS package_id,
                              ${csvFieldSql(sql`c.name`)} || ',' || ${csvFieldSql(sql`p.name`)} AS head,
                              ${csvFieldSql(sql`loc.name`)} AS place, ${csvFieldSql(sql`p.currency::text`)} AS money,
                              ${instantIsoSql(sql`p.purchased_at`)} || ',' || coalesce(p.expires_on::text, '')
                                || ',' || p.id || ${"\r\n"} AS tail,
                              p.expires_at, p.refunded_at, l.position, l.total, l.booked,
-                             l.total - l.used - l.booked AS free, ${owedSql} AS owed,
+                             l.total - l.used - l.booked AS free, ${owedSessionsSql} AS owed,
+                             CASE WHEN ${unlimitedLineSql} THEN 1 ELSE 0 END AS unlimited,
                              ${owedValueSql} AS owed_value_minor,
                              ${csvInertSql(sql`l.item_name`)} || ' ' || ${lineLeftSql} AS item
                         FROM ${packages}
@@ -310,15 +347,19 @@ export async function liabilitySummary(ctx: Ctx) {
     currency: string;
     packages: number;
     sessions_owed: number;
+    unlimited_lines: number;
     liability_minor: number;
   }>`
     SELECT g.location_id, loc.name AS location_name, g.template_id, n.name AS package_name, g.currency,
            (g.single_line_packages + coalesce(m.packages, 0))::int AS packages,
-           g.sessions_owed::int AS sessions_owed, g.liability_minor::bigint AS liability_minor
+           g.sessions_owed::int AS sessions_owed, g.unlimited_lines::int AS unlimited_lines,
+           g.liability_minor::bigint AS liability_minor
       FROM (SELECT l.package_location_id AS location_id, l.package_template_id AS template_id,
                    l.package_currency AS currency,
                    count(*) FILTER (WHERE NOT l.package_multi_line) AS single_line_packages,
-                   sum(${owedSql}) AS sessions_owed, sum(${owedValueSql}) AS liability_minor
+                   sum(${owedSessionsSql}) AS sessions_owed,
+                   count(*) FILTER (WHERE ${unlimitedLineSql}) AS unlimited_lines,
+                   sum(${owedValueSql}) AS liability_minor
               FROM package_lines l WHERE ${owing}
              GROUP BY 1, 2, 3) g
       LEFT JOIN (SELECT l.package_location_id AS location_id, l.package_template_id AS template_id,
@@ -345,6 +386,7 @@ export async function liabilitySummary(ctx: Ctx) {
     currency: r.currency,
     packages: r.packages,
     sessionsOwed: r.sessions_owed,
+    unlimitedLines: r.unlimited_lines,
     liabilityMinor: Number(r.liability_minor),
   }));
 }
@@ -446,6 +488,7 @@ export async function revenueReport(ctx: Ctx, q: { from: Date; to: Date }) {
       currency: d.currency,
       deferredMinor: d.liabilityMinor,
       credits: d.sessionsOwed,
+      unlimitedLines: d.unlimitedLines,
     })),
   };
 }

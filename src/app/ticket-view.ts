@@ -34,6 +34,12 @@ export interface TicketLineView {
     explanation: string | null;
     /** "from 5x Manicure, 3 of 5 used" or "PACKAGE USED (#4/UNLIMITED)" */
     label: string | null;
+    /** the label's parts, for screens that say it in another language (U2): the k-th credit of n */
+    count: number | null;
+    total: number | null;
+    unlimited: boolean;
+    /** covered by a package sold on this ticket: that sale line's name */
+    saleName: string | null;
   };
   /** what the line costs: 0 when covered; the retail price again once a covered line is refunded (T8) */
   priceMinor: number;
@@ -62,7 +68,8 @@ export interface TicketView {
   voidReason: string | null;
   lines: TicketLineView[];
   totals: { dueMinor: number; taxMinor: number; paidMinor: number; refundedMinor: number };
-  payments: Array<{ tender: string; amountMinor: number; occurredAt: string }>;
+  /** tenderedMinor: the cash handed over when it was more than the amount (U5) */
+  payments: Array<{ tender: string; amountMinor: number; tenderedMinor: number | null; occurredAt: string }>;
 }
 
 export function coverageLabel(
@@ -120,6 +127,8 @@ export async function loadTicket(db: Executor, businessId: string, ticketId: str
     .execute();
   const saleNames = new Map(lines.filter((l) => l.kind === "package_sale").map((l) => [l.id, l.name]));
   const views: TicketLineView[] = lines.map((l) => {
+    const count = l.total_after !== null ? l.used_after! + l.booked_after! : null;
+    const saleName = l.covered_by_sale_line_id ? (saleNames.get(l.covered_by_sale_line_id) ?? null) : null;
     const covered =
       (l.package_line_id !== null || l.covered_by_sale_line_id !== null) && l.refunded_at === null;
     const closed = l.charged_minor !== null;
@@ -138,7 +147,7 @@ export async function loadTicket(db: Executor, businessId: string, ticketId: str
             booked_after: l.booked_after!,
           })
         : l.covered_by_sale_line_id
-          ? `from ${saleNames.get(l.covered_by_sale_line_id) ?? "the package sold on this ticket"}, sold on this ticket`
+          ? `from ${saleName ?? "the package sold on this ticket"}, sold on this ticket`
           : null;
     return {
       id: l.id,
@@ -164,6 +173,10 @@ export async function loadTicket(db: Executor, businessId: string, ticketId: str
           ? (COVERAGE_EXPLANATION[l.coverage_reason as CoverageReason] ?? null)
           : null,
         label,
+        count: l.package_name ? count : null,
+        total: l.package_name ? l.total_after : null,
+        unlimited: l.package_name !== null && count !== null && l.total_after! - count > UNLIMITED_ABOVE,
+        saleName,
       },
       priceMinor: price,
       taxMinor: closed ? (l.tax_minor ?? 0) : covered ? 0 : taxContained(price, l.tax_rate_bp),
@@ -175,7 +188,7 @@ export async function loadTicket(db: Executor, businessId: string, ticketId: str
   });
   const payments = await db
     .selectFrom("ticket_payments")
-    .select(["tender", "amount_minor", "occurred_at"])
+    .select(["tender", "amount_minor", "tendered_minor", "occurred_at"])
     .where("business_id", "=", businessId)
     .where("ticket_id", "=", ticket.id)
     .orderBy("occurred_at")
@@ -205,6 +218,7 @@ export async function loadTicket(db: Executor, businessId: string, ticketId: str
     payments: payments.map((p) => ({
       tender: p.tender,
       amountMinor: p.amount_minor,
+      tenderedMinor: p.tendered_minor,
       occurredAt: p.occurred_at.toISOString(),
     })),
   };

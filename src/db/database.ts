@@ -20,6 +20,7 @@ import {
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { BinaryColumnReader, inlineParameters } from "./copy-out.js";
+import { type ListenHandlers, type Listening, listenOn } from "./listen.js";
 import { prepareMarkedStatements } from "./prepared.js";
 import type { DB } from "./schema.js";
 
@@ -39,6 +40,11 @@ export interface Database {
    * early ends the COPY (its connection is closed).
    */
   copyColumn?(query: CompiledQuery, setup?: string[]): AsyncGenerator<Buffer[]>;
+  /**
+   * PostgreSQL server only: LISTEN on a channel over a connection of its own that reconnects
+   * (src/db/listen.ts); the caller closes it. The embedded database serves one process.
+   */
+  listen?(channel: string, handlers: ListenHandlers): Listening;
   close(): Promise<void>;
   /** The embedded instance, when there is one (tests clone it). */
   readonly pglite?: PGlite;
@@ -137,6 +143,7 @@ function openServer(url: string, options: OpenOptions): Database {
         client.release();
       }
     },
+    listen: (channel, handlers) => listenOn(url, channel, handlers),
     async *copyColumn(query, setup = []) {
       const client = await pool.connect();
       let finished = false;

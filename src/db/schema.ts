@@ -41,6 +41,8 @@ export interface BusinessesTable {
   /** A10: the online booking window (migration 0012) */
   online_booking_days_ahead: Generated<number>;
   online_booking_min_notice_minutes: Generated<number>;
+  /** U2: the staff's and customers' language unless they have their own (migration 0018) */
+  language: Generated<string>;
   created_at: DefaultTimestamp;
 }
 
@@ -52,6 +54,8 @@ export interface LocationsTable {
   currency: string;
   /** migration 0016 */
   address: string | null;
+  /** U1: a BCP 47 tag ('hu-HU'); on insert, from the time zone unless given (migration 0018) */
+  locale: Generated<string>;
   created_at: DefaultTimestamp;
 }
 
@@ -76,6 +80,8 @@ export interface StaffTable {
   role: Role;
   home_location_id: string;
   active: Generated<boolean>;
+  /** U2: null reads in the business's language (migration 0018) */
+  language: Generated<string | null>;
   created_at: DefaultTimestamp;
 }
 
@@ -197,6 +203,8 @@ export interface CustomersTable {
   balance_token_hash: string | null;
   balance_link_created_at: Timestamp | null;
   balance_link_created_by: string | null;
+  /** U2: null is the business's language (migration 0018) */
+  language: Generated<string | null>;
   created_at: DefaultTimestamp;
 }
 
@@ -480,6 +488,8 @@ export interface TicketPaymentsTable {
   amount_minor: number;
   occurred_at: Timestamp;
   actor_staff_id: string | null;
+  /** U5: the cash handed over, when more than what it paid; the change is the difference (migration 0021) */
+  tendered_minor: number | null;
 }
 
 export type AppointmentStatus = "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
@@ -580,6 +590,8 @@ export interface OnlineBookingRequestsTable {
   expires_at: Timestamp;
   confirmed_at: Timestamp | null;
   appointment_id: string | null;
+  /** U2: the e-mail's language, for the page its link opens; null: the business's (migration 0018) */
+  language: Generated<string | null>;
 }
 
 /** Requests to public routes counted per fixed window (migration 0012). */

@@ -25,6 +25,13 @@ const PUBLIC_PREFIXES = [
   "/api/v1/health",
 ];
 
+/**
+ * Routes that answer a caller nobody signed in as well (the web app's "who is signed in?" on its first
+ * load): a missing or ended session leaves `request.auth` null instead of a 401, which the browser
+ * would log as an error on every signed-out page.
+ */
+const OPTIONAL_AUTH = new Set(["/api/v1/auth/session"]);
+
 const unauthenticated = () => new AppError("unauthenticated", "unauthenticated", "Sign in first.");
 
 function sameSecret(a: string, b: string) {
@@ -52,6 +59,7 @@ export function registerAuth(server: FastifyInstance, app: App) {
     }
     const cookie = request.cookies[SESSION_COOKIE];
     const auth = cookie && cookie.length <= 200 ? await authenticateSession(app, cookie) : null;
+    if (!auth && request.method === "GET" && OPTIONAL_AUTH.has(url)) return;
     if (!auth) throw unauthenticated();
     if (!SAFE_METHODS.has(request.method)) {
       const sent = request.headers["x-csrf-token"];

@@ -40,6 +40,12 @@ export const money = z
 export const currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as HUF or USD");
 export const prices = z.record(currency, money);
 export const email = z.email("must be an e-mail address").max(254);
+/** U2: a language Carnet has words for (a folder of locales/; checked against them by the use case) */
+export const language = z.string().regex(/^[a-z]{2,3}$/, "must be a language code such as en or hu");
+/** U1: how dates and clocks read at a location: a BCP 47 language and region */
+export const locale = z
+  .string()
+  .regex(/^[a-z]{2,3}-[A-Z]{2}$/, "must be a language and region such as hu-HU or en-US");
 
 // Text people read must show what was typed: the rules and why are in src/domain/readable-text.ts.
 

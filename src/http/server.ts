@@ -4,7 +4,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
-import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, {
@@ -30,11 +29,13 @@ import { type AuthOptions, authRoutes } from "./routes/auth.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { classRoutes } from "./routes/classes.js";
 import { dataRoutes } from "./routes/data.js";
+import { type LiveOptions, liveRoutes } from "./routes/live.js";
 import { packageRoutes } from "./routes/packages.js";
 import { publicRoutes } from "./routes/public.js";
 import { reportRoutes } from "./routes/reports.js";
 import { staffRoutes } from "./routes/staff.js";
 import { ticketRoutes } from "./routes/tickets.js";
+import { isWebAppPage, registerCompression, registerWebApp, sendWebAppPage } from "./static-assets.js";
 
 export interface ServerOptions extends AuthOptions {
   logger: boolean | object;
@@ -48,6 +49,8 @@ export interface ServerOptions extends AuthOptions {
   onRoute?: (route: RouteOptions) => void;
   /** HTTP_TIMEOUTS unless given (tests try the mechanism with short ones) */
   timeouts?: Partial<HttpTimeouts>;
+  /** U4: the live stream's heartbeat and session check (src/http/routes/live.ts) */
+  live?: LiveOptions;
 }
 
 export interface HttpTimeouts {
@@ -128,14 +131,8 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   server.setErrorHandler(handleError);
   server.setNotFoundHandler((req, reply) => {
     const webDir = options.webDir;
-    if (
-      !req.url.startsWith("/api/") &&
-      req.method === "GET" &&
-      webDir &&
-      existsSync(join(webDir, "index.html"))
-    ) {
-      // The web app routes on the client: every other page is index.html.
-      return reply.sendFile("index.html", webDir);
+    if (webDir && isWebAppPage(req) && existsSync(join(webDir, "index.html"))) {
+      return sendWebAppPage(reply, webDir);
     }
     return reply
       .status(404)
@@ -154,6 +151,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   server.addHook("onRequest", async (request, reply) => {
     if (request.protocol === "https") reply.header("strict-transport-security", HSTS);
   });
+  await registerCompression(server);
   await server.register(fastifySwagger, {
     openapi: {
       info: {
@@ -178,6 +176,8 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
 
   registerAuth(server, app);
+  // before the other routes: it hooks every write route to announce what it changed (U4)
+  liveRoutes(server, app, options.live);
   authRoutes(server, app, options);
   publicRoutes(server, app, { publicUrl: options.publicUrl });
   accountRoutes(server, app, options);
@@ -191,8 +191,6 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   classRoutes(server, app);
   dataRoutes(server, app);
 
-  if (options.webDir && existsSync(options.webDir)) {
-    await server.register(fastifyStatic, { root: options.webDir, prefix: "/", wildcard: true });
-  }
+  if (options.webDir) await registerWebApp(server, options.webDir);
   return server;
 }

@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import type { Temporal } from "temporal-polyfill";
 import { consumeService } from "../app/appointments.js";
 import type { App } from "../app/context.js";
+import { announceChanges } from "../app/live/hub.js";
 import { toDate } from "../domain/validity.js";
 
 export async function sweepEndedAppointments(
@@ -15,7 +16,7 @@ export async function sweepEndedAppointments(
 ): Promise<number> {
   let consumed = 0;
   for (;;) {
-    const n = await app.database.db.transaction().execute(async (tx) => {
+    const swept = await app.database.db.transaction().execute(async (tx) => {
       const due = await sql<{
         id: string;
         business_id: string;
@@ -43,8 +44,11 @@ export async function sweepEndedAppointments(
           "appointment ended",
         );
       }
-      return due.rows.length;
+      return due.rows.map((sv) => sv.business_id);
     });
+    // U4: committed; the front desks of these businesses see the credits used
+    announceChanges(app, swept, ["appointments", "packages", "customers", "activity", "reports"]);
+    const n = swept.length;
     consumed += n;
     if (n < batchSize) return consumed;
   }

@@ -17,6 +17,7 @@
 import { sql } from "kysely";
 import type { Temporal } from "temporal-polyfill";
 import type { App, Executor } from "../app/context.js";
+import { announceChanges } from "../app/live/hub.js";
 import { candidateLine } from "../app/lookups.js";
 import {
   activityColumns,
@@ -55,12 +56,22 @@ export async function sweepEndedClasses(app: App, now: Temporal.Instant, batchSi
   for (;;) {
     const n = await app.database.db.transaction().execute(async (tx) => {
       const due = await claimDue(tx, now, batchSize, refused);
-      if (due.length === 0) return { claimed: 0, paid: 0 };
+      if (due.length === 0) return { claimed: 0, paid: 0, businesses: [] };
       const { takes, nothingToPay } = await decide(tx, due);
       const done = await writeTakes(tx, now, takes, nothingToPay);
       for (const t of takes) if (!done.has(t.enrolment.id)) refused.push(t.enrolment.id);
-      return { claimed: due.length, paid: takes.filter((t) => done.get(t.enrolment.id)).length };
+      const paid = takes.filter((t) => done.get(t.enrolment.id)).length;
+      return { claimed: due.length, paid, businesses: due.map((e) => e.business_id) };
     });
+    // U4: committed; the front desks of these businesses see their rosters and packages change
+    announceChanges(app, n.businesses, [
+      "classes",
+      "packages",
+      "customers",
+      "activity",
+      "reports",
+      "tickets",
+    ]);
     used += n.paid;
     if (n.claimed < batchSize) return used;
   }

@@ -8,6 +8,7 @@
 import { sql } from "kysely";
 import type { Temporal } from "temporal-polyfill";
 import type { App } from "../app/context.js";
+import { mailWords } from "../app/mail-words.js";
 import { enqueueMail } from "../app/outbox.js";
 import { toDate } from "../domain/validity.js";
 
@@ -25,19 +26,32 @@ interface DueReminder {
   expires_on: string;
   customer_name: string;
   email: string;
+  /** U2: the customer's language, or the business's */
+  language: string;
+  /** U1: the locale of the location the package was sold at */
+  locale: string;
   lines: Array<{ item: string; remaining: number }>;
 }
 
 export function reminderMessage(r: DueReminder): { subject: string; text: string } {
+  const w = mailWords(r.language, r.locale);
+  const date = w.localDate(r.expires_on);
   const left = r.lines
-    .map((l) => `  ${l.remaining > UNLIMITED_ABOVE ? "unlimited" : l.remaining} × ${l.item}`)
+    .map(
+      (l) =>
+        `  ${
+          l.remaining > UNLIMITED_ABOVE
+            ? w.t("expiryReminder.unlimited", { item: l.item })
+            : w.t("expiryReminder.line", { count: l.remaining, item: l.item })
+        }`,
+    )
     .join("\n");
   return {
-    subject: `Your ${r.package_name} expires on ${r.expires_on}`,
+    subject: w.t("expiryReminder.subject", { package: r.package_name, date }),
     text:
-      `Dear ${r.customer_name},\n\n` +
-      `your ${r.package_name} is valid until the end of ${r.expires_on}. You still have:\n${left}\n\n` +
-      `Book soon so that nothing goes to waste!\n\n${r.business_name}\n`,
+      `${w.t("expiryReminder.dear", { name: r.customer_name })}\n\n` +
+      `${w.t("expiryReminder.validUntil", { package: r.package_name, date })}\n${left}\n\n` +
+      `${w.t("expiryReminder.bookSoon")}\n\n${r.business_name}\n`,
   };
 }
 
@@ -47,19 +61,23 @@ export async function queueExpiryReminders(app: App, now: Temporal.Instant): Pro
   const due = await sql<DueReminder>`
     SELECT b.id AS business_id, b.name AS business_name, p.id AS package_id, p.name AS package_name,
            p.expires_on, c.name AS customer_name, c.email,
+           coalesce(c.language, b.language) AS language, loc.locale,
            json_agg(json_build_object('item', l.item_name, 'remaining', l.total - l.used - l.booked)
                     ORDER BY l.position) AS lines
       FROM businesses b
       JOIN customer_packages p ON p.business_id = b.id
       JOIN customers c ON c.business_id = p.business_id AND c.id = p.customer_id
       JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
+      JOIN locations loc ON loc.business_id = p.business_id AND loc.id = p.location_id
      WHERE b.reminder_days_before_expiry IS NOT NULL
        AND c.email IS NOT NULL AND c.email <> ''
        AND p.refunded_at IS NULL AND p.expires_on IS NOT NULL AND p.expires_at > ${at}
        AND (${at}::timestamptz AT TIME ZONE p.time_zone)::date >= p.expires_on - b.reminder_days_before_expiry
        AND NOT l.refunded AND l.total - l.used - l.booked > 0
      -- (business_id, id) keys: name every grouped column, PostgreSQL infers nothing from them
-     GROUP BY b.id, b.name, p.id, p.name, p.expires_on, c.name, c.email`.execute(app.database.db);
+     GROUP BY b.id, b.name, b.language, p.id, p.name, p.expires_on, c.name, c.email, c.language, loc.locale`.execute(
+    app.database.db,
+  );
   let queued = 0;
   for (const r of due.rows) {
     const fresh = await enqueueMail(app.database.db, {

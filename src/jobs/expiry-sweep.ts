@@ -12,10 +12,12 @@ export async function sweepExpiredPackages(
   db: Executor,
   now: Temporal.Instant,
   batchSize = 500,
+  /** after each batch: the businesses whose packages it swept (U4 tells their browsers) */
+  swept: (businessIds: string[]) => void = () => {},
 ): Promise<number> {
   let packages = 0;
   for (;;) {
-    const result = await sql<{ packages: number }>`
+    const result = await sql<{ packages: number; businesses: string[] }>`
       WITH due AS (
         SELECT business_id, id FROM customer_packages
          WHERE expires_at < ${toDate(now)} AND expiry_swept_at IS NULL AND refunded_at IS NULL
@@ -47,8 +49,11 @@ export async function sweepExpiredPackages(
                    AND mv.package_id = marked.id))
           FROM marked
       )
-      SELECT count(*)::int AS packages FROM marked`.execute(db);
+      SELECT count(*)::int AS packages,
+             coalesce(array_agg(DISTINCT business_id::text), '{}') AS businesses
+        FROM marked`.execute(db);
     const n = result.rows[0]?.packages ?? 0;
+    if (n > 0) swept(result.rows[0]?.businesses ?? []);
     packages += n;
     if (n < batchSize) return packages;
   }

@@ -4,6 +4,7 @@
 import { forgetOldAccountRequests } from "../app/accounts/request-limits.js";
 import type { App } from "../app/context.js";
 import { purgeIdempotencyKeys } from "../app/idempotency.js";
+import { announceChanges } from "../app/live/hub.js";
 import { forgetOldRequests } from "../app/online-booking.js";
 import { deliverOutbox, type Mailer } from "../app/outbox.js";
 import { pruneSignInThrottle } from "../app/sign-in-throttle.js";
@@ -27,7 +28,14 @@ export const jobs = (mail: { mailer: Mailer; from: string }): Job[] => [
 ];
 
 const BASE_JOBS: Job[] = [
-  { name: "expiry-sweep", everyMs: 60_000, run: (app) => sweepExpiredPackages(app.database.db, app.clock()) },
+  {
+    name: "expiry-sweep",
+    everyMs: 60_000,
+    run: (app) =>
+      sweepExpiredPackages(app.database.db, app.clock(), undefined, (businessIds) =>
+        announceChanges(app, businessIds, ["packages", "customers", "activity", "reports"]),
+      ),
+  },
   { name: "appointment-sweep", everyMs: 60_000, run: (app) => sweepEndedAppointments(app, app.clock()) },
   {
     name: "idempotency-purge",

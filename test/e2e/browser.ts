@@ -42,6 +42,22 @@ export async function openCustomer(page: Page, search: string) {
   await page.getByTestId("package-card").first().waitFor();
 }
 
+/**
+ * U5: closes the open ticket through its close step and waits for the receipt. Nothing is chosen for
+ * the person: a ticket with something to pay needs its tender ("Card", or "Cash" given exactly).
+ */
+export async function closeTicket(page: Page, tender?: "Card" | "Cash") {
+  await page.getByTestId("close-ticket").click();
+  const step = page.getByTestId("close-step");
+  await step.waitFor();
+  if (tender) {
+    await step.getByRole("radio", { name: tender, exact: true }).click();
+    if (tender === "Cash") await step.getByRole("button", { name: "Exact amount" }).click();
+  }
+  await step.getByTestId("confirm-close").click();
+  await page.getByTestId("receipt").waitFor();
+}
+
 // Transitions finished: a toast or a closing dialog is shown as it will be, not half faded.
 export const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: "disabled" });

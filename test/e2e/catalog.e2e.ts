@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BASE_URL, launch, SHOTS, shot, signIn } from "./browser.js";
+import { BASE_URL, closeTicket, launch, SHOTS, shot, signIn } from "./browser.js";
 
 let browser: Browser;
 let page: Page;
@@ -176,11 +176,11 @@ it("O4: a commission rate of 10 % is applied to a ticket closed afterwards: the 
 
   await page.getByRole("link", { name: "Till" }).click();
   await page.getByRole("button", { name: "New ticket" }).click();
-  await page.getByRole("heading", { name: /Ticket #/ }).waitFor();
+  await page.getByRole("button", { name: "Walk-in (no customer)" }).click();
   await page.getByRole("button", { name: /^Brow shaping/ }).click();
+  await page.getByRole("heading", { name: /Ticket #/ }).waitFor();
   await page.getByTestId("ticket-line").first().getByTestId("price").waitFor();
-  await page.getByTestId("close-ticket").click();
-  await page.getByTestId("receipt").waitFor();
+  await closeTicket(page, "Card");
 
   await page.getByRole("link", { name: /^Packages/ }).click();
   await page.getByRole("tab", { name: "Commission" }).click();

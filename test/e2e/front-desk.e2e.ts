@@ -31,7 +31,7 @@ it("front desk finds Anna, redeems her 4th manicure from the keyboard: 3/5 → 4
   await redeem.focus();
   await page.keyboard.press("Enter");
   await expect.poll(() => manicure().getByTestId("line-summary").textContent()).toContain("4 of 5 used");
-  expect(await manicure().getByTestId("line-remaining").textContent()).toBe("1/5 remaining");
+  expect(await manicure().getByTestId("line-remaining").textContent()).toBe("1 of 5 left");
   expect(await manicure().locator('[data-credit="used"]').count()).toBe(4);
   await shotForDocs(page, "profile-after-redeem", "profile-packages");
 
@@ -98,7 +98,7 @@ it("an adjustment needs a reason, and shows in the activity log", async () => {
         .getByTestId("line-remaining")
         .textContent(),
     )
-    .toBe("7/12 remaining");
+    .toBe("7 of 12 left");
   await page.getByRole("tab", { name: "Activity" }).click();
   const row = page
     .getByTestId("activity-row")

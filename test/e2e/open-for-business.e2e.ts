@@ -8,7 +8,7 @@
 // balances report.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { launch, shot } from "./browser.js";
+import { closeTicket, launch, shot } from "./browser.js";
 import { type OwnServer, startOwnServer } from "./own-server.js";
 
 let browser: Browser;
@@ -206,8 +206,7 @@ it("P3, A1, T2: the owner sells the course to a new customer, books from it with
   await line.getByTestId("price-package").waitFor();
   expect(await line.getByTestId("coverage-label").textContent()).toContain("from 5x Manicure");
   expect(await owner.getByTestId("ticket-total").textContent()).toMatch(/^0\s*Ft$/);
-  await owner.getByTestId("close-ticket").click();
-  await owner.getByTestId("receipt").waitFor();
+  await closeTicket(owner);
   expect(await owner.getByTestId("receipt-line").first().textContent()).toContain("PACKAGE");
 });
 

@@ -2,7 +2,7 @@
 // covered line, and the profile's counter moves.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launch, openCustomer, shot, signIn } from "./browser.js";
+import { closeTicket, launch, openCustomer, shot, signIn } from "./browser.js";
 
 let browser: Browser;
 let page: Page;
@@ -28,16 +28,17 @@ it("walk-in with a package: the line shows Package, the ticket closes at 0, the 
   await openCustomer(page, "Bella");
   await expect.poll(() => facial().textContent()).toContain("1 of 5 used");
   await page.getByRole("button", { name: "New ticket" }).click();
-  await page.getByRole("heading", { name: /Ticket #/ }).waitFor();
+  // T1: the ticket opens with its first line, for the customer it was started for.
+  expect(await page.getByTestId("new-ticket-for").textContent()).toContain("For Bella Fodor");
   await page.getByRole("button", { name: /^Facial/ }).click();
+  await page.getByRole("heading", { name: /Ticket #/ }).waitFor();
   const line = page.getByTestId("ticket-line").first();
   await line.getByTestId("price-package").waitFor();
   expect(await line.getByTestId("coverage-label").textContent()).toBe("from 5x Facial, 2 of 5 used");
   expect(await page.getByTestId("ticket-total").textContent()).toMatch(/^0\s*Ft$/);
   await shot(page, "till-walk-in");
 
-  await page.getByTestId("close-ticket").click();
-  await page.getByTestId("receipt").waitFor();
+  await closeTicket(page);
   const receipt = await page.getByTestId("receipt-line").first().textContent();
   expect(receipt).toContain("Facial — from 5x Facial, 2 of 5 used");
   expect(receipt).toContain("PACKAGE");
@@ -52,12 +53,12 @@ it("walk-in with a package: the line shows Package, the ticket closes at 0, the 
 it("a paid line next to a covered one: the total is the paid line, closed by card", async () => {
   await page.getByRole("link", { name: "Till" }).click();
   await page.getByRole("button", { name: "New ticket" }).click();
-  await page.getByRole("heading", { name: /Ticket #/ }).waitFor();
+  await page.getByRole("button", { name: "Walk-in (no customer)" }).click();
   await page.getByRole("button", { name: /^Pedicure/ }).click();
+  await page.getByRole("heading", { name: /Ticket #/ }).waitFor();
   await page.getByTestId("ticket-line").first().getByTestId("price").waitFor();
   expect(await page.getByTestId("ticket-total").textContent()).toMatch(/15\s000\s*Ft/);
-  await page.getByTestId("close-ticket").click();
-  await page.getByTestId("receipt").waitFor();
+  await closeTicket(page, "Card");
   expect(await page.getByTestId("receipt-total").textContent()).toMatch(/15\s000\s*Ft/);
   expect(await receiptNumber()).toBe(firstReceipt + 1);
 });

@@ -100,7 +100,7 @@ describe("tenancy (S2): another business's ids answer 404", () => {
       }
       expect(await rowCounts(s.database)).toEqual(before);
       const list = await otherApi.call("owner", "GET", "/api/v1/customers?q=");
-      expect(list.json()).toEqual([]);
+      expect(list.json()).toEqual({ items: [], nextCursor: null, total: 0 });
     } finally {
       await otherApi.close();
     }

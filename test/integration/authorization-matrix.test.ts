@@ -56,6 +56,17 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "POST /api/v1/auth/sign-in": { own: PUBLIC, other: PUBLIC, note: "public: the body signs in" },
   "POST /api/v1/auth/sign-out": { own: EVERYONE, other: EVERYONE },
   "GET /api/v1/auth/me": { own: EVERYONE, other: EVERYONE },
+  "PATCH /api/v1/auth/me": { own: EVERYONE, other: EVERYONE, note: "U2: the caller's own language" },
+  "GET /api/v1/live": {
+    own: EVERYONE,
+    other: EVERYONE,
+    note: "U4: the caller's own business's live updates (`seconds=0` ends the stream after `ready`)",
+  },
+  "GET /api/v1/auth/session": {
+    own: PUBLIC,
+    other: PUBLIC,
+    note: "nobody signed in answers `me: null`, not 401 (the web app's first load)",
+  },
   "POST /api/v1/auth/location": {
     own: "400 400 400 400 401",
     other: "400 400 400 400 401",
@@ -490,6 +501,9 @@ const REQUESTS: Record<string, Build> = {
   }),
   "POST /api/v1/auth/sign-out": async () => ({ url: "/api/v1/auth/sign-out" }),
   "GET /api/v1/auth/me": async () => ({ url: "/api/v1/auth/me" }),
+  "GET /api/v1/live": async () => ({ url: "/api/v1/live?seconds=0" }),
+  "PATCH /api/v1/auth/me": async () => ({ url: "/api/v1/auth/me", body: { language: "hu" } }),
+  "GET /api/v1/auth/session": async () => ({ url: "/api/v1/auth/session" }),
   "POST /api/v1/auth/location": async () => ({
     url: "/api/v1/auth/location",
     body: { locationId: a.budapest },

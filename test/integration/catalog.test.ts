@@ -452,6 +452,7 @@ interface LocationAnswer {
   timeZone: string;
   currency: string;
   address: string | null;
+  locale: string;
 }
 
 describe("locations (O3)", () => {
@@ -475,6 +476,8 @@ describe("locations (O3)", () => {
       timeZone: "Europe/Berlin",
       currency: "CHF",
       address: null,
+      // U1: taken from the zone when the location was added; a change of zone leaves it
+      locale: "en-GB",
     });
     const listed = await ok<LocationAnswer[]>("practitioner", "GET", "/api/v1/locations");
     expect(listed.find((l) => l.id === added.id)).toEqual(edited);

@@ -161,7 +161,7 @@ describe("expiry reminders by e-mail (R3)", { timeout: 90_000 }, () => {
       expect(mail.envelopeTo).toEqual(["anna@example.test"]);
       expect(mail.headers.to).toBe("anna@example.test");
       expect(mail.headers.from).toBe(FROM);
-      expect(mail.headers.subject).toBe("Your Spring Hands expires on 2026-06-06");
+      expect(mail.headers.subject).toBe("Your Spring Hands expires on 6 June 2026");
       expect(mail.body).toContain("Dear Anna Kertész,");
       expect(mail.body).toContain("3 × Manicure");
       expect(mail.body).toContain("2 × Pedicure");
@@ -288,8 +288,8 @@ describe("expiry reminders by e-mail (R3)", { timeout: 90_000 }, () => {
       expect(await runJobs(appOn(again), mailer)).toEqual({ queued: 0, sent: 0, failed: 0 });
 
       expect(smtp.received.map((m) => m.headers.subject)).toEqual([
-        "Your Spring Hands expires on 2026-06-06",
-        "Your Quick Feet expires on 2026-06-04",
+        "Your Spring Hands expires on 6 June 2026",
+        "Your Quick Feet expires on 4 June 2026",
       ]);
       expect(new Set(smtp.received.map((m) => m.headers["message-id"])).size).toBe(2);
       expect((await outboxRows(again)).map((r) => r.status)).toEqual(["sent", "sent"]);
@@ -395,7 +395,7 @@ describe("expiry reminders by e-mail (R3)", { timeout: 90_000 }, () => {
       expect(JSON.parse(lines[0]!)).toMatchObject({
         from: FROM,
         to: "anna@example.test",
-        subject: "Your Spring Hands expires on 2026-06-06",
+        subject: "Your Spring Hands expires on 6 June 2026",
         messageId: expectedMessageId(anna.packageId, "2026-06-06"),
       });
     } finally {

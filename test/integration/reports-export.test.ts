@@ -18,6 +18,7 @@ let duo1: Sold;
 let duo2: Sold;
 let duo3: Sold;
 let solo: Sold;
+let unlimited: Sold;
 let soloExpiresAt: Date;
 
 beforeAll(async () => {
@@ -58,6 +59,14 @@ beforeAll(async () => {
     items: [{ itemId: s.items.oil, quantity: 1 }],
   });
   await s.sold(formula, { customerId: await s.customer("-Minus") });
+  // P10: 999 yoga classes for 999,000: an unlimited pass, each credit worth 1,000
+  const pass = await s.template({
+    name: "Yoga unlimited",
+    items: [{ itemId: s.items.yoga, quantity: 999 }],
+    prices: { HUF: 999_000 },
+  });
+  unlimited = await s.sold(pass);
+  await redeemLine(s.as("front_desk"), { lineId: unlimited.lineId, quantity: 2 });
   const rows = await s.database.db
     .selectFrom("customer_packages")
     .select("expires_at")
@@ -80,19 +89,29 @@ async function summaryOf(name: string) {
 async function expectSummaryAgreesWithBalances() {
   const summary = await liabilitySummary(s.as("owner"));
   const balances = await packageBalances(s.as("owner"), { status: "active", limit: 1000, offset: 0 });
-  const byCurrency = new Map<string, { packages: number; sessionsOwed: number; liabilityMinor: number }>();
+  const byCurrency = new Map<
+    string,
+    { packages: number; sessionsOwed: number; unlimitedLines: number; liabilityMinor: number }
+  >();
   for (const r of summary) {
-    const t = byCurrency.get(r.currency) ?? { packages: 0, sessionsOwed: 0, liabilityMinor: 0 };
+    const t = byCurrency.get(r.currency) ?? {
+      packages: 0,
+      sessionsOwed: 0,
+      unlimitedLines: 0,
+      liabilityMinor: 0,
+    };
     t.packages += r.packages;
     t.sessionsOwed += r.sessionsOwed;
+    t.unlimitedLines += r.unlimitedLines;
     t.liabilityMinor += r.liabilityMinor;
     byCurrency.set(r.currency, t);
   }
-  const owing = balances.rows.filter((r) => r.sessionsOwed > 0);
+  const owing = balances.rows.filter((r) => r.sessionsOwed > 0 || r.unlimitedLines > 0);
   expect([...byCurrency.values()].reduce((n, t) => n + t.packages, 0)).toBe(owing.length);
   for (const t of balances.totals) {
     expect(byCurrency.get(t.currency)).toMatchObject({
       sessionsOwed: t.sessionsOwed,
+      unlimitedLines: t.unlimitedLines,
       liabilityMinor: t.liabilityMinor,
     });
   }
@@ -118,6 +137,38 @@ describe("liability summary (R1)", () => {
     expect(await summaryOf("Solo")).toMatchObject({ packages: 1, sessionsOwed: 3, liabilityMinor: 6_000 });
     await expectSummaryAgreesWithBalances();
     s.clock.now = saved;
+  });
+
+  it("counts an unlimited pass apart from sessions owed, and keeps its liability (P10, R1)", async () => {
+    // 997 classes left are not 997 sessions owed; their worth is still owed: 997 × 1,000
+    expect(await summaryOf("Yoga unlimited")).toMatchObject({
+      packages: 1,
+      sessionsOwed: 0,
+      unlimitedLines: 1,
+      liabilityMinor: 997_000,
+    });
+    const { rows, totals } = await packageBalances(s.as("owner"), {
+      status: "active",
+      limit: 1000,
+      offset: 0,
+    });
+    const row = rows.find((r) => r.packageId === unlimited.packageId)!;
+    expect(row).toMatchObject({
+      sessionsOwed: 0,
+      unlimitedLines: 1,
+      liabilityMinor: 997_000,
+      remaining: 997,
+    });
+    expect(row.lines).toEqual([
+      { itemName: expect.any(String), total: 999, used: 2, booked: 0, unlimited: true },
+    ]);
+    const limited = rows.filter((r) => r.packageId !== unlimited.packageId);
+    expect(totals[0]).toMatchObject({
+      sessionsOwed: limited.reduce((n, r) => n + r.sessionsOwed, 0),
+      unlimitedLines: 1,
+      liabilityMinor: rows.reduce((n, r) => n + r.liabilityMinor, 0),
+    });
+    await expectSummaryAgreesWithBalances();
   });
 
   it("a refunded package owes nothing", async () => {
@@ -147,6 +198,7 @@ async function screenLines(status: "all" | "active"): Promise<string[]> {
         r.booked,
         r.total,
         r.sessionsOwed,
+        r.unlimitedLines,
         r.currency,
         r.liabilityMinor,
         r.purchasedAt,
@@ -180,6 +232,10 @@ describe("balances CSV export (R1)", () => {
     expect(lines.slice(1)).toEqual(await screenLines("all"));
     expect(lines.some((l) => l.startsWith('"Kovács, ""Kati""",Duo,'))).toBe(true);
     expect(res.body).toContain(`'-Minus,"'=HYPERLINK(""x""),\nNew",`);
+    // the unlimited pass: no sessions owed, one unlimited line, its liability as on screen
+    expect(lines[0]).toContain(",sessions owed,unlimited lines,currency,");
+    const pass = lines.find((l) => l.endsWith(`,${unlimited.packageId}`))!;
+    expect(pass).toMatch(/,active,.*,997,0,999,0,1,HUF,997000,/);
   });
 
   it.runIf(testBackend() === "postgres")(

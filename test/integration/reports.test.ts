@@ -68,8 +68,8 @@ describe("balances (R1)", () => {
       status: "active",
     });
     expect(report.totals).toEqual([
-      { currency: "HUF", packages: 1, sessionsOwed: 4, liabilityMinor: 6_667 },
-      { currency: "USD", packages: 1, sessionsOwed: 3, liabilityMinor: 9_000 },
+      { currency: "HUF", packages: 1, sessionsOwed: 4, unlimitedLines: 0, liabilityMinor: 6_667 },
+      { currency: "USD", packages: 1, sessionsOwed: 3, unlimitedLines: 0, liabilityMinor: 9_000 },
     ]);
     const expired = await packageBalances(s.as("manager"), { status: "expired", limit: 100, offset: 0 });
     expect(expired.rows.map((r) => r.packageName)).toEqual(["Old"]);

@@ -1,103 +1,161 @@
 import { Center, Loader } from "@mantine/core";
+import { type ComponentType, lazy, Suspense, useEffect } from "react";
 import { Navigate, Route, Routes } from "react-router";
-import { ForgotPasswordPage, ResetPasswordPage } from "./auth/PasswordPages.js";
 import { SessionProvider, useSession } from "./auth/session.js";
-import { BalancePage } from "./balance/BalancePage.js";
-import { ConfirmBookingPage } from "./booking/ConfirmBookingPage.js";
-import { CalendarPage } from "./calendar/CalendarPage.js";
-import { CatalogPage } from "./catalog/CatalogPage.js";
-import { ClassesPage } from "./classes/ClassesPage.js";
-import { SessionPage } from "./classes/SessionPage.js";
-import { CustomerProfile } from "./customers/CustomerProfile.js";
-import { CustomerSearch } from "./customers/CustomerSearch.js";
-import { ImportPage } from "./data/ImportPage.js";
-import { InvitePage, SignUpLinkPage } from "./invite/AcceptPage.js";
 import { SignedOut } from "./onboarding/SignedOut.js";
-import { Home, StartPage } from "./onboarding/StartPage.js";
-import { PackagesPage } from "./reports/PackagesPage.js";
-import { SettingsPage } from "./settings/SettingsPage.js";
-import { Layout } from "./shell/Layout.js";
-import { StaffPage } from "./staff/StaffPage.js";
-import { ReceiptPage } from "./till/ReceiptPage.js";
-import { TicketPage } from "./till/TicketPage.js";
-import { TillHome } from "./till/TillHome.js";
+
+/**
+ * A screen in a file of its own, loaded the first time it is shown (the sign-in page needs none of
+ * them: it loads with the app). `preload()` starts loading it ahead, once.
+ */
+function screen<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  let loading: Promise<M> | undefined;
+  const preload = () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: each screen has its own props
+  const Screen = lazy(() => preload().then((m) => ({ default: m[name] as ComponentType<any> })));
+  return Object.assign(Screen, { preload });
+}
+
+const BalancePage = screen(() => import("./balance/BalancePage.js"), "BalancePage");
+const ConfirmBookingPage = screen(() => import("./booking/ConfirmBookingPage.js"), "ConfirmBookingPage");
+const InvitePage = screen(() => import("./invite/AcceptPage.js"), "InvitePage");
+const SignUpLinkPage = screen(() => import("./invite/AcceptPage.js"), "SignUpLinkPage");
+const ForgotPasswordPage = screen(() => import("./auth/PasswordPages.js"), "ForgotPasswordPage");
+const ResetPasswordPage = screen(() => import("./auth/PasswordPages.js"), "ResetPasswordPage");
+const Layout = screen(() => import("./shell/Layout.js"), "Layout");
+const Home = screen(() => import("./onboarding/StartPage.js"), "Home");
+const StartPage = screen(() => import("./onboarding/StartPage.js"), "StartPage");
+const CustomerSearch = screen(() => import("./customers/CustomerSearch.js"), "CustomerSearch");
+const CustomerProfile = screen(() => import("./customers/CustomerProfile.js"), "CustomerProfile");
+const CalendarPage = screen(() => import("./calendar/CalendarPage.js"), "CalendarPage");
+const ClassesPage = screen(() => import("./classes/ClassesPage.js"), "ClassesPage");
+const SessionPage = screen(() => import("./classes/SessionPage.js"), "SessionPage");
+const TillHome = screen(() => import("./till/TillHome.js"), "TillHome");
+const TicketPage = screen(() => import("./till/TicketPage.js"), "TicketPage");
+const ReceiptPage = screen(() => import("./till/ReceiptPage.js"), "ReceiptPage");
+const PackagesPage = screen(() => import("./reports/PackagesPage.js"), "PackagesPage");
+const CatalogPage = screen(() => import("./catalog/CatalogPage.js"), "CatalogPage");
+const StaffPage = screen(() => import("./staff/StaffPage.js"), "StaffPage");
+const ImportPage = screen(() => import("./data/ImportPage.js"), "ImportPage");
+const SettingsPage = screen(() => import("./settings/SettingsPage.js"), "SettingsPage");
+
+/** What signing in shows first: fetched while the sign-in page waits for the person to type. */
+const AFTER_SIGN_IN = [Layout, Home, CustomerSearch];
+
+// After an update, a tab opened before it asks for files of the old build, which are gone (404):
+// load the new app once instead of failing.
+window.addEventListener("vite:preloadError", (event) => {
+  if (sessionStorage.getItem("carnet:reloaded-for-update")) return;
+  sessionStorage.setItem("carnet:reloaded-for-update", "1");
+  event.preventDefault();
+  window.location.reload();
+});
+
+const pageLoading = (
+  <Center mih="100vh">
+    <Loader aria-label="Loading" />
+  </Center>
+);
 
 export function App() {
   return (
-    <Routes>
-      {/* The customer's own balance link: no sign-in, no staff session. */}
-      <Route path="/balance/:token" element={<BalancePage />} />
-      {/* The link e-mailed for an online booking (A10): no sign-in either. */}
-      <Route path="/confirm-booking/:token" element={<ConfirmBookingPage />} />
-      {/* O1, O2: the pages e-mailed account links open, and "forgot password": signed in or not. */}
-      <Route path="/invite/:token" element={<InvitePage />} />
-      <Route path="/sign-up/:token" element={<SignUpLinkPage />} />
-      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
-      <Route path="/reset-password/:token" element={<ResetPasswordPage />} />
-      <Route
-        path="*"
-        element={
-          <SessionProvider>
-            <StaffApp />
-          </SessionProvider>
-        }
-      />
-    </Routes>
+    <Suspense fallback={pageLoading}>
+      <Routes>
+        {/* The customer's own balance link: no sign-in, no staff session. */}
+        <Route path="/balance/:token" element={<BalancePage />} />
+        {/* The link e-mailed for an online booking (A10): no sign-in either. */}
+        <Route path="/confirm-booking/:token" element={<ConfirmBookingPage />} />
+        {/* O1, O2: the pages e-mailed account links open, and "forgot password": signed in or not. */}
+        <Route path="/invite/:token" element={<InvitePage />} />
+        <Route path="/sign-up/:token" element={<SignUpLinkPage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="/reset-password/:token" element={<ResetPasswordPage />} />
+        <Route
+          path="*"
+          element={
+            <SessionProvider>
+              <StaffApp />
+            </SessionProvider>
+          }
+        />
+      </Routes>
+    </Suspense>
   );
 }
 
 function StaffApp() {
   const { me, loading, can } = useSession();
-  if (loading) {
-    return (
-      <Center mih="100vh">
-        <Loader aria-label="Loading" />
-      </Center>
-    );
-  }
+  const signedOut = !loading && !me;
+  useEffect(() => {
+    if (!signedOut) return;
+    const ahead = () => {
+      for (const s of AFTER_SIGN_IN) void s.preload().catch(() => {});
+    };
+    if (typeof requestIdleCallback === "function") {
+      const id = requestIdleCallback(ahead, { timeout: 2_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const id = setTimeout(ahead, 500);
+    return () => clearTimeout(id);
+  }, [signedOut]);
+  if (loading) return pageLoading;
   // Sign-in, or "Create your business" on an empty Carnet, or open sign-up (O1).
   if (!me) return <SignedOut />;
   return (
     <Layout>
-      <Routes>
-        <Route path="/" element={<Home />} />
-        <Route path="/start" element={<StartPage />} />
-        <Route path="/customers" element={<CustomerSearch />} />
-        <Route path="/customers/:customerId" element={<CustomerProfile />} />
-        <Route path="/calendar" element={<CalendarPage />} />
-        <Route path="/classes" element={<ClassesPage />} />
-        <Route path="/classes/:sessionId" element={<SessionPage />} />
-        <Route path="/till" element={<TillHome />} />
-        <Route path="/tickets/:ticketId" element={<TicketPage />} />
-        <Route path="/tickets/:ticketId/receipt" element={<ReceiptPage />} />
-        <Route
-          path="/packages"
-          element={can("view_reports") ? <PackagesPage /> : <Navigate to="/customers" replace />}
-        />
-        <Route
-          path="/catalog"
-          element={can("manage_catalog") ? <CatalogPage /> : <Navigate to="/customers" replace />}
-        />
-        <Route
-          path="/staff"
-          element={can("manage_working_hours") ? <StaffPage /> : <Navigate to="/customers" replace />}
-        />
-        <Route
-          path="/import"
-          element={
-            can("import_data") || can("export_business_data") ? (
-              <ImportPage />
-            ) : (
-              <Navigate to="/customers" replace />
-            )
-          }
-        />
-        <Route
-          path="/settings"
-          element={can("manage_settings") ? <SettingsPage /> : <Navigate to="/customers" replace />}
-        />
-        <Route path="*" element={<Navigate to="/customers" replace />} />
-      </Routes>
+      <Suspense
+        fallback={
+          <Center py="xl">
+            <Loader aria-label="Loading" />
+          </Center>
+        }
+      >
+        <Routes>
+          <Route path="/" element={<Home />} />
+          <Route path="/start" element={<StartPage />} />
+          <Route path="/customers" element={<CustomerSearch />} />
+          <Route path="/customers/:customerId" element={<CustomerProfile />} />
+          <Route path="/calendar" element={<CalendarPage />} />
+          <Route path="/classes" element={<ClassesPage />} />
+          <Route path="/classes/:sessionId" element={<SessionPage />} />
+          <Route path="/till" element={<TillHome />} />
+          <Route path="/tickets/:ticketId" element={<TicketPage />} />
+          <Route path="/tickets/:ticketId/receipt" element={<ReceiptPage />} />
+          <Route
+            path="/packages"
+            element={can("view_reports") ? <PackagesPage /> : <Navigate to="/customers" replace />}
+          />
+          <Route
+            path="/catalog"
+            element={can("manage_catalog") ? <CatalogPage /> : <Navigate to="/customers" replace />}
+          />
+          <Route
+            path="/staff"
+            element={can("manage_working_hours") ? <StaffPage /> : <Navigate to="/customers" replace />}
+          />
+          <Route
+            path="/import"
+            element={
+              can("import_data") || can("export_business_data") ? (
+                <ImportPage />
+              ) : (
+                <Navigate to="/customers" replace />
+              )
+            }
+          />
+          <Route
+            path="/settings"
+            element={can("manage_settings") ? <SettingsPage /> : <Navigate to="/customers" replace />}
+          />
+          <Route path="*" element={<Navigate to="/customers" replace />} />
+        </Routes>
+      </Suspense>
     </Layout>
   );
 }

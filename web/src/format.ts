@@ -1,4 +1,7 @@
 // Money and dates as the location shows them: Intl with the location's currency and zone.
+// The one i18next instance, set up by web/src/i18n (imported by main.tsx before any screen renders).
+import i18next from "i18next";
+
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 export function money(minor: number, currency: string): string {
@@ -71,18 +74,60 @@ export function dayHeadingIn(iso: string | Date, timeZone: string): string {
   );
 }
 
+/** A day in a week's column heading: "Wed 2" / "sze 2.". */
+export function dayShortIn(iso: string | Date, timeZone: string): string {
+  return formatter("dayShort", timeZone, { weekday: "short", day: "numeric" }).format(
+    typeof iso === "string" ? new Date(iso) : iso,
+  );
+}
+
+/** A span of days: "30 Nov – 6 Dec 2026" / "2026. nov. 30. – dec. 6.". */
+export function dayRangeIn(startIso: string | Date, endIso: string | Date, timeZone: string): string {
+  const start = typeof startIso === "string" ? new Date(startIso) : startIso;
+  const end = typeof endIso === "string" ? new Date(endIso) : endIso;
+  return formatter("dayRange", timeZone, DATE).formatRange(start, end);
+}
+
+/** A local date 'YYYY-MM-DD' in parts the calendar pickers need ("December 2026", "Mon"). */
+export function localDatePart(date: string, part: "monthYear" | "weekday"): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const options: Intl.DateTimeFormatOptions =
+    part === "monthYear" ? { month: "long", year: "numeric" } : { weekday: "short" };
+  return formatter(part, "UTC", options).format(new Date(Date.UTC(y!, m! - 1, d!)));
+}
+
+/** Where the location is, the week starts on: 1 = Monday … 7 = Sunday. */
+export function firstDayOfWeek(): number {
+  const locale = new Intl.Locale(formatLocale) as Intl.Locale & {
+    getWeekInfo?: () => { firstDay: number };
+    weekInfo?: { firstDay: number };
+  };
+  return (locale.getWeekInfo?.() ?? locale.weekInfo)?.firstDay ?? 1;
+}
+
 /** A local date 'YYYY-MM-DD' as the people there read it. */
 export function localDate(date: string): string {
   const [y, m, d] = date.split("-").map(Number);
   return formatter("date", "UTC", DATE).format(new Date(Date.UTC(y!, m! - 1, d!)));
 }
 
-export const STATUS_LABEL: Record<string, string> = {
-  active: "Active",
-  fully_used: "Fully Used",
-  expired: "Expired",
-  refunded: "Refunded",
-};
+// U2: the names of statuses, roles and movements are words of namespace "common", looked up when read,
+// so a table keyed by code (STATUS_LABEL[status]) speaks the screen's current language.
+function wordsOf(group: string, codes: string[]): Readonly<Record<string, string>> {
+  const table: Record<string, string> = {};
+  for (const code of codes)
+    Object.defineProperty(table, code, {
+      enumerable: true,
+      get: () => i18next.t(`${group}.${code}`, { ns: "common" }),
+    });
+  return table;
+}
+const wordOf = (group: string, table: Readonly<Record<string, string>>) => (code: string) =>
+  code in table ? i18next.t(`${group}.${code}`, { ns: "common" }) : code;
+
+export const STATUS_LABEL = wordsOf("packageStatus", ["active", "fully_used", "expired", "refunded"]);
+/** A package's status in words ("Active", "Aktív"); an unknown code as it is. */
+export const statusLabel = wordOf("packageStatus", STATUS_LABEL);
 export const STATUS_COLOR: Record<string, string> = {
   active: "green",
   fully_used: "gray",
@@ -90,22 +135,21 @@ export const STATUS_COLOR: Record<string, string> = {
   refunded: "red",
 };
 
-export const ROLE_LABEL: Record<string, string> = {
-  owner: "Owner",
-  manager: "Manager",
-  front_desk: "Front desk",
-  practitioner: "Practitioner",
-};
+export const ROLE_LABEL = wordsOf("roles", ["owner", "manager", "front_desk", "practitioner"]);
+/** A staff role in words ("Front desk", "Recepciós"). */
+export const roleLabel = wordOf("roles", ROLE_LABEL);
 
-export const MOVEMENT_LABEL: Record<string, string> = {
-  grant: "Purchased",
-  add: "Credits added",
-  deduct: "Credits deducted",
-  reserve: "Booked",
-  release: "Booking released",
-  consume: "Used (booking)",
-  redeem: "Redeemed",
-  restore: "Undo",
-  expire: "Expired",
-  unexpire: "Expiry extended",
-};
+export const MOVEMENT_LABEL = wordsOf("movement", [
+  "grant",
+  "add",
+  "deduct",
+  "reserve",
+  "release",
+  "consume",
+  "redeem",
+  "restore",
+  "expire",
+  "unexpire",
+]);
+/** A movement of credits in words ("Redeemed", "Beváltva"). */
+export const movementLabel = wordOf("movement", MOVEMENT_LABEL);

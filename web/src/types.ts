@@ -57,6 +57,15 @@ export interface Customer {
   /** when staff last made the customer's balance link (R4); null: no link. The token is never sent again. */
   balanceLinkCreatedAt: string | null;
   createdAt: string;
+  /** U2: the language of the customer's e-mails and balance page; null: the business's */
+  language: string | null;
+}
+
+/** A page of the customer list (W2): pass nextCursor as cursor for the next; total counts every match. */
+export interface CustomerPage {
+  items: Customer[];
+  nextCursor: string | null;
+  total: number;
 }
 
 export interface Line {
@@ -166,6 +175,11 @@ export interface TicketLine {
     reason: string | null;
     explanation: string | null;
     label: string | null;
+    /** U2: the label's parts: the k-th credit of n, or of an unlimited line; a sale on this ticket */
+    count: number | null;
+    total: number | null;
+    unlimited: boolean;
+    saleName: string | null;
   };
   priceMinor: number;
   taxMinor: number;
@@ -192,7 +206,8 @@ export interface Ticket {
   voidReason: string | null;
   lines: TicketLine[];
   totals: { dueMinor: number; taxMinor: number; paidMinor: number; refundedMinor: number };
-  payments: Array<{ tender: string; amountMinor: number; occurredAt: string }>;
+  /** tenderedMinor: the cash handed over when the change was given (U5) */
+  payments: Array<{ tender: string; amountMinor: number; tenderedMinor: number | null; occurredAt: string }>;
 }
 
 export interface Item {
@@ -231,6 +246,8 @@ export interface Appointment {
       packageId: string;
       packageName: string;
       sessions: string;
+      /** U1: this is session `number` of `total` (no total to show when unlimited) */
+      session: { number: number; total: number; unlimited: boolean } | null;
       state: "booked" | "used" | "released";
     };
   }>;
@@ -252,8 +269,10 @@ export interface BookingRequest {
   phone: string | null;
   service: { id: string; name: string; durationMinutes: number; priceMinor: number; currency: string };
   staff: { id: string; name: string };
-  location: { id: string; name: string; timeZone: string };
+  location: { id: string; name: string; timeZone: string; locale: string };
   startAt: string;
   endAt: string;
   confirmBy: string;
+  /** U2: the language the page speaks (its e-mail's) */
+  language: string;
 }

@@ -9,6 +9,7 @@ import { toDate } from "../../domain/validity.js";
 import { logActivity, logAdminAction } from "../activity.js";
 import { type App, authorize, type Ctx, type Executor, inTransaction } from "../context.js";
 import { getLocation } from "../lookups.js";
+import { mailWords } from "../mail-words.js";
 import { enqueueMail } from "../outbox.js";
 import { newSecret, type SignedIn, sha256, startSession } from "../sign-in.js";
 import { INVITATION_DAYS, invitationMail } from "./mails.js";
@@ -70,8 +71,15 @@ async function sendInvitation(
 ): Promise<void> {
   const business = await tx
     .selectFrom("businesses")
-    .select("name")
+    .select(["name", "language"])
     .where("id", "=", ctx.actor.businessId)
+    .executeTakeFirstOrThrow();
+  // U2: the person is not staff yet, so has no language of their own: the business's.
+  const home = await tx
+    .selectFrom("locations")
+    .select("locale")
+    .where("business_id", "=", ctx.actor.businessId)
+    .where("id", "=", invitation.home_location_id)
     .executeTakeFirstOrThrow();
   const inviter = await tx
     .selectFrom("staff")
@@ -79,7 +87,7 @@ async function sendInvitation(
     .where("business_id", "=", ctx.actor.businessId)
     .where("id", "=", ctx.actor.staffId)
     .executeTakeFirstOrThrow();
-  const mail = invitationMail({
+  const mail = invitationMail(mailWords(business.language, home.locale), {
     name: invitation.name,
     role: invitation.role,
     businessName: business.name,

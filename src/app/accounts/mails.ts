@@ -1,63 +1,56 @@
-// The e-mails that carry account links. Each says the same whether or not its address already has
-// an account anywhere: the mail must not tell what the answer on screen does not.
+// The e-mails that carry account links, in the reader's language (U2: locales/<language>/mail.json).
+// Each says the same whether or not its address already has an account anywhere: the mail must not
+// tell what the answer on screen does not.
 import type { Role } from "../../db/schema.js";
-
-const ROLE_WORDS: Record<Role, string> = {
-  owner: "an owner",
-  manager: "a manager",
-  front_desk: "front desk",
-  practitioner: "a practitioner",
-};
+import type { MailWords } from "../mail-words.js";
 
 export const INVITATION_DAYS = 7;
 export const RESET_MINUTES = 60;
 export const FIRST_PASSWORD_DAYS = 7;
 export const SIGN_UP_HOURS = 24;
 
-export function invitationMail(i: {
-  name: string;
-  role: Role;
-  businessName: string;
-  inviterName: string;
-  link: string;
-}) {
+export function invitationMail(
+  w: MailWords,
+  i: { name: string; role: Role; businessName: string; inviterName: string; link: string },
+) {
+  const names = { inviter: i.inviterName, business: i.businessName };
   return {
-    subject: `${i.inviterName} invited you to ${i.businessName} on Carnet`,
+    subject: w.t("invitation.subject", names),
     text: [
-      `Hello ${i.name},`,
+      w.t("invitation.hello", { name: i.name }),
       "",
-      `${i.inviterName} invited you to work at ${i.businessName} on Carnet, as ${ROLE_WORDS[i.role]}.`,
+      w.t("invitation.invited", { ...names, role: w.t(`invitation.role.${i.role}`) }),
       "",
-      "Open this link to accept:",
+      w.t("invitation.open"),
       i.link,
       "",
-      `The link works once and expires in ${INVITATION_DAYS} days. If you did not expect this invitation, ignore this e-mail.`,
+      w.t("invitation.expires", { count: INVITATION_DAYS }),
     ].join("\n"),
   };
 }
 
-export function passwordResetMail(r: { email: string; link: string }) {
+export function passwordResetMail(w: MailWords, r: { email: string; link: string }) {
   return {
-    subject: "Reset your Carnet password",
+    subject: w.t("passwordReset.subject"),
     text: [
-      `Someone asked to reset the password of the Carnet account ${r.email}.`,
+      w.t("passwordReset.asked", { email: r.email }),
       "",
-      `Open this link within ${RESET_MINUTES} minutes to choose a new password:`,
+      w.t("passwordReset.open", { count: RESET_MINUTES }),
       r.link,
       "",
-      "The link works once, and using it signs the account out everywhere. If you did not ask for it, ignore this e-mail: your password stays as it is.",
+      w.t("passwordReset.once"),
     ].join("\n"),
   };
 }
 
-export function signUpMail(s: { businessName: string; link: string }) {
+export function signUpMail(w: MailWords, s: { businessName: string; link: string }) {
   return {
-    subject: `Create ${s.businessName} on Carnet`,
+    subject: w.t("signUp.subject", { business: s.businessName }),
     text: [
-      `Open this link within ${SIGN_UP_HOURS} hours to create ${s.businessName} on Carnet:`,
+      w.t("signUp.open", { count: SIGN_UP_HOURS, business: s.businessName }),
       s.link,
       "",
-      "The link works once. If you did not sign up, ignore this e-mail: nothing is created.",
+      w.t("signUp.once"),
     ].join("\n"),
   };
 }

@@ -6,6 +6,7 @@ import type { Temporal } from "temporal-polyfill";
 import { AppError, invalid } from "../../domain/errors.js";
 import { toDate } from "../../domain/validity.js";
 import type { App, Executor } from "../context.js";
+import { type MailWords, mailWords } from "../mail-words.js";
 import { enqueueMail } from "../outbox.js";
 import { hashPassword } from "../passwords.js";
 import { checkAccountPassword, newSecret, sha256 } from "../sign-in.js";
@@ -89,11 +90,35 @@ export async function requestPasswordReset(
       businessId: NO_BUSINESS,
       dedupeKey: `password-reset:${sha256(token)}`,
       to: account.email,
-      ...passwordResetMail({ email: account.email, link: `${input.linkBase}${resetPath(token)}` }),
+      ...passwordResetMail(await accountWords(tx, account.id), {
+        email: account.email,
+        link: `${input.linkBase}${resetPath(token)}`,
+      }),
       at: now,
       secret: true,
     });
   });
+}
+
+/**
+ * U2: an account's mail speaks the language of the person's first membership that still works (their
+ * own, or that business's), as formatted at its home location; English without one.
+ */
+async function accountWords(db: Executor, accountId: string): Promise<MailWords> {
+  const member = await db
+    .selectFrom("staff as s")
+    .innerJoin("businesses as b", "b.id", "s.business_id")
+    .innerJoin("locations as l", (j) =>
+      j.onRef("l.business_id", "=", "s.business_id").onRef("l.id", "=", "s.home_location_id"),
+    )
+    .select(["s.language", "b.language as business_language", "l.locale"])
+    .where("s.account_id", "=", accountId)
+    .orderBy("s.active", "desc")
+    .orderBy("s.created_at")
+    .executeTakeFirst();
+  return member
+    ? mailWords(member.language ?? member.business_language, member.locale)
+    : mailWords("en", "en-GB");
 }
 
 async function openReset(db: Executor, token: string, now: Temporal.Instant) {

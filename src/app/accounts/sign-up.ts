@@ -8,6 +8,7 @@ import type { Temporal } from "temporal-polyfill";
 import { AppError } from "../../domain/errors.js";
 import { assertTimeZone, toDate } from "../../domain/validity.js";
 import type { App, Executor } from "../context.js";
+import { mailWords } from "../mail-words.js";
 import { enqueueMail } from "../outbox.js";
 import { newSecret, type SignedIn, sha256, startSession } from "../sign-in.js";
 import { type BusinessInput, checkCurrency, createBusiness } from "./create-business.js";
@@ -48,7 +49,11 @@ export async function requestSignUp(
       businessId: NO_BUSINESS,
       dedupeKey: `sign-up:${sha256(token)}`,
       to: email,
-      ...signUpMail({ businessName: input.businessName, link: `${options.linkBase}${signUpPath(token)}` }),
+      // U2: the business, and so its language, does not exist yet: the mail is in English.
+      ...signUpMail(mailWords("en", "en-GB"), {
+        businessName: input.businessName,
+        link: `${options.linkBase}${signUpPath(token)}`,
+      }),
       at: now,
       secret: true,
     });

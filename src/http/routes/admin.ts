@@ -23,7 +23,7 @@ import {
 import {
   createCustomer,
   getCustomerView,
-  searchCustomers,
+  listCustomers,
   updateCustomer,
 } from "../../app/manage-customers.js";
 import { ctxOf } from "../auth.js";
@@ -35,7 +35,9 @@ import {
   email,
   id,
   itemParams,
+  language,
   localDate,
+  locale,
   name,
   phone,
   postalAddress,
@@ -74,10 +76,25 @@ const templateBody = z.strictObject({
     .max(100),
   locationIds: z.array(id).max(100).optional(),
 });
+const customerAnswer = z.object({
+  id,
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  balanceLinkCreatedAt: z.string().nullable(),
+  createdAt: z.string(),
+  language: z.string().nullable().describe("U2: the customer's language; null: the business's"),
+});
+const customerPage = z.object({
+  items: z.array(customerAnswer),
+  nextCursor: z.string().nullable(),
+  total: z.number().int(),
+});
 const customerBody = z.strictObject({
   name,
   email: email.nullable().optional().or(z.literal("")),
   phone: phone.nullable().optional(),
+  language: language.nullable().optional(),
 });
 
 export function adminRoutes(server: FastifyInstance, app: App) {
@@ -113,6 +130,9 @@ export function adminRoutes(server: FastifyInstance, app: App) {
             .min(0, "must not be negative")
             .max(20_160, "must be at most 20160 (two weeks)")
             .optional(),
+          language: language
+            .optional()
+            .describe("U2: the language of staff and customers who have not chosen their own (en, hu)"),
         }),
       },
     },
@@ -140,6 +160,9 @@ export function adminRoutes(server: FastifyInstance, app: App) {
           timeZone: z.string().min(1).max(64),
           currency,
           address: postalAddress.nullable().optional(),
+          locale: locale
+            .optional()
+            .describe("U1: when not given, from the time zone (hu-HU for Europe/Budapest)"),
         }),
         response: { 201: locationAnswer, ...refusals },
       },
@@ -155,14 +178,19 @@ export function adminRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags: ["customers"],
-        summary: "Search customers by name, phone or e-mail",
+        summary:
+          "Customers a page at a time, in the working location's order of names (U1; Hungarian in " +
+          "Budapest), or those matching q by name, phone or e-mail; total counts every match. Pass a " +
+          "page's nextCursor as cursor for the next page (null on the last).",
         querystring: z.strictObject({
           q: z.string().max(200).default(""),
           limit: z.coerce.number().int().min(1).max(100).default(20),
+          cursor: z.string().min(1).max(1000).optional(),
         }),
+        response: { 200: customerPage, 400: refusals[400], 401: refusals[401] },
       },
     },
-    async (req) => searchCustomers(ctxOf(app, req), req.query.q, req.query.limit),
+    async (req) => listCustomers(ctxOf(app, req), req.query),
   );
   r.post(
     "/api/v1/customers",

@@ -1,16 +1,18 @@
 // Sign in, sign out, who am I, and API tokens for integrations.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { accountOf } from "../../app/accounts/members.js";
 import type { App } from "../../app/context.js";
+import { ownLanguage, setOwnLanguage } from "../../app/languages.js";
 import { getBusiness } from "../../app/lookups.js";
 import { businessView, listLocations } from "../../app/manage-business.js";
 import { signIn, signOut, switchLocation } from "../../app/sign-in.js";
 import { AppError } from "../../domain/errors.js";
 import { allowedActions } from "../../domain/permissions.js";
 import { cookieOptions, ctxOf, SESSION_COOKIE } from "../auth.js";
-import { id } from "../schemas.js";
+import { mutation } from "../mutation.js";
+import { id, language } from "../schemas.js";
 import { sendSignedIn, signedInAnswer } from "./accounts.js";
 
 /** Every refusal is `{ error: { code, message, field? } }` (src/http/errors.ts). */
@@ -27,13 +29,20 @@ const location = z.object({
   timeZone: z.string(),
   currency: z.string(),
   address: z.string().nullable(),
+  locale: z.string().describe("U1: how dates, clocks and money read there (hu-HU, en-US)"),
 });
 const meAnswer = z.object({
-  staff: z.object({ id: z.string(), name: z.string().optional(), role: z.string() }),
+  staff: z.object({
+    id: z.string(),
+    name: z.string().optional(),
+    role: z.string(),
+    language: z.string().nullable().describe("U2: the staff member's own language; null: the business's"),
+  }),
   business: z.object({
     id: z.string(),
     name: z.string(),
     slug: z.string(),
+    language: z.string().describe("U2: the language of staff and customers who have not chosen their own"),
     settings: z.record(z.string(), z.unknown()).describe("the business's settings, as GET /api/v1/business"),
   }),
   location: location.optional(),
@@ -113,6 +122,25 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
     },
   );
 
+  async function me(req: FastifyRequest) {
+    const ctx = ctxOf(app, req);
+    const business = await getBusiness(app.database.db, ctx.actor.businessId);
+    const locations = await listLocations(app.database.db, ctx.actor.businessId);
+    // The person's other businesses, for switching: to their own session only, never to an
+    // integration's token (which acts in one business and has no business knowing the others).
+    const account = req.auth?.csrfToken != null ? await accountOf(app.database.db, req.auth.accountId) : null;
+    const language = await ownLanguage(app.database.db, ctx.actor.businessId, ctx.actor.staffId);
+    return {
+      staff: { id: ctx.actor.staffId, name: req.auth?.staffName, role: ctx.actor.role, language },
+      business: businessView(business),
+      location: locations.find((l) => l.id === ctx.actor.locationId),
+      locations,
+      permissions: allowedActions(ctx.actor.role),
+      csrfToken: req.auth?.csrfToken ?? null,
+      account,
+    };
+  }
+
   r.get(
     "/api/v1/auth/me",
     {
@@ -122,23 +150,51 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
         response: { 200: meAnswer, 401: refusal.describe("not signed in") },
       },
     },
-    async (req) => {
-      const ctx = ctxOf(app, req);
-      const business = await getBusiness(app.database.db, ctx.actor.businessId);
-      const locations = await listLocations(app.database.db, ctx.actor.businessId);
-      // The person's other businesses, for switching: to their own session only, never to an
-      // integration's token (which acts in one business and has no business knowing the others).
-      const account =
-        req.auth?.csrfToken != null ? await accountOf(app.database.db, req.auth.accountId) : null;
-      return {
-        staff: { id: ctx.actor.staffId, name: req.auth?.staffName, role: ctx.actor.role },
-        business: businessView(business),
-        location: locations.find((l) => l.id === ctx.actor.locationId),
-        locations,
-        permissions: allowedActions(ctx.actor.role),
-        csrfToken: req.auth?.csrfToken ?? null,
-        account,
-      };
+    me,
+  );
+
+  r.patch(
+    "/api/v1/auth/me",
+    {
+      schema: {
+        tags,
+        summary: "Choose the language Carnet speaks to the signed-in staff member (U2; any role)",
+        description:
+          "`language` is one Carnet has words for (en, hu), or null to follow the business's language. " +
+          "An unknown language answers 400 unknown_language.",
+        body: z.strictObject({ language: language.nullable() }),
+        response: {
+          200: z.object({ language: z.string().nullable() }),
+          400: refusal.describe("invalid input: the field and the rule"),
+          401: refusal.describe("not signed in"),
+        },
+      },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => setOwnLanguage(ctx, req.body.language, db)),
+  );
+
+  // The web app's first question, asked on every page before anyone signs in: "nobody" is an answer,
+  // not a 401 (which the browser logs as an error on the sign-in page).
+  r.get(
+    "/api/v1/auth/session",
+    {
+      schema: {
+        tags,
+        summary: "Who is signed in with this session cookie, if anyone",
+        description:
+          "As /api/v1/auth/me, inside `me`; `me: null` (200) when no session cookie is sent or its session " +
+          "has ended (the stale cookie is then cleared). A bearer token that does not work still answers 401.",
+        response: {
+          200: z.object({ me: meAnswer.nullable() }),
+          401: refusal.describe("a bearer token that does not work"),
+        },
+      },
+    },
+    async (req, reply) => {
+      if (req.auth) return { me: await me(req) };
+      if (req.cookies[SESSION_COOKIE])
+        reply.clearCookie(SESSION_COOKIE, cookieOptions(req, options.secureCookies));
+      return { me: null };
     },
   );
 

@@ -9,7 +9,16 @@ import { updateLocation } from "../../app/edit-location.js";
 import { previewTemplate } from "../../app/manage-catalog.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { category, currency, id, name, postalAddress, prices as pricesBody, refusals } from "../schemas.js";
+import {
+  category,
+  currency,
+  id,
+  locale,
+  name,
+  postalAddress,
+  prices as pricesBody,
+  refusals,
+} from "../schemas.js";
 
 const minor = z.number().int();
 
@@ -88,6 +97,7 @@ export const locationAnswer = z.object({
   timeZone: z.string(),
   currency: z.string(),
   address: z.string().nullable(),
+  locale: z.string().describe("U1: how dates, clocks and money read there, a BCP 47 tag (hu-HU, en-US)"),
 });
 const rateBp = z
   .number({ error: "must be a whole number of basis points" })
@@ -146,6 +156,7 @@ export function catalogRoutes(server: FastifyInstance, app: App) {
           timeZone: z.string().min(1).max(64).optional(),
           currency: currency.optional(),
           address: postalAddress.nullable().optional(),
+          locale: locale.optional(),
         }),
         response: { 200: locationAnswer, ...refusals },
       },

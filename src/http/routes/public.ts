@@ -41,7 +41,9 @@ export function publicRoutes(server: FastifyInstance, app: App, options: { publi
     {
       schema: {
         tags: ["public"],
-        summary: "A customer's remaining credits, by their own link (R4)",
+        summary:
+          "A customer's remaining credits, by their own link (R4), with the language the page speaks " +
+          "(the customer's, or the business's; U2) and the locale it formats in (U1)",
         params: tokenParams,
       },
     },
@@ -105,7 +107,9 @@ export function publicRoutes(server: FastifyInstance, app: App, options: { publi
     {
       schema: {
         tags: ["public"],
-        summary: "What an e-mailed booking link asks to book, and whether it is booked (A10)",
+        summary:
+          "What an e-mailed booking link asks to book, and whether it is booked (A10), in the e-mail's " +
+          "language (U2) and with the location's locale (U1)",
         params: tokenParams,
       },
     },

@@ -41,6 +41,7 @@ const CSV_COLUMNS = [
   ["booked", "booked"],
   ["total", "total"],
   ["sessions owed", "sessionsOwed"],
+  ["unlimited lines", "unlimitedLines"],
   ["currency", "currency"],
   ["liability (minor units)", "liabilityMinor"],
   ["purchased at", "purchasedAt"],

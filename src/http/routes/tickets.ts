@@ -124,8 +124,21 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "Open a ticket at a location (T1)",
-        body: z.strictObject({ customerId: id.optional(), locationId: id.optional() }).default({}),
+        summary: "Open a ticket at a location (T1), with its first line if given so that none stays empty",
+        body: z
+          .strictObject({
+            customerId: id.optional(),
+            locationId: id.optional(),
+            line: z
+              .strictObject({
+                itemId: id.optional(),
+                templateId: id.optional(),
+                serviceDate: localDate.optional(),
+              })
+              .optional()
+              .describe("the first line, added in the same transaction: the ticket never exists empty"),
+          })
+          .default({}),
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => openTicket(ctx, req.body, db), 201),
@@ -222,7 +235,15 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
         body: z
           .strictObject({
             payments: z
-              .array(z.strictObject({ tender, amountMinor: money }))
+              .array(
+                z.strictObject({
+                  tender,
+                  amountMinor: money,
+                  tenderedMinor: money
+                    .optional()
+                    .describe("cash only: what the customer handed over; the change is the rest (U5)"),
+                }),
+              )
               .max(10)
               .default([]),
           })

@@ -2,12 +2,14 @@
 import { Alert, Button, Group, Modal, PasswordInput, Stack } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../api.js";
 import { errorHelpers, type FormError, formError } from "../onboarding/field-error.js";
 
 const FIELDS = ["currentPassword", "newPassword", "repeat"] as const;
 
 export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation("auth");
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [repeat, setRepeat] = useState("");
@@ -27,7 +29,7 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
     event.preventDefault();
     setError(null);
     if (next !== repeat) {
-      setError({ text: "The two new passwords differ: type the same one twice.", field: "repeat" });
+      setError({ text: t("passwordsDiffer"), field: "repeat" });
       return;
     }
     setBusy(true);
@@ -37,16 +39,13 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
         newPassword: next,
       });
       notifications.show({
-        message:
-          r.endedSessions > 0
-            ? `Password changed. ${r.endedSessions} other session(s) were signed out.`
-            : "Password changed.",
+        message: r.endedSessions > 0 ? t("change.doneEnded", { count: r.endedSessions }) : t("change.done"),
       });
       close();
     } catch (e) {
       setError(
         e instanceof ApiError && e.code === "invalid_credentials"
-          ? { text: "This is not your current password.", field: "currentPassword" }
+          ? { text: t("change.notCurrent"), field: "currentPassword" }
           : formError(e),
       );
     } finally {
@@ -55,7 +54,7 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
   }
 
   return (
-    <Modal opened={opened} onClose={close} title="Change your password">
+    <Modal opened={opened} onClose={close} title={t("change.title")}>
       <form onSubmit={submit} noValidate>
         <Stack>
           {shown.general && (
@@ -64,7 +63,7 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
             </Alert>
           )}
           <PasswordInput
-            label="Current password"
+            label={t("change.current")}
             autoComplete="current-password"
             required
             value={current}
@@ -73,8 +72,8 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
             data-autofocus
           />
           <PasswordInput
-            label="New password"
-            description="At least 10 characters. Your other devices are signed out."
+            label={t("newPassword")}
+            description={t("change.newHint")}
             autoComplete="new-password"
             required
             value={next}
@@ -82,7 +81,7 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
             error={shown.at("newPassword")}
           />
           <PasswordInput
-            label="New password again"
+            label={t("newPasswordAgain")}
             autoComplete="new-password"
             required
             value={repeat}
@@ -91,10 +90,10 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
-              Cancel
+              {t("common:actions.cancel")}
             </Button>
             <Button type="submit" loading={busy}>
-              Change password
+              {t("change.submit")}
             </Button>
           </Group>
         </Stack>

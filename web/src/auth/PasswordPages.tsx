@@ -15,6 +15,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useLocation, useParams } from "react-router";
 import { ApiError, api, plainWords } from "../api.js";
 import { errorHelpers, type FormError, formError } from "../onboarding/field-error.js";
@@ -40,6 +41,7 @@ function Card({ title, children }: { title: string; children: React.ReactNode })
 }
 
 export function ForgotPasswordPage() {
+  const { t } = useTranslation("auth");
   const state = (useLocation().state ?? {}) as { email?: string };
   const [email, setEmail] = useState(state.email ?? "");
   const [sent, setSent] = useState<string | null>(null);
@@ -64,19 +66,19 @@ export function ForgotPasswordPage() {
   }
 
   return (
-    <Card title="Forgot your password?">
+    <Card title={t("forgotPassword")}>
       {sent ? (
         <>
           <Text data-testid="reset-sent">{sent}</Text>
           <Anchor component={Link} to="/">
-            Back to sign-in
+            {t("backToSignIn")}
           </Anchor>
         </>
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack>
             <Text size="sm" c="dimmed">
-              We e-mail you a link to choose a new one.
+              {t("forgot.intro")}
             </Text>
             {shown.general && (
               <Alert color="red" role="alert">
@@ -84,7 +86,7 @@ export function ForgotPasswordPage() {
               </Alert>
             )}
             <TextInput
-              label="E-mail"
+              label={t("email")}
               type="email"
               autoComplete="username"
               required
@@ -94,10 +96,10 @@ export function ForgotPasswordPage() {
               autoFocus
             />
             <Button type="submit" loading={busy}>
-              Send me a link
+              {t("forgot.submit")}
             </Button>
             <Anchor component={Link} to="/" size="sm" ta="center">
-              Back to sign-in
+              {t("backToSignIn")}
             </Anchor>
           </Stack>
         </form>
@@ -113,6 +115,7 @@ interface PasswordLink {
 }
 
 export function ResetPasswordPage() {
+  const { t } = useTranslation("auth");
   const { token } = useParams<{ token: string }>();
   const path = `/api/v1/public/password-resets/${encodeURIComponent(token ?? "")}`;
   const [link, setLink] = useState<PasswordLink | null>(null);
@@ -134,7 +137,7 @@ export function ResetPasswordPage() {
     event.preventDefault();
     setError(null);
     if (password !== repeat) {
-      setError({ text: "The two passwords differ: type the same one twice.", field: "repeat" });
+      setError({ text: t("passwordsDiffer"), field: "repeat" });
       return;
     }
     setBusy(true);
@@ -150,39 +153,35 @@ export function ResetPasswordPage() {
 
   if (trouble)
     return (
-      <Card title="This link does not work">
+      <Card title={t("linkTrouble")}>
         <Text data-testid="link-trouble">{trouble}</Text>
         <Anchor component={Link} to="/forgot-password">
-          Ask for a new link
+          {t("reset.askNew")}
         </Anchor>
       </Card>
     );
   if (!link)
     return (
       <Center mih="60vh">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t("common:loading")} />
       </Center>
     );
   const first = link.purpose === "first_password";
   if (done)
     return (
-      <Card title={first ? "Password set" : "Password changed"}>
-        <Text data-testid="password-set">
-          {first
-            ? "Your password is set."
-            : "Your password is changed, and every device that was signed in is signed out."}
-        </Text>
+      <Card title={first ? t("reset.setTitle") : t("reset.changedTitle")}>
+        <Text data-testid="password-set">{first ? t("reset.set") : t("reset.changed")}</Text>
         <Button component={Link} to="/" state={{ email: link.email }}>
-          Sign in
+          {t("signIn.submit")}
         </Button>
       </Card>
     );
   return (
-    <Card title={first ? "Choose your password" : "Choose a new password"}>
+    <Card title={first ? t("reset.chooseFirst") : t("reset.chooseNew")}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <Text size="sm">
-            For <b>{link.email}</b>
+            <Trans t={t} i18nKey="reset.for" values={{ email: link.email }} components={{ b: <b /> }} />
           </Text>
           {shown.general && (
             <Alert color="red" role="alert">
@@ -190,8 +189,8 @@ export function ResetPasswordPage() {
             </Alert>
           )}
           <PasswordInput
-            label="New password"
-            description="At least 10 characters"
+            label={t("newPassword")}
+            description={t("atLeast10")}
             autoComplete="new-password"
             required
             value={password}
@@ -200,7 +199,7 @@ export function ResetPasswordPage() {
             autoFocus
           />
           <PasswordInput
-            label="New password again"
+            label={t("newPasswordAgain")}
             autoComplete="new-password"
             required
             value={repeat}
@@ -208,7 +207,7 @@ export function ResetPasswordPage() {
             error={shown.at("repeat")}
           />
           <Button type="submit" loading={busy}>
-            {first ? "Set password" : "Change password"}
+            {first ? t("reset.submitFirst") : t("change.submit")}
           </Button>
         </Stack>
       </form>

@@ -12,9 +12,10 @@ import {
   Title,
 } from "@mantine/core";
 import { useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
 import { api, plainWords } from "../api.js";
-import { ROLE_LABEL } from "../format.js";
+import { roleLabel } from "../format.js";
 import type { SetupStatus, SignInAnswer } from "../types.js";
 import { useSession } from "./session.js";
 
@@ -30,6 +31,7 @@ interface DemoLogins {
 }
 
 export function SignIn({ setup }: { setup?: SetupStatus | null }) {
+  const { t } = useTranslation("auth");
   const { refresh } = useSession();
   const navigate = useNavigate();
   const state = (useLocation().state ?? {}) as SignInState;
@@ -84,10 +86,10 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
           <Paper withBorder shadow="sm" p="lg">
             <Stack>
               <Title order={2} size="h3">
-                Choose a business
+                {t("signIn.chooseBusiness")}
               </Title>
               <Text size="sm" c="dimmed">
-                You work for more than one business. Which one now?
+                {t("signIn.severalBusinesses")}
               </Text>
               {choices.map((b) => (
                 <Button
@@ -111,7 +113,7 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
                   setPassword("");
                 }}
               >
-                Back
+                {t("common:actions.back")}
               </Anchor>
             </Stack>
           </Paper>
@@ -129,11 +131,11 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
         <Paper withBorder shadow="sm" p="lg" component="form" onSubmit={submit}>
           <Stack>
             <Title order={2} size="h3">
-              Sign in
+              {t("signIn.title")}
             </Title>
             {state.business && (
               <Text size="sm" c="dimmed" data-testid="sign-in-to">
-                to {state.business.name}
+                {t("signIn.toBusiness", { business: state.business.name })}
               </Text>
             )}
             {error && (
@@ -142,7 +144,7 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
               </Alert>
             )}
             <TextInput
-              label="E-mail"
+              label={t("email")}
               type="email"
               autoComplete="username"
               required
@@ -151,38 +153,38 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
               autoFocus
             />
             <PasswordInput
-              label="Password"
+              label={t("password")}
               autoComplete="current-password"
               required
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
             />
             <Button type="submit" loading={busy}>
-              Sign in
+              {t("signIn.submit")}
             </Button>
             <Anchor component={Link} to="/forgot-password" state={{ email }} size="sm" ta="center">
-              Forgot your password?
+              {t("forgotPassword")}
             </Anchor>
           </Stack>
         </Paper>
         {setup?.signUpOpen && (
           <Text size="sm" ta="center">
-            New to Carnet?{" "}
+            {t("signIn.newHere")}{" "}
             <Anchor component={Link} to="/sign-up">
-              Create your business
+              {t("signIn.createBusiness")}
             </Anchor>
           </Text>
         )}
         {demo?.demo && (
           <Paper withBorder p="md">
             <Text fw={600} mb="xs">
-              Demo logins
+              {t("signIn.demoLogins")}
             </Text>
             <Table fz="sm">
               <Table.Tbody>
                 {demo.logins.map((l) => (
                   <Table.Tr key={l.email}>
-                    <Table.Td>{ROLE_LABEL[l.role] ?? l.role}</Table.Td>
+                    <Table.Td>{roleLabel(l.role)}</Table.Td>
                     <Table.Td>
                       <Anchor
                         component="button"
@@ -200,7 +202,12 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
               </Table.Tbody>
             </Table>
             <Text size="xs" c="dimmed" mt="xs">
-              Password for all: <code>{demo.logins[0]?.password}</code>. Click an e-mail to fill the form.
+              <Trans
+                t={t}
+                i18nKey="signIn.demoPassword"
+                values={{ password: demo.logins[0]?.password }}
+                components={{ code: <code /> }}
+              />
             </Text>
           </Paper>
         )}

@@ -27,9 +27,10 @@ export function SessionProvider({ children }: { children: React.ReactNode }) {
   const [loading, setLoading] = useState(true);
   const refresh = useCallback(async () => {
     try {
-      const m = await api.get<Me>("/api/v1/auth/me");
-      setCsrfToken(m.csrfToken);
-      await speakFor(m);
+      // "Nobody" is an answer (me: null), not a 401 that the browser would log as an error (item 11).
+      const { me: m } = await api.get<{ me: Me | null }>("/api/v1/auth/session");
+      setCsrfToken(m?.csrfToken ?? null);
+      if (m) await speakFor(m);
       setMe(m);
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 401)) throw error;

@@ -1,5 +1,6 @@
 // A10: the page the online booking e-mail links to. It shows what was asked and books it only when
-// the customer presses Confirm (a mail scanner that opens links books nothing). No sign-in.
+// the customer presses Confirm (a mail scanner that opens links books nothing). No sign-in. U2: it
+// speaks the e-mail's language, with the location's dates and clocks (U1).
 import {
   Alert,
   Badge,
@@ -13,122 +14,108 @@ import {
   Text,
   Title,
 } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
-import { ApiError, api } from "../api.js";
-import { money } from "../format.js";
+import { ApiError, api, plainWords } from "../api.js";
+import { dayHeadingIn, money, setFormatLocale, timeRangeIn } from "../format.js";
+import { switchLanguage } from "../i18n/index.js";
 import type { BookingRequest } from "../types.js";
 
-const TROUBLE: Record<string, { title: string; text: string }> = {
-  booking_request_expired: {
-    title: "This link has expired",
-    text: "Nothing was booked. Please book again; the new link works for an hour.",
-  },
-  booking_request_not_found: {
-    title: "This link is not valid",
-    text: "Check that the whole link from the e-mail was opened, or book again.",
-  },
-  slot_taken: {
-    title: "This time has just been taken",
-    text: "Someone else booked it first, and nothing was booked for you. Please choose another time.",
-  },
-};
+const TROUBLES = ["booking_request_expired", "booking_request_not_found", "slot_taken"];
 
-function troubleOf(e: unknown): { title: string; text: string } {
-  return (
-    (e instanceof ApiError && TROUBLE[e.code]) || {
-      title: "Something went wrong",
-      text: e instanceof ApiError ? e.message : "The booking could not be reached. Please try again.",
-    }
-  );
+function troubleOf(e: unknown, t: TFunction<"booking">): { title: string; text: string } {
+  if (e instanceof ApiError && TROUBLES.includes(e.code))
+    return { title: t(`trouble.${e.code}.title`), text: t(`trouble.${e.code}.text`) };
+  return {
+    title: t("trouble.other.title"),
+    text: e instanceof ApiError ? plainWords(e) : t("trouble.other.offline"),
+  };
 }
 
-function when(r: BookingRequest): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "full",
-    timeStyle: "short",
-    timeZone: r.location.timeZone,
-  }).format(new Date(r.startAt));
+async function speak(r: BookingRequest): Promise<BookingRequest> {
+  await switchLanguage(r.language);
+  setFormatLocale(r.language, r.location.locale);
+  return r;
 }
 
 export function ConfirmBookingPage() {
+  const { t } = useTranslation("booking");
   const { token } = useParams<{ token: string }>();
   const path = `/api/v1/public/booking-requests/${encodeURIComponent(token ?? "")}`;
-  const [request, setRequest] = useState<BookingRequest | null>(null);
-  const [trouble, setTrouble] = useState<{ title: string; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const queryClient = useQueryClient();
+  const key = ["booking-request", token];
+  const request = useQuery({
+    queryKey: key,
+    queryFn: async () => speak(await api.get<BookingRequest>(path)),
+    retry: false,
+    refetchOnWindowFocus: false,
+  });
+  const confirm = useMutation({
+    mutationFn: async () => speak(await api.post<BookingRequest>(`${path}/confirm`)),
+    onSuccess: (r) => queryClient.setQueryData(key, r),
+  });
 
-  useEffect(() => {
-    api.get<BookingRequest>(path).then(setRequest, (e) => setTrouble(troubleOf(e)));
-  }, [path]);
-
-  async function confirm() {
-    setBusy(true);
-    setTrouble(null);
-    try {
-      setRequest(await api.post<BookingRequest>(`${path}/confirm`));
-    } catch (e) {
-      setTrouble(troubleOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (!request && !trouble) {
+  const r = request.data;
+  const failure = confirm.error ?? request.error;
+  const trouble = failure ? troubleOf(failure, t) : null;
+  if (!r && !trouble) {
     return (
       <Center mih="60vh">
-        <Loader aria-label="Loading the booking" />
+        <Loader aria-label={t("loading")} />
       </Center>
     );
   }
-  const confirmed = request?.status === "confirmed";
+  const confirmed = r?.status === "confirmed";
   return (
     <Container size="sm" py="xl">
       <Stack>
-        {request && <Text c="dimmed">{request.businessName}</Text>}
+        {r && <Text c="dimmed">{r.businessName}</Text>}
         {trouble && (
-          <Alert color={request ? "red" : "gray"} title={trouble.title} data-testid="booking-trouble">
+          <Alert color={r ? "red" : "gray"} title={trouble.title} data-testid="booking-trouble">
             {trouble.text}
           </Alert>
         )}
-        {request && (
+        {r && (
           <>
-            <Title order={1}>{confirmed ? "Your booking is confirmed" : "Confirm your booking"}</Title>
-            <Card withBorder data-testid="booking-request" data-status={request.status}>
+            <Title order={1}>{confirmed ? t("confirmedTitle") : t("confirmTitle")}</Title>
+            <Card withBorder data-testid="booking-request" data-status={r.status}>
               <Stack gap="xs">
                 <Group justify="space-between" align="flex-start" wrap="nowrap">
                   <Title order={3} size="h4">
-                    {request.service.name}
+                    {r.service.name}
                   </Title>
-                  {confirmed && <Badge color="green">Booked</Badge>}
+                  {confirmed && <Badge color="green">{t("booked")}</Badge>}
                 </Group>
                 <Text fw={500} data-testid="booking-when">
-                  {when(request)}
+                  {dayHeadingIn(r.startAt, r.location.timeZone)}{" "}
+                  {timeRangeIn(r.startAt, r.endAt, r.location.timeZone)}
                 </Text>
-                <Text>
-                  with {request.staff.name} · {request.location.name}
+                <Text>{t("withStaff", { staff: r.staff.name, location: r.location.name })}</Text>
+                <Text size="sm" c="dimmed">
+                  {t("duration", {
+                    count: r.service.durationMinutes,
+                    price: money(r.service.priceMinor, r.service.currency),
+                  })}
                 </Text>
                 <Text size="sm" c="dimmed">
-                  {request.service.durationMinutes} minutes ·{" "}
-                  {money(request.service.priceMinor, request.service.currency)}, paid at the salon
-                </Text>
-                <Text size="sm" c="dimmed">
-                  For {request.name} · {request.email}
-                  {request.phone ? ` · ${request.phone}` : ""}
+                  {t("for", { name: r.name, contact: [r.email, r.phone].filter(Boolean).join(" · ") })}
                 </Text>
               </Stack>
             </Card>
             {confirmed ? (
-              <Text data-testid="booking-confirmed">
-                We look forward to seeing you. To change or cancel the booking, please contact us.
-              </Text>
+              <Text data-testid="booking-confirmed">{t("confirmed")}</Text>
             ) : (
               <Stack gap="xs">
-                <Text size="sm">
-                  The time is not held until you confirm, and someone else may book it first.
-                </Text>
-                <Button size="md" onClick={() => void confirm()} loading={busy} data-testid="confirm-booking">
-                  Confirm booking
+                <Text size="sm">{t("notHeld")}</Text>
+                <Button
+                  size="md"
+                  onClick={() => confirm.mutate()}
+                  loading={confirm.isPending}
+                  data-testid="confirm-booking"
+                >
+                  {t("confirm")}
                 </Button>
               </Stack>
             )}

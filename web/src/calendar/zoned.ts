@@ -25,17 +25,19 @@ export function todayIn(zone: string): Date {
   return new Date(z.year, z.month - 1, z.day, z.hour, z.minute);
 }
 
-/**
- * Where "New appointment" starts: on the day the calendar shows, since the form asks for a time and
- * not a date; at the next quarter hour of the location's wall clock when that day is today and the
- * quarter is still today (from 23:45 it is tomorrow's midnight), else at 09:00.
- */
-export function newAppointmentStart(shown: Date, zone: string, now: Date = todayIn(zone)): Date {
-  const next = new Date(now);
-  next.setMinutes(Math.ceil((next.getMinutes() + 1) / 15) * 15, 0, 0);
-  const sameDay =
-    next.getFullYear() === shown.getFullYear() &&
-    next.getMonth() === shown.getMonth() &&
-    next.getDate() === shown.getDate();
-  return sameDay ? next : new Date(shown.getFullYear(), shown.getMonth(), shown.getDate(), 9, 0);
+/** A wall-clock Date's local date, "YYYY-MM-DD". */
+export const wallDate = (date: Date): string =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+
+/** A wall-clock Date's minutes after local midnight. */
+export const wallMinute = (date: Date): number => date.getHours() * 60 + date.getMinutes();
+
+/** The location's date and minute now. */
+export function nowIn(zone: string): { date: string; minute: number } {
+  const z = Temporal.Now.zonedDateTimeISO(zone);
+  return { date: z.toPlainDate().toString(), minute: z.hour * 60 + z.minute };
 }
+
+/** The instant of a local date and "HH:MM" at the location. */
+export const instantAt = (date: string, time: string, zone: string): string =>
+  Temporal.PlainDateTime.from(`${date}T${time}`).toZonedDateTime(zone).toInstant().toString();

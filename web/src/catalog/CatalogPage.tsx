@@ -3,6 +3,7 @@
 // start page and other screens can link straight to one.
 import { Select, Stack, Tabs, Title } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { useSession } from "../auth/session.js";
 import { CommissionRatesTab } from "./CommissionRatesTab.js";
@@ -10,45 +11,39 @@ import { ItemsTab } from "./ItemsTab.js";
 import { LocationsTab } from "./LocationsTab.js";
 import { TemplatesTab } from "./TemplatesTab.js";
 
-const TABS = [
-  { value: "services", label: "Services" },
-  { value: "products", label: "Products" },
-  { value: "classes", label: "Class types" },
-  { value: "templates", label: "Packages & courses" },
-  { value: "locations", label: "Locations" },
-  { value: "commission", label: "Commission rates" },
-] as const;
-type Tab = (typeof TABS)[number]["value"];
+const TABS = ["services", "products", "classes", "templates", "locations", "commission"] as const;
+type Tab = (typeof TABS)[number];
 
 export function CatalogPage() {
+  const { t } = useTranslation("catalog");
   const { can } = useSession();
   const mobile = useMediaQuery("(max-width: 36em)");
   const [params, setParams] = useSearchParams();
-  const tabs = TABS.filter((t) => t.value !== "commission" || can("view_reports"));
+  const tabs = TABS.filter((tab) => tab !== "commission" || can("view_reports"));
   const asked = params.get("tab");
-  const tab: Tab = tabs.find((t) => t.value === asked)?.value ?? "services";
+  const tab: Tab = tabs.find((tab) => tab === asked) ?? "services";
   const choose = (value: string | null) => {
     if (value) setParams({ tab: value }, { replace: true });
   };
 
   return (
     <Stack>
-      <Title order={2}>Catalog</Title>
+      <Title order={2}>{t("title")}</Title>
       <Tabs value={tab} onChange={choose} keepMounted={false}>
         {mobile ? (
           // Six tabs do not fit 390 px side by side: a list to pick from instead.
           <Select
-            aria-label="Catalog section"
-            data={tabs.map((t) => ({ value: t.value, label: t.label }))}
+            aria-label={t("section")}
+            data={tabs.map((tab) => ({ value: tab, label: t(`tabs.${tab}`) }))}
             value={tab}
             onChange={choose}
             allowDeselect={false}
           />
         ) : (
           <Tabs.List>
-            {tabs.map((t) => (
-              <Tabs.Tab key={t.value} value={t.value}>
-                {t.label}
+            {tabs.map((tab) => (
+              <Tabs.Tab key={tab} value={tab}>
+                {t(`tabs.${tab}`)}
               </Tabs.Tab>
             ))}
           </Tabs.List>

@@ -21,12 +21,15 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
-import { api, plainWords, query } from "../api.js";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
-import { ROLE_LABEL } from "../format.js";
-import type { Item } from "../types.js";
+import { roleLabel } from "../format.js";
+import { useStaff } from "../staff/queries.js";
 import { parsePercent, percentText, showRefusal } from "./catalog-form.js";
+import { categoriesOf, useItems } from "./queries.js";
 
 interface Rate {
   id: string;
@@ -36,12 +39,6 @@ interface Rate {
   rateBp: number;
   updatedAt: string;
 }
-interface StaffMember {
-  id: string;
-  name: string;
-  role: string;
-  active: boolean;
-}
 
 interface Values {
   staffId: string | null;
@@ -49,150 +46,137 @@ interface Values {
   percent: string;
 }
 
+const RATES = ["catalog", "commission-rates"];
+
 export function CommissionRatesTab() {
+  const { t, i18n } = useTranslation("catalog");
   const { can } = useSession();
+  const queryClient = useQueryClient();
   const owner = can("manage_commission_rates");
-  const [rates, setRates] = useState<Rate[] | null>(null);
-  const [staff, setStaff] = useState<StaffMember[]>([]);
-  const [categories, setCategories] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [refusal, setRefusal] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const rates = useQuery({ queryKey: RATES, queryFn: () => api.get<Rate[]>("/api/v1/commission-rates") });
+  const staffQuery = useStaff();
+  const items = useItems();
   const form = useForm<Values>({
     initialValues: { staffId: null, category: "", percent: "" },
     validate: {
-      staffId: (v) => (v ? null : "Choose a staff member."),
+      staffId: (v) => (v ? null : t("commission.chooseStaff")),
       percent: (v) => {
         const read = parsePercent(v);
         return "error" in read ? read.error : null;
       },
     },
   });
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const onWhat = (category: string | null) => category ?? t("commission.everythingElse");
 
-  const load = useCallback(() => {
-    Promise.all([
-      api.get<Rate[]>("/api/v1/commission-rates"),
-      api.get<StaffMember[]>("/api/v1/staff"),
-      api.get<Item[]>(`/api/v1/items${query({ includeArchived: "true" })}`),
-    ]).then(
-      ([r, s, i]) => {
-        setRates(r);
-        setStaff(s);
-        setCategories(
-          [...new Set(i.flatMap((x) => (x.category ? [x.category] : [])))].sort((a, b) => a.localeCompare(b)),
-        );
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, []);
-  useEffect(load, [load]);
-
-  async function save(v: Values) {
-    const read = parsePercent(v.percent);
-    if ("error" in read) return;
-    setBusy(true);
-    setRefusal(null);
-    try {
-      const saved = await api.post<Rate>("/api/v1/commission-rates", {
+  const save = useMutation({
+    mutationFn: ({ v, bp }: { v: Values; bp: number }) =>
+      api.post<Rate>("/api/v1/commission-rates", {
         staffId: v.staffId,
         category: v.category.trim() || null,
-        rateBp: read.bp,
-      });
+        rateBp: bp,
+      }),
+    onSuccess: (saved) => {
       notifications.show({
         color: "green",
-        message: `${saved.staffName}: ${percentText(saved.rateBp)} on ${saved.category ?? "everything else"}.`,
+        message: t("commission.saved", {
+          name: saved.staffName,
+          rate: percentText(saved.rateBp),
+          on: onWhat(saved.category),
+        }),
       });
       form.setValues({ category: "", percent: "" });
-      load();
-    } catch (e) {
-      setRefusal(showRefusal(form, e, { rateBp: "percent" }));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    onError: (e) => setRefusal(showRefusal(form, e, { rateBp: "percent" })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: RATES }),
+  });
 
-  async function remove(r: Rate) {
-    try {
-      await api.del(`/api/v1/commission-rates/${r.id}`);
-      notifications.show({ message: `${r.staffName}'s rate on ${r.category ?? "everything else"} removed.` });
-      load();
-    } catch (e) {
-      notifications.show({ color: "red", message: plainWords(e) });
-    }
-  }
+  const remove = useMutation({
+    mutationFn: (r: Rate) => api.del(`/api/v1/commission-rates/${r.id}`),
+    onSuccess: (_, r) =>
+      notifications.show({ message: t("commission.removed", { name: r.staffName, on: onWhat(r.category) }) }),
+    onError: (e) => notifications.show({ color: "red", message: plainWords(e) }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: RATES }),
+  });
 
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!rates) return <Loader aria-label="Loading commission rates" />;
-  const people = staff.filter((s) => s.active || rates.some((r) => r.staffId === s.id));
+  const error = rates.error ?? staffQuery.error ?? items.error;
+  if (error) return <Alert color="red">{plainWords(error)}</Alert>;
+  if (!rates.data || !staffQuery.data) return <Loader aria-label={t("commission.loading")} />;
+  const staff = staffQuery.data;
+  const people = staff.filter((s) => s.active || rates.data.some((r) => r.staffId === s.id));
 
   return (
     <Stack>
       <Text size="sm" c="dimmed">
-        Commission is the base of each line (its price, or for a package credit what the package says) times
-        the staff member's rate: the rate for the item's category if there is one, else their general rate. A
-        ticket keeps the rates it closed with.
+        {t("commission.intro")}
       </Text>
       {owner ? (
         <Card withBorder>
-          <form onSubmit={form.onSubmit(save)} noValidate>
+          <form
+            onSubmit={form.onSubmit((v) => {
+              const read = parsePercent(v.percent);
+              setRefusal(null);
+              if (!("error" in read)) save.mutate({ v, bp: read.bp });
+            })}
+            noValidate
+          >
             <Stack>
-              <Title order={5}>Set a rate</Title>
+              <Title order={5}>{t("commission.setRate")}</Title>
               {refusal && <Alert color="red">{refusal}</Alert>}
               <SimpleGrid cols={{ base: 1, sm: 3 }}>
                 <Select
-                  label="Staff member"
-                  description="Who earns it"
+                  label={t("commission.staffMember")}
+                  description={t("commission.staffMemberHint")}
                   searchable
                   data={staff.filter((s) => s.active).map((s) => ({ value: s.id, label: s.name }))}
                   {...form.getInputProps("staffId")}
                 />
                 <Autocomplete
-                  label="Category"
-                  description="Empty: everything without a rate of its own"
-                  placeholder="Every category"
-                  data={categories}
+                  label={t("commission.category")}
+                  description={t("commission.categoryHint")}
+                  placeholder={t("commission.categoryPlaceholder")}
+                  data={categoriesOf(items.data, i18n.language)}
                   maxLength={100}
                   {...form.getInputProps("category")}
                 />
                 <TextInput
-                  label="Rate (%)"
-                  description="For example 10 or 12.5"
+                  label={t("commission.rate")}
+                  description={t("commission.rateHint")}
                   inputMode="decimal"
                   rightSection="%"
                   {...form.getInputProps("percent")}
                 />
               </SimpleGrid>
-              <Button type="submit" loading={busy} w="fit-content">
-                Save rate
+              <Button type="submit" loading={save.isPending} w="fit-content">
+                {t("commission.save")}
               </Button>
             </Stack>
           </form>
         </Card>
       ) : (
         <Text size="sm" c="dimmed">
-          Only the owner can change commission rates.
+          {t("commission.onlyOwner")}
         </Text>
       )}
-      {people.length === 0 && <Text c="dimmed">No staff yet.</Text>}
+      {people.length === 0 && <Text c="dimmed">{t("commission.noStaff")}</Text>}
       {people.map((s) => {
-        const own = rates.filter((r) => r.staffId === s.id);
+        const own = rates.data.filter((r) => r.staffId === s.id);
         return (
           <Paper key={s.id} withBorder p="sm" data-testid="commission-staff">
             <Group gap="xs" mb={own.length ? 6 : 0}>
               <Text fw={600}>{s.name}</Text>
               <Badge variant="light" size="sm">
-                {ROLE_LABEL[s.role] ?? s.role}
+                {roleLabel(s.role)}
               </Badge>
               {!s.active && (
                 <Badge color="gray" size="sm">
-                  Inactive
+                  {t("commission.inactive")}
                 </Badge>
               )}
             </Group>
             {own.length === 0 ? (
               <Text size="sm" c="dimmed">
-                No rate: their lines show the base only.
+                {t("commission.noRate")}
               </Text>
             ) : (
               <Stack gap={4}>
@@ -206,18 +190,18 @@ export function CommissionRatesTab() {
                   >
                     <Text size="sm">
                       {r.category
-                        ? `On ${r.category}`
+                        ? t("commission.onCategory", { category: r.category })
                         : own.some((o) => o.category)
-                          ? "On everything else"
-                          : "On everything"}
+                          ? t("commission.onEverythingElse")
+                          : t("commission.onEverything")}
                       : <b>{percentText(r.rateBp)}</b>
                     </Text>
                     {owner && (
                       <ActionIcon
                         variant="subtle"
                         color="gray"
-                        aria-label={`Remove ${s.name}'s rate on ${r.category ?? "everything else"}`}
-                        onClick={() => remove(r)}
+                        aria-label={t("commission.removeName", { name: s.name, on: onWhat(r.category) })}
+                        onClick={() => remove.mutate(r)}
                       >
                         ×
                       </ActionIcon>

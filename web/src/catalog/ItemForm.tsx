@@ -16,6 +16,7 @@ import { useForm } from "@mantine/form";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api } from "../api.js";
 import { useMe } from "../auth/session.js";
 import type { Item } from "../types.js";
@@ -23,12 +24,6 @@ import { currenciesOf, pricesToText, readPrices, showRefusal } from "./catalog-f
 import { PriceFields } from "./PriceFields.js";
 
 export type ItemKind = "service" | "product" | "class_type";
-
-export const KIND_WORDS: Record<ItemKind, { one: string; many: string }> = {
-  service: { one: "service", many: "Services" },
-  product: { one: "product", many: "Products" },
-  class_type: { one: "class type", many: "Class types" },
-};
 
 interface Values {
   name: string;
@@ -56,11 +51,11 @@ export function ItemForm({
   onSaved: (item: Item) => void;
 }) {
   const me = useMe();
+  const { t } = useTranslation("catalog");
   const mobile = useMediaQuery("(max-width: 36em)");
   const currencies = currenciesOf(me.locations);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const words = KIND_WORDS[kind];
   const form = useForm<Values>({
     initialValues: {
       name: item?.name ?? "",
@@ -76,16 +71,16 @@ export function ItemForm({
       const noPrice = Object.keys(errors).length === 0 && Object.keys(prices).length === 0;
       return {
         ...errors,
-        name: v.name.trim() ? null : `Give the ${words.one} a name.`,
-        prices: noPrice ? "Give a price in at least one currency." : null,
+        name: v.name.trim() ? null : t("item.nameRequired", { context: kind }),
+        prices: noPrice ? t("priceRequired") : null,
         durationMinutes:
           kind === "service" &&
           (v.durationMinutes === "" || Number(v.durationMinutes) < 1 || Number(v.durationMinutes) > 1440)
-            ? "A service lasts from 1 to 1440 minutes."
+            ? t("item.durationRange")
             : null,
         taxRatePercent:
           v.taxRatePercent === "" || Number(v.taxRatePercent) < 0 || Number(v.taxRatePercent) > 100
-            ? "Between 0 and 100 %."
+            ? t("item.taxRange")
             : null,
       };
     },
@@ -108,7 +103,7 @@ export function ItemForm({
       const saved = item
         ? await api.patch<Item>(`/api/v1/items/${item.id}`, body)
         : await api.post<Item>("/api/v1/items", { kind, ...body });
-      notifications.show({ color: "green", message: `${saved.name} saved.` });
+      notifications.show({ color: "green", message: t("saved", { name: saved.name }) });
       onSaved(saved);
     } catch (e) {
       setRefusal(showRefusal(form, e, { taxRateBp: "taxRatePercent" }));
@@ -121,18 +116,18 @@ export function ItemForm({
     <Modal
       opened
       onClose={onClose}
-      title={item ? `Edit ${item.name}` : `New ${words.one}`}
+      title={item ? t("editName", { name: item.name }) : t("item.new", { context: kind })}
       fullScreen={mobile}
       size="lg"
     >
       <form onSubmit={form.onSubmit(save)} noValidate>
         <Stack>
           {refusal && <Alert color="red">{refusal}</Alert>}
-          <TextInput label="Name" required maxLength={200} {...form.getInputProps("name")} />
+          <TextInput label={t("name")} required maxLength={200} {...form.getInputProps("name")} />
           <Autocomplete
-            label="Category"
-            description="Optional. Commission rates can differ per category."
-            placeholder="e.g. Nails"
+            label={t("item.category")}
+            description={t("item.categoryHint")}
+            placeholder={t("item.categoryPlaceholder")}
             data={categories}
             maxLength={100}
             {...form.getInputProps("category")}
@@ -140,15 +135,15 @@ export function ItemForm({
           <PriceFields
             form={form}
             currencies={currencies}
-            title="Price"
-            hint="Tax included. Leave a currency empty where it is not sold."
+            title={t("item.price")}
+            hint={t("item.priceHint")}
             examples={{ HUF: "12000", other: "12.50" }}
           />
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
             {kind !== "product" && (
               <NumberInput
-                label="Duration (minutes)"
-                description={kind === "class_type" ? "Optional: the usual length of a class" : undefined}
+                label={t("item.duration")}
+                description={kind === "class_type" ? t("item.classDurationHint") : undefined}
                 required={kind === "service"}
                 min={1}
                 max={1440}
@@ -159,7 +154,7 @@ export function ItemForm({
               />
             )}
             <NumberInput
-              label="Tax rate (%)"
+              label={t("item.taxRate")}
               min={0}
               max={100}
               clampBehavior="none"
@@ -170,23 +165,23 @@ export function ItemForm({
           {kind === "product" && (
             <>
               <Checkbox
-                label="Sell to clients (and apply taxes)"
-                description="Only such products can be sold, and covered by a package, at the till."
+                label={t("item.sellToClients")}
+                description={t("item.sellToClientsHint")}
                 {...form.getInputProps("sellToClients", { type: "checkbox" })}
               />
               <Checkbox
-                label="Commission eligible"
-                description="Staff earn commission when they sell it."
+                label={t("item.commissionEligible")}
+                description={t("item.commissionEligibleHint")}
                 {...form.getInputProps("commissionEligible", { type: "checkbox" })}
               />
             </>
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("common:actions.cancel")}
             </Button>
             <Button type="submit" loading={busy}>
-              Save {words.one}
+              {t("item.save", { context: kind })}
             </Button>
           </Group>
         </Stack>

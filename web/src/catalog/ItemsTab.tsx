@@ -2,73 +2,67 @@
 // Archived items leave the till, the calendar and new packages; packages already sold keep them.
 import { Alert, Badge, Button, Group, Loader, Paper, Stack, Switch, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
-import { api, plainWords, query } from "../api.js";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, plainWords } from "../api.js";
 import { money } from "../format.js";
 import type { Item } from "../types.js";
-import { ItemForm, type ItemKind, KIND_WORDS } from "./ItemForm.js";
+import { ItemForm, type ItemKind } from "./ItemForm.js";
+import { categoriesOf, useItems } from "./queries.js";
 
 export function ItemsTab({ kind }: { kind: ItemKind }) {
-  const [items, setItems] = useState<Item[] | null>(null);
-  const [categories, setCategories] = useState<string[]>([]);
+  const { t, i18n } = useTranslation("catalog");
+  const queryClient = useQueryClient();
+  const all = useItems();
   const [showArchived, setShowArchived] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Item | "new" | null>(null);
-  const words = KIND_WORDS[kind];
+  const refreshCatalog = () => queryClient.invalidateQueries({ queryKey: ["catalog"] });
 
-  const load = useCallback(() => {
-    // Every item, archived too: the categories in use come from all of them.
-    api.get<Item[]>(`/api/v1/items${query({ includeArchived: "true" })}`).then(
-      (rows) => {
-        setItems(rows.filter((i) => i.kind === kind));
-        setCategories(
-          [...new Set(rows.flatMap((i) => (i.category ? [i.category] : [])))].sort((a, b) =>
-            a.localeCompare(b),
-          ),
-        );
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, [kind]);
-  useEffect(load, [load]);
-
-  async function setActive(item: Item, active: boolean) {
-    try {
-      await api.patch(`/api/v1/items/${item.id}`, { active });
+  const setActive = useMutation({
+    mutationFn: ({ item, active }: { item: Item; active: boolean }) =>
+      api.patch(`/api/v1/items/${item.id}`, { active }),
+    onSuccess: (_, { item, active }) =>
       notifications.show({
-        message: active ? `${item.name} is back in the catalog.` : `${item.name} archived.`,
-      });
-      load();
-    } catch (e) {
-      notifications.show({ color: "red", message: plainWords(e) });
-    }
-  }
+        message: active ? t("item.restored", { name: item.name }) : t("item.archived", { name: item.name }),
+      }),
+    onError: (e) => notifications.show({ color: "red", message: plainWords(e) }),
+    onSettled: refreshCatalog,
+  });
 
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!items) return <Loader aria-label={`Loading ${words.many.toLowerCase()}`} />;
+  if (all.error) return <Alert color="red">{plainWords(all.error)}</Alert>;
+  if (!all.data) return <Loader aria-label={t("item.loading", { context: kind })} />;
+  const items = all.data.filter((i) => i.kind === kind);
   const shown = items.filter((i) => showArchived || i.active);
   const archived = items.length - items.filter((i) => i.active).length;
+
+  const details = (item: Item) =>
+    [
+      Object.entries(item.prices)
+        .map(([c, p]) => money(p, c))
+        .join(" · ") || t("noPrice"),
+      item.durationMinutes ? t("item.minutes", { count: item.durationMinutes }) : null,
+      kind === "product" ? (item.sellToClients ? t("item.soldToClients") : t("item.notSoldToClients")) : null,
+      kind === "product" ? (item.commissionEligible ? t("item.commission") : t("item.noCommission")) : null,
+    ]
+      .filter(Boolean)
+      .join(" · ");
 
   return (
     <Stack>
       <Group justify="space-between" wrap="wrap">
-        <Button onClick={() => setEditing("new")}>Add {words.one}</Button>
+        <Button onClick={() => setEditing("new")}>{t("item.add", { context: kind })}</Button>
         <Switch
-          label={`Show archived (${archived})`}
+          label={t("item.showArchived", { count: archived })}
           checked={showArchived}
           onChange={(e) => setShowArchived(e.currentTarget.checked)}
         />
       </Group>
-      {shown.length === 0 && (
-        <Text c="dimmed">
-          No {words.many.toLowerCase()} yet. Add the first one to sell it and put it in packages.
-        </Text>
-      )}
+      {shown.length === 0 && <Text c="dimmed">{t("item.none", { context: kind })}</Text>}
       {shown.map((item) => (
         <Paper key={item.id} withBorder p="sm" data-testid="catalog-item">
           <Group justify="space-between" wrap="wrap" gap="xs">
-            <Stack gap={2}>
+            <Stack gap={2} miw={0}>
               <Group gap="xs">
                 <Text fw={600}>{item.name}</Text>
                 {item.category && (
@@ -78,25 +72,12 @@ export function ItemsTab({ kind }: { kind: ItemKind }) {
                 )}
                 {!item.active && (
                   <Badge color="gray" size="sm">
-                    Archived
+                    {t("item.archivedBadge")}
                   </Badge>
                 )}
               </Group>
               <Text size="sm" c="dimmed">
-                {[
-                  Object.entries(item.prices)
-                    .map(([c, p]) => money(p, c))
-                    .join(" · ") || "no price",
-                  item.durationMinutes ? `${item.durationMinutes} min` : null,
-                  kind === "product"
-                    ? item.sellToClients
-                      ? "sold to clients"
-                      : "not sold to clients"
-                    : null,
-                  kind === "product" ? (item.commissionEligible ? "commission" : "no commission") : null,
-                ]
-                  .filter(Boolean)
-                  .join(" · ")}
+                {details(item)}
               </Text>
             </Stack>
             <Group gap="xs">
@@ -104,28 +85,28 @@ export function ItemsTab({ kind }: { kind: ItemKind }) {
                 size="xs"
                 variant="light"
                 onClick={() => setEditing(item)}
-                aria-label={`Edit ${item.name}`}
+                aria-label={t("editName", { name: item.name })}
               >
-                Edit
+                {t("common:actions.edit")}
               </Button>
               {item.active ? (
                 <Button
                   size="xs"
                   variant="subtle"
                   color="gray"
-                  onClick={() => setActive(item, false)}
-                  aria-label={`Archive ${item.name}`}
+                  onClick={() => setActive.mutate({ item, active: false })}
+                  aria-label={t("item.archiveName", { name: item.name })}
                 >
-                  Archive
+                  {t("item.archive")}
                 </Button>
               ) : (
                 <Button
                   size="xs"
                   variant="subtle"
-                  onClick={() => setActive(item, true)}
-                  aria-label={`Restore ${item.name}`}
+                  onClick={() => setActive.mutate({ item, active: true })}
+                  aria-label={t("item.restoreName", { name: item.name })}
                 >
-                  Restore
+                  {t("item.restore")}
                 </Button>
               )}
             </Group>
@@ -136,11 +117,11 @@ export function ItemsTab({ kind }: { kind: ItemKind }) {
         <ItemForm
           kind={kind}
           {...(editing === "new" ? {} : { item: editing })}
-          categories={categories}
+          categories={categoriesOf(all.data, i18n.language)}
           onClose={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
-            load();
+            void refreshCatalog();
           }}
         />
       )}

@@ -17,51 +17,47 @@ import {
 import { useForm } from "@mantine/form";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
+import { LocaleSelect } from "../languages/LanguagePickers.js";
 import { browserZone, currencies, guessCurrency, timeZones } from "../onboarding/zones.js";
 import { OpeningHoursEditor } from "../staff/OpeningHoursEditor.js";
 import type { Location } from "../types.js";
 import { showRefusal } from "./catalog-form.js";
+import { useLocations } from "./queries.js";
 
 interface Values {
   name: string;
   timeZone: string;
   currency: string;
   address: string;
+  /** U1: "" takes it from the time zone */
+  locale: string;
 }
 
 export function LocationsTab() {
+  const { t } = useTranslation("catalog");
   const { can, refresh } = useSession();
+  const queryClient = useQueryClient();
   const owner = can("manage_settings");
-  const [locations, setLocations] = useState<Location[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: locations, error } = useLocations();
   const [editing, setEditing] = useState<Location | "new" | null>(null);
   const [hoursOf, setHoursOf] = useState<Location | null>(null);
 
-  const load = useCallback(() => {
-    api.get<Location[]>("/api/v1/locations").then(
-      (rows) => {
-        setLocations(rows);
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, []);
-  useEffect(load, [load]);
-
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!locations) return <Loader aria-label="Loading locations" />;
+  if (error) return <Alert color="red">{plainWords(error)}</Alert>;
+  if (!locations) return <Loader aria-label={t("location.loading")} />;
   return (
     <Stack>
       {owner ? (
         <Button w="fit-content" onClick={() => setEditing("new")}>
-          Add location
+          {t("location.add")}
         </Button>
       ) : (
         <Text size="sm" c="dimmed">
-          Only the owner can add or change locations.
+          {t("location.onlyOwner")}
         </Text>
       )}
       {locations.map((l) => (
@@ -80,23 +76,28 @@ export function LocationsTab() {
               <Text size="sm" data-testid="location-address">
                 {l.address || (
                   <Text span c="dimmed">
-                    No address yet
+                    {t("location.noAddress")}
                   </Text>
                 )}
               </Text>
             </Stack>
             {owner ? (
-              <Button size="xs" variant="light" onClick={() => setEditing(l)} aria-label={`Edit ${l.name}`}>
-                Edit
+              <Button
+                size="xs"
+                variant="light"
+                onClick={() => setEditing(l)}
+                aria-label={t("editName", { name: l.name })}
+              >
+                {t("common:actions.edit")}
               </Button>
             ) : (
               <Button
                 size="xs"
                 variant="light"
                 onClick={() => setHoursOf(l)}
-                aria-label={`Opening hours of ${l.name}`}
+                aria-label={t("location.openingHoursOf", { name: l.name })}
               >
-                Opening hours
+                {t("location.openingHours")}
               </Button>
             )}
           </Group>
@@ -113,8 +114,8 @@ export function LocationsTab() {
           onClose={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
-            load();
-            // The header's location picker and the session's currencies come from /auth/me.
+            void queryClient.invalidateQueries({ queryKey: ["catalog", "locations"] });
+            // The header's location picker and the session's currencies come from the session.
             void refresh();
           }}
         />
@@ -132,9 +133,10 @@ function LocationForm({
   onClose: () => void;
   onSaved: () => void;
 }) {
+  const { t, i18n } = useTranslation("catalog");
   const mobile = useMediaQuery("(max-width: 36em)");
   const zones = useMemo(() => timeZones(), []);
-  const currencyChoices = useMemo(() => currencies(), []);
+  const currencyChoices = useMemo(() => currencies(i18n.language), [i18n.language]);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useForm<Values>({
@@ -143,12 +145,13 @@ function LocationForm({
       timeZone: location?.timeZone ?? browserZone(),
       currency: location?.currency ?? guessCurrency(),
       address: location?.address ?? "",
+      locale: location?.locale ?? "",
     },
     validate: {
-      name: (v) => (v.trim() ? null : "Give the location a name."),
-      timeZone: (v) => (zones.includes(v) ? null : "Choose a time zone from the list."),
-      currency: (v) => (/^[A-Z]{3}$/.test(v) ? null : "Choose a currency from the list."),
-      address: (v) => (v.length > 500 ? "At most 500 characters." : null),
+      name: (v) => (v.trim() ? null : t("location.nameRequired")),
+      timeZone: (v) => (zones.includes(v) ? null : t("location.zoneFromList")),
+      currency: (v) => (/^[A-Z]{3}$/.test(v) ? null : t("location.currencyFromList")),
+      address: (v) => (v.length > 500 ? t("location.addressTooLong") : null),
     },
   });
 
@@ -160,11 +163,12 @@ function LocationForm({
       timeZone: v.timeZone,
       currency: v.currency,
       address: v.address.trim() || null,
+      ...(v.locale ? { locale: v.locale } : {}),
     };
     try {
       if (location) await api.patch(`/api/v1/locations/${location.id}`, body);
       else await api.post("/api/v1/locations", body);
-      notifications.show({ color: "green", message: `${body.name} saved.` });
+      notifications.show({ color: "green", message: t("saved", { name: body.name }) });
       onSaved();
     } catch (e) {
       setRefusal(showRefusal(form, e));
@@ -177,7 +181,7 @@ function LocationForm({
     <Modal
       opened
       onClose={onClose}
-      title={location ? `Edit ${location.name}` : "New location"}
+      title={location ? t("editName", { name: location.name }) : t("location.new")}
       fullScreen={mobile}
       size="lg"
     >
@@ -185,16 +189,16 @@ function LocationForm({
         <form onSubmit={form.onSubmit(save)} noValidate>
           <Stack>
             {refusal && <Alert color="red">{refusal}</Alert>}
-            <TextInput label="Name" required maxLength={200} {...form.getInputProps("name")} />
+            <TextInput label={t("name")} required maxLength={200} {...form.getInputProps("name")} />
             <TextInput
-              label="Address"
-              placeholder="Street, town, postcode"
+              label={t("location.address")}
+              placeholder={t("location.addressPlaceholder")}
               maxLength={500}
               {...form.getInputProps("address")}
             />
             <Select
-              label="Time zone"
-              description="Opening hours, bookings and package expiry follow it."
+              label={t("location.timeZone")}
+              description={t("location.timeZoneHint")}
               searchable
               allowDeselect={false}
               data={zones}
@@ -202,20 +206,26 @@ function LocationForm({
               {...form.getInputProps("timeZone")}
             />
             <Select
-              label="Currency"
-              description="Prices and sales at this location are in it. It cannot change once something was sold."
+              label={t("location.currency")}
+              description={t("location.currencyHint")}
               searchable
               allowDeselect={false}
               data={currencyChoices}
               limit={50}
               {...form.getInputProps("currency")}
             />
+            {/* U1: how dates and clocks read there */}
+            <LocaleSelect
+              value={form.values.locale}
+              onChange={(v) => form.setFieldValue("locale", v)}
+              error={form.errors.locale}
+            />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
-                Cancel
+                {t("common:actions.cancel")}
               </Button>
               <Button type="submit" loading={busy}>
-                Save location
+                {t("location.save")}
               </Button>
             </Group>
           </Stack>

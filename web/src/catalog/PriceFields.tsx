@@ -2,6 +2,7 @@
 // "12,5" is answered in words, never guessed). Services, products and package templates share it.
 import { SimpleGrid, Text, TextInput } from "@mantine/core";
 import type { UseFormReturnType } from "@mantine/form";
+import { useTranslation } from "react-i18next";
 
 export function PriceFields<V extends { prices: Record<string, string> }>({
   form,
@@ -17,6 +18,7 @@ export function PriceFields<V extends { prices: Record<string, string> }>({
   /** a placeholder for forints and one for currencies with decimals */
   examples: { HUF: string; other: string };
 }) {
+  const { t } = useTranslation("catalog");
   return (
     <div>
       <Text size="sm" fw={500}>
@@ -30,9 +32,9 @@ export function PriceFields<V extends { prices: Record<string, string> }>({
           <TextInput
             key={c}
             label={c}
-            aria-label={`Price in ${c}`}
+            aria-label={t("priceIn", { currency: c })}
             inputMode="decimal"
-            placeholder={`e.g. ${c === "HUF" ? examples.HUF : examples.other}`}
+            placeholder={t("example", { value: c === "HUF" ? examples.HUF : examples.other })}
             {...form.getInputProps(`prices.${c}`)}
           />
         ))}

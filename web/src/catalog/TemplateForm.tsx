@@ -23,6 +23,7 @@ import { useForm } from "@mantine/form";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api } from "../api.js";
 import { useMe } from "../auth/session.js";
 import type { Item, Template } from "../types.js";
@@ -39,13 +40,7 @@ import { TemplatePreview } from "./TemplatePreview.js";
 
 export type ValidityKind = "days" | "months" | "fixed_date" | "one_day" | "none";
 
-export const VALIDITY_WORDS: Record<ValidityKind, string> = {
-  days: "A number of days",
-  months: "A number of months",
-  fixed_date: "Until a date",
-  one_day: "The day of purchase only",
-  none: "Never expires",
-};
+export const VALIDITY_KINDS: ValidityKind[] = ["days", "months", "fixed_date", "one_day", "none"];
 
 interface Line {
   itemId: string | null;
@@ -80,6 +75,7 @@ export function TemplateForm({
   onSaved: (t: Template) => void;
 }) {
   const me = useMe();
+  const { t } = useTranslation("catalog");
   const mobile = useMediaQuery("(max-width: 36em)");
   const currencies = currenciesOf(me.locations);
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -103,13 +99,13 @@ export function TemplateForm({
       const { prices, errors } = readPrices(v.prices);
       const lineErrors: Record<string, string | null> = {};
       v.lines.forEach((l, i) => {
-        lineErrors[`lines.${i}.itemId`] = l.itemId ? null : "Choose an item.";
+        lineErrors[`lines.${i}.itemId`] = l.itemId ? null : t("template.chooseItem");
         const n = Number(l.credits);
         lineErrors[`lines.${i}.credits`] =
           l.credits === "" || !Number.isInteger(n) || n < 1
-            ? "At least 1 credit."
+            ? t("template.atLeastOneCredit")
             : n > 100_000
-              ? "At most 100000 credits."
+              ? t("template.atMostCredits")
               : null;
       });
       const ids = v.lines.map((l) => l.itemId).filter(Boolean);
@@ -118,24 +114,22 @@ export function TemplateForm({
       return {
         ...errors,
         ...lineErrors,
-        name: v.name.trim() ? null : `Give the ${v.kind} a name.`,
+        name: v.name.trim() ? null : t("template.nameRequired", { context: v.kind }),
         lines:
           new Set(ids).size !== ids.length
-            ? "Each item appears once; raise its credits instead."
+            ? t("template.duplicateItem")
             : v.kind === "course" && v.lines.length !== 1
-              ? "A course is a number of one service. Choose Package for several."
+              ? t("template.courseOneService")
               : null,
         prices:
-          Object.keys(errors).length === 0 && Object.keys(prices).length === 0
-            ? "Give a price in at least one currency."
-            : null,
+          Object.keys(errors).length === 0 && Object.keys(prices).length === 0 ? t("priceRequired") : null,
         validityCount:
           needsCount && (v.validityCount === "" || !Number.isInteger(count) || count < 1 || count > 3650)
-            ? "From 1 to 3650."
+            ? t("template.countRange")
             : null,
         validityDate:
           v.validityKind === "fixed_date" && !/^\d{4}-\d{2}-\d{2}$/.test(v.validityDate)
-            ? "Choose the date it expires."
+            ? t("template.dateRequired")
             : null,
       };
     },
@@ -145,7 +139,7 @@ export function TemplateForm({
   const itemChoices = (current: string | null) =>
     items
       .filter((i) => (i.active || i.id === current) && (i.id === current || !chosen.has(i.id)))
-      .map((i) => ({ value: i.id, label: `${i.name}${i.active ? "" : " (archived)"}` }));
+      .map((i) => ({ value: i.id, label: i.active ? i.name : t("template.archivedItem", { name: i.name }) }));
 
   async function save(values: Values) {
     setBusy(true);
@@ -169,7 +163,7 @@ export function TemplateForm({
       const saved = template
         ? await api.patch<Template>(`/api/v1/templates/${template.id}`, body)
         : await api.post<Template>("/api/v1/templates", body);
-      notifications.show({ color: "green", message: `${saved.name} saved.` });
+      notifications.show({ color: "green", message: t("saved", { name: saved.name }) });
       onSaved(saved);
     } catch (e) {
       setRefusal(
@@ -185,12 +179,11 @@ export function TemplateForm({
     }
   }
 
-  const words = v.kind === "course" ? "course" : "package";
   return (
     <Modal
       opened
       onClose={onClose}
-      title={template ? `Edit ${template.name}` : "New package or course"}
+      title={template ? t("editName", { name: template.name }) : t("template.new")}
       fullScreen={mobile}
       size="xl"
     >
@@ -198,19 +191,19 @@ export function TemplateForm({
         <Stack>
           {template && (
             <Alert color="blue" data-testid="sold-packages-note">
-              Editing never changes packages already sold
-              {template.soldCount ? ` (${template.soldCount} sold so far)` : ""}: customers keep the items,
-              credits, price and expiry they bought. Your changes apply to sales from now on.
+              {template.soldCount
+                ? t("template.soldNoteCount", { count: template.soldCount })
+                : t("template.soldNote")}
             </Alert>
           )}
           {refusal && <Alert color="red">{refusal}</Alert>}
           <div>
             <SegmentedControl
               fullWidth
-              aria-label="Course or package"
+              aria-label={t("template.kindLabel")}
               data={[
-                { value: "course", label: "Course: one service" },
-                { value: "package", label: "Package: several items" },
+                { value: "course", label: t("template.kindCourse") },
+                { value: "package", label: t("template.kindPackage") },
               ]}
               {...form.getInputProps("kind")}
               onChange={(k) => {
@@ -220,39 +213,37 @@ export function TemplateForm({
               }}
             />
             <Text size="xs" c="dimmed" mt={4}>
-              {v.kind === "course"
-                ? "A course is a number of the same service, such as 5 manicures."
-                : "A package collects different services, products or classes, each with its own credits."}
+              {v.kind === "course" ? t("template.courseHint") : t("template.packageHint")}
             </Text>
           </div>
           <TextInput
-            label="Name"
-            placeholder={v.kind === "course" ? "e.g. 5x Manicure" : "e.g. Spa day: facial and massage"}
+            label={t("name")}
+            placeholder={t("template.namePlaceholder", { context: v.kind })}
             required
             maxLength={200}
             {...form.getInputProps("name")}
           />
           <Stack gap="xs">
             <Text size="sm" fw={500}>
-              {v.kind === "course" ? "Item and number of credits" : "Items and their credits"}
+              {t("template.lines", { context: v.kind })}
             </Text>
             {v.lines.map((line, i) => (
               <Group key={form.key(`lines.${i}`)} align="flex-start" wrap="nowrap" gap="xs">
                 <Select
                   flex={1}
-                  aria-label={`Item ${i + 1}`}
-                  placeholder={v.kind === "course" ? "Choose a service or class" : "Choose an item"}
+                  aria-label={t("template.itemN", { n: i + 1 })}
+                  placeholder={t("template.itemPlaceholder", { context: v.kind })}
                   searchable
                   data={itemChoices(line.itemId)}
-                  nothingFoundMessage="No such item in the catalog"
+                  nothingFoundMessage={t("template.noSuchItem")}
                   {...form.getInputProps(`lines.${i}.itemId`)}
                 />
                 <NumberInput
                   w={120}
-                  aria-label={`Credits of item ${i + 1}`}
+                  aria-label={t("template.creditsOfItemN", { n: i + 1 })}
                   rightSection={
                     <Text size="xs" c="dimmed">
-                      credits
+                      {t("template.creditsUnit")}
                     </Text>
                   }
                   rightSectionWidth={52}
@@ -269,7 +260,7 @@ export function TemplateForm({
                     color="gray"
                     size="lg"
                     mt={2}
-                    aria-label={`Remove item ${i + 1}`}
+                    aria-label={t("template.removeItemN", { n: i + 1 })}
                     onClick={() => form.removeListItem("lines", i)}
                   >
                     ×
@@ -289,28 +280,32 @@ export function TemplateForm({
                 w="fit-content"
                 onClick={() => form.insertListItem("lines", { itemId: null, credits: 1 })}
               >
-                Add an item
+                {t("template.addItem")}
               </Button>
             )}
           </Stack>
           <PriceFields
             form={form}
             currencies={currencies}
-            title={`Price of the ${words}`}
-            hint="What the customer pays for all of it, tax included. Leave a currency empty where it is not sold."
+            title={t("template.price", { context: v.kind })}
+            hint={t("template.priceHint")}
             examples={{ HUF: "40000", other: "120.00" }}
           />
           <TemplatePreview lines={v.lines} prices={v.prices} basis={v.commissionBasis} />
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
             <Select
-              label="Valid for"
+              label={t("template.validFor")}
               allowDeselect={false}
-              data={Object.entries(VALIDITY_WORDS).map(([value, label]) => ({ value, label }))}
+              data={VALIDITY_KINDS.map((value) => ({ value, label: t(`template.validity.${value}`) }))}
               {...form.getInputProps("validityKind")}
             />
             {(v.validityKind === "days" || v.validityKind === "months") && (
               <NumberInput
-                label={v.validityKind === "days" ? "Days from purchase" : "Months from purchase"}
+                label={
+                  v.validityKind === "days"
+                    ? t("template.daysFromPurchase")
+                    : t("template.monthsFromPurchase")
+                }
                 min={1}
                 max={3650}
                 clampBehavior="none"
@@ -320,31 +315,35 @@ export function TemplateForm({
               />
             )}
             {v.validityKind === "fixed_date" && (
-              <TextInput type="date" label="Expires at the end of" {...form.getInputProps("validityDate")} />
+              <TextInput
+                type="date"
+                label={t("template.expiresEndOf")}
+                {...form.getInputProps("validityDate")}
+              />
             )}
           </SimpleGrid>
           <Text size="xs" c="dimmed" mt={-8}>
-            A package expires at 23:59 on its last day, in the time zone of the location where it was sold.
+            {t("template.expiryHint")}
           </Text>
           <Radio.Group
-            label="Commission on each credit used"
-            description="What a practitioner's commission is counted from when they deliver a credit."
+            label={t("template.commissionLabel")}
+            description={t("template.commissionHint")}
             {...form.getInputProps("commissionBasis")}
           >
             <Stack gap={6} mt={6}>
-              <Radio value="item_retail_price" label="The item's retail price" />
-              <Radio value="package_price_per_credit" label="The package price divided by its credits" />
+              <Radio value="item_retail_price" label={t("template.basisRetail")} />
+              <Radio value="package_price_per_credit" label={t("template.basisPerCredit")} />
             </Stack>
           </Radio.Group>
           <Checkbox
-            label="Customers can book it online"
-            description="From their own balance link, for the services in it."
+            label={t("template.online")}
+            description={t("template.onlineHint")}
             {...form.getInputProps("onlineBookable", { type: "checkbox" })}
           />
           {me.locations.length > 1 && (
             <Checkbox.Group
-              label="Can be used at"
-              description="Tick none to allow every location."
+              label={t("template.usedAt")}
+              description={t("template.usedAtHint")}
               {...form.getInputProps("locationIds")}
             >
               <Stack gap={6} mt={6}>
@@ -356,10 +355,10 @@ export function TemplateForm({
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("common:actions.cancel")}
             </Button>
             <Button type="submit" loading={busy}>
-              Save {words}
+              {t("template.save", { context: v.kind })}
             </Button>
           </Group>
         </Stack>

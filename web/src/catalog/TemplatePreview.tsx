@@ -4,6 +4,7 @@
 import { Alert, Card, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { money } from "../format.js";
 import { type CommissionBasis, readableLines, readPrices } from "./catalog-form.js";
@@ -35,6 +36,7 @@ export function TemplatePreview({
   prices: Record<string, string>;
   basis: CommissionBasis;
 }) {
+  const { t } = useTranslation("catalog");
   const body = JSON.stringify({ prices: readPrices(prices).prices, items: readableLines(lines) });
   const [asked] = useDebouncedValue(body, 350);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -73,27 +75,26 @@ export function TemplatePreview({
   return (
     <Card withBorder bg="gray.0" data-testid="template-preview" aria-live="polite" aria-busy={stale}>
       <Stack gap="xs">
-        <Title order={5}>What one credit is worth</Title>
+        <Title order={5}>{t("preview.title")}</Title>
         {!preview && !error && (
           <Text size="sm" c="dimmed">
-            Choose the items, their credits and a price to see what each credit will be worth.
+            {t("preview.empty")}
           </Text>
         )}
         {error && <Alert color="red">{error}</Alert>}
         {preview && (
           <>
             <Text size="sm" c="dimmed">
-              The price is shared among the items by their retail price × credits; a credit used is worth its
-              share. {stale && <Loader size="xs" aria-label="Updating the preview" />}
+              {t("preview.shared")} {stale && <Loader size="xs" aria-label={t("preview.updating")} />}
             </Text>
             {preview.currencies.map((c) => (
               <div key={c.currency}>
                 <Table data-testid={`preview-${c.currency}`} verticalSpacing={4}>
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th>Item ({c.currency})</Table.Th>
-                      <Table.Th ta="right">Credits</Table.Th>
-                      <Table.Th ta="right">One credit</Table.Th>
+                      <Table.Th>{t("preview.item", { currency: c.currency })}</Table.Th>
+                      <Table.Th ta="right">{t("preview.credits")}</Table.Th>
+                      <Table.Th ta="right">{t("preview.oneCredit")}</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -103,8 +104,8 @@ export function TemplatePreview({
                           {l.itemName}
                           <Text size="xs" c="dimmed">
                             {l.retailPriceMinor === null
-                              ? `no price in ${c.currency}`
-                              : `retail ${money(l.retailPriceMinor, c.currency)}`}
+                              ? t("preview.noPriceIn", { currency: c.currency })
+                              : t("preview.retail", { price: money(l.retailPriceMinor, c.currency) })}
                           </Text>
                         </Table.Td>
                         <Table.Td ta="right">{l.quantity}</Table.Td>
@@ -112,7 +113,7 @@ export function TemplatePreview({
                           {money(l.creditMinor, c.currency)}
                           {l.lastCreditMinor !== l.creditMinor && (
                             <Text span size="xs" c="dimmed" display="block">
-                              last {money(l.lastCreditMinor, c.currency)}
+                              {t("preview.last", { price: money(l.lastCreditMinor, c.currency) })}
                             </Text>
                           )}
                         </Table.Td>
@@ -121,13 +122,17 @@ export function TemplatePreview({
                   </Table.Tbody>
                 </Table>
                 <Text size="xs" c="dimmed" mt={4}>
-                  {money(c.priceMinor, c.currency)} for {preview.totalCredits} credit
-                  {preview.totalCredits === 1 ? "" : "s"}
+                  {t("preview.total", {
+                    price: money(c.priceMinor, c.currency),
+                    count: preview.totalCredits,
+                  })}
                   {basis === "package_price_per_credit"
-                    ? `; commission is counted from ${money(c.packagePricePerCredit.creditMinor, c.currency)} per credit.`
-                    : "; commission is counted from each item's retail price."}
+                    ? t("preview.commissionPerCredit", {
+                        price: money(c.packagePricePerCredit.creditMinor, c.currency),
+                      })
+                    : t("preview.commissionRetail")}
                   {c.lines.some((l) => l.retailPriceMinor === null) &&
-                    ` An item without a price in ${c.currency} gets no share of it.`}
+                    ` ${t("preview.noShare", { currency: c.currency })}`}
                 </Text>
               </div>
             ))}

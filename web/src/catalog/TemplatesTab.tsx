@@ -2,140 +2,146 @@
 // sales; packages already sold keep working as they were sold.
 import { Alert, Badge, Button, Group, Loader, Modal, Paper, Stack, Switch, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
-import { api, plainWords, query } from "../api.js";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { localDate, money } from "../format.js";
-import type { Item, Template } from "../types.js";
-import { TemplateForm, VALIDITY_WORDS, type ValidityKind } from "./TemplateForm.js";
+import type { Template } from "../types.js";
+import { useItems, useTemplates } from "./queries.js";
+import { TemplateForm } from "./TemplateForm.js";
 
-export function validityText(v: Template["validity"]): string {
+/** P10: more credits than this is an unlimited pass (src/domain/package-status.ts), never "999 ×". */
+const UNLIMITED_ABOVE = 100;
+
+export function validityText(t: TFunction<"catalog">, v: Template["validity"]): string {
   switch (v.kind) {
     case "days":
-      return `valid ${v.count} day${v.count === 1 ? "" : "s"}`;
+      return t("validity.days", { count: v.count ?? 0 });
     case "months":
-      return `valid ${v.count} month${v.count === 1 ? "" : "s"}`;
+      return t("validity.months", { count: v.count ?? 0 });
     case "fixed_date":
-      return v.date ? `valid until ${localDate(v.date)}` : "valid until a date";
+      return v.date ? t("validity.until", { date: localDate(v.date) }) : t("validity.untilADate");
+    case "one_day":
+      return t("validity.oneDay");
+    case "none":
+      return t("validity.never");
     default:
-      return VALIDITY_WORDS[v.kind as ValidityKind]?.toLowerCase() ?? v.kind;
+      return v.kind;
   }
 }
 
 export function TemplatesTab() {
   const me = useMe();
-  const [templates, setTemplates] = useState<Template[] | null>(null);
-  const [items, setItems] = useState<Item[]>([]);
+  const { t } = useTranslation("catalog");
+  const queryClient = useQueryClient();
+  const templates = useTemplates();
+  const itemsQuery = useItems();
+  const items = itemsQuery.data ?? [];
   const [showRetired, setShowRetired] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Template | "new" | null>(null);
   const [retiring, setRetiring] = useState<Template | null>(null);
-  const [busy, setBusy] = useState(false);
+  const refreshCatalog = () => queryClient.invalidateQueries({ queryKey: ["catalog"] });
 
-  const load = useCallback(() => {
-    Promise.all([
-      api.get<Template[]>(`/api/v1/templates${query({ includeRetired: "true" })}`),
-      api.get<Item[]>(`/api/v1/items${query({ includeArchived: "true" })}`),
-    ]).then(
-      ([t, i]) => {
-        setTemplates(t);
-        setItems(i);
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, []);
-  useEffect(load, [load]);
-
-  async function retire(t: Template) {
-    setBusy(true);
-    try {
-      await api.post(`/api/v1/templates/${t.id}/retire`);
-      notifications.show({ message: `${t.name} is no longer sold. Packages already sold keep working.` });
+  const retire = useMutation({
+    mutationFn: (template: Template) => api.post(`/api/v1/templates/${template.id}/retire`),
+    onSuccess: (_, template) => {
+      notifications.show({ message: t("template.retired", { name: template.name }) });
       setRetiring(null);
-      load();
-    } catch (e) {
-      notifications.show({ color: "red", message: plainWords(e) });
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    onError: (e) => notifications.show({ color: "red", message: plainWords(e) }),
+    onSettled: refreshCatalog,
+  });
 
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!templates) return <Loader aria-label="Loading packages" />;
-  const shown = templates.filter((t) => showRetired || t.active);
-  const retired = templates.filter((t) => !t.active).length;
-  const locationName = (id: string) => me.locations.find((l) => l.id === id)?.name ?? "another location";
+  const error = templates.error ?? itemsQuery.error;
+  if (error) return <Alert color="red">{plainWords(error)}</Alert>;
+  if (!templates.data || !itemsQuery.data) return <Loader aria-label={t("template.loading")} />;
+  const shown = templates.data.filter((tp) => showRetired || tp.active);
+  const retired = templates.data.filter((tp) => !tp.active).length;
+  const locationName = (id: string) => me.locations.find((l) => l.id === id)?.name ?? t("anotherLocation");
+  const nothingToSell = items.every((i) => !i.active);
 
   return (
     <Stack>
       <Text size="sm" c="dimmed">
-        What customers buy in advance. A course is a number of one service (5x Manicure); a package collects
-        several items, each with its credits.
+        {t("template.intro")}
       </Text>
       <Group justify="space-between" wrap="wrap">
-        <Button onClick={() => setEditing("new")} disabled={items.every((i) => !i.active)}>
-          New package or course
+        <Button onClick={() => setEditing("new")} disabled={nothingToSell}>
+          {t("template.new")}
         </Button>
         <Switch
-          label={`Show retired (${retired})`}
+          label={t("template.showRetired", { count: retired })}
           checked={showRetired}
           onChange={(e) => setShowRetired(e.currentTarget.checked)}
         />
       </Group>
-      {items.every((i) => !i.active) && (
-        <Text c="dimmed">Add services or products first: a package is made of them.</Text>
-      )}
-      {shown.length === 0 && (
-        <Text c="dimmed">No packages yet. Create one, such as 5 manicures for the price of 4.</Text>
-      )}
-      {shown.map((t) => (
-        <Paper key={t.id} withBorder p="sm" data-testid="template-card">
+      {nothingToSell && <Text c="dimmed">{t("template.itemsFirst")}</Text>}
+      {shown.length === 0 && <Text c="dimmed">{t("template.none")}</Text>}
+      {shown.map((tp) => (
+        <Paper key={tp.id} withBorder p="sm" data-testid="template-card">
           <Group justify="space-between" wrap="wrap" gap="xs" align="flex-start">
             <Stack gap={2} miw={0} flex="1 1 240px">
               <Group gap="xs">
-                <Text fw={600}>{t.name}</Text>
-                <Badge variant="light" size="sm" color={t.kind === "course" ? "violet" : "teal"}>
-                  {t.kind === "course" ? "Course" : "Package"}
+                <Text fw={600}>{tp.name}</Text>
+                <Badge variant="light" size="sm" color={tp.kind === "course" ? "violet" : "teal"}>
+                  {tp.kind === "course" ? t("template.course") : t("template.package")}
                 </Badge>
-                {!t.active && (
+                {!tp.active && (
                   <Badge color="gray" size="sm">
-                    Retired
+                    {t("template.retiredBadge")}
                   </Badge>
                 )}
-                {t.onlineBookable && (
+                {tp.onlineBookable && (
                   <Badge variant="outline" size="sm">
-                    Online
+                    {t("template.onlineBadge")}
                   </Badge>
                 )}
               </Group>
-              <Text size="sm">{t.items.map((i) => `${i.quantity} × ${i.itemName}`).join(", ")}</Text>
+              <Text size="sm">
+                {tp.items
+                  .map((i) =>
+                    i.quantity > UNLIMITED_ABOVE
+                      ? t("template.unlimitedItem", { item: i.itemName })
+                      : `${i.quantity} × ${i.itemName}`,
+                  )
+                  .join(", ")}
+              </Text>
               <Text size="sm" c="dimmed">
                 {[
-                  Object.entries(t.prices)
+                  Object.entries(tp.prices)
                     .map(([c, p]) => money(p, c))
-                    .join(" · ") || "no price",
-                  validityText(t.validity),
-                  t.locationIds.length ? `at ${t.locationIds.map(locationName).join(", ")}` : null,
-                  t.soldCount ? `${t.soldCount} sold` : null,
+                    .join(" · ") || t("noPrice"),
+                  validityText(t, tp.validity),
+                  tp.locationIds.length
+                    ? t("template.atLocations", { locations: tp.locationIds.map(locationName).join(", ") })
+                    : null,
+                  tp.soldCount ? t("template.sold", { count: tp.soldCount }) : null,
                 ]
                   .filter(Boolean)
                   .join(" · ")}
               </Text>
             </Stack>
-            {t.active && (
+            {tp.active && (
               <Group gap="xs">
-                <Button size="xs" variant="light" onClick={() => setEditing(t)} aria-label={`Edit ${t.name}`}>
-                  Edit
+                <Button
+                  size="xs"
+                  variant="light"
+                  onClick={() => setEditing(tp)}
+                  aria-label={t("editName", { name: tp.name })}
+                >
+                  {t("common:actions.edit")}
                 </Button>
                 <Button
                   size="xs"
                   variant="subtle"
                   color="gray"
-                  onClick={() => setRetiring(t)}
-                  aria-label={`Retire ${t.name}`}
+                  onClick={() => setRetiring(tp)}
+                  aria-label={t("template.retireName", { name: tp.name })}
                 >
-                  Retire
+                  {t("template.retire")}
                 </Button>
               </Group>
             )}
@@ -149,23 +155,24 @@ export function TemplatesTab() {
           onClose={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
-            load();
+            void refreshCatalog();
           }}
         />
       )}
       {retiring && (
-        <Modal opened onClose={() => setRetiring(null)} title={`Retire ${retiring.name}?`}>
+        <Modal
+          opened
+          onClose={() => setRetiring(null)}
+          title={t("template.retireTitle", { name: retiring.name })}
+        >
           <Stack>
-            <Text>
-              It will no longer be offered for sale. Customers who bought it keep their packages and can use
-              them until they expire.
-            </Text>
+            <Text>{t("template.retireText")}</Text>
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setRetiring(null)}>
-                Keep selling
+                {t("template.keepSelling")}
               </Button>
-              <Button color="red" loading={busy} onClick={() => retire(retiring)}>
-                Retire
+              <Button color="red" loading={retire.isPending} onClick={() => retire.mutate(retiring)}>
+                {t("template.retire")}
               </Button>
             </Group>
           </Stack>

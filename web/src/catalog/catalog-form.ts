@@ -1,6 +1,7 @@
 // What the catalog's forms share: prices typed in major units per currency of the business's
 // locations, and the server's refusals put on the field they name.
 import type { UseFormReturnType } from "@mantine/form";
+import i18next from "i18next";
 import { ApiError, plainWords } from "../api.js";
 import type { Location } from "../types.js";
 
@@ -63,6 +64,8 @@ export function showRefusal<T>(
  * to type instead. "12,5" is refused rather than guessed: a comma is the decimal point in one
  * country and a thousands separator in another.
  */
+const t = (key: string, values?: Record<string, unknown>) => i18next.t(key, { ns: "catalog", ...values });
+
 export function parsePrice(text: string, currency: string): { minor: number } | { error: string } | null {
   const typed = text.replace(/[\s\u00a0]/g, "");
   if (typed === "") return null;
@@ -73,26 +76,25 @@ export function parsePrice(text: string, currency: string): { minor: number } | 
     // "12,500" is most likely twelve thousand five hundred; "12,5" twelve and a half.
     if (after.length === 3)
       return {
-        error: `Type ${whole}${after} without the comma${decimals ? ", or use a point for cents" : ""}.`,
+        error: decimals
+          ? t("price.thousandsComma", { number: `${whole}${after}` })
+          : t("price.thousandsCommaWhole", { number: `${whole}${after}` }),
       };
     return {
       error:
         decimals === 0
-          ? `Type whole ${currency} without a comma, such as ${whole}.`
-          : `Use a point for the decimals: ${whole}.${after}, not ${typed}.`,
+          ? t("price.wholeComma", { currency, whole })
+          : t("price.decimalComma", { right: `${whole}.${after}`, typed }),
     };
   }
-  if (typed.startsWith("-")) return { error: "A price cannot be negative." };
+  if (typed.startsWith("-")) return { error: t("price.negative") };
   const shape = decimals === 0 ? /^\d+$/ : /^\d+(\.\d{1,2})?$/;
   if (!shape.test(typed))
     return {
-      error:
-        decimals === 0
-          ? `Type a whole number of ${currency}, such as 12000.`
-          : "Type an amount such as 12.50.",
+      error: decimals === 0 ? t("price.whole", { currency }) : t("price.amount"),
     };
   const minor = Math.round(Number(typed) * 100);
-  if (minor > 1_000_000_000_00) return { error: "That price is too large." };
+  if (minor > 1_000_000_000_00) return { error: t("price.tooLarge") };
   return { minor };
 }
 
@@ -123,11 +125,12 @@ export function pricesToText(prices: Record<string, number>, currencies: string[
 /** A percentage as typed ("12.5", "10") → basis points, or the words saying what to type. */
 export function parsePercent(text: string): { bp: number } | { error: string } {
   const typed = text.replace(/[\s%]/g, "");
-  if (typed === "") return { error: "Type a percentage, such as 10 or 12.5." };
-  if (/^\d+,\d+$/.test(typed)) return { error: `Use a point for the decimals: ${typed.replace(",", ".")}.` };
-  if (!/^\d+(\.\d{1,2})?$/.test(typed)) return { error: "Type a percentage, such as 10 or 12.5." };
+  if (typed === "") return { error: t("percent.type") };
+  if (/^\d+,\d+$/.test(typed))
+    return { error: t("percent.decimalComma", { right: typed.replace(",", ".") }) };
+  if (!/^\d+(\.\d{1,2})?$/.test(typed)) return { error: t("percent.type") };
   const bp = Math.round(Number(typed) * 100);
-  if (bp > 10_000) return { error: "At most 100 %." };
+  if (bp > 10_000) return { error: t("percent.max") };
   return { bp };
 }
 

@@ -3,83 +3,93 @@
 import { Alert, Button, Card, Group, Select, SimpleGrid, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useEffect, useState } from "react";
-import { api, query } from "../api.js";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, api, query } from "../api.js";
 import type { Customer } from "../types.js";
-import { type ClassSession, classWords } from "./class-types.js";
+import { useClassesChanged } from "./class-queries.js";
+import { type ClassSession, useClassWords } from "./class-types.js";
 
 export function AddAttendee({
   sessionId,
   full,
   canCreate,
-  onAdded,
 }: {
   sessionId: string;
   full: boolean;
   canCreate: boolean;
-  onAdded: (s: ClassSession) => void;
 }) {
+  const { t } = useTranslation("classes");
+  const words = useClassWords();
+  const changed = useClassesChanged();
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search, 120);
-  const [options, setOptions] = useState<Array<{ value: string; label: string }>>([]);
   const [customerId, setCustomerId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
   const [phone, setPhone] = useState("");
   const [email, setEmail] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const found = useQuery({
+    queryKey: ["customers", "search", debounced, 15],
+    // a page of matches (W2); an older server answered with the list itself
+    queryFn: () =>
+      api
+        .get<Customer[] | { items: Customer[] }>(`/api/v1/customers${query({ q: debounced, limit: 15 })}`)
+        .then((r) => (Array.isArray(r) ? r : r.items)),
+    enabled: debounced.length > 0,
+    placeholderData: (previous) => previous,
+  });
+  const options = (debounced ? (found.data ?? []) : []).map((c) => ({
+    value: c.id,
+    label: c.phone ? `${c.name} · ${c.phone}` : c.name,
+  }));
 
-  useEffect(() => {
-    if (!debounced) return;
-    api.get<Customer[]>(`/api/v1/customers${query({ q: debounced, limit: 15 })}`).then(
-      (rows) =>
-        setOptions(rows.map((c) => ({ value: c.id, label: c.phone ? `${c.name} · ${c.phone}` : c.name }))),
-      () => {},
-    );
-  }, [debounced]);
-
-  async function enrol(body: unknown, done: () => void) {
-    setBusy(true);
-    try {
-      const s = await api.post<ClassSession>(`/api/v1/class-sessions/${sessionId}/enrolments`, body);
+  const enrol = useMutation({
+    mutationFn: (w: { body: unknown; done: () => void }) =>
+      api.post<ClassSession>(`/api/v1/class-sessions/${sessionId}/enrolments`, w.body),
+    onSuccess: (s, w) => {
       const added = s.roster[s.roster.length - 1];
+      const who = added?.customer.name ?? "";
       notifications.show({
         color: "green",
         message:
           added?.payment.state === "available_in_package"
-            ? `${added.customer.name} is booked; a credit of ${added.payment.packageName} is reserved.`
-            : `${added?.customer.name ?? "The attendee"} is booked and pays the class price.`,
+            ? t("add.bookedFromPackage", { name: who, package: added.payment.packageName })
+            : t("add.bookedAtPrice", { name: who }),
       });
-      setError(null);
-      done();
-      onAdded(s);
-    } catch (e) {
-      setError(classWords(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+      w.done();
+      changed(s);
+    },
+  });
+  const busy = enrol.isPending;
+  // A refusal about a field of the new customer shows at that field, in words without its path.
+  const fieldOf = (e: unknown) =>
+    e instanceof ApiError && e.field?.startsWith("newCustomer.")
+      ? e.field.slice("newCustomer.".length)
+      : null;
+  const fieldError = (field: string) =>
+    fieldOf(enrol.error) === field ? words(enrol.error).replace(/^[\w.]+: /, "") : undefined;
 
   return (
     <Card withBorder p="sm" data-testid="add-attendee">
       <Text fw={600} mb="xs">
-        Add an attendee
+        {t("add.title")}
       </Text>
       {full && (
         <Alert color="orange" mb="sm" py="xs">
-          This class is full: every place is taken. Cancel a booking to make room.
+          {t("add.full")}
         </Alert>
       )}
-      {error && (
+      {enrol.error && !(creating && fieldOf(enrol.error)) && (
         <Alert color="red" mb="sm" py="xs" data-testid="add-error">
-          {error}
+          {words(enrol.error)}
         </Alert>
       )}
       <Group gap="xs" align="flex-end" wrap="wrap">
         <Select
-          aria-label="Customer"
-          placeholder="Type a name, phone or e-mail"
+          aria-label={t("add.customer")}
+          placeholder={t("add.searchPlaceholder")}
           searchable
           clearable
           data={options}
@@ -87,7 +97,7 @@ export function AddAttendee({
           searchValue={search}
           onSearchChange={setSearch}
           onChange={setCustomerId}
-          nothingFoundMessage={debounced ? "No customer found" : "Type a name, phone or e-mail"}
+          nothingFoundMessage={debounced ? t("add.nothingFound") : t("add.searchPlaceholder")}
           filter={({ options: o }) => o}
           style={{ flex: "1 1 240px" }}
         />
@@ -95,17 +105,20 @@ export function AddAttendee({
           disabled={!customerId}
           loading={busy && !creating}
           onClick={() =>
-            enrol({ customerId }, () => {
-              setCustomerId(null);
-              setSearch("");
+            enrol.mutate({
+              body: { customerId },
+              done: () => {
+                setCustomerId(null);
+                setSearch("");
+              },
             })
           }
         >
-          Add to class
+          {t("add.addToClass")}
         </Button>
         {canCreate && (
           <Button variant={creating ? "light" : "default"} onClick={() => setCreating((c) => !c)}>
-            {creating ? "Close new customer" : "New customer…"}
+            {creating ? t("add.closeNewCustomer") : t("add.newCustomer")}
           </Button>
         )}
       </Group>
@@ -113,32 +126,45 @@ export function AddAttendee({
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            enrol(
-              {
+            enrol.mutate({
+              body: {
                 newCustomer: { name: name.trim(), phone: phone.trim() || null, email: email.trim() || null },
               },
-              () => {
+              done: () => {
                 setName("");
                 setPhone("");
                 setEmail("");
                 setCreating(false);
               },
-            );
+            });
           }}
         >
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="xs" mt="sm">
-            <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-            <TextInput label="Phone" value={phone} onChange={(e) => setPhone(e.currentTarget.value)} />
             <TextInput
-              label="E-mail"
+              label={t("add.name")}
+              required
+              maxLength={200}
+              error={fieldError("name")}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
+            <TextInput
+              label={t("add.phone")}
+              error={fieldError("phone")}
+              value={phone}
+              onChange={(e) => setPhone(e.currentTarget.value)}
+            />
+            <TextInput
+              label={t("add.email")}
               type="email"
+              error={fieldError("email")}
               value={email}
               onChange={(e) => setEmail(e.currentTarget.value)}
             />
           </SimpleGrid>
           <Group justify="flex-end" mt="xs">
             <Button type="submit" variant="light" loading={busy} disabled={!name.trim()}>
-              Add new customer to class
+              {t("add.addNewToClass")}
             </Button>
           </Group>
         </form>

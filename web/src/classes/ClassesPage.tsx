@@ -1,6 +1,6 @@
 // The class schedule (C1): filterable by location, day or week, and instructor; each session with its
-// time in the location's zone, instructor, places taken and status. Managers schedule sessions here;
-// no-shows whose credit waits for a decision are listed below (C4).
+// time in the location's zone and format (U1), instructor, places taken and status. Managers schedule
+// sessions here; no-shows whose credit waits for a decision are listed below (C4).
 import {
   Alert,
   Badge,
@@ -16,56 +16,40 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { Temporal } from "temporal-polyfill";
-import { api, query } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
-import { type ClassSession, classWords, STATUS_COLOR, shownStatus } from "./class-types.js";
+import { dayHeadingIn, dayRangeIn, timeRangeIn } from "../format.js";
+import phone from "../reports/phone-table.module.css";
+import { useActiveStaff, useClassesChanged, useSessions } from "./class-queries.js";
+import { type ClassSession, STATUS_COLOR, shownStatus, useClassWords } from "./class-types.js";
 import { ReviewList } from "./ReviewList.js";
 import { ScheduleModal } from "./ScheduleModal.js";
 
 type Period = "day" | "week";
 
-export interface StaffMember {
-  id: string;
-  name: string;
-  active: boolean;
-}
-
-const timeIn = (iso: string, zone: string) =>
-  new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: zone }).format(
-    new Date(iso),
-  );
+/** A calendar day as a heading, in the location's words ("Wednesday 2 December", "december 2., szerda"). */
 const dayLabel = (date: Temporal.PlainDate) =>
-  new Intl.DateTimeFormat("en-GB", {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    timeZone: "UTC",
-  }).format(new Date(Date.UTC(date.year, date.month - 1, date.day)));
+  dayHeadingIn(new Date(Date.UTC(date.year, date.month - 1, date.day)), "UTC");
+const utcDay = (date: Temporal.PlainDate) => new Date(Date.UTC(date.year, date.month - 1, date.day));
 
 export function ClassesPage() {
+  const { t } = useTranslation("classes");
   const me = useMe();
   const { can } = useSession();
   const navigate = useNavigate();
+  const words = useClassWords();
+  const changed = useClassesChanged();
   const [locationId, setLocationId] = useState(me.location.id);
   const location = me.locations.find((l) => l.id === locationId) ?? me.location;
   const zone = location.timeZone;
   const [period, setPeriod] = useState<Period>("day");
   const [date, setDate] = useState(() => Temporal.Now.plainDateISO(zone).toString());
   const [staffId, setStaffId] = useState<string | null>(null);
-  const [staff, setStaff] = useState<StaffMember[]>([]);
-  const [sessions, setSessions] = useState<ClassSession[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [scheduling, setScheduling] = useState(false);
-
-  useEffect(() => {
-    api.get<StaffMember[]>("/api/v1/staff").then(
-      (rows) => setStaff(rows.filter((s) => s.active)),
-      () => {},
-    );
-  }, []);
+  const staff = useActiveStaff().data ?? [];
 
   const range = useMemo(() => {
     const day = Temporal.PlainDate.from(date);
@@ -74,25 +58,7 @@ export function ClassesPage() {
     const at = (d: Temporal.PlainDate) => d.toZonedDateTime(zone).toInstant().toString();
     return { first, from: at(first), to: at(last) };
   }, [date, period, zone]);
-
-  const load = useCallback(() => {
-    setSessions(null);
-    api
-      .get<ClassSession[]>(
-        `/api/v1/class-sessions${query({ from: range.from, to: range.to, locationId, staffId })}`,
-      )
-      .then(
-        (rows) => {
-          setSessions(rows);
-          setError(null);
-        },
-        (e) => {
-          setSessions([]);
-          setError(classWords(e));
-        },
-      );
-  }, [range, locationId, staffId]);
-  useEffect(load, [load]);
+  const sessions = useSessions({ from: range.from, to: range.to, locationId, staffId });
 
   const step = (n: number) =>
     setDate(
@@ -101,94 +67,115 @@ export function ClassesPage() {
         .toString(),
     );
   const byDay = new Map<string, ClassSession[]>();
-  for (const s of sessions ?? []) {
+  for (const s of sessions.data ?? []) {
     const d = Temporal.Instant.from(s.startAt).toZonedDateTimeISO(zone).toPlainDate().toString();
     byDay.set(d, [...(byDay.get(d) ?? []), s]);
   }
   const periodLabel =
     period === "day"
       ? dayLabel(range.first)
-      : `Week of ${dayLabel(range.first)} – ${dayLabel(range.first.add({ days: 6 }))}`;
+      : t("schedule.week", {
+          days: dayRangeIn(utcDay(range.first), utcDay(range.first.add({ days: 6 })), "UTC"),
+        });
+  const columns = {
+    time: t("schedule.time"),
+    class: t("schedule.class"),
+    instructor: t("schedule.instructor"),
+    places: t("schedule.places"),
+    status: t("schedule.status"),
+  };
 
   return (
     <Stack maw={1100}>
       <Group justify="space-between">
-        <Title order={2}>Classes</Title>
-        {can("manage_catalog") && <Button onClick={() => setScheduling(true)}>Schedule a class</Button>}
+        <Title order={2}>{t("title")}</Title>
+        {can("manage_catalog") && <Button onClick={() => setScheduling(true)}>{t("schedule.new")}</Button>}
       </Group>
       <Group gap="sm" align="flex-end" wrap="wrap">
         <Select
-          label="Location"
-          w={220}
+          label={t("schedule.location")}
+          w={{ base: "100%", xs: 220 }}
           data={me.locations.map((l) => ({ value: l.id, label: l.name }))}
           value={locationId}
           onChange={(v) => v && setLocationId(v)}
           allowDeselect={false}
         />
         <Select
-          label="Instructor"
-          w={200}
-          placeholder="All instructors"
+          label={t("schedule.instructor")}
+          w={{ base: "100%", xs: 200 }}
+          placeholder={t("schedule.allInstructors")}
           data={staff.map((s) => ({ value: s.id, label: s.name }))}
           value={staffId}
           onChange={setStaffId}
           clearable
         />
         <SegmentedControl
-          aria-label="Period"
+          aria-label={t("schedule.period")}
           data={[
-            { value: "day", label: "Day" },
-            { value: "week", label: "Week" },
+            { value: "day", label: t("schedule.day") },
+            { value: "week", label: t("schedule.weekTab") },
           ]}
           value={period}
           onChange={(v) => setPeriod(v as Period)}
         />
         <TextInput
           type="date"
-          label="Date"
+          label={t("schedule.date")}
           w={160}
           value={date}
           onChange={(e) => e.currentTarget.value && setDate(e.currentTarget.value)}
         />
         <Group gap={4}>
-          <Button variant="default" onClick={() => step(-1)} aria-label={`Previous ${period}`}>
+          <Button
+            variant="default"
+            onClick={() => step(-1)}
+            aria-label={period === "day" ? t("schedule.previousDay") : t("schedule.previousWeek")}
+          >
             ‹
           </Button>
           <Button variant="default" onClick={() => setDate(Temporal.Now.plainDateISO(zone).toString())}>
-            Today
+            {t("schedule.today")}
           </Button>
-          <Button variant="default" onClick={() => step(1)} aria-label={`Next ${period}`}>
+          <Button
+            variant="default"
+            onClick={() => step(1)}
+            aria-label={period === "day" ? t("schedule.nextDay") : t("schedule.nextWeek")}
+          >
             ›
           </Button>
         </Group>
       </Group>
-      {error && <Alert color="red">{error}</Alert>}
+      {sessions.error && <Alert color="red">{words(sessions.error)}</Alert>}
       <Card withBorder p="sm">
-        <Group justify="space-between" mb="xs">
+        <Group justify="space-between" mb="xs" gap="xs">
           <Text fw={600} data-testid="schedule-period">
             {periodLabel}
           </Text>
           <Text size="sm" c="dimmed">
-            Times in {location.name} ({zone})
+            {t("schedule.timesIn", { location: location.name, zone })}
           </Text>
         </Group>
-        {sessions === null ? (
-          <Loader size="sm" aria-label="Loading classes" />
-        ) : sessions.length === 0 ? (
+        {sessions.isPending ? (
+          <Loader size="sm" aria-label={t("schedule.loading")} />
+        ) : (sessions.data ?? []).length === 0 ? (
           <Text c="dimmed" py="md" data-testid="no-sessions">
-            No classes {period === "day" ? "on this day" : "this week"}
-            {staffId ? " with this instructor" : ""}.
-            {can("manage_catalog") ? " Schedule one with “Schedule a class”." : ""}
+            {[
+              period === "day" ? t("schedule.emptyDay") : t("schedule.emptyWeek"),
+              staffId ? t("schedule.emptyInstructor") : "",
+              can("manage_catalog") ? t("schedule.emptyHint") : "",
+            ]
+              .filter(Boolean)
+              .join(" ")}
           </Text>
         ) : (
-          <Table highlightOnHover verticalSpacing="sm" data-testid="schedule">
+          <Table highlightOnHover verticalSpacing="sm" data-testid="schedule" className={phone.table}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w={110}>Time</Table.Th>
-                <Table.Th>Class</Table.Th>
-                <Table.Th>Instructor</Table.Th>
-                <Table.Th ta="right">Booked</Table.Th>
-                <Table.Th ta="right">Status</Table.Th>
+                <Table.Th w={150}>{columns.time}</Table.Th>
+                <Table.Th>{columns.class}</Table.Th>
+                <Table.Th>{columns.instructor}</Table.Th>
+                <Table.Th ta="right">{columns.places}</Table.Th>
+                <Table.Th ta="right">{columns.status}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -215,15 +202,16 @@ export function ClassesPage() {
                       data-testid="class-session"
                       data-status={status}
                     >
-                      <Table.Td style={{ whiteSpace: "nowrap" }}>
-                        {timeIn(s.startAt, zone)}–{timeIn(s.endAt, zone)}
+                      <Table.Td style={{ whiteSpace: "nowrap" }} data-testid="session-time">
+                        {timeRangeIn(s.startAt, s.endAt, zone)}
                       </Table.Td>
                       <Table.Td fw={600}>{s.name}</Table.Td>
-                      <Table.Td>{s.instructor.name}</Table.Td>
-                      <Table.Td ta="right" data-testid="places">
+                      <Table.Td data-label={columns.instructor}>{s.instructor.name}</Table.Td>
+                      <Table.Td ta="right" data-label={columns.places}>
                         <Text
                           span
                           size="sm"
+                          data-testid="places"
                           c={
                             status === "cancelled"
                               ? "dimmed"
@@ -232,12 +220,12 @@ export function ClassesPage() {
                                 : undefined
                           }
                         >
-                          {s.enrolled}/{s.capacity}
+                          {t("places", { enrolled: s.enrolled, capacity: s.capacity })}
                         </Text>
                       </Table.Td>
                       <Table.Td ta="right">
                         <Badge color={STATUS_COLOR[status]} variant="light">
-                          {status}
+                          {t(`status.${status}`)}
                         </Badge>
                       </Table.Td>
                     </Table.Tr>
@@ -264,7 +252,7 @@ export function ClassesPage() {
                 .toPlainDate()
                 .toString(),
             );
-            load();
+            changed();
           }}
         />
       )}

@@ -2,65 +2,55 @@
 // someone decides to use it (the class counts as taken) or release it (the credit goes back).
 import { Anchor, Button, Card, Group, Loader, Table, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../api.js";
 import { dateTimeIn } from "../format.js";
-import { classWords, type ReviewEntry } from "./class-types.js";
+import phone from "../reports/phone-table.module.css";
+import { useClassesChanged, useReviews } from "./class-queries.js";
+import { type ReviewEntry, useClassWords } from "./class-types.js";
 
 export function ReviewList() {
-  const [rows, setRows] = useState<ReviewEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const load = useCallback(() => {
-    api.get<ReviewEntry[]>("/api/v1/class-reviews").then(
-      (r) => {
-        setRows(r);
-        setError(null);
-      },
-      (e) => setError(classWords(e)),
-    );
-  }, []);
-  useEffect(load, [load]);
-
-  async function decide(r: ReviewEntry, decision: "consume" | "release") {
-    setBusy(r.enrolmentId);
-    try {
-      await api.post(`/api/v1/class-enrolments/${r.enrolmentId}/review`, { decision });
+  const { t } = useTranslation("classes");
+  const words = useClassWords();
+  const changed = useClassesChanged();
+  const rows = useReviews();
+  const decide = useMutation({
+    mutationFn: (d: { entry: ReviewEntry; decision: "consume" | "release" }) =>
+      api.post(`/api/v1/class-enrolments/${d.entry.enrolmentId}/review`, { decision: d.decision }),
+    onSuccess: (_, d) => {
       notifications.show({
         color: "green",
         message:
-          decision === "consume"
-            ? `${r.customerName}'s credit is used for the missed class.`
-            : `${r.customerName}'s credit is back on the package.`,
+          d.decision === "consume"
+            ? t("review.used", { name: d.entry.customerName })
+            : t("review.givenBack", { name: d.entry.customerName }),
       });
-      load();
-    } catch (e) {
-      notifications.show({ color: "red", message: classWords(e) });
-    } finally {
-      setBusy(null);
-    }
-  }
+      changed();
+    },
+    onError: (e) => notifications.show({ color: "red", message: words(e) }),
+  });
+  const busy = decide.isPending ? decide.variables?.entry.enrolmentId : null;
 
   return (
     <Card withBorder p="sm" data-testid="review-list">
-      <Text fw={600}>No-shows to review</Text>
+      <Text fw={600}>{t("review.title")}</Text>
       <Text size="sm" c="dimmed" mb="xs">
-        A no-show's package credit stays booked until you decide: use it for the missed class, or give it
-        back.
+        {t("review.explain")}
       </Text>
-      {error ? (
-        <Text c="red.8">{error}</Text>
-      ) : rows === null ? (
-        <Loader size="sm" aria-label="Loading no-shows" />
-      ) : rows.length === 0 ? (
+      {rows.error ? (
+        <Text c="red.8">{words(rows.error)}</Text>
+      ) : rows.isPending ? (
+        <Loader size="sm" aria-label={t("review.loading")} />
+      ) : rows.data.length === 0 ? (
         <Text c="dimmed" size="sm">
-          Nothing to review: every no-show has been decided.
+          {t("review.nothing")}
         </Text>
       ) : (
-        <Table verticalSpacing="xs">
+        <Table verticalSpacing="xs" className={phone.table}>
           <Table.Tbody>
-            {rows.map((r) => (
+            {rows.data.map((r) => (
               <Table.Tr key={r.enrolmentId} data-testid="review-row">
                 <Table.Td fw={600}>{r.customerName}</Table.Td>
                 <Table.Td>
@@ -78,17 +68,17 @@ export function ReviewList() {
                       variant="light"
                       color="red"
                       loading={busy === r.enrolmentId}
-                      onClick={() => decide(r, "consume")}
+                      onClick={() => decide.mutate({ entry: r, decision: "consume" })}
                     >
-                      Use the credit
+                      {t("review.useCredit")}
                     </Button>
                     <Button
                       size="compact-sm"
                       variant="default"
                       loading={busy === r.enrolmentId}
-                      onClick={() => decide(r, "release")}
+                      onClick={() => decide.mutate({ entry: r, decision: "release" })}
                     >
-                      Give it back
+                      {t("review.giveBack")}
                     </Button>
                   </Group>
                 </Table.Td>

@@ -13,13 +13,14 @@ import {
   TextInput,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useEffect, useState } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Temporal } from "temporal-polyfill";
 import { api } from "../api.js";
 import { useMe } from "../auth/session.js";
-import type { Item } from "../types.js";
-import type { StaffMember } from "./ClassesPage.js";
-import { type ClassSession, classWords } from "./class-types.js";
+import { type StaffMember, useClassTypes } from "./class-queries.js";
+import { type ClassSession, useClassWords } from "./class-types.js";
 
 export function ScheduleModal({
   staff,
@@ -34,8 +35,10 @@ export function ScheduleModal({
   onClose: () => void;
   onScheduled: (s: ClassSession) => void;
 }) {
+  const { t } = useTranslation("classes");
   const me = useMe();
-  const [classTypes, setClassTypes] = useState<Array<Item & { durationMinutes?: number | null }>>([]);
+  const words = useClassWords();
+  const classTypes = useClassTypes().data ?? [];
   const [itemId, setItemId] = useState<string | null>(null);
   const [locationId, setLocationId] = useState(initialLocation);
   const [instructorId, setInstructorId] = useState<string | null>(null);
@@ -43,16 +46,20 @@ export function ScheduleModal({
   const [start, setStart] = useState("18:00");
   const [end, setEnd] = useState("19:00");
   const [capacity, setCapacity] = useState<number | string>(10);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [missing, setMissing] = useState(false);
   const zone = me.locations.find((l) => l.id === locationId)?.timeZone ?? me.location.timeZone;
-
-  useEffect(() => {
-    api.get<typeof classTypes>("/api/v1/items?kind=class_type").then(
-      (rows) => setClassTypes(rows.filter((i) => i.active)),
-      () => {},
-    );
-  }, []);
+  const schedule = useMutation({
+    mutationFn: (body: unknown) => api.post<ClassSession>("/api/v1/class-sessions", body),
+    onSuccess: (created) => {
+      notifications.show({ color: "green", message: t("scheduleModal.done", { name: created.name }) });
+      onScheduled(created);
+    },
+  });
+  const error = missing
+    ? t("scheduleModal.chooseTypeAndInstructor")
+    : schedule.error
+      ? words(schedule.error)
+      : null;
 
   function chooseType(id: string | null) {
     setItemId(id);
@@ -64,50 +71,42 @@ export function ScheduleModal({
   const instant = (time: string) =>
     Temporal.PlainDateTime.from(`${date}T${time}`).toZonedDateTime(zone).toInstant().toString();
 
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    if (!itemId || !instructorId) return setError("Choose a class type and an instructor.");
-    setBusy(true);
-    try {
-      const created = await api.post<ClassSession>("/api/v1/class-sessions", {
-        itemId,
-        locationId,
-        instructorId,
-        startAt: instant(start),
-        endAt: instant(end),
-        capacity: Number(capacity),
-      });
-      notifications.show({ color: "green", message: `${created.name} scheduled.` });
-      onScheduled(created);
-    } catch (err) {
-      setError(classWords(err));
-    } finally {
-      setBusy(false);
-    }
+    setMissing(!itemId || !instructorId);
+    if (!itemId || !instructorId) return;
+    schedule.mutate({
+      itemId,
+      locationId,
+      instructorId,
+      startAt: instant(start),
+      endAt: instant(end),
+      capacity: Number(capacity),
+    });
   }
 
   return (
     <Modal
       opened
       onClose={onClose}
-      title="Schedule a class"
+      title={t("scheduleModal.title")}
       size="lg"
-      closeButtonProps={{ "aria-label": "Close dialog" }}
+      closeButtonProps={{ "aria-label": t("close") }}
     >
       <form onSubmit={submit}>
         <Stack>
           {error && <Alert color="red">{error}</Alert>}
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Select
-              label="Class type"
+              label={t("scheduleModal.classType")}
               required
               data={classTypes.map((c) => ({ value: c.id, label: c.name }))}
               value={itemId}
               onChange={chooseType}
-              nothingFoundMessage="No class types in the catalog"
+              nothingFoundMessage={t("scheduleModal.noClassTypes")}
             />
             <Select
-              label="Location"
+              label={t("schedule.location")}
               required
               data={me.locations.map((l) => ({ value: l.id, label: l.name }))}
               value={locationId}
@@ -115,14 +114,14 @@ export function ScheduleModal({
               allowDeselect={false}
             />
             <Select
-              label="Instructor"
+              label={t("schedule.instructor")}
               required
               data={staff.map((s) => ({ value: s.id, label: s.name }))}
               value={instructorId}
               onChange={setInstructorId}
             />
             <NumberInput
-              label="Capacity"
+              label={t("scheduleModal.capacity")}
               required
               min={1}
               max={1000}
@@ -133,35 +132,35 @@ export function ScheduleModal({
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <TextInput
               type="date"
-              label="Date"
+              label={t("schedule.date")}
               required
               value={date}
               onChange={(e) => setDate(e.currentTarget.value)}
             />
             <TextInput
               type="time"
-              label="Start"
+              label={t("scheduleModal.start")}
               required
               value={start}
               onChange={(e) => setStart(e.currentTarget.value)}
             />
             <TextInput
               type="time"
-              label="End"
+              label={t("scheduleModal.end")}
               required
               value={end}
               onChange={(e) => setEnd(e.currentTarget.value)}
             />
           </SimpleGrid>
           <Text size="sm" c="dimmed">
-            Times on the location's clock ({zone}).
+            {t("scheduleModal.clock", { zone })}
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Close
+              {t("close")}
             </Button>
-            <Button type="submit" loading={busy}>
-              Schedule
+            <Button type="submit" loading={schedule.isPending}>
+              {t("scheduleModal.submit")}
             </Button>
           </Group>
         </Stack>

@@ -3,6 +3,7 @@
 // attendee out on a ticket covered by the package (C2). Attendees are added from the customers or
 // created on the spot; a booking can be cancelled (its credit released) or marked no-show, and a
 // manager can cancel the whole session, which gives every credit back and e-mails the attendees (C7).
+// On a phone the roster reads as one card per attendee, its buttons on a line of their own (U3).
 import {
   Alert,
   Anchor,
@@ -15,65 +16,77 @@ import {
   Stack,
   Table,
   Text,
-  TextInput,
+  Textarea,
   Title,
+  VisuallyHidden,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { api } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
 import { PackageIcon } from "../calendar/PackageIcon.js";
-import { dateTimeIn, money } from "../format.js";
+import { dateTimeIn, dayHeadingIn, money, timeRangeIn } from "../format.js";
+import phone from "../reports/phone-table.module.css";
 import { AddAttendee } from "./AddAttendee.js";
+import { useClassesChanged, useClassSession } from "./class-queries.js";
 import {
   type ClassSession,
-  classWords,
   packageCounter,
   type RosterEntry,
   STATUS_COLOR,
+  sessionNumber,
   shownStatus,
+  useClassWords,
 } from "./class-types.js";
+import side from "./session.module.css";
+
+/** The server's limit on a reason (src/http/schemas.ts). */
+export const REASON_MAX = 500;
 
 export function SessionPage() {
-  const { sessionId } = useParams<{ sessionId: string }>();
+  const { sessionId = "" } = useParams<{ sessionId: string }>();
+  const { t } = useTranslation("classes");
   const me = useMe();
   const { can } = useSession();
   const navigate = useNavigate();
-  const [session, setSession] = useState<ClassSession | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const words = useClassWords();
+  const changed = useClassesChanged();
+  const loaded = useClassSession(sessionId);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [cancelEnrolment, setCancelEnrolment] = useState<RosterEntry | null>(null);
   const [reason, setReason] = useState("");
 
-  const load = useCallback(() => {
-    api.get<ClassSession>(`/api/v1/class-sessions/${sessionId}`).then(
-      (s) => {
-        setSession(s);
-        setError(null);
+  // One write at a time on this page: `busy` names the attendee (or "session") it is for.
+  const write = useMutation({
+    mutationFn: (w: { key: string; run: () => Promise<ClassSession | { ticketId: string }> }) => w.run(),
+    onError: (e) => notifications.show({ color: "red", message: words(e) }),
+  });
+  const busy = write.isPending ? (write.variables?.key ?? null) : null;
+  const act = (
+    key: string,
+    run: () => Promise<ClassSession>,
+    done: (s: ClassSession) => void,
+    message: string,
+  ) =>
+    write.mutate(
+      { key, run },
+      {
+        onSuccess: (s) => {
+          changed(s as ClassSession);
+          notifications.show({ color: "green", message });
+          done(s as ClassSession);
+        },
       },
-      (e) => setError(classWords(e)),
     );
-  }, [sessionId]);
-  useEffect(load, [load]);
 
-  async function act<T>(key: string, work: () => Promise<T>, done: (r: T) => void, message?: string) {
-    setBusy(key);
-    try {
-      const r = await work();
-      if (message) notifications.show({ color: "green", message });
-      done(r);
-    } catch (e) {
-      notifications.show({ color: "red", message: classWords(e) });
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!session) return <Loader aria-label="Loading the class" />;
+  if (loaded.error) return <Alert color="red">{words(loaded.error)}</Alert>;
+  const session = loaded.data;
+  if (!session) return <Loader aria-label={t("session.loading")} />;
   const location = me.locations.find((l) => l.id === session.locationId) ?? me.location;
+  const zone = location.timeZone;
   const status = shownStatus(session);
   const scheduled = session.status === "scheduled";
   // Once a class has ended nobody joins or cancels it; a no-show can still be marked until the
@@ -81,101 +94,102 @@ export function SessionPage() {
   const upcoming = status === "scheduled";
   const full = session.enrolled >= session.capacity;
   const checkout = (r: RosterEntry) =>
-    act(
-      r.id,
-      () => api.post<{ ticketId: string }>(`/api/v1/class-enrolments/${r.id}/checkout`),
-      (t) => navigate(`/tickets/${t.ticketId}`),
+    write.mutate(
+      { key: r.id, run: () => api.post<{ ticketId: string }>(`/api/v1/class-enrolments/${r.id}/checkout`) },
+      {
+        onSuccess: (res) => {
+          changed();
+          navigate(`/tickets/${(res as { ticketId: string }).ticketId}`);
+        },
+      },
     );
   const active = session.roster.filter((r) => r.status !== "cancelled");
   const cancelled = session.roster.filter((r) => r.status === "cancelled");
+  const columns = { attendee: t("roster.attendee"), payment: t("roster.payment") };
 
   return (
     <Stack maw={1100}>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={2}>
+      <Group justify="space-between" align="flex-start" gap="sm">
+        <Stack gap={2} style={{ minWidth: 0 }}>
           <Anchor component={Link} to="/classes" size="sm">
-            ← Classes
+            ← {t("title")}
           </Anchor>
           <Group gap="xs">
             <Title order={2}>{session.name}</Title>
-            <Badge color={STATUS_COLOR[status]} variant="light" data-testid="session-status">
-              {status}
+            <Badge
+              color={STATUS_COLOR[status]}
+              variant="light"
+              data-testid="session-status"
+              data-status={status}
+            >
+              {t(`status.${status}`)}
             </Badge>
           </Group>
-          <Text c="dimmed" size="sm">
-            {dateTimeIn(session.startAt, location.timeZone)} –{" "}
-            {dateTimeIn(session.endAt, location.timeZone).split(", ").pop()} · {location.name} · with{" "}
-            {session.instructor.name}
+          <Text c="dimmed" size="sm" data-testid="session-when">
+            {t("session.when", {
+              day: dayHeadingIn(session.startAt, zone),
+              time: timeRangeIn(session.startAt, session.endAt, zone),
+              location: location.name,
+              instructor: session.instructor.name,
+            })}
           </Text>
         </Stack>
-        <Stack gap={4} align="flex-end">
+        <div className={side.side}>
           <Text fw={700} size="lg" data-testid="session-places">
-            {session.enrolled}/{session.capacity} booked
+            {t("places", { enrolled: session.enrolled, capacity: session.capacity })}
           </Text>
           <Text size="sm" c="dimmed">
-            {money(session.priceMinor, session.currency)} without a package
+            {t("session.price", { price: money(session.priceMinor, session.currency) })}
           </Text>
           {scheduled && can("manage_catalog") && (
             <Button size="xs" variant="light" color="red" onClick={() => setConfirmCancel(true)}>
-              Cancel session
+              {t("session.cancel")}
             </Button>
           )}
-        </Stack>
+        </div>
       </Group>
-      {session.status === "cancelled" && (
-        <Alert color="red">This class was cancelled: every package credit went back to its package.</Alert>
-      )}
-      {upcoming && (
-        <AddAttendee
-          sessionId={session.id}
-          full={full}
-          canCreate={can("manage_customers")}
-          onAdded={(s) => setSession(s)}
-        />
-      )}
+      {session.status === "cancelled" && <Alert color="red">{t("session.cancelledNote")}</Alert>}
+      {upcoming && <AddAttendee sessionId={session.id} full={full} canCreate={can("manage_customers")} />}
       <Card withBorder p="sm">
         <Text fw={600} mb="xs">
-          Roster
+          {t("roster.title")}
         </Text>
         {active.length === 0 ? (
           <Text c="dimmed" size="sm" data-testid="empty-roster">
-            Nobody is booked on this class yet.
+            {t("roster.empty")}
           </Text>
         ) : (
-          <Table verticalSpacing="sm" data-testid="roster">
+          <Table verticalSpacing="sm" data-testid="roster" className={phone.table}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Attendee</Table.Th>
-                <Table.Th>Payment</Table.Th>
-                <Table.Th />
+                <Table.Th>{columns.attendee}</Table.Th>
+                <Table.Th>{columns.payment}</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>{t("roster.actions")}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {active.map((r) => (
                 <Table.Tr key={r.id} data-testid="attendee" data-payment={r.payment.state}>
                   <Table.Td>
-                    <Anchor
-                      component={Link}
-                      to={`/customers/${r.customer.id}`}
-                      fw={600}
-                      style={{ whiteSpace: "nowrap" }}
-                    >
+                    <Anchor component={Link} to={`/customers/${r.customer.id}`} fw={600}>
                       {r.customer.name}
                     </Anchor>
                     <Group gap={4} mt={2}>
                       {r.channel === "online" && (
                         <Badge size="xs" variant="light">
-                          online
+                          {t("roster.online")}
                         </Badge>
                       )}
                       {r.status === "no_show" && (
-                        <Badge size="xs" color="orange">
-                          no-show{r.review === "pending" ? " · to review" : ""}
+                        <Badge size="xs" color="orange" tt="none">
+                          {r.review === "pending" ? t("roster.noShowToReview") : t("roster.noShow")}
                         </Badge>
                       )}
                     </Group>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td data-label={columns.payment} data-wide>
                     <Payment
                       entry={r}
                       session={session}
@@ -184,7 +198,7 @@ export function SessionPage() {
                     />
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={6} justify="flex-end" wrap="wrap">
+                    <Group gap={6} justify="flex-end" wrap="wrap" data-testid="attendee-actions">
                       {r.ticketId ? (
                         <Button
                           size="compact-sm"
@@ -192,7 +206,7 @@ export function SessionPage() {
                           component={Link}
                           to={`/tickets/${r.ticketId}`}
                         >
-                          Ticket
+                          {t("roster.ticket")}
                         </Button>
                       ) : (
                         r.status === "enrolled" &&
@@ -205,7 +219,7 @@ export function SessionPage() {
                             loading={busy === r.id}
                             onClick={() => checkout(r)}
                           >
-                            Checkout
+                            {t("roster.checkout")}
                           </Button>
                         )
                       )}
@@ -222,12 +236,12 @@ export function SessionPage() {
                               act(
                                 r.id,
                                 () => api.post<ClassSession>(`/api/v1/class-enrolments/${r.id}/no-show`),
-                                setSession,
-                                `${r.customer.name} marked as a no-show.`,
+                                () => {},
+                                t("roster.markedNoShow", { name: r.customer.name }),
                               )
                             }
                           >
-                            No-show
+                            {t("roster.noShowButton")}
                           </Button>
                         )}
                       {r.status === "enrolled" && upcoming && !r.ticketId && (
@@ -238,7 +252,7 @@ export function SessionPage() {
                           disabled={busy !== null}
                           onClick={() => setCancelEnrolment(r)}
                         >
-                          Cancel booking
+                          {t("roster.cancelBooking")}
                         </Button>
                       )}
                     </Group>
@@ -250,7 +264,7 @@ export function SessionPage() {
         )}
         {cancelled.length > 0 && (
           <Text size="sm" c="dimmed" mt="sm" data-testid="cancelled-bookings">
-            Cancelled bookings: {cancelled.map((r) => r.customer.name).join(", ")}
+            {t("roster.cancelledBookings", { names: cancelled.map((r) => r.customer.name).join(", ") })}
           </Text>
         )}
       </Card>
@@ -258,15 +272,17 @@ export function SessionPage() {
       <Modal
         opened={cancelEnrolment !== null}
         onClose={() => setCancelEnrolment(null)}
-        title="Cancel this booking?"
+        title={t("cancelBooking.title")}
+        closeButtonProps={{ "aria-label": t("close") }}
       >
         <Text mb="md">
-          {cancelEnrolment?.customer.name} leaves the class.
-          {cancelEnrolment?.payment.package ? " The package credit is released back to the package." : ""}
+          {cancelEnrolment?.payment.package
+            ? t("cancelBooking.withPackage", { name: cancelEnrolment?.customer.name })
+            : t("cancelBooking.body", { name: cancelEnrolment?.customer.name })}
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={() => setCancelEnrolment(null)}>
-            Keep it
+            {t("cancelBooking.keep")}
           </Button>
           <Button
             color="red"
@@ -276,38 +292,45 @@ export function SessionPage() {
               act(
                 r.id,
                 () => api.post<ClassSession>(`/api/v1/class-enrolments/${r.id}/cancel`),
-                (s) => {
-                  setCancelEnrolment(null);
-                  setSession(s);
-                },
+                () => setCancelEnrolment(null),
                 r.payment.package
-                  ? `${r.customer.name}'s booking is cancelled; the credit is back on the package.`
-                  : `${r.customer.name}'s booking is cancelled.`,
+                  ? t("cancelBooking.doneWithPackage", { name: r.customer.name })
+                  : t("cancelBooking.done", { name: r.customer.name }),
               );
             }}
           >
-            Cancel booking
+            {t("roster.cancelBooking")}
           </Button>
         </Group>
       </Modal>
 
-      <Modal opened={confirmCancel} onClose={() => setConfirmCancel(false)} title="Cancel this class?">
+      <Modal
+        opened={confirmCancel}
+        onClose={() => setConfirmCancel(false)}
+        title={t("cancelClass.title")}
+        closeButtonProps={{ "aria-label": t("close") }}
+      >
         <Stack>
           <Text>
-            {session.name} on {dateTimeIn(session.startAt, location.timeZone)} is cancelled for everyone.
-            Every package credit booked or used for it goes back to its package, and the {active.length}{" "}
-            attendee
-            {active.length === 1 ? "" : "s"} with an e-mail address are told.
+            {t("cancelClass.body", {
+              name: session.name,
+              when: dateTimeIn(session.startAt, zone),
+              count: active.length,
+            })}
           </Text>
-          <TextInput
-            label="Reason (in the e-mail)"
-            placeholder="e.g. the instructor is ill"
+          <Textarea
+            label={t("cancelClass.reason")}
+            placeholder={t("cancelClass.reasonExample")}
+            autosize
+            minRows={1}
+            maxLength={REASON_MAX}
+            description={t("cancelClass.reasonLimit", { count: reason.length, max: REASON_MAX })}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirmCancel(false)}>
-              Keep the class
+              {t("cancelClass.keep")}
             </Button>
             <Button
               color="red"
@@ -320,15 +343,12 @@ export function SessionPage() {
                       `/api/v1/class-sessions/${session.id}/cancel`,
                       reason.trim() ? { reason: reason.trim() } : {},
                     ),
-                  (s) => {
-                    setConfirmCancel(false);
-                    setSession(s);
-                  },
-                  "Class cancelled; credits restored and attendees e-mailed.",
+                  () => setConfirmCancel(false),
+                  t("cancelClass.done"),
                 )
               }
             >
-              Cancel session
+              {t("session.cancel")}
             </Button>
           </Group>
         </Stack>
@@ -348,19 +368,28 @@ function Payment({
   busy: boolean;
   onCheckout: (() => void) | null;
 }) {
+  const { t } = useTranslation("classes");
   const pkg = r.payment.package;
+  const number = sessionNumber(t, r.payment.sessions);
   const counter = pkg && (
     <Group gap={6} mt={4} align="flex-start" wrap="nowrap">
       <PackageIcon size={14} />
-      <Text size="xs" c="violet.8" data-testid="package-counter">
-        {r.payment.packageName}: {packageCounter(pkg)}
-      </Text>
+      <Stack gap={0}>
+        <Text size="xs" c="violet.8" data-testid="package-counter">
+          {r.payment.packageName}: {packageCounter(t, pkg)}
+        </Text>
+        {number && (
+          <Text size="xs" c="dimmed" data-testid="session-number">
+            {number}
+          </Text>
+        )}
+      </Stack>
     </Group>
   );
   if (session.status === "cancelled")
     return (
       <Text size="sm" c="dimmed" data-testid="payment">
-        Class cancelled: nothing to pay
+        {t("payment.classCancelled")}
       </Text>
     );
   switch (r.payment.state) {
@@ -374,13 +403,13 @@ function Payment({
               variant="light"
               loading={busy}
               onClick={onCheckout}
-              title="Check out on a ticket covered by the package"
+              title={t("payment.checkoutHint")}
             >
-              Available in Package
+              {t("payment.available")}
             </Button>
           ) : (
             <Badge color="violet" variant="light" size="lg" tt="none">
-              Available in Package
+              {t("payment.available")}
             </Badge>
           )}
           {counter}
@@ -390,7 +419,7 @@ function Payment({
       return (
         <div data-testid="payment">
           <Badge color="gray" variant="filled" size="lg" tt="none">
-            Package Used
+            {t("payment.used")}
           </Badge>
           {counter}
         </div>
@@ -399,7 +428,7 @@ function Payment({
       return (
         <div data-testid="payment">
           <Badge color="green" size="lg" tt="none">
-            Paid
+            {t("payment.paid")}
           </Badge>
         </div>
       );

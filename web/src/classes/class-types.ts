@@ -1,4 +1,7 @@
-// The shapes of the classes API (GET /api/v1/class-sessions, /:id, /api/v1/class-reviews).
+// The shapes of the classes API (GET /api/v1/class-sessions, /:id, /api/v1/class-reviews), and the
+// words the class screens share.
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { ApiError, plainWords } from "../api.js";
 
 export type PaymentState = "package_used" | "available_in_package" | "paid" | "price";
@@ -15,6 +18,7 @@ export interface RosterEntry {
     label: string;
     priceMinor: number;
     packageName: string | null;
+    /** the booking's credit as "used + booked/total" when it was booked ("3/10") */
     sessions: string | null;
     package: null | {
       packageId: string;
@@ -67,29 +71,50 @@ export const STATUS_COLOR: Record<ShownStatus, string> = {
   ended: "gray",
 };
 
-const CLASS_WORDS: Record<string, string> = {
-  class_full: "This class is full: every place is taken.",
-  already_enrolled: "This customer is already on the roster.",
-  class_session_cancelled: "This class was cancelled.",
-  enrolment_on_ticket: "This booking is on a ticket: void or refund the ticket instead.",
-  enrolment_cancelled: "This booking is already cancelled.",
-  enrolment_not_active: "This booking is no longer active (cancelled or a no-show).",
-  nothing_to_review: "This no-show was already decided.",
-  customer_required: "Choose a customer or add a new one.",
-  not_a_class_type: "Choose a class type.",
-  end_before_start: "The end must be after the start.",
-  invalid_period: "Choose a shorter period.",
-};
+/** The classes' own error codes, each with words in locales/<language>/classes.json (errors.*). */
+const CLASS_CODES = new Set([
+  "class_full",
+  "already_enrolled",
+  "class_session_cancelled",
+  "enrolment_on_ticket",
+  "enrolment_cancelled",
+  "enrolment_not_active",
+  "nothing_to_review",
+  "customer_required",
+  "not_a_class_type",
+  "end_before_start",
+  "invalid_period",
+]);
 
 /** Plain words for the classes' error codes, then the app's own. */
-export function classWords(error: unknown): string {
-  if (error instanceof ApiError && CLASS_WORDS[error.code]) return CLASS_WORDS[error.code]!;
-  return plainWords(error);
+export function useClassWords(): (error: unknown) => string {
+  const { t } = useTranslation("classes");
+  return (error) =>
+    error instanceof ApiError && CLASS_CODES.has(error.code) ? t(`errors.${error.code}`) : plainWords(error);
 }
 
-/** "2 of 10 used (1 booked) · 8 remaining", or UNLIMITED above 100 left (P10). */
-export function packageCounter(p: NonNullable<RosterEntry["payment"]["package"]>): string {
-  const booked = p.booked > 0 ? ` (${p.booked} booked)` : "";
-  const left = p.remaining > 100 ? "UNLIMITED" : `${p.remaining} remaining`;
-  return `${p.used + p.booked} of ${p.total} used${booked} · ${left}`;
+/** P10: more than this many credits left is an unlimited pass. */
+export const UNLIMITED_ABOVE = 100;
+
+/**
+ * U1 one wording per meaning, P10: what is left on the package paying for the class ("7 of 10 left
+ * · 1 booked"); an unlimited pass counts what was used, never "of 999" ("6 used · unlimited").
+ */
+export function packageCounter(t: TFunction<"classes">, p: NonNullable<RosterEntry["payment"]["package"]>) {
+  const taken = p.used + p.booked;
+  if (p.remaining > UNLIMITED_ABOVE)
+    return p.booked > 0
+      ? t("counter.unlimitedBooked", { used: taken, booked: p.booked })
+      : t("counter.unlimited", { used: taken });
+  return p.booked > 0
+    ? t("counter.leftBooked", { left: p.remaining, total: p.total, booked: p.booked })
+    : t("counter.left", { left: p.remaining, total: p.total });
+}
+
+/** The booking's own credit: "session 3 of 10", or "session 6" on an unlimited pass. */
+export function sessionNumber(t: TFunction<"classes">, sessions: string | null): string | null {
+  const m = sessions ? /^(\d+)\/(\d+)$/.exec(sessions) : null;
+  if (!m) return null;
+  const [n, of] = [Number(m[1]), Number(m[2])];
+  return of - n > UNLIMITED_ABOVE ? t("counter.sessionUnlimited", { n }) : t("counter.session", { n, of });
 }

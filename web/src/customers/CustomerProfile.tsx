@@ -1,6 +1,7 @@
 import {
   Alert,
   Anchor,
+  Box,
   Button,
   Card,
   CopyButton,
@@ -14,14 +15,18 @@ import {
   Text,
   Title,
 } from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import QRCode from "qrcode";
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { dateTimeIn, money } from "../format.js";
+import { CustomerLanguageField } from "../languages/LanguagePickers.js";
 import { type PackageAction, PackageCard } from "../packages/PackageCard.js";
 import { AdjustModal, ExtendModal, RefundModal, SellModal } from "../packages/PackageDialogs.js";
+import { customerKey, packagesKey, storeCreditKey } from "../packages/queries.js";
 import { UsageModal } from "../packages/UsageModal.js";
 import { ActivityTable } from "../reports/ActivityTable.js";
 import { startTicket } from "../till/TillHome.js";
@@ -30,63 +35,57 @@ import type { BalanceLinkMade, Customer, Package } from "../types.js";
 const ORDER = { active: 0, expired: 1, fully_used: 2, refunded: 3 };
 
 export function CustomerProfile() {
-  const { customerId } = useParams<{ customerId: string }>();
+  const { customerId = "" } = useParams<{ customerId: string }>();
+  const { t } = useTranslation("customers");
   const { can } = useSession();
   const navigate = useNavigate();
-  const [customer, setCustomer] = useState<Customer | null>(null);
-  const [packages, setPackages] = useState<Package[] | null>(null);
-  const [credit, setCredit] = useState<Array<{ currency: string; balanceMinor: number }>>([]);
-  const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ action: PackageAction | "sell"; pkg?: Package } | null>(null);
-  const [activityKey, setActivityKey] = useState(0);
+  const customerQuery = useQuery({
+    queryKey: customerKey(customerId),
+    queryFn: () => api.get<Customer>(`/api/v1/customers/${customerId}`),
+  });
+  const packagesQuery = useQuery({
+    queryKey: packagesKey(customerId),
+    queryFn: () => api.get<Package[]>(`/api/v1/customers/${customerId}/packages`),
+  });
+  const creditQuery = useQuery({
+    queryKey: storeCreditKey(customerId),
+    queryFn: () =>
+      api.get<Array<{ currency: string; balanceMinor: number }>>(
+        `/api/v1/customers/${customerId}/store-credit`,
+      ),
+  });
 
-  const load = useCallback(async () => {
-    try {
-      const [c, p, sc] = await Promise.all([
-        api.get<Customer>(`/api/v1/customers/${customerId}`),
-        api.get<Package[]>(`/api/v1/customers/${customerId}/packages`),
-        api.get<Array<{ currency: string; balanceMinor: number }>>(
-          `/api/v1/customers/${customerId}/store-credit`,
-        ),
-      ]);
-      setCustomer(c);
-      setPackages(p);
-      setCredit(sc);
-      setActivityKey((k) => k + 1);
-    } catch (e) {
-      setError(plainWords(e));
-    }
-  }, [customerId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!customer || !packages) return <Loader aria-label="Loading customer" />;
+  const error = customerQuery.error ?? packagesQuery.error;
+  if (error) return <Alert color="red">{plainWords(error)}</Alert>;
+  const customer = customerQuery.data;
+  const packages = packagesQuery.data;
+  if (!customer || !packages) return <Loader aria-label={t("profile.loading")} />;
   const sorted = [...packages].sort(
     (a, b) => ORDER[a.status] - ORDER[b.status] || b.purchasedAt.localeCompare(a.purchasedAt),
   );
-  const done = () => {
-    setDialog(null);
-    void load();
-  };
+  // A dialog shows the package as it is now, not as it was when the dialog opened.
+  const current = dialog?.pkg && packages.find((p) => p.id === dialog.pkg!.id);
+  const close = () => setDialog(null);
 
   return (
     <Stack maw={1100}>
       <Anchor component={Link} to="/customers" size="sm" className="no-print">
-        ← Customers
+        {t("profile.back")}
       </Anchor>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={0}>
-          <Title order={2}>{customer.name}</Title>
-          <Text c="dimmed" size="sm">
-            {[customer.phone, customer.email].filter(Boolean).join(" · ") || "No contact details"}
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <Stack gap={0} style={{ minWidth: 0 }}>
+          <Title order={2} style={{ overflowWrap: "anywhere" }}>
+            {customer.name}
+          </Title>
+          <Text c="dimmed" size="sm" style={{ overflowWrap: "anywhere" }}>
+            {[customer.phone, customer.email].filter(Boolean).join(" · ") || t("profile.noContact")}
           </Text>
-          {credit
+          {(creditQuery.data ?? [])
             .filter((c) => c.balanceMinor > 0)
             .map((c) => (
               <Text key={c.currency} size="sm" c="teal.8">
-                Store credit: {money(c.balanceMinor, c.currency)}
+                {t("profile.storeCredit", { amount: money(c.balanceMinor, c.currency) })}
               </Text>
             ))}
         </Stack>
@@ -95,9 +94,9 @@ export function CustomerProfile() {
             {can("sell_package") && (
               <>
                 <Button variant="default" onClick={() => startTicket(customer.id, navigate)}>
-                  New ticket
+                  {t("profile.newTicket")}
                 </Button>
-                <Button onClick={() => setDialog({ action: "sell" })}>Sell a package</Button>
+                <Button onClick={() => setDialog({ action: "sell" })}>{t("profile.sellPackage")}</Button>
               </>
             )}
             {/* O6: what Carnet holds about this customer, when they ask for it (privacy law) */}
@@ -109,7 +108,7 @@ export function CustomerProfile() {
                 variant="subtle"
                 data-testid="customer-export"
               >
-                Download this customer's data
+                {t("profile.exportData")}
               </Button>
             )}
           </Group>
@@ -118,51 +117,40 @@ export function CustomerProfile() {
       <Tabs defaultValue="packages" keepMounted={false}>
         <Tabs.List className="no-print">
           <Tabs.Tab value="packages">
-            Packages ({packages.filter((p) => p.status === "active").length} active)
+            {t("profile.packagesTab", { count: packages.filter((p) => p.status === "active").length })}
           </Tabs.Tab>
-          <Tabs.Tab value="activity">Activity</Tabs.Tab>
-          <Tabs.Tab value="balance">Balance link</Tabs.Tab>
+          <Tabs.Tab value="activity">{t("profile.activityTab")}</Tabs.Tab>
+          <Tabs.Tab value="balance">{t("profile.balanceTab")}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="packages" pt="md">
           {sorted.length === 0 ? (
-            <Text c="dimmed">No packages yet.</Text>
+            <Text c="dimmed">{t("profile.noPackages")}</Text>
           ) : (
             <SimpleGrid cols={{ base: 1, md: 2 }}>
               {sorted.map((p) => (
-                <PackageCard
-                  key={p.id}
-                  pkg={p}
-                  onChanged={(next) =>
-                    setPackages((all) => all?.map((x) => (x.id === next.id ? next : x)) ?? null)
-                  }
-                  onAction={(action, pkg) => setDialog({ action, pkg })}
-                />
+                <PackageCard key={p.id} pkg={p} onAction={(action, pkg) => setDialog({ action, pkg })} />
               ))}
             </SimpleGrid>
           )}
         </Tabs.Panel>
         <Tabs.Panel value="activity" pt="md">
-          <ActivityTable key={activityKey} filter={{ customerId: customer.id }} showCustomer={false} />
+          <ActivityTable filter={{ customerId: customer.id }} showCustomer={false} />
         </Tabs.Panel>
         <Tabs.Panel value="balance" pt="md">
-          <BalanceLink customer={customer} onChanged={(c) => setCustomer(c)} />
+          <Stack>
+            <BalanceLink customer={customer} />
+            {/* U2: the language of the customer's e-mails and balance page */}
+            <Box maw={360}>
+              <CustomerLanguageField customer={customer} />
+            </Box>
+          </Stack>
         </Tabs.Panel>
       </Tabs>
-      {dialog?.action === "sell" && (
-        <SellModal customerId={customer.id} onClose={() => setDialog(null)} onDone={done} />
-      )}
-      {dialog?.pkg && dialog.action === "usage" && (
-        <UsageModal pkg={dialog.pkg} onClose={() => setDialog(null)} onChanged={() => void load()} />
-      )}
-      {dialog?.pkg && dialog.action === "adjust" && (
-        <AdjustModal pkg={dialog.pkg} onClose={() => setDialog(null)} onDone={done} />
-      )}
-      {dialog?.pkg && dialog.action === "extend" && (
-        <ExtendModal pkg={dialog.pkg} onClose={() => setDialog(null)} onDone={done} />
-      )}
-      {dialog?.pkg && dialog.action === "refund" && (
-        <RefundModal pkg={dialog.pkg} onClose={() => setDialog(null)} onDone={done} />
-      )}
+      {dialog?.action === "sell" && <SellModal customerId={customer.id} onClose={close} onDone={close} />}
+      {current && dialog?.action === "usage" && <UsageModal pkg={current} onClose={close} />}
+      {current && dialog?.action === "adjust" && <AdjustModal pkg={current} onClose={close} onDone={close} />}
+      {current && dialog?.action === "extend" && <ExtendModal pkg={current} onClose={close} onDone={close} />}
+      {current && dialog?.action === "refund" && <RefundModal pkg={current} onClose={close} onDone={close} />}
     </Stack>
   );
 }
@@ -172,46 +160,39 @@ export function CustomerProfile() {
  * server keeps only a hash): copy, print or show the code then. Making a new one, or turning the
  * link off, ends the previous link at once.
  */
-function BalanceLink({ customer, onChanged }: { customer: Customer; onChanged: (c: Customer) => void }) {
+function BalanceLink({ customer }: { customer: Customer }) {
+  const { t } = useTranslation("customers");
   const { can, me } = useSession();
+  const queryClient = useQueryClient();
   const [made, setMade] = useState<BalanceLinkMade | null>(null);
   const [asking, setAsking] = useState<"new" | "off" | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const first = customer.name.split(" ")[0];
   const hasLink = customer.balanceLinkCreatedAt !== null;
-
-  async function makeLink() {
-    setBusy(true);
-    setError(null);
-    try {
-      const link = await api.post<BalanceLinkMade>(`/api/v1/customers/${customer.id}/balance-link`);
+  const makeLink = useMutation({
+    mutationFn: () => api.post<BalanceLinkMade>(`/api/v1/customers/${customer.id}/balance-link`),
+    onSuccess: (link) => {
       setMade(link);
-      onChanged({ ...customer, balanceLinkCreatedAt: link.createdAt });
+      queryClient.setQueryData<Customer>(customerKey(customer.id), {
+        ...customer,
+        balanceLinkCreatedAt: link.createdAt,
+      });
       setAsking(null);
-    } catch (e) {
-      setError(plainWords(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-  async function turnOff() {
-    setBusy(true);
-    setError(null);
-    try {
-      onChanged(await api.del<Customer>(`/api/v1/customers/${customer.id}/balance-link`));
+    },
+  });
+  const turnOff = useMutation({
+    mutationFn: () => api.del<Customer>(`/api/v1/customers/${customer.id}/balance-link`),
+    onSuccess: (c) => {
+      queryClient.setQueryData<Customer>(customerKey(customer.id), c);
       setMade(null);
       setAsking(null);
-    } catch (e) {
-      setError(plainWords(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  });
+  const busy = makeLink.isPending || turnOff.isPending;
+  const error = makeLink.error ?? turnOff.error;
 
   return (
     <Stack maw={600}>
-      {error && <Alert color="red">{error}</Alert>}
+      {error && <Alert color="red">{plainWords(error)}</Alert>}
       {made ? (
         <MadeLink link={made} name={customer.name} />
       ) : (
@@ -219,27 +200,30 @@ function BalanceLink({ customer, onChanged }: { customer: Customer; onChanged: (
           <Stack>
             <Text data-testid="balance-link-status">
               {hasLink
-                ? `${first} has a balance link, made ${dateTimeIn(customer.balanceLinkCreatedAt!, me?.location.timeZone ?? "UTC")}. It is not shown again, to keep it private: if it is lost, make a new one.`
-                : `${first} has no balance link yet. With one, a customer sees what is left on their packages without signing in.`}
+                ? t("balanceLink.has", {
+                    first,
+                    date: dateTimeIn(customer.balanceLinkCreatedAt!, me?.location.timeZone ?? "UTC"),
+                  })
+                : t("balanceLink.hasNot", { first })}
             </Text>
             {can("manage_customers") ? (
               <Group gap="xs">
                 <Button
-                  onClick={() => (hasLink ? setAsking("new") : void makeLink())}
-                  loading={busy && asking === null}
+                  onClick={() => (hasLink ? setAsking("new") : makeLink.mutate())}
+                  loading={makeLink.isPending && asking === null}
                   data-testid="make-balance-link"
                 >
-                  {hasLink ? "New balance link" : "Make a balance link"}
+                  {hasLink ? t("balanceLink.makeNew") : t("balanceLink.make")}
                 </Button>
                 {hasLink && (
                   <Button variant="subtle" color="red" onClick={() => setAsking("off")}>
-                    Turn the link off
+                    {t("balanceLink.turnOff")}
                   </Button>
                 )}
               </Group>
             ) : (
               <Text size="sm" c="dimmed">
-                The front desk can make a new link.
+                {t("balanceLink.deskCanMake")}
               </Text>
             )}
           </Stack>
@@ -248,35 +232,33 @@ function BalanceLink({ customer, onChanged }: { customer: Customer; onChanged: (
       {made && can("manage_customers") && (
         <Group gap="xs" className="no-print">
           <Button variant="subtle" size="xs" onClick={() => setAsking("new")}>
-            Make another link
+            {t("balanceLink.makeAnother")}
           </Button>
           <Button variant="subtle" size="xs" color="red" onClick={() => setAsking("off")}>
-            Turn the link off
+            {t("balanceLink.turnOff")}
           </Button>
         </Group>
       )}
       <Modal
         opened={asking !== null}
         onClose={() => setAsking(null)}
-        title={asking === "off" ? "Turn the balance link off?" : "Make a new balance link?"}
+        title={asking === "off" ? t("balanceLink.askOffTitle") : t("balanceLink.askNewTitle")}
       >
         <Stack>
           <Text>
-            {asking === "off"
-              ? `${first}'s link stops working at once; you can make a new one later.`
-              : `${first}'s current link stops working at once: whoever opens it sees that it is not valid. Give ${first} the new one.`}
+            {asking === "off" ? t("balanceLink.askOff", { first }) : t("balanceLink.askNew", { first })}
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setAsking(null)} disabled={busy}>
-              Cancel
+              {t("balanceLink.cancel")}
             </Button>
             <Button
               color={asking === "off" ? "red" : undefined}
               loading={busy}
-              onClick={() => void (asking === "off" ? turnOff() : makeLink())}
+              onClick={() => (asking === "off" ? turnOff.mutate() : makeLink.mutate())}
               data-testid="confirm-balance-link"
             >
-              {asking === "off" ? "Turn it off" : "Make a new link"}
+              {asking === "off" ? t("balanceLink.confirmOff") : t("balanceLink.confirmNew")}
             </Button>
           </Group>
         </Stack>
@@ -287,6 +269,7 @@ function BalanceLink({ customer, onChanged }: { customer: Customer; onChanged: (
 
 /** The link just made: shown once, to copy, print or scan. */
 function MadeLink({ link, name }: { link: BalanceLinkMade; name: string }) {
+  const { t } = useTranslation("customers");
   const url = `${window.location.origin}${link.path}`;
   const [qr, setQr] = useState<string | null>(null);
   useEffect(() => {
@@ -295,12 +278,9 @@ function MadeLink({ link, name }: { link: BalanceLinkMade; name: string }) {
   return (
     <Card withBorder data-testid="balance-link-made">
       <Stack>
-        <Text>
-          {name} can see what is left on their packages at this private link, without signing in. Show the
-          code, print it, or copy the link into a message.
-        </Text>
+        <Text>{t("balanceLink.madeIntro", { name })}</Text>
         <Group wrap="wrap" align="flex-start">
-          {qr && <Image src={qr} alt="QR code of the balance link" w={180} h={180} />}
+          {qr && <Image src={qr} alt={t("balanceLink.qrAlt")} w={180} h={180} />}
           <Stack gap="xs" style={{ minWidth: 0, flex: "1 1 220px" }}>
             <Text size="sm" ff="monospace" style={{ wordBreak: "break-all" }} data-testid="balance-url">
               {url}
@@ -309,22 +289,21 @@ function MadeLink({ link, name }: { link: BalanceLinkMade; name: string }) {
               <CopyButton value={url}>
                 {({ copied, copy }) => (
                   <Button size="xs" onClick={copy}>
-                    {copied ? "Copied" : "Copy link"}
+                    {copied ? t("balanceLink.copied") : t("balanceLink.copy")}
                   </Button>
                 )}
               </CopyButton>
               <Button size="xs" variant="default" onClick={() => window.print()}>
-                Print
+                {t("balanceLink.print")}
               </Button>
               <Button size="xs" variant="default" component="a" href={url} target="_blank" rel="noreferrer">
-                Open
+                {t("balanceLink.open")}
               </Button>
             </Group>
           </Stack>
         </Group>
         <Alert color="yellow" className="no-print" data-testid="balance-link-once">
-          This link is shown only now. Copy it, print it or let {name.split(" ")[0]} scan the code before you
-          leave this page. Any earlier link no longer works.
+          {t("balanceLink.onlyNow", { first: name.split(" ")[0] })}
         </Alert>
       </Stack>
     </Card>

@@ -1,3 +1,6 @@
+// The customer list: every customer a page at a time in the order the working location reads names
+// (U1: Á with A, Cs after C in Budapest), how many are shown of how many, and more on demand (W2);
+// typing searches by name, phone or e-mail. On a phone the phone number goes under the name.
 import {
   Alert,
   Button,
@@ -12,91 +15,119 @@ import {
   Title,
 } from "@mantine/core";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
-import { useEffect, useRef, useState } from "react";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api, plainWords, query } from "../api.js";
 import { useSession } from "../auth/session.js";
-import type { Customer } from "../types.js";
+import { CustomerLanguageSelect } from "../languages/LanguagePickers.js";
+import type { Customer, CustomerPage } from "../types.js";
+
+export const PAGE_SIZE = 25;
 
 export function CustomerSearch() {
+  const { t } = useTranslation("customers");
   const [text, setText] = useState("");
-  const [debounced] = useDebouncedValue(text, 120);
-  const [results, setResults] = useState<Customer[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [debounced] = useDebouncedValue(text.trim(), 120);
   const [creating, { open, close }] = useDisclosure();
   const navigate = useNavigate();
   const { can } = useSession();
-  const latest = useRef(0);
-
-  useEffect(() => {
-    const ticket = ++latest.current;
-    setLoading(true);
-    api
-      .get<Customer[]>(`/api/v1/customers${query({ q: debounced, limit: 25 })}`)
-      .then((rows) => {
-        if (ticket === latest.current) {
-          setResults(rows);
-          setError(null);
-        }
-      })
-      .catch((e) => ticket === latest.current && setError(plainWords(e)))
-      .finally(() => ticket === latest.current && setLoading(false));
-  }, [debounced]);
+  const list = useInfiniteQuery({
+    queryKey: ["customers", "list", { q: debounced }],
+    queryFn: ({ pageParam }) =>
+      api.get<CustomerPage>(
+        `/api/v1/customers${query({ q: debounced, limit: PAGE_SIZE, cursor: pageParam })}`,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
+  });
+  const customers = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = list.data?.pages.at(-1)?.total ?? 0;
+  const open1 = (c: Customer) => navigate(`/customers/${c.id}`);
 
   return (
     <Stack maw={900}>
       <Group justify="space-between">
-        <Title order={2}>Customers</Title>
-        {can("manage_customers") && <Button onClick={open}>New customer</Button>}
+        <Title order={2}>{t("list.title")}</Title>
+        {can("manage_customers") && <Button onClick={open}>{t("list.newCustomer")}</Button>}
       </Group>
       <TextInput
-        placeholder="Search by name, phone or e-mail"
-        aria-label="Search customers"
+        placeholder={t("list.searchPlaceholder")}
+        aria-label={t("list.searchLabel")}
         size="md"
         value={text}
         onChange={(e) => setText(e.currentTarget.value)}
-        rightSection={loading ? <Loader size="xs" /> : null}
+        rightSection={list.isFetching && !list.isFetchingNextPage ? <Loader size="xs" /> : null}
         autoFocus
         onKeyDown={(e) => {
-          if (e.key === "Enter" && results?.[0]) navigate(`/customers/${results[0].id}`);
+          if (e.key === "Enter" && customers[0]) open1(customers[0]);
         }}
       />
-      {error && <Alert color="red">{error}</Alert>}
+      {list.error && <Alert color="red">{plainWords(list.error)}</Alert>}
       <Card withBorder p={0}>
-        {results && results.length === 0 ? (
+        {list.data && customers.length === 0 ? (
           <Text p="md" c="dimmed">
-            No customer matches “{debounced}”.
+            {debounced ? t("list.noMatch", { query: debounced }) : t("list.none")}
           </Text>
         ) : (
           <Table highlightOnHover verticalSpacing="sm">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Phone</Table.Th>
-                <Table.Th visibleFrom="sm">E-mail</Table.Th>
+                <Table.Th>{t("list.name")}</Table.Th>
+                <Table.Th visibleFrom="xs">{t("list.phone")}</Table.Th>
+                <Table.Th visibleFrom="sm">{t("list.email")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {(results ?? []).map((c) => (
+              {customers.map((c) => (
                 <Table.Tr
                   key={c.id}
                   style={{ cursor: "pointer" }}
                   tabIndex={0}
-                  onClick={() => navigate(`/customers/${c.id}`)}
-                  onKeyDown={(e) => e.key === "Enter" && navigate(`/customers/${c.id}`)}
+                  onClick={() => open1(c)}
+                  onKeyDown={(e) => e.key === "Enter" && open1(c)}
                   data-testid="customer-row"
                 >
-                  <Table.Td fw={600}>{c.name}</Table.Td>
-                  <Table.Td>{c.phone ?? "—"}</Table.Td>
-                  <Table.Td visibleFrom="sm">{c.email ?? "—"}</Table.Td>
+                  <Table.Td>
+                    <Text fw={600} style={{ overflowWrap: "anywhere" }}>
+                      {c.name}
+                    </Text>
+                    <Text size="sm" c="dimmed" hiddenFrom="xs">
+                      {c.phone ?? c.email ?? ""}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td visibleFrom="xs" style={{ whiteSpace: "nowrap" }}>
+                    {c.phone ?? "—"}
+                  </Table.Td>
+                  <Table.Td visibleFrom="sm" style={{ overflowWrap: "anywhere" }}>
+                    {c.email ?? "—"}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         )}
       </Card>
-      <Modal opened={creating} onClose={close} title="New customer">
+      {list.data && customers.length > 0 && (
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Text size="sm" c="dimmed" data-testid="customer-count">
+            {t(debounced ? "list.shownMatching" : "list.shown", { shown: customers.length, total })}
+          </Text>
+          {list.hasNextPage && (
+            <Button
+              variant="default"
+              onClick={() => void list.fetchNextPage()}
+              loading={list.isFetchingNextPage}
+              data-testid="customer-more"
+            >
+              {t("list.showMore", { count: Math.min(PAGE_SIZE, total - customers.length) })}
+            </Button>
+          )}
+        </Group>
+      )}
+      <Modal opened={creating} onClose={close} title={t("new.title")}>
         <NewCustomerForm
           initialName={text}
           onCreated={(c) => {
@@ -116,44 +147,60 @@ function NewCustomerForm({
   initialName: string;
   onCreated: (c: Customer) => void;
 }) {
+  const { t } = useTranslation("customers");
+  const queryClient = useQueryClient();
   const [name, setName] = useState(/\d|@/.test(initialName) ? "" : initialName);
   const [phone, setPhone] = useState("");
   const [email, setEmail] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      onCreated(
-        await api.post<Customer>("/api/v1/customers", { name, phone: phone || null, email: email || null }),
-      );
-    } catch (err) {
-      setError(plainWords(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  /** U2: "" is the business's language */
+  const [language, setLanguage] = useState("");
+  const create = useMutation({
+    mutationFn: () =>
+      api.post<Customer>("/api/v1/customers", {
+        name,
+        phone: phone || null,
+        email: email || null,
+        language: language || null,
+      }),
+    onSuccess: (c) => {
+      queryClient.setQueryData(["customers", c.id], c);
+      void queryClient.invalidateQueries({ queryKey: ["customers", "list"] });
+      onCreated(c);
+    },
+  });
   return (
-    <form onSubmit={submit}>
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate();
+      }}
+    >
       <Stack>
-        {error && <Alert color="red">{error}</Alert>}
+        {create.error && <Alert color="red">{plainWords(create.error)}</Alert>}
         <TextInput
-          label="Name"
+          label={t("new.name")}
           required
+          maxLength={200}
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
           data-autofocus
         />
-        <TextInput label="Phone" value={phone} onChange={(e) => setPhone(e.currentTarget.value)} />
         <TextInput
-          label="E-mail"
+          label={t("new.phone")}
+          maxLength={40}
+          value={phone}
+          onChange={(e) => setPhone(e.currentTarget.value)}
+        />
+        <TextInput
+          label={t("new.email")}
           type="email"
+          maxLength={254}
           value={email}
           onChange={(e) => setEmail(e.currentTarget.value)}
         />
-        <Button type="submit" loading={busy}>
-          Create customer
+        <CustomerLanguageSelect value={language} onChange={setLanguage} />
+        <Button type="submit" loading={create.isPending}>
+          {t("new.submit")}
         </Button>
       </Stack>
     </form>

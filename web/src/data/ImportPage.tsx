@@ -18,23 +18,24 @@ import {
   Text,
   Title,
 } from "@mantine/core";
-import { useEffect, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
+import { useItems, useTemplates } from "../catalog/queries.js";
 import { localDate, money } from "../format.js";
 import type { Item, Template } from "../types.js";
 import type { ImportReport, RowError } from "./types.js";
 import { type ImportPhase, importWithProgress } from "./upload.js";
 
-const count = (n: number) => n.toLocaleString("en-US");
-const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
-
 export function ImportPage() {
+  const { t } = useTranslation("import");
   const { can } = useSession();
   return (
     <Stack maw={1000}>
-      <Title order={2}>Import &amp; export</Title>
+      <Title order={2}>{t("title")}</Title>
       {can("import_data") && <ImportSection />}
       {can("export_business_data") && <ExportSection />}
       {can("import_data") && <ColumnsReference />}
@@ -43,83 +44,49 @@ export function ImportPage() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The file's columns, in the receptionist's words
+// The file's columns, in the receptionist's words (the names are the file's, the same in every language)
 
-const COLUMNS: Array<{ name: string; need: "required" | "optional" | "one of two"; about: string }> = [
-  {
-    name: "package_ref",
-    need: "optional",
-    about:
-      "The package's number in the old system. Rows with the same number are the lines of one package. " +
-      "A package already imported with this number is never created again.",
-  },
-  { name: "customer_name", need: "required", about: "The customer's full name." },
-  {
-    name: "customer_email",
-    need: "one of two",
-    about:
-      "The customer's e-mail. A customer already in Carnet with this e-mail gets the package; otherwise a new customer is made.",
-  },
-  {
-    name: "customer_phone",
-    need: "one of two",
-    about: "The customer's phone number; tells customers apart when there is no e-mail.",
-  },
-  {
-    name: "template",
-    need: "optional",
-    about: "The name of a package in Carnet's catalog (as on the Till), such as “5x Manicure”.",
-  },
-  {
-    name: "item",
-    need: "optional",
-    about:
-      "The service, product or class type, as named in the catalog. Needed when there is no template, or the template has several items (one row per item).",
-  },
-  {
-    name: "package_name",
-    need: "optional",
-    about: "The name to show; by default the template's, or “10× Pedicure”.",
-  },
-  { name: "credits_total", need: "required", about: "How many credits the customer bought (of this item)." },
-  {
-    name: "credits_used",
-    need: "optional",
-    about: "How many of them were already used in the old system (0 if empty).",
-  },
-  {
-    name: "price_paid",
-    need: "required",
-    about:
-      "What the customer paid, in the location's currency: 50000, 50 000 or 120.00. 0 for a free package.",
-  },
-  { name: "purchase_date", need: "required", about: "The day it was bought, year first: 2025-03-14." },
-  {
-    name: "expiry_date",
-    need: "optional",
-    about: "The last day it can be used, year first. Empty: it never expires.",
-  },
-  {
-    name: "location",
-    need: "optional",
-    about: "The location's name in Carnet. May be empty when the business has one location.",
-  },
+type Need = "required" | "optional" | "emailOrPhone";
+const COLUMNS: Array<{ name: string; need: Need }> = [
+  { name: "package_ref", need: "optional" },
+  { name: "customer_name", need: "required" },
+  { name: "customer_email", need: "emailOrPhone" },
+  { name: "customer_phone", need: "emailOrPhone" },
+  { name: "template", need: "optional" },
+  { name: "item", need: "optional" },
+  { name: "package_name", need: "optional" },
+  { name: "credits_total", need: "required" },
+  { name: "credits_used", need: "optional" },
+  { name: "price_paid", need: "required" },
+  { name: "purchase_date", need: "required" },
+  { name: "expiry_date", need: "optional" },
+  { name: "location", need: "optional" },
 ];
 
-const NEED_COLOR = { required: "red", optional: "gray", "one of two": "orange" } as const;
+const NEED_COLOR: Record<Need, string> = { required: "red", optional: "gray", emailOrPhone: "orange" };
 
 function csvCell(value: string | number): string {
   const text = String(value);
   return /[",;\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+interface ExampleWords {
+  customers: [string, string];
+  item: string;
+}
+
 /** An example file that this business's own catalog accepts as it is. */
-function exampleFile(locationName: string, template: Template | undefined, item: Item | undefined): string {
+function exampleFile(
+  words: ExampleWords,
+  locationName: string,
+  template: Template | undefined,
+  item: Item | undefined,
+): string {
   const rows: Array<Array<string | number>> = [COLUMNS.map((c) => c.name)];
-  const itemName = item?.name ?? "Manicure";
+  const itemName = item?.name ?? words.item;
   rows.push([
     "OLD-1001",
-    "Anna Kovács",
+    words.customers[0],
     "anna@example.com",
     "+36 30 123 4567",
     template?.name ?? "",
@@ -134,7 +101,7 @@ function exampleFile(locationName: string, template: Template | undefined, item:
   ]);
   rows.push([
     "OLD-1002",
-    "Bob Smith",
+    words.customers[1],
     "",
     "+1 212 555 0100",
     "",
@@ -153,29 +120,23 @@ function exampleFile(locationName: string, template: Template | undefined, item:
 /** The file in a few words, and an example file that this business's own catalog accepts as it is. */
 function FileIntro() {
   const me = useMe();
-  const [example, setExample] = useState<string | null>(null);
-  useEffect(() => {
-    Promise.all([api.get<Template[]>("/api/v1/templates"), api.get<Item[]>("/api/v1/items")]).then(
-      ([templates, items]) =>
-        setExample(
-          exampleFile(
-            me.location.name,
-            templates.find((t) => t.active && t.items.length === 1),
-            items.find((i) => i.active && i.kind === "service"),
-          ),
-        ),
-      () => setExample(exampleFile(me.location.name, undefined, undefined)),
-    );
-  }, [me.location.name]);
+  const { t } = useTranslation("import");
+  const templates = useTemplates();
+  const items = useItems();
+  const settled = (templates.data || templates.error) && (items.data || items.error);
+  const example = settled
+    ? exampleFile(
+        { customers: [t("example.customer1"), t("example.customer2")], item: t("example.item") },
+        me.location.name,
+        templates.data?.find((tp) => tp.active && tp.items.length === 1),
+        items.data?.find((i) => i.active && i.kind === "service"),
+      )
+    : null;
   const href = example ? `data:text/csv;charset=utf-8,${encodeURIComponent(`\ufeff${example}`)}` : undefined;
   return (
     <Stack gap="sm">
       <Text size="sm">
-        Save the packages your customers hold in the old system as a CSV file (Excel:{" "}
-        <i>File → Save as → CSV UTF-8</i>): a first row naming the columns, then one row per package, or one
-        row per item of a package with several items. The columns are explained{" "}
-        <Anchor href="#import-columns">below</Anchor>. Carnet checks the file first and shows what it would
-        create and every row it cannot read; nothing is written until you press Import.
+        <Trans t={t} i18nKey="intro" components={{ i: <i />, below: <Anchor href="#import-columns" /> }} />
       </Text>
       <Group>
         <Button
@@ -186,7 +147,7 @@ function FileIntro() {
           disabled={!href}
           data-testid="example-file"
         >
-          Download an example file
+          {t("downloadExample")}
         </Button>
       </Group>
     </Stack>
@@ -194,25 +155,23 @@ function FileIntro() {
 }
 
 function ColumnsReference() {
+  const { t } = useTranslation("import");
   return (
     <Card withBorder id="import-columns">
       <Stack gap="sm">
-        <Title order={3}>The columns of the file</Title>
-        <Text size="sm">
-          In any order, with these names in the first row. Commas, semicolons or tabs between cells all work.
-          Rows with errors are listed with their row number, column and why.
-        </Text>
+        <Title order={3}>{t("columns.title")}</Title>
+        <Text size="sm">{t("columns.intro")}</Text>
         <Stack gap={6} component="dl" m={0}>
           {COLUMNS.map((c) => (
             <div key={c.name}>
               <Group gap="xs" component="dt">
                 <Code>{c.name}</Code>
                 <Badge size="xs" variant="light" color={NEED_COLOR[c.need]}>
-                  {c.need === "one of two" ? "e-mail or phone" : c.need}
+                  {t(`columns.need.${c.need}`)}
                 </Badge>
               </Group>
               <Text size="sm" c="dimmed" component="dd" m={0}>
-                {c.about}
+                {t(`columns.about.${c.name}`)}
               </Text>
             </div>
           ))}
@@ -233,6 +192,8 @@ type Stage =
   | { stage: "done"; report: ImportReport; result: ImportReport };
 
 function ImportSection() {
+  const { t } = useTranslation("import");
+  const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [csv, setCsv] = useState<string>("");
   const [stage, setStage] = useState<Stage>({ stage: "idle" });
@@ -270,6 +231,9 @@ function ImportSection() {
         setStage({ stage: "importing", report, phase }),
       );
       setStage({ stage: "done", report, result });
+      // New customers, packages and log entries: every screen that shows them reads them again.
+      for (const resource of ["customers", "packages", "reports", "activity"])
+        void queryClient.invalidateQueries({ queryKey: [resource] });
     } catch (e) {
       setError(plainWords(e));
       setStage({ stage: "checked", report });
@@ -281,11 +245,11 @@ function ImportSection() {
     <Stack>
       <Card withBorder>
         <Stack>
-          <Title order={3}>Bring packages from your old system</Title>
+          <Title order={3}>{t("bring")}</Title>
           <FileIntro />
           <FileInput
-            label="Import file (CSV)"
-            placeholder="Choose a .csv file"
+            label={t("file.label")}
+            placeholder={t("file.placeholder")}
             accept=".csv,.txt,text/csv,text/plain"
             value={file}
             onChange={(f) => void choose(f)}
@@ -296,7 +260,7 @@ function ImportSection() {
           {stage.stage === "checking" && (
             <Group gap="xs">
               <Loader size="sm" />
-              <Text size="sm">Checking the file…</Text>
+              <Text size="sm">{t("file.checking")}</Text>
             </Group>
           )}
           {error && (
@@ -327,19 +291,18 @@ function DryRun({
   importing: ImportPhase | null;
   onImport: () => void;
 }) {
+  const { t } = useTranslation("import");
   const s = report.summary;
   if (report.errorCount > 0) {
     return (
       <Stack data-testid="dry-run-errors">
-        <Alert color="red" title={`${plural(report.errorCount, "problem")} in the file`}>
-          Nothing can be imported until {report.errorCount === 1 ? "it is" : "they are"} fixed. Correct the
-          file in your spreadsheet, save it, and choose it again. Row numbers are the spreadsheet's: the
-          column names are row 1.
+        <Alert color="red" title={t("dryRun.problems", { count: report.errorCount })}>
+          {t("dryRun.fixFirst", { count: report.errorCount })}
         </Alert>
         <ErrorTable errors={report.errors} />
         {report.errorCount > report.errors.length && (
           <Text size="sm" c="dimmed">
-            The first {count(report.errors.length)} are shown.
+            {t("dryRun.firstShown", { count: report.errors.length })}
           </Text>
         )}
       </Stack>
@@ -347,26 +310,31 @@ function DryRun({
   }
   return (
     <Stack data-testid="dry-run-summary">
-      <Alert color={s.toCreate > 0 ? "teal" : "gray"} title="The file is fine">
+      <Alert color={s.toCreate > 0 ? "teal" : "gray"} title={t("dryRun.fine")}>
         <Stack gap={4}>
           <Text size="sm" data-testid="dry-run-counts">
             {s.toCreate > 0
-              ? `Importing it creates ${plural(s.toCreate, "package")} (${plural(s.lines, "credit line")}) for ${plural(
-                  s.customersNew + s.customersExisting,
-                  "customer",
-                )}: ${count(s.customersNew)} new, ${count(s.customersExisting)} already in Carnet.`
-              : "Every package in this file is already imported: importing it again creates nothing."}
+              ? t("dryRun.creates", {
+                  count: s.toCreate,
+                  lines: t("n.creditLines", { count: s.lines }),
+                  customers: t("n.customers", { count: s.customersNew + s.customersExisting }),
+                  fresh: s.customersNew,
+                  existing: s.customersExisting,
+                })
+              : t("dryRun.nothingNew")}
           </Text>
           {s.alreadyImported > 0 && s.toCreate > 0 && (
-            <Text size="sm">
-              {plural(s.alreadyImported, "package was", "packages were")} imported before and will be left as{" "}
-              {s.alreadyImported === 1 ? "it is" : "they are"}.
-            </Text>
+            <Text size="sm">{t("dryRun.alreadyImported", { count: s.alreadyImported })}</Text>
           )}
           {s.byCurrency.map((c) => (
             <Text size="sm" key={c.currency}>
-              {c.currency}: {plural(c.packages, "package")} paid {money(c.pricePaidMinor, c.currency)};{" "}
-              {plural(c.owedCredits, "credit")} still to use, worth {money(c.owedMinor, c.currency)}.
+              {t("dryRun.byCurrency", {
+                currency: c.currency,
+                packages: t("n.packages", { count: c.packages }),
+                paid: money(c.pricePaidMinor, c.currency),
+                credits: t("n.credits", { count: c.owedCredits }),
+                worth: money(c.owedMinor, c.currency),
+              })}
             </Text>
           ))}
         </Stack>
@@ -378,10 +346,10 @@ function DryRun({
         ) : (
           <Group>
             <Button onClick={onImport} data-testid="import-button">
-              Import {plural(s.toCreate, "package")}
+              {t("dryRun.import", { count: s.toCreate })}
             </Button>
             <Text size="sm" c="dimmed">
-              All or nothing: if anything fails, nothing is imported.
+              {t("dryRun.allOrNothing")}
             </Text>
           </Group>
         ))}
@@ -391,15 +359,16 @@ function DryRun({
 
 /** Every error: a table on a wide screen, one card per error on a phone. */
 function ErrorTable({ errors }: { errors: RowError[] }) {
+  const { t } = useTranslation("import");
   const key = (e: RowError) => `${e.row}|${e.column}|${e.message}`;
   return (
     <>
       <Table striped data-testid="import-errors" layout="fixed" visibleFrom="sm">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={64}>Row</Table.Th>
-            <Table.Th w={190}>Column</Table.Th>
-            <Table.Th>What is wrong</Table.Th>
+            <Table.Th w={64}>{t("errors.row")}</Table.Th>
+            <Table.Th w={190}>{t("errors.column")}</Table.Th>
+            <Table.Th>{t("errors.what")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -419,7 +388,7 @@ function ErrorTable({ errors }: { errors: RowError[] }) {
           <Card key={key(e)} withBorder padding="xs" data-testid="import-error-card">
             <Group gap="xs">
               <Text size="sm" fw={700}>
-                {e.row === null ? "The file" : `Row ${e.row}`}
+                {e.row === null ? t("errors.theFile") : t("errors.rowN", { row: e.row })}
               </Text>
               {e.column && <Code>{e.column}</Code>}
             </Group>
@@ -436,23 +405,24 @@ function ErrorTable({ errors }: { errors: RowError[] }) {
 const PREVIEW = 8;
 
 function Preview({ report }: { report: ImportReport }) {
+  const { t } = useTranslation("import");
   const shown = report.packages.slice(0, PREVIEW);
   if (shown.length === 0) return null;
   return (
     <Stack gap={4}>
       <Text size="sm" fw={600}>
-        The first {shown.length === 1 ? "package" : `${shown.length} packages`} of the file
+        {t("preview.first", { count: shown.length })}
       </Text>
       <ScrollArea>
         <Table striped miw={620} data-testid="import-preview">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Row</Table.Th>
-              <Table.Th>Customer</Table.Th>
-              <Table.Th>Package</Table.Th>
-              <Table.Th>Credits used</Table.Th>
-              <Table.Th>Paid</Table.Th>
-              <Table.Th>Expires</Table.Th>
+              <Table.Th>{t("preview.row")}</Table.Th>
+              <Table.Th>{t("preview.customer")}</Table.Th>
+              <Table.Th>{t("preview.package")}</Table.Th>
+              <Table.Th>{t("preview.creditsUsed")}</Table.Th>
+              <Table.Th>{t("preview.paid")}</Table.Th>
+              <Table.Th>{t("preview.expires")}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -464,7 +434,7 @@ function Preview({ report }: { report: ImportReport }) {
                   {p.customerName}
                   {p.newCustomer && (
                     <Badge size="xs" variant="light" ml={6}>
-                      new
+                      {t("preview.new")}
                     </Badge>
                   )}
                 </Table.Td>
@@ -472,18 +442,18 @@ function Preview({ report }: { report: ImportReport }) {
                 <Table.Td>
                   {p.lines.map((l) => (
                     <div key={l.itemName}>
-                      {l.itemName}: {l.used} of {l.total}
+                      {t("preview.usedOf", { item: l.itemName, used: l.used, total: l.total })}
                     </div>
                   ))}
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: "nowrap" }}>{money(p.priceMinor, p.currency)}</Table.Td>
                 <Table.Td style={{ whiteSpace: "nowrap" }}>
-                  {p.expiresOn ? localDate(p.expiresOn) : "never"}
+                  {p.expiresOn ? localDate(p.expiresOn) : t("preview.never")}
                 </Table.Td>
                 <Table.Td>
                   {p.status === "already_imported" && (
                     <Badge size="sm" color="gray">
-                      already imported
+                      {t("preview.alreadyImported")}
                     </Badge>
                   )}
                 </Table.Td>
@@ -494,7 +464,7 @@ function Preview({ report }: { report: ImportReport }) {
       </ScrollArea>
       {report.summary.packages > shown.length && (
         <Text size="sm" c="dimmed">
-          …and {plural(report.summary.packages - shown.length, "more package")}.
+          {t("preview.more", { count: report.summary.packages - shown.length })}
         </Text>
       )}
     </Stack>
@@ -502,18 +472,19 @@ function Preview({ report }: { report: ImportReport }) {
 }
 
 function ImportProgress({ phase, rows }: { phase: ImportPhase; rows: number }) {
+  const { t } = useTranslation("import");
   let value = 100;
   let label: string;
   let animated = false;
   if (phase.phase === "uploading") {
     value = phase.size > 0 ? Math.round((100 * phase.sent) / phase.size) : 0;
-    label = `Sending the file… ${value}%`;
+    label = t("progress.sending", { percent: value });
   } else if (phase.phase === "checking") {
     animated = true;
-    label = `Checking ${plural(rows, "row")} once more…`;
+    label = t("progress.checking", { count: rows });
   } else {
     value = phase.total > 0 ? Math.round((100 * phase.done) / phase.total) : 0;
-    label = `Writing packages: ${count(phase.done)} of ${count(phase.total)}`;
+    label = t("progress.writing", { done: phase.done, total: phase.total });
   }
   return (
     <Stack gap={4} data-testid="import-progress">
@@ -522,41 +493,49 @@ function ImportProgress({ phase, rows }: { phase: ImportPhase; rows: number }) {
       </Text>
       <Progress value={value} animated={animated} striped={animated} size="lg" aria-label={label} />
       <Text size="xs" c="dimmed">
-        Keep this page open. If the connection breaks, nothing is half-written: import the same file again.
+        {t("progress.keepOpen")}
       </Text>
     </Stack>
   );
 }
 
 function Result({ result, onAnother }: { result: ImportReport; onAnother: () => void }) {
+  const { t } = useTranslation("import");
   const s = result.summary;
   return (
     <Stack data-testid="import-result">
-      <Alert color="teal" title={s.toCreate > 0 ? "Imported" : "Nothing new to import"}>
+      <Alert color="teal" title={s.toCreate > 0 ? t("result.imported") : t("result.nothingNewTitle")}>
         <Stack gap={4}>
           <Text size="sm" data-testid="import-result-counts">
             {s.toCreate > 0
-              ? `${plural(s.toCreate, "package")} imported for ${plural(s.customersNew + s.customersExisting, "customer")} (${count(s.customersNew)} new).`
-              : "Every package in this file was already imported; nothing was created."}
+              ? t("result.counts", {
+                  count: s.toCreate,
+                  customers: t("n.customers", { count: s.customersNew + s.customersExisting }),
+                  fresh: s.customersNew,
+                })
+              : t("result.nothingNew")}
             {s.alreadyImported > 0 && s.toCreate > 0
-              ? ` ${plural(s.alreadyImported, "package was", "packages were")} already imported and left as before.`
+              ? ` ${t("result.alreadyImported", { count: s.alreadyImported })}`
               : ""}
           </Text>
           {s.byCurrency.map((c) => (
             <Text size="sm" key={c.currency}>
-              {c.currency}: {plural(c.owedCredits, "credit")} still to use, worth{" "}
-              {money(c.owedMinor, c.currency)}.
+              {t("result.byCurrency", {
+                currency: c.currency,
+                credits: t("n.credits", { count: c.owedCredits }),
+                worth: money(c.owedMinor, c.currency),
+              })}
             </Text>
           ))}
-          <Text size="sm">The activity log records who imported this file, and each package it made.</Text>
+          <Text size="sm">{t("result.logged")}</Text>
         </Stack>
       </Alert>
       <Group>
         <Button component={Link} to="/packages" data-testid="to-balances">
-          See them in the balances report
+          {t("result.toBalances")}
         </Button>
         <Button variant="default" onClick={onAnother}>
-          Import another file
+          {t("result.another")}
         </Button>
       </Group>
     </Stack>
@@ -567,26 +546,23 @@ function Result({ result, onAnother }: { result: ImportReport; onAnother: () => 
 // Export (O6)
 
 function ExportSection() {
+  const { t } = useTranslation("import");
   return (
     <Card withBorder>
       <Stack>
-        <Title order={3}>Take your data with you</Title>
-        <Text size="sm">
-          Every record of the business (customers, packages and their lines, every movement of credits,
-          tickets and payments, appointments, classes, staff and the activity log) as CSV files in one ZIP
-          archive, with a README that explains them. Passwords are never included.
-        </Text>
+        <Title order={3}>{t("export.title")}</Title>
+        <Text size="sm">{t("export.text")}</Text>
         <Group>
           <Button component="a" href="/api/v1/exports/business.zip" download data-testid="export-all">
-            Download all data (CSV, zip)
+            {t("export.download")}
           </Button>
         </Group>
         <Text size="sm" c="dimmed">
-          A customer asking for their own data: open them in{" "}
-          <Anchor component={Link} to="/customers">
-            Customers
-          </Anchor>{" "}
-          and choose <i>Download this customer's data</i>.
+          <Trans
+            t={t}
+            i18nKey="export.oneCustomer"
+            components={{ customers: <Anchor component={Link} to="/customers" />, i: <i /> }}
+          />
         </Text>
       </Stack>
     </Card>

@@ -1,6 +1,7 @@
 // O5: the import file sent in one request (the import is all or nothing), with its progress shown:
 // the upload's bytes as they leave, then the server's own progress lines (application/x-ndjson:
 // {"type":"progress","done","total"} per batch written, then {"type":"result"} or {"type":"error"}).
+import i18next from "i18next";
 import { ApiError, csrfHeader } from "../api.js";
 import type { ImportReport } from "./types.js";
 
@@ -73,14 +74,7 @@ export function importWithProgress(
         if (last?.type === "result" && last.result) resolve(last.result);
         else if (last?.type === "error" && last.error)
           reject(new ApiError(500, last.error.code, last.error.message, last.error.field));
-        else
-          reject(
-            new ApiError(
-              500,
-              "internal_error",
-              "The answer was cut off. Import the same file again: what is already imported is not created twice.",
-            ),
-          );
+        else reject(new ApiError(500, "internal_error", i18next.t("cutOff", { ns: "import" })));
       } catch (error) {
         reject(error);
       }

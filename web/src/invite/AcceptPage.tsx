@@ -15,9 +15,10 @@ import {
   Title,
 } from "@mantine/core";
 import { useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError, api, plainWords } from "../api.js";
-import { ROLE_LABEL } from "../format.js";
+import { roleLabel } from "../format.js";
 import { errorHelpers, type FormError, formError } from "../onboarding/field-error.js";
 
 interface LinkView {
@@ -73,6 +74,7 @@ function AccountStep({
   submitPath: string;
   landing: string;
 }) {
+  const { t } = useTranslation("auth");
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
   const [error, setError] = useState<FormError | null>(null);
@@ -83,7 +85,7 @@ function AccountStep({
     event.preventDefault();
     setError(null);
     if (!view.hasAccount && password !== repeat) {
-      setError({ text: "The two passwords differ: type the same one twice.", field: "repeat" });
+      setError({ text: t("passwordsDiffer"), field: "repeat" });
       return;
     }
     setBusy(true);
@@ -94,7 +96,7 @@ function AccountStep({
     } catch (e) {
       setError(
         e instanceof ApiError && e.code === "invalid_credentials"
-          ? { text: "This is not the password of this account.", field: "password" }
+          ? { text: t("accept.wrongPassword"), field: "password" }
           : formError(e),
       );
       setBusy(false);
@@ -106,11 +108,21 @@ function AccountStep({
       <Stack>
         {view.hasAccount ? (
           <Text size="sm">
-            Sign in with the password of your Carnet account <b>{view.email}</b>.
+            <Trans
+              t={t}
+              i18nKey="accept.signInWith"
+              values={{ email: view.email }}
+              components={{ b: <b /> }}
+            />
           </Text>
         ) : (
           <Text size="sm">
-            Choose a password for <b>{view.email}</b>. You sign in with this e-mail and password.
+            <Trans
+              t={t}
+              i18nKey="accept.choosePasswordFor"
+              values={{ email: view.email }}
+              components={{ b: <b /> }}
+            />
           </Text>
         )}
         {shown.general && (
@@ -119,8 +131,8 @@ function AccountStep({
           </Alert>
         )}
         <PasswordInput
-          label={view.hasAccount ? "Password" : "Choose a password"}
-          description={view.hasAccount ? undefined : "At least 10 characters"}
+          label={view.hasAccount ? t("password") : t("accept.choosePassword")}
+          description={view.hasAccount ? undefined : t("atLeast10")}
           autoComplete={view.hasAccount ? "current-password" : "new-password"}
           required
           value={password}
@@ -130,7 +142,7 @@ function AccountStep({
         />
         {!view.hasAccount && (
           <PasswordInput
-            label="Password again"
+            label={t("passwordAgain")}
             autoComplete="new-password"
             required
             value={repeat}
@@ -143,7 +155,7 @@ function AccountStep({
         </Button>
         {view.hasAccount && (
           <Anchor component={Link} to="/forgot-password" state={{ email: view.email }} size="sm" ta="center">
-            Forgot your password?
+            {t("forgotPassword")}
           </Anchor>
         )}
       </Stack>
@@ -152,26 +164,31 @@ function AccountStep({
 }
 
 function Trouble({ text }: { text: string }) {
+  const { t } = useTranslation("auth");
   return (
     <Frame>
       <Title order={2} size="h3">
-        This link does not work
+        {t("linkTrouble")}
       </Title>
       <Text data-testid="link-trouble">{text}</Text>
       <Anchor component={Link} to="/">
-        Go to sign-in
+        {t("accept.toSignIn")}
       </Anchor>
     </Frame>
   );
 }
 
-const Loading = () => (
-  <Center mih="60vh">
-    <Loader aria-label="Loading" />
-  </Center>
-);
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <Center mih="60vh">
+      <Loader aria-label={t("loading")} />
+    </Center>
+  );
+}
 
 export function InvitePage() {
+  const { t } = useTranslation("auth");
   const { token } = useParams<{ token: string }>();
   const path = `/api/v1/public/invites/${encodeURIComponent(token ?? "")}`;
   const { view, trouble } = useLinkView<InvitationView>(path);
@@ -180,18 +197,24 @@ export function InvitePage() {
   return (
     <Frame>
       <Title order={2} size="h3">
-        Join {view.businessName}
+        {t("accept.joinTitle", { business: view.businessName })}
       </Title>
       <Text>
-        Welcome, {view.name}. You are invited to work at <b>{view.businessName}</b> as{" "}
-        <Badge variant="light">{ROLE_LABEL[view.role] ?? view.role}</Badge>
+        <Trans
+          t={t}
+          i18nKey="accept.invited"
+          values={{ name: view.name, business: view.businessName }}
+          components={{ b: <b /> }}
+        />{" "}
+        <Badge variant="light">{roleLabel(view.role)}</Badge>
       </Text>
-      <AccountStep view={view} action="Accept and sign in" submitPath={`${path}/accept`} landing="/" />
+      <AccountStep view={view} action={t("accept.acceptInvite")} submitPath={`${path}/accept`} landing="/" />
     </Frame>
   );
 }
 
 export function SignUpLinkPage() {
+  const { t } = useTranslation("auth");
   const { token } = useParams<{ token: string }>();
   const path = `/api/v1/public/sign-ups/${encodeURIComponent(token ?? "")}`;
   const { view, trouble } = useLinkView<SignUpView>(path);
@@ -200,12 +223,10 @@ export function SignUpLinkPage() {
   return (
     <Frame>
       <Title order={2} size="h3">
-        Create {view.businessName}
+        {t("accept.createTitle", { business: view.businessName })}
       </Title>
-      <Text size="sm">
-        With its first location, {view.locationName}, and {view.ownerName} as its owner.
-      </Text>
-      <AccountStep view={view} action="Create business" submitPath={path} landing="/start" />
+      <Text size="sm">{t("accept.createWith", { location: view.locationName, owner: view.ownerName })}</Text>
+      <AccountStep view={view} action={t("accept.createBusiness")} submitPath={path} landing="/start" />
     </Frame>
   );
 }

@@ -17,6 +17,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useMemo, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { api } from "../api.js";
 import { errorHelpers, type FormError, formError } from "./field-error.js";
@@ -43,9 +44,10 @@ interface Props {
 }
 
 export function CreateBusinessPage({ mode, onCreated }: Props) {
+  const { t, i18n } = useTranslation("onboarding");
   const navigate = useNavigate();
   const zones = useMemo(timeZones, []);
-  const money = useMemo(currencies, []);
+  const money = useMemo(() => currencies(i18n.language), [i18n.language]);
   const [businessName, setBusinessName] = useState("");
   const [locationName, setLocationName] = useState("");
   const [timeZone, setTimeZone] = useState<string | null>(browserZone());
@@ -66,7 +68,7 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
     event.preventDefault();
     setError(null);
     if (mode === "first-run" && password !== repeat) {
-      setError({ text: "The two passwords differ: type the same one twice.", field: "repeat" });
+      setError({ text: t("auth:passwordsDiffer"), field: "repeat" });
       return;
     }
     setBusy(true);
@@ -110,13 +112,18 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
         <Paper withBorder shadow="sm" p="lg" w={520} maw="100%">
           <Stack>
             <Title order={1} size="h2">
-              Check your e-mail
+              {t("sent.title")}
             </Title>
             <Text data-testid="sign-up-sent">
-              We have sent a link to <b>{sentTo}</b>. Open it within a day to create {businessName}.
+              <Trans
+                t={t}
+                i18nKey="sent.text"
+                values={{ email: sentTo, business: businessName }}
+                components={{ b: <b /> }}
+              />
             </Text>
             <Anchor component={Link} to="/">
-              Back to sign-in
+              {t("auth:backToSignIn")}
             </Anchor>
           </Stack>
         </Paper>
@@ -134,12 +141,10 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
           <Stack>
             <div>
               <Title order={2} size="h3">
-                Create your business
+                {t("create.title")}
               </Title>
               <Text size="sm" c="dimmed">
-                {mode === "first-run"
-                  ? "This Carnet is empty. Set up your business, its first location and your own login as its owner."
-                  : "Set up your business and its first location. We e-mail you a link to finish."}
+                {mode === "first-run" ? t("create.introFirstRun") : t("create.introSignUp")}
               </Text>
             </div>
             {shown.general && (
@@ -148,7 +153,7 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
               </Alert>
             )}
             <TextInput
-              label="Business name"
+              label={t("create.businessName")}
               required
               value={businessName}
               onChange={(e) => setBusinessName(e.currentTarget.value)}
@@ -156,25 +161,25 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
               autoFocus
             />
             <Title order={3} size="h5" mt="xs">
-              First location
+              {t("create.firstLocation")}
             </Title>
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <TextInput
-                label="Location name"
-                placeholder={businessName || "Main salon"}
-                description="Leave empty to use the business name"
+                label={t("create.locationName")}
+                placeholder={businessName || t("create.locationNameExample")}
+                description={t("create.locationNameHint")}
                 value={locationName}
                 onChange={(e) => setLocationName(e.currentTarget.value)}
                 error={fieldError("location.name")}
               />
               <TextInput
-                label="Address"
+                label={t("create.address")}
                 value={address}
                 onChange={(e) => setAddress(e.currentTarget.value)}
                 error={fieldError("location.address")}
               />
               <Select
-                label="Time zone"
+                label={t("create.timeZone")}
                 required
                 searchable
                 data={zones}
@@ -185,7 +190,7 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
                 error={fieldError("location.timeZone")}
               />
               <Select
-                label="Currency"
+                label={t("create.currency")}
                 required
                 searchable
                 data={money}
@@ -197,18 +202,18 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
               />
             </SimpleGrid>
             <Title order={3} size="h5" mt="xs">
-              {mode === "first-run" ? "You, the owner" : "The owner"}
+              {mode === "first-run" ? t("create.youOwner") : t("create.theOwner")}
             </Title>
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <TextInput
-                label="Your name"
+                label={t("create.yourName")}
                 required
                 value={ownerName}
                 onChange={(e) => setOwnerName(e.currentTarget.value)}
                 error={fieldError("owner.name")}
               />
               <TextInput
-                label="E-mail"
+                label={t("auth:email")}
                 type="email"
                 autoComplete="username"
                 required
@@ -219,8 +224,8 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
               {mode === "first-run" && (
                 <>
                   <PasswordInput
-                    label="Password"
-                    description="At least 10 characters"
+                    label={t("auth:password")}
+                    description={t("auth:atLeast10")}
                     autoComplete="new-password"
                     required
                     value={password}
@@ -228,7 +233,7 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
                     error={fieldError("owner.password")}
                   />
                   <PasswordInput
-                    label="Password again"
+                    label={t("auth:passwordAgain")}
                     autoComplete="new-password"
                     required
                     value={repeat}
@@ -241,13 +246,13 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
             <Group justify="space-between" mt="sm">
               {mode === "sign-up" ? (
                 <Anchor component={Link} to="/" size="sm">
-                  I already have an account
+                  {t("create.haveAccount")}
                 </Anchor>
               ) : (
                 <span />
               )}
               <Button type="submit" loading={busy}>
-                {mode === "first-run" ? "Create business" : "Send me the link"}
+                {mode === "first-run" ? t("create.submitFirstRun") : t("create.submitSignUp")}
               </Button>
             </Group>
           </Stack>

@@ -2,6 +2,7 @@
 // address; any other shows the sign-in page, and the sign-up page when CARNET_SIGNUP=open.
 import { Center, Loader } from "@mantine/core";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Navigate, Route, Routes } from "react-router";
 import { api } from "../api.js";
 import { SignIn } from "../auth/SignIn.js";
@@ -10,6 +11,7 @@ import type { SetupStatus } from "../types.js";
 import { CreateBusinessPage } from "./CreateBusinessPage.js";
 
 export function SignedOut() {
+  const { t } = useTranslation();
   const { refresh } = useSession();
   const [setup, setSetup] = useState<SetupStatus | null | undefined>(undefined);
   useEffect(() => {
@@ -18,7 +20,7 @@ export function SignedOut() {
   if (setup === undefined)
     return (
       <Center mih="100vh">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t("loading")} />
       </Center>
     );
   if (setup?.firstRun) return <CreateBusinessPage mode="first-run" onCreated={refresh} />;

@@ -3,7 +3,9 @@
 // page ("/") of owners and managers until the business has a service and a package to sell, and
 // stays at /start ("Getting started" in the menu until then).
 import { Badge, Button, Card, Center, Group, Loader, Stack, Text, ThemeIcon, Title } from "@mantine/core";
-import { Link, Navigate, useLocation } from "react-router";
+import { useTranslation } from "react-i18next";
+import { useEffect } from "react";
+import { Link, Navigate, useLocation, useNavigate } from "react-router";
 import { useMe, useSession } from "../auth/session.js";
 import { type Progress, readyToSell, useProgress } from "./progress.js";
 
@@ -15,20 +17,36 @@ interface Step {
   done: boolean;
 }
 
-const Loading = () => (
-  <Center mih="40vh">
-    <Loader aria-label="Loading" />
-  </Center>
-);
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <Center mih="40vh">
+      <Loader aria-label={t("loading")} />
+    </Center>
+  );
+}
 
 /** "/": the start page while the business has nothing to sell (for those who set it up), else customers. */
 export function Home() {
   const { can } = useSession();
   const manages = can("manage_catalog");
   const { progress, failed } = useProgress(manages);
-  if (!manages || failed) return <Navigate to="/customers" replace />;
+  if (!manages || failed) return <ToCustomers />;
   if (!progress) return <Loading />;
-  return readyToSell(progress) ? <Navigate to="/customers" replace /> : <StartSteps progress={progress} />;
+  return readyToSell(progress) ? <ToCustomers /> : <StartSteps progress={progress} />;
+}
+
+/**
+ * Leaves "/" for the customers, unless the person has already gone elsewhere: a click on the menu while
+ * the progress loaded moves the address at once, but the screen it opens may still be loading (the
+ * router keeps showing this page meanwhile), and a plain <Navigate> would take them back.
+ */
+function ToCustomers() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    if (window.location.pathname === "/") navigate("/customers", { replace: true });
+  }, [navigate]);
+  return null;
 }
 
 /** "/start", reachable from the menu. */
@@ -50,29 +68,30 @@ export function GettingStartedLink({ render }: { render: (active: boolean) => Re
 
 function StartSteps({ progress }: { progress: Progress }) {
   const me = useMe();
+  const { t } = useTranslation("onboarding");
   const { can } = useSession();
   const steps: Step[] = [
     {
-      title: "Add your services",
-      text: "The treatments, products and classes you sell, with their prices.",
+      title: t("start.services.title"),
+      text: t("start.services.text"),
       to: "/catalog?tab=services",
-      action: "Add services",
+      action: t("start.services.action"),
       done: progress.items > 0,
     },
     {
-      title: "Create a package",
-      text: "A course or package your customers buy in advance, such as 5 manicures.",
+      title: t("start.package.title"),
+      text: t("start.package.text"),
       to: "/catalog?tab=templates",
-      action: "Create a package",
+      action: t("start.package.action"),
       done: progress.templates > 0,
     },
   ];
   if (can("manage_staff"))
     steps.push({
-      title: "Add staff",
-      text: "Invite your team by e-mail; each chooses their own password.",
+      title: t("start.staff.title"),
+      text: t("start.staff.text"),
       to: "/staff",
-      action: "Add staff",
+      action: t("start.staff.action"),
       done: progress.staff > 1,
     });
 
@@ -80,12 +99,9 @@ function StartSteps({ progress }: { progress: Progress }) {
     <Stack maw={760} data-testid="start-page">
       <div>
         <Title order={1} size="h2">
-          Welcome to {me.business.name}
+          {t("start.welcome", { business: me.business.name })}
         </Title>
-        <Text c="dimmed">
-          {steps.length === 3 ? "Three steps" : "Two steps"} to open for business. You can come back here from
-          “Getting started” in the menu.
-        </Text>
+        <Text c="dimmed">{t("start.intro", { count: steps.length })}</Text>
       </div>
       {steps.map((step, i) => (
         <Card key={step.title} withBorder padding="lg" data-testid="start-step">
@@ -105,7 +121,7 @@ function StartSteps({ progress }: { progress: Progress }) {
                   <Text fw={700}>{step.title}</Text>
                   {step.done && (
                     <Badge color="teal" variant="light" size="sm">
-                      Done
+                      {t("start.done")}
                     </Badge>
                   )}
                 </Group>

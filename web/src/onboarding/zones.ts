@@ -11,8 +11,9 @@ export function timeZones(): string[] {
   return zones.includes(own) ? zones : [own, ...zones];
 }
 
-export function currencies(): Array<{ value: string; label: string }> {
-  const names = new Intl.DisplayNames(["en"], { type: "currency" });
+/** Every currency, named in `language` ("HUF · Hungarian Forint", "HUF · magyar forint"). */
+export function currencies(language: string): Array<{ value: string; label: string }> {
+  const names = new Intl.DisplayNames([language, "en"], { type: "currency" });
   return Intl.supportedValuesOf("currency").map((code) => ({
     value: code,
     label: `${code} · ${names.of(code) ?? code}`,

@@ -1,11 +1,13 @@
 import { Badge, Button, Card, Divider, Group, Stack, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
 import { dateIn, localDate, money, STATUS_COLOR, STATUS_LABEL } from "../format.js";
 import type { Package } from "../types.js";
 import { CreditBar } from "./CreditBar.js";
+import { afterPackageChange, packagesKey } from "./queries.js";
 
 export type PackageAction = "usage" | "adjust" | "extend" | "refund";
 
@@ -14,71 +16,92 @@ interface Redeemed {
   counters: { total: number; used: number; booked: number; remaining: number };
 }
 
+const UNLIMITED_ABOVE = 100;
+
 export function PackageCard({
   pkg,
-  onChanged,
   onAction,
 }: {
   pkg: Package;
-  onChanged: (pkg: Package) => void;
   onAction: (action: PackageAction, pkg: Package) => void;
 }) {
+  const { t } = useTranslation("packages");
   const { can } = useSession();
   const me = useMe();
-  const [busyLine, setBusyLine] = useState<string | null>(null);
+  const queryClient = useQueryClient();
   const location = me.locations.find((l) => l.id === pkg.locationId);
   const usable = pkg.status === "active";
 
-  async function redeem(lineId: string, itemName: string) {
-    setBusyLine(lineId);
-    try {
-      const r = await api.post<Redeemed>(`/api/v1/packages/${pkg.id}/lines/${lineId}/redeem`, {
-        quantity: 1,
-      });
-      // The count moves at once, from the server's answer.
-      const lines = pkg.lines.map((l) =>
-        l.id === lineId ? { ...l, ...r.counters, unlimited: r.counters.remaining > 100 } : l,
+  const redeem = useMutation({
+    mutationFn: (line: { id: string; itemName: string }) =>
+      api.post<Redeemed>(`/api/v1/packages/${pkg.id}/lines/${line.id}/redeem`, { quantity: 1 }),
+    onSuccess: (r, line) => {
+      // The count moves at once, from the server's answer; the refetch then brings the rest.
+      queryClient.setQueryData<Package[]>(packagesKey(pkg.customerId), (all) =>
+        all?.map((p) => {
+          if (p.id !== pkg.id) return p;
+          const lines = p.lines.map((l) =>
+            l.id === line.id ? { ...l, ...r.counters, unlimited: r.counters.remaining > UNLIMITED_ABOVE } : l,
+          );
+          const fullyUsed = lines.every((l) => l.remaining === 0 && l.booked === 0);
+          return { ...p, lines, status: fullyUsed ? "fully_used" : p.status };
+        }),
       );
-      const fullyUsed = lines.every((l) => l.remaining === 0 && l.booked === 0);
-      onChanged({ ...pkg, lines, status: fullyUsed ? "fully_used" : pkg.status });
-      notifications.show({ color: "green", message: `${itemName} redeemed: ${r.counters.remaining} left` });
-    } catch (e) {
-      notifications.show({ color: "red", title: "Not redeemed", message: plainWords(e) });
-    } finally {
-      setBusyLine(null);
-    }
-  }
+      void afterPackageChange(queryClient, pkg.customerId);
+      notifications.show({
+        color: "green",
+        message:
+          r.counters.remaining > UNLIMITED_ABOVE
+            ? t("card.redeemedUnlimited", { item: line.itemName })
+            : t("card.redeemed", { item: line.itemName, count: r.counters.remaining }),
+      });
+    },
+    onError: (e) =>
+      notifications.show({ color: "red", title: t("card.notRedeemed"), message: plainWords(e) }),
+  });
+
+  const expiry = pkg.expiresOn
+    ? t(pkg.status === "expired" ? "card.expiredOn" : "card.validUntil", {
+        date: localDate(pkg.expiresOn),
+        zone: pkg.timeZone,
+      })
+    : t("card.neverExpires");
+  const refunded =
+    pkg.refundedAt &&
+    (pkg.refundMinor === null
+      ? t("card.refunded", { date: dateIn(pkg.refundedAt, pkg.timeZone) })
+      : t(pkg.refundKind === "store_credit" ? "card.refundedStoreCredit" : "card.refundedMoney", {
+          date: dateIn(pkg.refundedAt, pkg.timeZone),
+          amount: money(pkg.refundMinor, pkg.currency),
+        }));
 
   return (
     <Card withBorder shadow="xs" data-testid="package-card" data-package-name={pkg.name}>
-      <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
-        <Stack gap={2}>
-          <Group gap="xs">
-            <Title order={3} size="h4">
-              {pkg.name}
-            </Title>
-            <Badge color={STATUS_COLOR[pkg.status]} data-testid="package-status">
-              {STATUS_LABEL[pkg.status]}
-            </Badge>
-          </Group>
-          <Text size="sm" c="dimmed">
-            Bought {dateIn(pkg.purchasedAt, pkg.timeZone)} at {location?.name ?? "another location"} for{" "}
-            {money(pkg.priceMinor, pkg.currency)}
+      <Stack gap={2}>
+        <Group gap="xs" wrap="wrap">
+          <Title order={3} size="h4">
+            {pkg.name}
+          </Title>
+          <Badge color={STATUS_COLOR[pkg.status]} data-testid="package-status" style={{ flexShrink: 0 }}>
+            {STATUS_LABEL[pkg.status]}
+          </Badge>
+        </Group>
+        <Text size="sm" c="dimmed">
+          {t("card.bought", {
+            date: dateIn(pkg.purchasedAt, pkg.timeZone),
+            location: location?.name ?? t("card.anotherLocation"),
+            price: money(pkg.priceMinor, pkg.currency),
+          })}
+        </Text>
+        <Text size="sm" c={pkg.status === "expired" ? "orange.8" : "dimmed"}>
+          {expiry}
+        </Text>
+        {refunded && (
+          <Text size="sm" c="red.8">
+            {refunded}
           </Text>
-          <Text size="sm" c={pkg.status === "expired" ? "orange.8" : "dimmed"}>
-            {pkg.expiresOn
-              ? `${pkg.status === "expired" ? "Expired" : "Valid until"} ${localDate(pkg.expiresOn)} (end of day, ${pkg.timeZone})`
-              : "Never expires"}
-          </Text>
-          {pkg.refundedAt && (
-            <Text size="sm" c="red.8">
-              Refunded {dateIn(pkg.refundedAt, pkg.timeZone)}
-              {pkg.refundMinor !== null ? `: ${money(pkg.refundMinor, pkg.currency)}` : ""}
-              {pkg.refundKind === "store_credit" ? " as store credit" : ""}
-            </Text>
-          )}
-        </Stack>
-      </Group>
+        )}
+      </Stack>
       <Divider my="sm" />
       <Stack gap="md">
         {pkg.lines.map((line) => (
@@ -92,17 +115,18 @@ export function PackageCard({
           >
             <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
               <Text fw={600}>{line.itemName}</Text>
-              <CreditBar line={line} />
+              <CreditBar line={line} status={pkg.status} />
             </Stack>
             {can("redeem") && usable && (
               <Button
                 variant="light"
                 disabled={line.remaining === 0}
-                loading={busyLine === line.id}
-                onClick={() => redeem(line.id, line.itemName)}
-                aria-label={`Redeem one ${line.itemName}`}
+                loading={redeem.isPending && redeem.variables?.id === line.id}
+                onClick={() => redeem.mutate({ id: line.id, itemName: line.itemName })}
+                aria-label={t("card.redeemOne", { item: line.itemName })}
+                style={{ flexShrink: 0 }}
               >
-                Redeem
+                {t("card.redeem")}
               </Button>
             )}
           </Group>
@@ -111,21 +135,21 @@ export function PackageCard({
       <Divider my="sm" />
       <Group gap="xs">
         <Button size="xs" variant="default" onClick={() => onAction("usage", pkg)}>
-          View usage
+          {t("card.viewUsage")}
         </Button>
         {can("adjust") && pkg.status !== "refunded" && (
           <Button size="xs" variant="default" onClick={() => onAction("adjust", pkg)}>
-            Adjust
+            {t("card.adjust")}
           </Button>
         )}
         {can("extend_expiry") && pkg.expiresOn && pkg.status !== "refunded" && (
           <Button size="xs" variant="default" onClick={() => onAction("extend", pkg)}>
-            Extend expiry
+            {t("card.extend")}
           </Button>
         )}
         {can("refund") && pkg.status !== "refunded" && (
           <Button size="xs" variant="default" color="red" onClick={() => onAction("refund", pkg)}>
-            Refund
+            {t("card.refund")}
           </Button>
         )}
       </Group>

@@ -1,5 +1,6 @@
-// Adjust (P9), extend expiry (P7), refund (P8) and sell (P3): each asks what it must and says why
-// when the server refuses.
+// Adjust (P9), extend expiry (P7), refund (P8) and sell (P3): each asks what it must, says next to a
+// field what is wrong with it, never changes what was typed, keeps disabled what the server would
+// refuse, and says why when the server refuses all the same.
 import {
   Alert,
   Button,
@@ -14,29 +15,55 @@ import {
   TextInput,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
-import { localDate, money } from "../format.js";
-import type { Package, Template } from "../types.js";
+import { currentFormatLocale, localDate, money } from "../format.js";
+import type { Line, Package, Template } from "../types.js";
+import { useCreditWords } from "./CreditBar.js";
+import { afterPackageChange } from "./queries.js";
 
-function useSubmit(onDone: () => void, success: string) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function run(work: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
+/** A mutation that, once done, says so, refreshes what a package change touches and closes. */
+function usePackageMutation(customerId: string, success: string, onDone: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (work: () => Promise<unknown>) => work(),
+    onSuccess: async () => {
       notifications.show({ color: "green", message: success });
+      await afterPackageChange(queryClient, customerId);
       onDone();
-    } catch (e) {
-      setError(plainWords(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { busy, error, run };
+    },
+  });
+}
+
+/** The most credits one adjustment may add or deduct (the API's `quantity`). */
+export const MAX_ADJUSTMENT = 10_000;
+
+export type QuantityCheck =
+  | { ok: true; quantity: number }
+  | {
+      ok: false;
+      problem: "empty" | "notWhole" | "negative" | "zero" | "tooMany" | "moreThanLeft" | "nothingLeft";
+    };
+
+/**
+ * What the adjustment's "How many" says, read as typed: "1.5" is not a whole number (never 15), "-3"
+ * is negative (never 3), 99999999999 is too many (never 10000), and a deduction may take only what
+ * is left (never quietly fewer).
+ */
+export function checkQuantity(text: string, direction: "add" | "deduct", remaining: number): QuantityCheck {
+  if (direction === "deduct" && remaining === 0) return { ok: false, problem: "nothingLeft" };
+  const typed = text.trim();
+  if (typed === "") return { ok: false, problem: "empty" };
+  if (/^[-−]\s*\d/.test(typed)) return { ok: false, problem: "negative" };
+  if (!/^\d+$/.test(typed)) return { ok: false, problem: "notWhole" };
+  const quantity = Number(typed);
+  if (quantity === 0) return { ok: false, problem: "zero" };
+  if (quantity > MAX_ADJUSTMENT) return { ok: false, problem: "tooMany" };
+  if (direction === "deduct" && quantity > remaining) return { ok: false, problem: "moreThanLeft" };
+  return { ok: true, quantity };
 }
 
 export function AdjustModal({
@@ -48,31 +75,43 @@ export function AdjustModal({
   onClose: () => void;
   onDone: () => void;
 }) {
+  const { t } = useTranslation("packages");
+  const words = useCreditWords();
   const [lineId, setLineId] = useState(pkg.lines[0]!.id);
   const [direction, setDirection] = useState<"add" | "deduct">("add");
-  const [quantity, setQuantity] = useState<number | string>(1);
+  const [quantity, setQuantity] = useState("1");
   const [reason, setReason] = useState("");
-  const { busy, error, run } = useSubmit(onDone, "Credits adjusted.");
+  const adjust = usePackageMutation(pkg.customerId, t("adjust.done"), onDone);
   const line = pkg.lines.find((l) => l.id === lineId)!;
+  const check = checkQuantity(quantity, direction, line.remaining);
+  const after = check.ok ? adjusted(line, direction, check.quantity) : null;
+  const problem =
+    check.ok || check.problem === "empty" || check.problem === "nothingLeft"
+      ? null
+      : t(`adjust.${check.problem}`, {
+          count: line.remaining,
+          max: new Intl.NumberFormat(currentFormatLocale()).format(MAX_ADJUSTMENT),
+        });
   return (
-    <Modal opened onClose={onClose} title={`Adjust ${pkg.name}`}>
+    <Modal opened onClose={onClose} title={t("adjust.title", { name: pkg.name })}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void run(() =>
+          if (!check.ok) return;
+          adjust.mutate(() =>
             api.post(`/api/v1/packages/${pkg.id}/lines/${lineId}/adjustments`, {
               direction,
-              quantity: Number(quantity),
+              quantity: check.quantity,
               reason: reason.trim(),
             }),
           );
         }}
       >
         <Stack>
-          {error && <Alert color="red">{error}</Alert>}
+          {adjust.error && <Alert color="red">{plainWords(adjust.error)}</Alert>}
           {pkg.lines.length > 1 && (
             <Select
-              label="Item"
+              label={t("adjust.item")}
               data={pkg.lines.map((l) => ({ value: l.id, label: l.itemName }))}
               value={lineId}
               onChange={(v) => v && setLineId(v)}
@@ -83,28 +122,34 @@ export function AdjustModal({
             value={direction}
             onChange={(v) => setDirection(v as "add" | "deduct")}
             data={[
-              { value: "add", label: "Add credits" },
-              { value: "deduct", label: "Deduct credits" },
+              { value: "add", label: t("adjust.add") },
+              { value: "deduct", label: t("adjust.deduct") },
             ]}
           />
-          <Text size="sm" c="dimmed">
-            {direction === "add"
-              ? `Adding grows the whole package: ${line.remaining}/${line.total} becomes ${line.remaining + Number(quantity || 0)}/${line.total + Number(quantity || 0)}.`
-              : `Deducting lowers what is left: ${line.remaining}/${line.total} becomes ${line.remaining - Number(quantity || 0)}/${line.total}.`}
+          <Text size="sm" c="dimmed" data-testid="adjust-preview">
+            {t("adjust.now", { left: words.left(line) })}{" "}
+            {after &&
+              t(direction === "add" ? "adjust.afterAdding" : "adjust.afterDeducting", {
+                left: words.left(after),
+              })}
           </Text>
-          <NumberInput
-            label="How many"
-            min={1}
-            max={direction === "deduct" ? Math.max(1, line.remaining) : 10000}
-            allowDecimal={false}
-            allowNegative={false}
-            value={quantity}
-            onChange={setQuantity}
-            required
-          />
+          {check.ok === false && check.problem === "nothingLeft" ? (
+            <Alert color="yellow" data-testid="adjust-nothing-left">
+              {t("adjust.nothingLeft")}
+            </Alert>
+          ) : (
+            <TextInput
+              label={t("adjust.howMany")}
+              inputMode="numeric"
+              value={quantity}
+              onChange={(e) => setQuantity(e.currentTarget.value)}
+              error={problem}
+              required
+            />
+          )}
           <Textarea
-            label="Reason"
-            description="Required: it is kept in the activity log."
+            label={t("dialogs.reason")}
+            description={t("dialogs.reasonRequired")}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}
             required
@@ -113,16 +158,31 @@ export function AdjustModal({
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialogs.cancel")}
             </Button>
-            <Button type="submit" loading={busy} disabled={reason.trim().length === 0 || !Number(quantity)}>
-              {direction === "add" ? "Add" : "Deduct"} {Number(quantity) || ""}
+            <Button
+              type="submit"
+              loading={adjust.isPending}
+              disabled={!check.ok || reason.trim().length === 0}
+            >
+              {check.ok
+                ? t(direction === "add" ? "adjust.submitAdd" : "adjust.submitDeduct", {
+                    count: check.quantity,
+                  })
+                : t(direction === "add" ? "adjust.submitAddBare" : "adjust.submitDeductBare")}
             </Button>
           </Group>
         </Stack>
       </form>
     </Modal>
   );
+}
+
+/** P9: adding grows the whole line (10/10 → 15/15); deducting uses credits up (10 → 7 of 10 left). */
+function adjusted(line: Line, direction: "add" | "deduct", quantity: number): Line {
+  return direction === "add"
+    ? { ...line, total: line.total + quantity, remaining: line.remaining + quantity }
+    : { ...line, used: line.used + quantity, remaining: line.remaining - quantity };
 }
 
 export function ExtendModal({
@@ -134,15 +194,17 @@ export function ExtendModal({
   onClose: () => void;
   onDone: () => void;
 }) {
+  const { t } = useTranslation("packages");
   const [date, setDate] = useState("");
   const [reason, setReason] = useState("");
-  const { busy, error, run } = useSubmit(onDone, "Expiry extended.");
+  const extend = usePackageMutation(pkg.customerId, t("extend.done"), onDone);
+  const notLater = date !== "" && pkg.expiresOn !== null && date <= pkg.expiresOn;
   return (
-    <Modal opened onClose={onClose} title={`Extend ${pkg.name}`}>
+    <Modal opened onClose={onClose} title={t("extend.title", { name: pkg.name })}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void run(() =>
+          extend.mutate(() =>
             api.post(`/api/v1/packages/${pkg.id}/extend`, {
               expiresOn: date,
               ...(reason.trim() ? { reason: reason.trim() } : {}),
@@ -151,31 +213,34 @@ export function ExtendModal({
         }}
       >
         <Stack>
-          {error && <Alert color="red">{error}</Alert>}
+          {extend.error && <Alert color="red">{plainWords(extend.error)}</Alert>}
           <Text size="sm">
-            Now valid until {pkg.expiresOn ? localDate(pkg.expiresOn) : "—"}, end of day in {pkg.timeZone}.
+            {t("extend.now", { date: pkg.expiresOn ? localDate(pkg.expiresOn) : "—", zone: pkg.timeZone })}
           </Text>
           <TextInput
             type="date"
-            label="New last day"
+            label={t("extend.newLastDay")}
             value={date}
             min={pkg.expiresOn ?? undefined}
             onChange={(e) => setDate(e.currentTarget.value)}
+            error={
+              notLater && pkg.expiresOn ? t("extend.notLater", { date: localDate(pkg.expiresOn) }) : null
+            }
             required
             data-autofocus
           />
           <Textarea
-            label="Reason (optional)"
+            label={t("dialogs.reasonOptional")}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}
             maxLength={500}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialogs.cancel")}
             </Button>
-            <Button type="submit" loading={busy} disabled={!date}>
-              Extend
+            <Button type="submit" loading={extend.isPending} disabled={!date || notLater}>
+              {t("extend.submit")}
             </Button>
           </Group>
         </Stack>
@@ -193,49 +258,50 @@ export function RefundModal({
   onClose: () => void;
   onDone: () => void;
 }) {
+  const { t } = useTranslation("packages");
   const [kind, setKind] = useState<"money" | "store_credit">(
     pkg.status === "expired" ? "store_credit" : "money",
   );
   const [reason, setReason] = useState("");
-  const { busy, error, run } = useSubmit(onDone, "Package refunded.");
-  const value = pkg.lines.reduce((sum, l) => sum + l.remainingValueMinor, 0);
+  const refund = usePackageMutation(pkg.customerId, t("refund.done"), onDone);
+  const value = money(
+    pkg.lines.reduce((sum, l) => sum + l.remainingValueMinor, 0),
+    pkg.currency,
+  );
   const free = pkg.lines.reduce((sum, l) => sum + l.remaining, 0);
   return (
-    <Modal opened onClose={onClose} title={`Refund ${pkg.name}?`}>
+    <Modal opened onClose={onClose} title={t("refund.title", { name: pkg.name })}>
       <Stack>
-        {error && <Alert color="red">{error}</Alert>}
-        <Text>
-          {free} unused credit{free === 1 ? "" : "s"}, worth <b>{money(value, pkg.currency)}</b>, will be
-          refunded and the package can no longer be used.
-        </Text>
+        {refund.error && <Alert color="red">{plainWords(refund.error)}</Alert>}
+        <Text>{t("refund.what", { count: free, amount: value })}</Text>
         <SegmentedControl
           value={kind}
           onChange={(v) => setKind(v as "money" | "store_credit")}
           data={[
-            { value: "money", label: "Refund" },
-            { value: "store_credit", label: "Refund as store credit" },
+            { value: "money", label: t("refund.money") },
+            { value: "store_credit", label: t("refund.storeCredit") },
           ]}
         />
         {pkg.status === "expired" && (
           <Text size="sm" c="dimmed">
-            The package has expired: refunding its leftovers as store credit is an act of grace.
+            {t("refund.expiredNote")}
           </Text>
         )}
         <Textarea
-          label="Reason (optional)"
+          label={t("dialogs.reasonOptional")}
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
           maxLength={500}
         />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            Cancel
+            {t("dialogs.cancel")}
           </Button>
           <Button
             color="red"
-            loading={busy}
+            loading={refund.isPending}
             onClick={() =>
-              run(() =>
+              refund.mutate(() =>
                 api.post(`/api/v1/packages/${pkg.id}/refund`, {
                   kind,
                   ...(reason.trim() ? { reason: reason.trim() } : {}),
@@ -243,7 +309,7 @@ export function RefundModal({
               )
             }
           >
-            {kind === "money" ? "Refund" : "Refund as store credit"} {money(value, pkg.currency)}
+            {t(kind === "money" ? "refund.submitMoney" : "refund.submitStoreCredit", { amount: value })}
           </Button>
         </Group>
       </Stack>
@@ -260,29 +326,30 @@ export function SellModal({
   onClose: () => void;
   onDone: () => void;
 }) {
+  const { t } = useTranslation("packages");
   const me = useMe();
-  const [templates, setTemplates] = useState<Template[] | null>(null);
+  const templates = useQuery({
+    queryKey: ["catalog", "templates", "on-sale"],
+    queryFn: () => api.get<Template[]>("/api/v1/templates"),
+  });
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [locationId, setLocationId] = useState<string>(me.location.id);
   const [price, setPrice] = useState<number | string>("");
-  const { busy, error, run } = useSubmit(onDone, "Package sold.");
+  const sell = usePackageMutation(customerId, t("sell.done"), onDone);
   const location = me.locations.find((l) => l.id === locationId)!;
-  const template = templates?.find((t) => t.id === templateId);
+  const template = templates.data?.find((x) => x.id === templateId);
 
-  useEffect(() => {
-    api.get<Template[]>("/api/v1/templates").then(setTemplates, () => setTemplates([]));
-  }, []);
   useEffect(() => {
     const minor = template?.prices[location.currency];
     setPrice(minor === undefined ? "" : minor / 100);
   }, [template, location.currency]);
 
   return (
-    <Modal opened onClose={onClose} title="Sell a package">
+    <Modal opened onClose={onClose} title={t("sell.title")}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void run(() =>
+          sell.mutate(() =>
             api.post(`/api/v1/customers/${customerId}/packages`, {
               templateId,
               locationId,
@@ -292,15 +359,15 @@ export function SellModal({
         }}
       >
         <Stack>
-          {error && <Alert color="red">{error}</Alert>}
+          {sell.error && <Alert color="red">{plainWords(sell.error)}</Alert>}
           <Select
-            label="Package"
-            placeholder="Choose a package"
+            label={t("sell.package")}
+            placeholder={t("sell.choose")}
             searchable
-            data={(templates ?? []).map((t) => ({ value: t.id, label: t.name }))}
+            data={(templates.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
             value={templateId}
             onChange={setTemplateId}
-            nothingFoundMessage="No package is on sale"
+            nothingFoundMessage={t("sell.nothingOnSale")}
             required
             data-autofocus
           />
@@ -310,14 +377,14 @@ export function SellModal({
             </Text>
           )}
           <Select
-            label="Sold at"
+            label={t("sell.soldAt")}
             data={me.locations.map((l) => ({ value: l.id, label: `${l.name} (${l.currency})` }))}
             value={locationId}
             onChange={(v) => v && setLocationId(v)}
             allowDeselect={false}
           />
           <NumberInput
-            label={`Price (${location.currency})`}
+            label={t("sell.price", { currency: location.currency })}
             min={0}
             decimalScale={2}
             allowNegative={false}
@@ -328,10 +395,12 @@ export function SellModal({
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialogs.cancel")}
             </Button>
-            <Button type="submit" loading={busy} disabled={!templateId || price === ""}>
-              Sell {price !== "" ? money(Math.round(Number(price) * 100), location.currency) : ""}
+            <Button type="submit" loading={sell.isPending} disabled={!templateId || price === ""}>
+              {price !== ""
+                ? t("sell.submitFor", { amount: money(Math.round(Number(price) * 100), location.currency) })
+                : t("sell.submit")}
             </Button>
           </Group>
         </Stack>

@@ -1,122 +1,161 @@
-// L5 View Usage: every movement of a package, with Undo for managers and owners (L6).
-import { Alert, Badge, Button, Group, Loader, Modal, ScrollArea, Table, Text, Textarea } from "@mantine/core";
+// L5 View Usage: every movement of a package, what it left ("2 of 5 left"), with Undo for managers and
+// owners (L6). On a phone each movement is a short card instead of a table row.
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Loader,
+  Modal,
+  ScrollArea,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+} from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { dateTimeIn, MOVEMENT_LABEL } from "../format.js";
 import type { Package, UsageEntry } from "../types.js";
+import { useCreditWords } from "./CreditBar.js";
+import { afterPackageChange, usageKey } from "./queries.js";
 
-function linkOf(e: UsageEntry): string {
-  if (e.appointmentId) return `Appointment ${e.appointmentId.slice(0, 8)}`;
-  if (e.ticketLineId) return `Ticket ${e.ticketLineId.slice(0, 8)}`;
-  if (e.classEnrolmentId) return `Class ${e.classEnrolmentId.slice(0, 8)}`;
-  return "—";
-}
+const UNLIMITED_ABOVE = 100;
+type UndoKind = "redeem" | "consume" | "deduct";
+const undoKind = (kind: string): UndoKind => (kind === "consume" || kind === "deduct" ? kind : "redeem");
 
-export function UsageModal({
-  pkg,
-  onClose,
-  onChanged,
-}: {
-  pkg: Package;
-  onClose: () => void;
-  onChanged: () => void;
-}) {
+export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void }) {
+  const { t } = useTranslation("packages");
   const { can } = useSession();
-  const [entries, setEntries] = useState<UsageEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const words = useCreditWords();
+  const phone = useMediaQuery("(max-width: 36em)");
+  const queryClient = useQueryClient();
+  const usage = useQuery({
+    queryKey: usageKey(pkg.customerId, pkg.id),
+    queryFn: () => api.get<UsageEntry[]>(`/api/v1/packages/${pkg.id}/usage`),
+  });
   const [confirming, setConfirming] = useState<UsageEntry | null>(null);
   // What the confirmation talks about, kept while it fades out after closing.
   const [target, setTarget] = useState<UsageEntry | null>(null);
+  const [reason, setReason] = useState("");
   const ask = (e: UsageEntry) => {
     setTarget(e);
     setConfirming(e);
   };
-  const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-
-  const load = useCallback(() => {
-    api
-      .get<UsageEntry[]>(`/api/v1/packages/${pkg.id}/usage`)
-      .then(setEntries, (e) => setError(plainWords(e)));
-  }, [pkg.id]);
-  useEffect(load, [load]);
-
-  async function undo() {
-    if (!confirming) return;
-    setBusy(true);
-    try {
-      await api.post(
-        `/api/v1/movements/${confirming.id}/undo`,
-        reason.trim() ? { reason: reason.trim() } : {},
-      );
-      notifications.show({ color: "green", message: "Undone: the credit is back on the package." });
+  const undo = useMutation({
+    mutationFn: (entry: UsageEntry) =>
+      api.post(`/api/v1/movements/${entry.id}/undo`, reason.trim() ? { reason: reason.trim() } : {}),
+    onSuccess: async () => {
+      notifications.show({ color: "green", message: t("undo.done") });
       setConfirming(null);
       setReason("");
-      load();
-      onChanged();
-    } catch (e) {
-      notifications.show({ color: "red", title: "Not undone", message: plainWords(e) });
-    } finally {
-      setBusy(false);
-    }
-  }
+      await afterPackageChange(queryClient, pkg.customerId);
+    },
+    onError: (e) => notifications.show({ color: "red", title: t("undo.failed"), message: plainWords(e) }),
+  });
+
+  const after = (e: UsageEntry) => words.left({ ...e.after, unlimited: e.after.remaining > UNLIMITED_ABOVE });
+  const linkOf = (e: UsageEntry) =>
+    e.appointmentId
+      ? t("usage.appointment", { ref: e.appointmentId.slice(0, 8) })
+      : e.ticketLineId
+        ? t("usage.ticket", { ref: e.ticketLineId.slice(0, 8) })
+        : e.classEnrolmentId
+          ? t("usage.class", { ref: e.classEnrolmentId.slice(0, 8) })
+          : "—";
+  const what = (e: UsageEntry) => (
+    <>
+      {MOVEMENT_LABEL[e.kind] ?? e.kind}
+      {e.reason && (
+        <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+          {e.reason}
+        </Text>
+      )}
+    </>
+  );
+  const action = (e: UsageEntry) =>
+    e.undone ? (
+      <UndoneBadge label={t("usage.undone")} />
+    ) : (
+      can("undo") &&
+      e.undoable && (
+        <Button size="compact-xs" variant="light" color="red" onClick={() => ask(e)}>
+          {t("usage.undo")}
+        </Button>
+      )
+    );
+  const entries = usage.data;
+  const kind = undoKind(target?.kind ?? "redeem");
 
   return (
     <>
-      <Modal opened onClose={onClose} title={`Usage of ${pkg.name}`} size="xl">
-        {error && <Alert color="red">{error}</Alert>}
-        {!entries && !error && <Loader />}
-        {entries && entries.length === 0 && <Text c="dimmed">Nothing has happened on this package yet.</Text>}
-        {entries && entries.length > 0 && (
+      <Modal opened onClose={onClose} title={t("usage.title", { name: pkg.name })} size={1100}>
+        {usage.error && <Alert color="red">{plainWords(usage.error)}</Alert>}
+        {usage.isPending && <Loader />}
+        {entries && entries.length === 0 && <Text c="dimmed">{t("usage.nothingYet")}</Text>}
+        {entries && entries.length > 0 && phone && (
+          <Stack gap="xs" data-testid="usage-table">
+            {entries.map((e) => (
+              <Card key={e.id} withBorder p="xs" data-testid="usage-row" data-kind={e.kind}>
+                <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
+                  <Stack gap={0} style={{ minWidth: 0 }}>
+                    <Text size="sm" fw={600}>
+                      {e.itemName} · {MOVEMENT_LABEL[e.kind] ?? e.kind}
+                    </Text>
+                    {e.reason && (
+                      <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+                        {e.reason}
+                      </Text>
+                    )}
+                    <Text size="xs" c="dimmed">
+                      {dateTimeIn(e.occurredAt, pkg.timeZone)} · {e.staffName ?? t("usage.system")}
+                    </Text>
+                    <Text size="xs" data-testid="usage-after">
+                      {t("usage.leftAfter")}: {after(e)}
+                    </Text>
+                  </Stack>
+                  {action(e)}
+                </Group>
+              </Card>
+            ))}
+          </Stack>
+        )}
+        {entries && entries.length > 0 && !phone && (
           <ScrollArea>
-            <Table striped verticalSpacing="xs" data-testid="usage-table" miw={640}>
+            <Table striped verticalSpacing="xs" data-testid="usage-table" miw={720}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Date</Table.Th>
-                  <Table.Th>Item</Table.Th>
-                  <Table.Th>What</Table.Th>
-                  <Table.Th>Qty</Table.Th>
-                  <Table.Th>Staff</Table.Th>
-                  <Table.Th>Linked to</Table.Th>
-                  <Table.Th>After</Table.Th>
+                  <Table.Th>{t("usage.date")}</Table.Th>
+                  <Table.Th>{t("usage.item")}</Table.Th>
+                  <Table.Th>{t("usage.what")}</Table.Th>
+                  <Table.Th>{t("usage.credits")}</Table.Th>
+                  <Table.Th>{t("usage.staff")}</Table.Th>
+                  <Table.Th>{t("usage.linkedTo")}</Table.Th>
+                  <Table.Th style={{ whiteSpace: "nowrap" }}>{t("usage.leftAfter")}</Table.Th>
                   <Table.Th />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {entries.map((e) => (
                   <Table.Tr key={e.id} data-testid="usage-row" data-kind={e.kind}>
-                    <Table.Td>{dateTimeIn(e.occurredAt, pkg.timeZone)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                      {dateTimeIn(e.occurredAt, pkg.timeZone)}
+                    </Table.Td>
                     <Table.Td>{e.itemName}</Table.Td>
-                    <Table.Td>
-                      {MOVEMENT_LABEL[e.kind] ?? e.kind}
-                      {e.reason && (
-                        <Text size="xs" c="dimmed">
-                          {e.reason}
-                        </Text>
-                      )}
-                    </Table.Td>
+                    <Table.Td maw={260}>{what(e)}</Table.Td>
                     <Table.Td>{e.quantity}</Table.Td>
-                    <Table.Td>{e.staffName ?? "System"}</Table.Td>
+                    <Table.Td>{e.staffName ?? t("usage.system")}</Table.Td>
                     <Table.Td>{linkOf(e)}</Table.Td>
-                    <Table.Td>
-                      {e.after.remaining}/{e.after.total}
+                    <Table.Td style={{ whiteSpace: "nowrap" }} data-testid="usage-after">
+                      {after(e)}
                     </Table.Td>
-                    <Table.Td>
-                      {e.undone ? (
-                        <Badge color="gray" data-testid="undone-badge">
-                          Undone
-                        </Badge>
-                      ) : (
-                        can("undo") &&
-                        e.undoable && (
-                          <Button size="compact-xs" variant="light" color="red" onClick={() => ask(e)}>
-                            Undo
-                          </Button>
-                        )
-                      )}
-                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>{action(e)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -127,30 +166,47 @@ export function UsageModal({
       <Modal
         opened={confirming !== null}
         onClose={() => setConfirming(null)}
-        title="Undo this redemption?"
+        title={t(`undo.title.${kind}`)}
         zIndex={400}
       >
-        <Text mb="sm">
+        <Text mb="sm" data-testid="undo-what">
           {target &&
-            `${MOVEMENT_LABEL[target.kind]} of ${target.quantity} × ${target.itemName} on ${dateTimeIn(target.occurredAt, pkg.timeZone)}`}{" "}
-          will be undone and the credit returned to the package. The entry stays in the history, marked
-          undone.
+            t(`undo.what.${kind}`, {
+              count: target.quantity,
+              item: target.itemName,
+              date: dateTimeIn(target.occurredAt, pkg.timeZone),
+            })}{" "}
+          {t("undo.stays")}
         </Text>
         <Textarea
-          label="Reason (optional)"
+          label={t("dialogs.reasonOptional")}
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
           maxLength={500}
         />
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => setConfirming(null)}>
-            Keep it
+            {t("undo.keep")}
           </Button>
-          <Button color="red" loading={busy} onClick={undo}>
-            Undo redemption
+          <Button color="red" loading={undo.isPending} onClick={() => confirming && undo.mutate(confirming)}>
+            {t(`undo.confirm.${kind}`)}
           </Button>
         </Group>
       </Modal>
     </>
+  );
+}
+
+/** "Undone" in full at every width (a badge's label is cut with an ellipsis when squeezed). */
+function UndoneBadge({ label }: { label: string }) {
+  return (
+    <Badge
+      color="gray"
+      data-testid="undone-badge"
+      style={{ flexShrink: 0, overflow: "visible", maxWidth: "none" }}
+      styles={{ label: { overflow: "visible", textOverflow: "clip" } }}
+    >
+      {label}
+    </Badge>
   );
 }

@@ -1,11 +1,16 @@
-// L7: the activity log, newest first, with "load more".
+// L7: the activity log, newest first, with "load more". A no-show or a cancellation shows the
+// services booked and the package their credit came from, so a disputed no-show can be settled here;
+// a reason wraps inside its column, however long (the server keeps it to 500 characters).
 import { Alert, Badge, Button, Group, Loader, ScrollArea, Table, Text } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api, plainWords, query } from "../api.js";
 import { useMe } from "../auth/session.js";
-import { dateTimeIn, MOVEMENT_LABEL } from "../format.js";
+import { dateTimeIn } from "../format.js";
 import type { ActivityEntry } from "../types.js";
+import phone from "./phone-table.module.css";
 
 export interface ActivityFilter {
   customerId?: string;
@@ -15,89 +20,141 @@ export interface ActivityFilter {
   to?: string;
 }
 
-/** Every action the activity log records, in the words of the front desk (also the filter's list). */
-export const ACTION_LABEL: Record<string, string> = {
-  sell: "Sold",
-  redeem: "Redeemed",
-  undo: "Undone",
-  adjust: "Adjusted",
-  extend: "Extended",
-  refund: "Refunded",
-  expire: "Expired",
-  book: "Booked",
-  enrol: "Enrolled",
-  cancel: "Cancelled",
-  no_show: "No-show",
-  cancel_class: "Class cancelled",
-  close_ticket: "Ticket closed",
-  void_ticket: "Ticket voided",
-  refund_line: "Line refunded",
-  change_settings: "Settings changed",
-  create_staff: "Staff added",
-  create_api_token: "API token made",
-  create_location: "Location added",
-  create_item: "Item added",
-  update_item: "Item changed",
-  create_template: "Package template added",
-  update_template: "Package template changed",
-  retire_template: "Package template retired",
-  reactivate_template: "Package template back on sale",
-  make_balance_link: "Balance link made",
-  end_balance_link: "Balance link ended",
-};
+/** An entry of the log; for a no-show or a cancellation the services that were booked. */
+type Entry = ActivityEntry & { serviceName?: string | null };
 
-/** The business settings, in the words of the Settings page. */
-const SETTING_LABEL: Record<string, string> = {
-  allowRefundUsedPackages: "Refund packages that were partly used",
-  coverZeroPriceItems: "Use package credits for free items",
-  redemptionPoint: "When a booked credit counts as used",
-  appointmentNoShowPolicy: "No-shows of appointments",
-  classNoShowPolicy: "No-shows of classes",
-  reminderDaysBeforeExpiry: "Days before expiry for reminders",
-  onlineBookingDaysAhead: "Days ahead customers may book",
-  onlineBookingMinNoticeMinutes: "Minimum notice (minutes)",
-};
+/** Every action the activity log records (the filter's list); their words are reports.json's action.*. */
+export const ACTIONS = [
+  "sell",
+  "redeem",
+  "undo",
+  "adjust",
+  "extend",
+  "refund",
+  "expire",
+  "book",
+  "enrol",
+  "cancel",
+  "no_show",
+  "cancel_class",
+  "close_ticket",
+  "void_ticket",
+  "refund_line",
+  "import_packages",
+  "change_settings",
+  "create_business",
+  "create_location",
+  "update_location",
+  "set_opening_hours",
+  "create_staff",
+  "invite_staff",
+  "resend_staff_invitation",
+  "cancel_staff_invitation",
+  "accept_staff_invitation",
+  "change_staff_role",
+  "deactivate_staff",
+  "reactivate_staff",
+  "set_working_hours",
+  "set_commission_rate",
+  "remove_commission_rate",
+  "create_api_token",
+  "revoke_api_token",
+  "create_item",
+  "update_item",
+  "create_template",
+  "update_template",
+  "retire_template",
+  "reactivate_template",
+  "make_balance_link",
+  "end_balance_link",
+  "export_business",
+  "export_customer",
+] as const;
 
-const shown = (value: unknown) =>
-  value === true
-    ? "on"
-    : value === false
-      ? "off"
-      : value === null
-        ? "none"
-        : String(value).replaceAll("_", " ");
+/** The action in words; an action this screen does not know yet, as its code. */
+export function actionLabel(t: TFunction<"reports">, action: string): string {
+  return (ACTIONS as readonly string[]).includes(action)
+    ? t(`action.${action}`)
+    : action.replaceAll("_", " ");
+}
 
-function changesOf(d: Record<string, unknown>, labels: Record<string, string> = {}): string {
+const SETTINGS = [
+  "allowRefundUsedPackages",
+  "coverZeroPriceItems",
+  "redemptionPoint",
+  "appointmentNoShowPolicy",
+  "classNoShowPolicy",
+  "reminderDaysBeforeExpiry",
+  "onlineBookingDaysAhead",
+  "onlineBookingMinNoticeMinutes",
+];
+
+function shown(t: TFunction<"reports">, value: unknown): string {
+  if (value === true) return t("details.on");
+  if (value === false) return t("details.off");
+  if (value === null) return t("details.none");
+  return String(value).replaceAll("_", " ");
+}
+
+function changesOf(t: TFunction<"reports">, d: Record<string, unknown>, settings = false): string {
   const changes = (d.changes ?? {}) as Record<string, { from: unknown; to: unknown }>;
+  const label = (key: string) => (settings && SETTINGS.includes(key) ? t(`setting.${key}`) : key);
   return Object.entries(changes)
     .map(([key, c]) =>
       typeof c.to === "object" && c.to !== null
-        ? (labels[key] ?? key)
-        : `${labels[key] ?? key}: ${shown(c.from)} → ${shown(c.to)}`,
+        ? label(key)
+        : t("details.change", { what: label(key), from: shown(t, c.from), to: shown(t, c.to) }),
     )
     .join("; ");
 }
 
-function describe(e: ActivityEntry): string {
+/** What happened to the credit of a no-show, by the policy it was marked under. */
+const NO_SHOW_OUTCOME: Record<string, string> = {
+  consume: "details.noShowUsed",
+  release: "details.noShowReleased",
+  review: "details.noShowReview",
+};
+
+function describe(t: TFunction<"reports">, e: Entry): string {
   const d = e.details as Record<string, string | number | undefined>;
+  const n = (v: unknown) => Number(v ?? 1);
   switch (e.action) {
     case "adjust":
-      return `${d.direction === "add" ? "+" : "−"}${d.quantity} credit(s)`;
+      return d.direction === "add"
+        ? t("details.added", { count: n(d.quantity) })
+        : t("details.deducted", { count: n(d.quantity) });
     case "redeem":
-      return `${d.quantity ?? 1} credit(s)`;
+      return t("details.credits", { count: n(d.quantity) });
     case "undo":
-      return `${MOVEMENT_LABEL[String(d.undoneKind)] ?? "entry"}, ${d.quantity ?? 1} credit(s) back`;
+      return t("details.undone", {
+        what: t(`movement.${String(d.undoneKind)}`, { ns: "common", defaultValue: String(d.undoneKind) }),
+        count: n(d.quantity),
+      });
     case "extend":
-      return `${d.from} → ${d.to}`;
+      return t("details.extended", { from: d.from, to: d.to });
     case "refund":
-      return `${d.kind === "store_credit" ? "store credit" : "money"}`;
+      return d.kind === "store_credit" ? t("details.refundStoreCredit") : t("details.refundMoney");
     case "expire":
-      return `${d.creditsWrittenOff ?? 0} credit(s) written off`;
+      return t("details.writtenOff", { count: Number(d.creditsWrittenOff ?? 0) });
+    case "no_show": {
+      const outcome = e.packageName && d.policy ? NO_SHOW_OUTCOME[String(d.policy)] : null;
+      return [e.serviceName, outcome ? t(outcome) : e.packageName ? null : t("details.noPackage")]
+        .filter(Boolean)
+        .join(" · ");
+    }
+    case "cancel":
+      return [e.serviceName, e.packageName ? t("details.creditBack") : null].filter(Boolean).join(" · ");
+    case "enrol":
+      return e.serviceName ?? "";
+    case "cancel_class":
+      return [e.serviceName, t("details.attendees", { count: Number(d.attendees ?? 0) })]
+        .filter(Boolean)
+        .join(" · ");
     case "change_settings":
-      return changesOf(e.details, SETTING_LABEL);
+      return changesOf(t, e.details, true);
     case "create_staff": {
       const staff = e.details.staff as { name: string; role: string };
-      return `${staff.name} (${staff.role.replace("_", " ")})`;
+      return `${staff.name} (${t(`roles.${staff.role}`, { ns: "common", defaultValue: staff.role })})`;
     }
     case "create_location":
       return (e.details.location as { name: string }).name;
@@ -107,15 +164,19 @@ function describe(e: ActivityEntry): string {
       return (e.details.template as { name: string }).name;
     case "update_item":
     case "update_template":
-      return `${d.name}: ${changesOf(e.details)}`;
+    case "update_location":
+      return `${d.name}: ${changesOf(t, e.details)}`;
     case "create_api_token":
     case "retire_template":
     case "reactivate_template":
+    case "export_customer":
       return String(d.name ?? "");
     default:
       return "";
   }
 }
+
+const PAGE = 50;
 
 export function ActivityTable({
   filter,
@@ -124,81 +185,115 @@ export function ActivityTable({
   filter: ActivityFilter;
   showCustomer?: boolean;
 }) {
+  const { t } = useTranslation("reports");
   const me = useMe();
-  const [entries, setEntries] = useState<ActivityEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [more, setMore] = useState(false);
   const zone = me.location.timeZone;
-  const key = JSON.stringify(filter);
+  const log = useInfiniteQuery({
+    queryKey: ["activity", filter],
+    queryFn: ({ pageParam }) =>
+      api.get<Entry[]>(`/api/v1/activity${query({ ...filter, limit: PAGE, before: pageParam })}`),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => (last.length === PAGE ? last[last.length - 1]!.id : undefined),
+    // the log is read when it is opened: a change made elsewhere a moment ago is in it
+    refetchOnMount: "always",
+  });
 
-  useEffect(() => {
-    setEntries(null);
-    const f = JSON.parse(key) as ActivityFilter;
-    api.get<ActivityEntry[]>(`/api/v1/activity${query({ ...f, limit: 50 })}`).then(
-      (rows) => {
-        setEntries(rows);
-        setMore(rows.length === 50);
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, [key]);
-
-  async function loadMore() {
-    const last = entries?.[entries.length - 1];
-    if (!last) return;
-    const rows = await api.get<ActivityEntry[]>(
-      `/api/v1/activity${query({ ...filter, limit: 50, before: last.id })}`,
-    );
-    setEntries((e) => [...(e ?? []), ...rows]);
-    setMore(rows.length === 50);
-  }
-
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!entries) return <Loader size="sm" />;
-  if (entries.length === 0) return <Text c="dimmed">No activity.</Text>;
+  if (log.error) return <Alert color="red">{plainWords(log.error)}</Alert>;
+  if (log.isPending) return <Loader size="sm" aria-label={t("activity.loading")} />;
+  const entries = log.data.pages.flat();
+  if (entries.length === 0) return <Text c="dimmed">{t("activity.empty")}</Text>;
+  const columns = {
+    when: t("activity.when", { zone }),
+    action: t("activity.action"),
+    customer: t("activity.customer"),
+    package: t("activity.package"),
+    details: t("activity.details"),
+    reason: t("activity.reason"),
+    staff: t("activity.staff"),
+  };
   return (
     <>
-      <ScrollArea>
-        <Table striped data-testid="activity-table" miw={640}>
+      <ScrollArea type="auto">
+        <Table striped data-testid="activity-table" miw={720} className={phone.table}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>When ({zone})</Table.Th>
-              <Table.Th>Action</Table.Th>
-              {showCustomer && <Table.Th>Customer</Table.Th>}
-              <Table.Th>Package</Table.Th>
-              <Table.Th>Details</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th>Staff</Table.Th>
+              <Table.Th>{columns.when}</Table.Th>
+              <Table.Th>{columns.action}</Table.Th>
+              {showCustomer && <Table.Th>{columns.customer}</Table.Th>}
+              <Table.Th>{columns.package}</Table.Th>
+              <Table.Th>{columns.details}</Table.Th>
+              <Table.Th>{columns.reason}</Table.Th>
+              <Table.Th>{columns.staff}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {entries.map((e) => (
               <Table.Tr key={e.id} data-testid="activity-row" data-action={e.action}>
-                <Table.Td>{dateTimeIn(e.occurredAt, zone)}</Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{dateTimeIn(e.occurredAt, zone)}</Table.Td>
                 <Table.Td>
-                  <Badge variant="light" style={{ minWidth: "max-content" }}>
-                    {ACTION_LABEL[e.action] ?? e.action}
+                  {/* never cut to "UNDO…": the badge is as wide as its word */}
+                  <Badge
+                    variant="light"
+                    data-testid="activity-action"
+                    styles={{
+                      root: { maxWidth: "none", overflow: "visible", flexShrink: 0 },
+                      label: { overflow: "visible", textOverflow: "clip" },
+                    }}
+                  >
+                    {actionLabel(t, e.action)}
                   </Badge>
                 </Table.Td>
                 {showCustomer && (
-                  <Table.Td>
+                  <Table.Td data-label={columns.customer}>
                     {e.customerId ? <Link to={`/customers/${e.customerId}`}>{e.customerName}</Link> : "—"}
                   </Table.Td>
                 )}
-                <Table.Td>{e.packageName ?? "—"}</Table.Td>
-                <Table.Td>{describe(e)}</Table.Td>
-                <Table.Td>{e.reason ?? ""}</Table.Td>
-                <Table.Td>{e.staffName ?? "System"}</Table.Td>
+                <Table.Td data-label={columns.package} data-testid="activity-package">
+                  {e.packageName ?? "—"}
+                </Table.Td>
+                <Table.Td data-label={columns.details} data-wide data-testid="activity-details">
+                  {describe(t, e)}
+                </Table.Td>
+                <Table.Td
+                  data-label={e.reason ? columns.reason : undefined}
+                  data-wide
+                  data-testid="activity-reason"
+                >
+                  {e.reason && (
+                    // a cell takes no max-width: the block inside it does, and the words wrap in it
+                    <div
+                      style={{
+                        whiteSpace: "pre-wrap",
+                        overflowWrap: "anywhere",
+                        minWidth: "8rem",
+                        maxWidth: "24rem",
+                      }}
+                    >
+                      {e.reason}
+                    </div>
+                  )}
+                </Table.Td>
+                <Table.Td
+                  data-label={columns.staff}
+                  data-testid="activity-staff"
+                  style={{ whiteSpace: "nowrap" }}
+                >
+                  {e.staffName ?? t("activity.system")}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </ScrollArea>
-      {more && (
+      {log.hasNextPage && (
         <Group justify="center" mt="sm">
-          <Button variant="default" size="xs" onClick={loadMore}>
-            Load more
+          <Button
+            variant="default"
+            size="xs"
+            loading={log.isFetchingNextPage}
+            onClick={() => log.fetchNextPage()}
+          >
+            {t("activity.more")}
           </Button>
         </Group>
       )}

@@ -2,13 +2,15 @@
 // line by line the base, the rate the line closed with and the amount (base × rate). A line closed
 // while its staff member had no rate shows its base and "no rate".
 import { Alert, Badge, Group, ScrollArea, Select, Stack, Table, Text, Title } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { api, query } from "../api.js";
+import { query } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { percentText } from "../catalog/catalog-form.js";
 import { dateIn, money } from "../format.js";
-import { useLoad, usePeriod } from "./report-hooks.js";
+import phone from "./phone-table.module.css";
+import { usePeriod, useReport, useStaffOptions } from "./report-hooks.js";
 
 interface CommissionReport {
   totals: Array<{
@@ -42,70 +44,82 @@ interface CommissionReport {
 }
 
 export function CommissionTab() {
+  const { t } = useTranslation("reports");
   const me = useMe();
   const { params, inputs } = usePeriod();
   const [staffId, setStaffId] = useState<string | null>(null);
-  const [staff, setStaff] = useState<Array<{ id: string; name: string }>>([]);
-  useEffect(() => {
-    api.get<Array<{ id: string; name: string }>>("/api/v1/staff").then(setStaff, () => setStaff([]));
-  }, []);
+  const staff = useStaffOptions();
   const url = params ? `/api/v1/reports/commissions${query({ ...params, staffId })}` : null;
-  const { data, error } = useLoad<CommissionReport>(url);
+  const { data, error } = useReport<CommissionReport>(url);
   const zone = me.location.timeZone;
   const byCurrency = new Map<string, { base: number; amount: number }>();
   for (const t of data?.totals ?? []) {
     const sum = byCurrency.get(t.currency) ?? { base: 0, amount: 0 };
     byCurrency.set(t.currency, { base: sum.base + t.baseMinor, amount: sum.amount + t.amountMinor });
   }
+  const columns = {
+    staff: t("commission.staff"),
+    lines: t("commission.lines"),
+    base: t("commission.base"),
+    owed: t("commission.owed"),
+    closed: t("commission.closed"),
+    ticket: t("commission.ticket"),
+    item: t("commission.item"),
+    rate: t("commission.rate"),
+    amount: t("commission.amount"),
+  };
 
   return (
     <Stack>
       <Group align="flex-end" wrap="wrap">
         {inputs}
         <Select
-          label="Staff member"
-          placeholder="Everyone"
+          label={t("commission.staffMember")}
+          placeholder={t("activity.everyone")}
           clearable
-          w={200}
-          data={staff.map((s) => ({ value: s.id, label: s.name }))}
+          w={{ base: "100%", xs: 200 }}
+          data={staff}
           value={staffId}
           onChange={setStaffId}
         />
       </Group>
       <Text size="sm" c="dimmed">
-        Amount = base × the rate the line closed with. Rates are set in Catalog → Commission rates; changing
-        them does not change tickets already closed. Refunded lines are left out.
+        {t("commission.explain")}
       </Text>
       {error && <Alert color="red">{error}</Alert>}
-      {data && data.totals.length === 0 && <Text c="dimmed">No commission in this period.</Text>}
+      {data && data.totals.length === 0 && <Text c="dimmed">{t("commission.none")}</Text>}
       {data && data.totals.length > 0 && (
         <>
-          <Title order={4}>Per staff member</Title>
+          <Title order={4}>{t("commission.perStaff")}</Title>
           <ScrollArea type="auto">
-            <Table striped miw={560} data-testid="commission-totals">
+            <Table striped miw={560} data-testid="commission-totals" className={phone.table}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Staff</Table.Th>
-                  <Table.Th ta="right">Lines</Table.Th>
-                  <Table.Th ta="right">Base</Table.Th>
-                  <Table.Th ta="right">Amount owed</Table.Th>
+                  <Table.Th>{columns.staff}</Table.Th>
+                  <Table.Th ta="right">{columns.lines}</Table.Th>
+                  <Table.Th ta="right">{columns.base}</Table.Th>
+                  <Table.Th ta="right">{columns.owed}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {data.totals.map((t) => (
-                  <Table.Tr key={`${t.staffId}-${t.currency}`}>
-                    <Table.Td>
-                      {t.staffName}
-                      {t.linesWithoutRate > 0 && (
-                        <Text size="xs" c="orange.8">
-                          {t.linesWithoutRate} line{t.linesWithoutRate === 1 ? "" : "s"} without a rate
+                {data.totals.map((s) => (
+                  <Table.Tr key={`${s.staffId}-${s.currency}`}>
+                    <Table.Td fw={600}>
+                      {s.staffName}
+                      {s.linesWithoutRate > 0 && (
+                        <Text size="xs" c="orange.8" fw={400}>
+                          {t("commission.withoutRate", { count: s.linesWithoutRate })}
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td ta="right">{t.lines}</Table.Td>
-                    <Table.Td ta="right">{money(t.baseMinor, t.currency)}</Table.Td>
-                    <Table.Td ta="right" fw={600}>
-                      {money(t.amountMinor, t.currency)}
+                    <Table.Td ta="right" data-label={columns.lines}>
+                      {s.lines}
+                    </Table.Td>
+                    <Table.Td ta="right" data-label={columns.base}>
+                      {money(s.baseMinor, s.currency)}
+                    </Table.Td>
+                    <Table.Td ta="right" fw={600} data-label={columns.owed}>
+                      {money(s.amountMinor, s.currency)}
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -113,10 +127,12 @@ export function CommissionTab() {
               <Table.Tfoot>
                 {[...byCurrency].map(([currency, sum]) => (
                   <Table.Tr key={currency}>
-                    <Table.Th>Total</Table.Th>
+                    <Table.Th>{t("commission.total")}</Table.Th>
                     <Table.Th />
-                    <Table.Th ta="right">{money(sum.base, currency)}</Table.Th>
-                    <Table.Th ta="right" data-testid="commission-total-amount">
+                    <Table.Th ta="right" data-label={columns.base}>
+                      {money(sum.base, currency)}
+                    </Table.Th>
+                    <Table.Th ta="right" data-testid="commission-total-amount" data-label={columns.owed}>
                       {money(sum.amount, currency)}
                     </Table.Th>
                   </Table.Tr>
@@ -124,33 +140,33 @@ export function CommissionTab() {
               </Table.Tfoot>
             </Table>
           </ScrollArea>
-          <Title order={4}>Line by line</Title>
+          <Title order={4}>{t("commission.lineByLine")}</Title>
           <ScrollArea type="auto">
-            <Table striped miw={760} data-testid="commission-lines">
+            <Table striped miw={760} data-testid="commission-lines" className={phone.table}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Closed</Table.Th>
-                  <Table.Th>Ticket</Table.Th>
-                  <Table.Th>Staff</Table.Th>
-                  <Table.Th>Item</Table.Th>
-                  <Table.Th ta="right">Base</Table.Th>
-                  <Table.Th ta="right">Rate</Table.Th>
-                  <Table.Th ta="right">Amount</Table.Th>
+                  <Table.Th>{columns.closed}</Table.Th>
+                  <Table.Th>{columns.ticket}</Table.Th>
+                  <Table.Th>{columns.staff}</Table.Th>
+                  <Table.Th>{columns.item}</Table.Th>
+                  <Table.Th ta="right">{columns.base}</Table.Th>
+                  <Table.Th ta="right">{columns.rate}</Table.Th>
+                  <Table.Th ta="right">{columns.amount}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {data.lines.map((l) => (
                   <Table.Tr key={l.lineId} data-testid="commission-line">
-                    <Table.Td>{dateIn(l.closedAt, zone)}</Table.Td>
-                    <Table.Td>
+                    <Table.Td data-label={columns.closed}>{dateIn(l.closedAt, zone)}</Table.Td>
+                    <Table.Td data-label={columns.ticket}>
                       <Link to={`/tickets/${l.ticketId}/receipt`}>#{l.receiptNumber ?? l.ticketNumber}</Link>
                     </Table.Td>
-                    <Table.Td>{l.staffName}</Table.Td>
-                    <Table.Td>
+                    <Table.Td data-label={columns.staff}>{l.staffName}</Table.Td>
+                    <Table.Td data-label={columns.item}>
                       {l.name}
                       {l.covered && (
                         <Badge size="xs" variant="light" color="violet" ml={6}>
-                          Package
+                          {t("commission.package")}
                         </Badge>
                       )}
                       {l.category && (
@@ -159,9 +175,13 @@ export function CommissionTab() {
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td ta="right">{money(l.baseMinor, l.currency)}</Table.Td>
-                    <Table.Td ta="right">{l.rateBp === null ? "no rate" : percentText(l.rateBp)}</Table.Td>
-                    <Table.Td ta="right">
+                    <Table.Td ta="right" data-label={columns.base}>
+                      {money(l.baseMinor, l.currency)}
+                    </Table.Td>
+                    <Table.Td ta="right" data-label={columns.rate}>
+                      {l.rateBp === null ? t("commission.noRate") : percentText(l.rateBp)}
+                    </Table.Td>
+                    <Table.Td ta="right" data-label={columns.amount}>
                       {l.amountMinor === null ? "–" : money(l.amountMinor, l.currency)}
                     </Table.Td>
                   </Table.Tr>
@@ -171,7 +191,7 @@ export function CommissionTab() {
           </ScrollArea>
           {data.more && (
             <Text size="sm" c="dimmed">
-              Only the first {data.lines.length} lines are shown; choose a shorter period or one staff member.
+              {t("commission.more", { count: data.lines.length })}
             </Text>
           )}
         </>

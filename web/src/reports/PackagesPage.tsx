@@ -1,6 +1,7 @@
 // The Packages page for managers and owners: balances and liability (R1) with a CSV export,
 // packages expiring soon and redemptions (R2), earned and deferred revenue (R5), commission owed (T10,
-// O4), the activity log (L7).
+// O4), the activity log (L7). An unlimited pass (P10) is counted apart from the sessions owed: its
+// 999 credits are no sessions anyone will take, though its liability is the worth of what is unused.
 import {
   Alert,
   Button,
@@ -18,16 +19,27 @@ import {
   Text,
   Title,
 } from "@mantine/core";
-import { useEffect, useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api, query } from "../api.js";
 import { useMe } from "../auth/session.js";
-import { localDate, money, STATUS_LABEL } from "../format.js";
+import { localDate, money } from "../format.js";
 import type { Template } from "../types.js";
-import { ACTION_LABEL, ActivityTable } from "./ActivityTable.js";
+import { ACTIONS, ActivityTable, actionLabel } from "./ActivityTable.js";
 import { CommissionTab } from "./CommissionTab.js";
-import { useLoad, usePeriod } from "./report-hooks.js";
+import phone from "./phone-table.module.css";
+import { usePeriod, useReport, useStaffOptions } from "./report-hooks.js";
 
+interface BalanceLine {
+  itemName: string;
+  total: number;
+  used: number;
+  booked: number;
+  unlimited: boolean;
+}
 interface BalanceRow {
   packageId: string;
   packageName: string;
@@ -41,27 +53,68 @@ interface BalanceRow {
   used: number;
   booked: number;
   remaining: number;
+  /** sessions still owed, unlimited passes left out */
   sessionsOwed: number;
+  /** lines of the package that are unlimited passes (P10) */
+  unlimitedLines: number;
   liabilityMinor: number;
   items: string;
+  lines: BalanceLine[];
 }
 interface Balances {
   rows: BalanceRow[];
-  totals: Array<{ currency: string; packages: number; sessionsOwed: number; liabilityMinor: number }>;
+  totals: Array<{
+    currency: string;
+    packages: number;
+    sessionsOwed: number;
+    unlimitedLines: number;
+    liabilityMinor: number;
+  }>;
+}
+
+/** U1: a line in words, one wording per meaning: "Manicure: 2 of 5 left", "Yoga class: unlimited". */
+function lineWords(t: TFunction<"reports">, l: BalanceLine): string {
+  const left = l.total - l.used - l.booked;
+  if (l.unlimited) return t("line.unlimited", { item: l.itemName });
+  return l.booked > 0
+    ? t("line.leftBooked", { item: l.itemName, left, total: l.total, booked: l.booked })
+    : t("line.left", { item: l.itemName, left, total: l.total });
+}
+
+function Lines({ lines }: { lines: BalanceLine[] }) {
+  const { t } = useTranslation("reports");
+  return (
+    <Stack gap={0}>
+      {lines.map((l) => (
+        <Text key={l.itemName} size="sm" data-testid="balance-line">
+          {lineWords(t, l)}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
+/** Sessions owed, an unlimited pass apart: "4", "unlimited", "4 + unlimited". */
+function owedWords(t: TFunction<"reports">, r: { sessionsOwed: number; unlimitedLines: number }): string {
+  if (r.unlimitedLines === 0) return String(r.sessionsOwed);
+  return r.sessionsOwed === 0
+    ? t("balances.unlimited")
+    : t("balances.plusUnlimited", { count: r.sessionsOwed });
 }
 
 export function PackagesPage() {
+  const { t } = useTranslation("reports");
   return (
     <Stack>
-      <Title order={2}>Packages</Title>
+      <Title order={2}>{t("title")}</Title>
       <Tabs defaultValue="balances" keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="balances">Balances</Tabs.Tab>
-          <Tabs.Tab value="expiring">Expiring soon</Tabs.Tab>
-          <Tabs.Tab value="redemptions">Redemptions</Tabs.Tab>
-          <Tabs.Tab value="revenue">Revenue</Tabs.Tab>
-          <Tabs.Tab value="commission">Commission</Tabs.Tab>
-          <Tabs.Tab value="activity">Activity log</Tabs.Tab>
+          <Tabs.Tab value="balances">{t("tabs.balances")}</Tabs.Tab>
+          <Tabs.Tab value="expiring">{t("tabs.expiring")}</Tabs.Tab>
+          <Tabs.Tab value="redemptions">{t("tabs.redemptions")}</Tabs.Tab>
+          <Tabs.Tab value="revenue">{t("tabs.revenue")}</Tabs.Tab>
+          <Tabs.Tab value="commission">{t("tabs.commission")}</Tabs.Tab>
+          <Tabs.Tab value="activity">{t("tabs.activity")}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="balances" pt="md">
           <BalancesTab />
@@ -86,54 +139,68 @@ export function PackagesPage() {
   );
 }
 
+const wide = { base: "100%", xs: 220 } as const;
+
 function BalancesTab() {
+  const { t } = useTranslation("reports");
   const me = useMe();
   const [locationId, setLocationId] = useState<string | null>(null);
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [status, setStatus] = useState("active");
-  const [templates, setTemplates] = useState<Template[]>([]);
-  useEffect(() => {
-    api.get<Template[]>("/api/v1/templates?includeRetired=true").then(setTemplates, () => {});
-  }, []);
+  const templates = useQuery({
+    queryKey: ["catalog", "templates", { includeRetired: true }],
+    queryFn: () => api.get<Template[]>("/api/v1/templates?includeRetired=true"),
+  });
   const filter = query({ locationId, templateId, status });
-  const { data, error } = useLoad<Balances>(
+  const { data, error } = useReport<Balances>(
     `/api/v1/reports/balances${filter}${filter ? "&" : "?"}limit=500`,
   );
+  const statusWord = (s: string) => t(`packageStatus.${s}`, { ns: "common", defaultValue: s });
+  const columns = {
+    customer: t("balances.customer"),
+    package: t("balances.package"),
+    left: t("balances.left"),
+    status: t("balances.status"),
+    expires: t("balances.expires"),
+    location: t("balances.location"),
+    owed: t("balances.owed"),
+    liability: t("balances.liability"),
+  };
   return (
     <Stack>
       <Group align="flex-end" wrap="wrap">
         <Select
-          label="Location"
-          placeholder="All locations"
+          label={t("balances.location")}
+          placeholder={t("balances.allLocations")}
           clearable
           data={me.locations.map((l) => ({ value: l.id, label: l.name }))}
           value={locationId}
           onChange={setLocationId}
-          w={220}
+          w={wide}
         />
         <Select
-          label="Package"
-          placeholder="All packages"
+          label={t("balances.package")}
+          placeholder={t("balances.allPackages")}
           clearable
           searchable
-          data={templates.map((t) => ({ value: t.id, label: t.name }))}
+          data={(templates.data ?? []).map((tp) => ({ value: tp.id, label: tp.name }))}
           value={templateId}
           onChange={setTemplateId}
-          w={240}
+          w={{ base: "100%", xs: 240 }}
         />
         <Select
-          label="Status"
+          label={t("balances.status")}
           data={[
-            { value: "active", label: "Active" },
-            { value: "expired", label: "Expired" },
-            { value: "fully_used", label: "Fully Used" },
-            { value: "refunded", label: "Refunded" },
-            { value: "all", label: "All" },
+            ...["active", "expired", "fully_used", "refunded"].map((s) => ({
+              value: s,
+              label: statusWord(s),
+            })),
+            { value: "all", label: t("balances.all") },
           ]}
           value={status}
           onChange={(v) => v && setStatus(v)}
           allowDeselect={false}
-          w={150}
+          w={{ base: "100%", xs: 150 }}
         />
         <Button
           component="a"
@@ -142,55 +209,68 @@ function BalancesTab() {
           variant="default"
           data-testid="csv-export"
         >
-          Export CSV
+          {t("balances.csv")}
         </Button>
       </Group>
       {error && <Alert color="red">{error}</Alert>}
-      {!data && !error && <Loader />}
+      {!data && !error && <Loader aria-label={t("loading")} />}
       {data && (
         <>
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-            {data.totals.map((t) => (
-              <Card key={t.currency} withBorder data-testid="liability-total">
+            {data.totals.map((tot) => (
+              <Card key={tot.currency} withBorder data-testid="liability-total">
                 <Text size="sm" c="dimmed">
-                  Still owed ({t.currency}) across {t.packages} package{t.packages === 1 ? "" : "s"}
+                  {t("balances.stillOwed", { currency: tot.currency, count: tot.packages })}
                 </Text>
                 <Text fw={700} size="xl">
-                  {money(t.liabilityMinor, t.currency)}
+                  {money(tot.liabilityMinor, tot.currency)}
                 </Text>
-                <Text size="sm">{t.sessionsOwed} sessions owed</Text>
+                <Text size="sm" data-testid="sessions-owed">
+                  {t("balances.sessionsOwed", { count: tot.sessionsOwed })}
+                </Text>
+                {tot.unlimitedLines > 0 && (
+                  <Text size="sm" c="dimmed" data-testid="unlimited-passes">
+                    {t("balances.unlimitedPasses", { count: tot.unlimitedLines })}
+                  </Text>
+                )}
               </Card>
             ))}
-            {data.totals.length === 0 && <Text c="dimmed">No packages match.</Text>}
+            {data.totals.length === 0 && <Text c="dimmed">{t("balances.noMatch")}</Text>}
           </SimpleGrid>
           {data.rows.length > 0 && (
-            <ScrollArea>
-              <Table striped highlightOnHover data-testid="balances-table" miw={620}>
+            <ScrollArea type="auto">
+              <Table striped highlightOnHover data-testid="balances-table" miw={720} className={phone.table}>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Customer</Table.Th>
-                    <Table.Th>Package</Table.Th>
-                    <Table.Th>Items left</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>Expires</Table.Th>
-                    <Table.Th visibleFrom="lg">Location</Table.Th>
-                    <Table.Th ta="right">Owed</Table.Th>
-                    <Table.Th ta="right">Liability</Table.Th>
+                    <Table.Th>{columns.customer}</Table.Th>
+                    <Table.Th>{columns.package}</Table.Th>
+                    <Table.Th>{columns.left}</Table.Th>
+                    <Table.Th>{columns.status}</Table.Th>
+                    <Table.Th>{columns.expires}</Table.Th>
+                    <Table.Th visibleFrom="lg">{columns.location}</Table.Th>
+                    <Table.Th ta="right">{columns.owed}</Table.Th>
+                    <Table.Th ta="right">{columns.liability}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {data.rows.map((r) => (
                     <Table.Tr key={r.packageId} data-testid="balance-row" data-package-id={r.packageId}>
-                      <Table.Td>
+                      <Table.Td fw={600}>
                         <Link to={`/customers/${r.customerId}`}>{r.customerName}</Link>
                       </Table.Td>
                       <Table.Td>{r.packageName}</Table.Td>
-                      <Table.Td>{r.items}</Table.Td>
-                      <Table.Td>{STATUS_LABEL[r.status] ?? r.status}</Table.Td>
-                      <Table.Td>{r.expiresOn ? localDate(r.expiresOn) : "never"}</Table.Td>
+                      <Table.Td data-label={columns.left} data-wide>
+                        <Lines lines={r.lines} />
+                      </Table.Td>
+                      <Table.Td data-label={columns.status}>{statusWord(r.status)}</Table.Td>
+                      <Table.Td data-label={columns.expires}>
+                        {r.expiresOn ? localDate(r.expiresOn) : t("balances.never")}
+                      </Table.Td>
                       <Table.Td visibleFrom="lg">{r.locationName}</Table.Td>
-                      <Table.Td ta="right">{r.sessionsOwed}</Table.Td>
-                      <Table.Td ta="right" style={{ whiteSpace: "nowrap" }}>
+                      <Table.Td ta="right" data-label={columns.owed} data-testid="row-owed">
+                        {owedWords(t, r)}
+                      </Table.Td>
+                      <Table.Td ta="right" data-label={columns.liability} style={{ whiteSpace: "nowrap" }}>
                         {money(r.liabilityMinor, r.currency)}
                       </Table.Td>
                     </Table.Tr>
@@ -201,7 +281,7 @@ function BalancesTab() {
           )}
           {data.rows.length === 500 && (
             <Text size="sm" c="dimmed">
-              The first 500 packages are shown; the CSV export has every one.
+              {t("balances.first500")}
             </Text>
           )}
         </>
@@ -211,12 +291,20 @@ function BalancesTab() {
 }
 
 function ExpiringTab() {
+  const { t } = useTranslation("reports");
   const [days, setDays] = useState<number | string>(30);
-  const { data, error } = useLoad<BalanceRow[]>(`/api/v1/reports/expiring?days=${Number(days) || 30}`);
+  const { data, error } = useReport<BalanceRow[]>(`/api/v1/reports/expiring?days=${Number(days) || 30}`);
+  const columns = {
+    expires: t("expiring.expires"),
+    customer: t("balances.customer"),
+    package: t("balances.package"),
+    left: t("balances.left"),
+    worth: t("expiring.worth"),
+  };
   return (
     <Stack>
       <NumberInput
-        label="Expiring within (days)"
+        label={t("expiring.within")}
         min={1}
         max={365}
         value={days}
@@ -225,32 +313,38 @@ function ExpiringTab() {
         allowDecimal={false}
       />
       {error && <Alert color="red">{error}</Alert>}
-      {!data && !error && <Loader />}
+      {!data && !error && <Loader aria-label={t("loading")} />}
       {data && data.length === 0 && (
-        <Text c="dimmed">No package with credits left expires in the next {days} days.</Text>
+        <Text c="dimmed">{t("expiring.none", { count: Number(days) || 30 })}</Text>
       )}
       {data && data.length > 0 && (
-        <ScrollArea>
-          <Table striped miw={600}>
+        <ScrollArea type="auto">
+          <Table striped miw={600} className={phone.table}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Expires</Table.Th>
-                <Table.Th>Customer</Table.Th>
-                <Table.Th>Package</Table.Th>
-                <Table.Th>Left</Table.Th>
-                <Table.Th ta="right">Worth</Table.Th>
+                <Table.Th>{columns.expires}</Table.Th>
+                <Table.Th>{columns.customer}</Table.Th>
+                <Table.Th>{columns.package}</Table.Th>
+                <Table.Th>{columns.left}</Table.Th>
+                <Table.Th ta="right">{columns.worth}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {data.map((r) => (
                 <Table.Tr key={r.packageId}>
-                  <Table.Td>{r.expiresOn ? localDate(r.expiresOn) : ""}</Table.Td>
-                  <Table.Td>
+                  <Table.Td data-label={columns.expires}>
+                    {r.expiresOn ? localDate(r.expiresOn) : ""}
+                  </Table.Td>
+                  <Table.Td fw={600}>
                     <Link to={`/customers/${r.customerId}`}>{r.customerName}</Link>
                   </Table.Td>
                   <Table.Td>{r.packageName}</Table.Td>
-                  <Table.Td>{r.items}</Table.Td>
-                  <Table.Td ta="right">{money(r.liabilityMinor, r.currency)}</Table.Td>
+                  <Table.Td data-label={columns.left} data-wide>
+                    <Lines lines={r.lines} />
+                  </Table.Td>
+                  <Table.Td ta="right" data-label={columns.worth}>
+                    {money(r.liabilityMinor, r.currency)}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -262,11 +356,12 @@ function ExpiringTab() {
 }
 
 function RedemptionsTab() {
+  const { t } = useTranslation("reports");
   const { params, inputs } = usePeriod();
   const [groupBy, setGroupBy] = useState("day");
   const url = params ? `/api/v1/reports/redemptions${query({ ...params, groupBy })}` : null;
   const { data, error } =
-    useLoad<
+    useReport<
       Array<{
         key: string;
         currency: string;
@@ -277,6 +372,13 @@ function RedemptionsTab() {
       }>
     >(url);
   const total = useMemo(() => (data ?? []).reduce((a, r) => a + r.net, 0), [data]);
+  const columns = {
+    key: t(`redemptions.by.${groupBy}`),
+    redeemed: t("redemptions.redeemed"),
+    undone: t("redemptions.undone"),
+    net: t("redemptions.net"),
+    value: t("redemptions.value"),
+  };
   return (
     <Stack>
       <Group align="flex-end" wrap="wrap">
@@ -285,45 +387,55 @@ function RedemptionsTab() {
           value={groupBy}
           onChange={setGroupBy}
           data={[
-            { value: "day", label: "By day" },
-            { value: "staff", label: "By staff" },
-            { value: "location", label: "By location" },
+            { value: "day", label: t("redemptions.byDay") },
+            { value: "staff", label: t("redemptions.byStaff") },
+            { value: "location", label: t("redemptions.byLocation") },
           ]}
         />
       </Group>
       {error && <Alert color="red">{error}</Alert>}
       {data && (
         <>
-          <Text>
-            <b>{total}</b> credits used in the period (after undos).
-          </Text>
-          <ScrollArea>
-            <Table striped miw={500}>
+          <Text data-testid="redemptions-total">{t("redemptions.total", { count: total })}</Text>
+          <ScrollArea type="auto">
+            <Table striped miw={500} className={phone.table}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>
-                    {groupBy === "day" ? "Day" : groupBy === "staff" ? "Staff" : "Location"}
-                  </Table.Th>
-                  <Table.Th ta="right">Redeemed</Table.Th>
-                  <Table.Th ta="right">Undone</Table.Th>
-                  <Table.Th ta="right">Net</Table.Th>
-                  <Table.Th ta="right">Value</Table.Th>
+                  <Table.Th>{columns.key}</Table.Th>
+                  <Table.Th ta="right">{columns.redeemed}</Table.Th>
+                  <Table.Th ta="right">{columns.undone}</Table.Th>
+                  <Table.Th ta="right">{columns.net}</Table.Th>
+                  <Table.Th ta="right">{columns.value}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {data.map((r) => (
                   <Table.Tr key={`${r.key}-${r.currency}`}>
-                    <Table.Td>{groupBy === "day" ? localDate(r.key) : r.key}</Table.Td>
-                    <Table.Td ta="right">{r.redeemed}</Table.Td>
-                    <Table.Td ta="right">{r.undone}</Table.Td>
-                    <Table.Td ta="right">{r.net}</Table.Td>
-                    <Table.Td ta="right">{money(r.valueMinor, r.currency)}</Table.Td>
+                    <Table.Td fw={600}>
+                      {groupBy === "day"
+                        ? localDate(r.key)
+                        : r.key === "System"
+                          ? t("activity.system")
+                          : r.key}
+                    </Table.Td>
+                    <Table.Td ta="right" data-label={columns.redeemed}>
+                      {r.redeemed}
+                    </Table.Td>
+                    <Table.Td ta="right" data-label={columns.undone}>
+                      {r.undone}
+                    </Table.Td>
+                    <Table.Td ta="right" data-label={columns.net}>
+                      {r.net}
+                    </Table.Td>
+                    <Table.Td ta="right" data-label={columns.value}>
+                      {money(r.valueMinor, r.currency)}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
           </ScrollArea>
-          {data.length === 0 && <Text c="dimmed">No redemptions in this period.</Text>}
+          {data.length === 0 && <Text c="dimmed">{t("redemptions.none")}</Text>}
         </>
       )}
     </Stack>
@@ -344,45 +456,64 @@ interface Revenue {
     currency: string;
     deferredMinor: number;
     credits: number;
+    unlimitedLines: number;
   }>;
 }
 
-function RevenueTab() {
-  const { params, inputs } = usePeriod();
-  const { data, error } = useLoad<Revenue>(params ? `/api/v1/reports/revenue${query(params)}` : null);
-  const table = (
-    rows: Array<{
-      locationName: string;
-      packageName: string;
-      currency: string;
-      credits: number;
-      amount: number;
-    }>,
-    label: string,
-  ) => (
-    <ScrollArea>
-      <Table striped miw={520}>
+function RevenueTable({
+  rows,
+  label,
+}: {
+  rows: Array<{
+    locationName: string;
+    packageName: string;
+    currency: string;
+    credits: number;
+    unlimitedLines?: number;
+    amount: number;
+  }>;
+  label: string;
+}) {
+  const { t } = useTranslation("reports");
+  const columns = {
+    location: t("balances.location"),
+    package: t("balances.package"),
+    credits: t("revenue.credits"),
+  };
+  return (
+    <ScrollArea type="auto">
+      <Table striped miw={520} className={phone.table}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Location</Table.Th>
-            <Table.Th>Package</Table.Th>
-            <Table.Th ta="right">Credits</Table.Th>
+            <Table.Th>{columns.location}</Table.Th>
+            <Table.Th>{columns.package}</Table.Th>
+            <Table.Th ta="right">{columns.credits}</Table.Th>
             <Table.Th ta="right">{label}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {rows.map((r) => (
-            <Table.Tr key={`${r.locationName}-${r.packageName}-${r.currency}`}>
-              <Table.Td>{r.locationName}</Table.Td>
-              <Table.Td>{r.packageName}</Table.Td>
-              <Table.Td ta="right">{r.credits}</Table.Td>
-              <Table.Td ta="right">{money(r.amount, r.currency)}</Table.Td>
+            <Table.Tr key={`${r.locationName}-${r.packageName}-${r.currency}`} data-testid="revenue-row">
+              <Table.Td data-label={columns.location}>{r.locationName}</Table.Td>
+              <Table.Td fw={600}>{r.packageName}</Table.Td>
+              <Table.Td ta="right" data-label={columns.credits}>
+                {owedWords(t, { sessionsOwed: r.credits, unlimitedLines: r.unlimitedLines ?? 0 })}
+              </Table.Td>
+              <Table.Td ta="right" data-label={label}>
+                {money(r.amount, r.currency)}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
     </ScrollArea>
   );
+}
+
+function RevenueTab() {
+  const { t } = useTranslation("reports");
+  const { params, inputs } = usePeriod();
+  const { data, error } = useReport<Revenue>(params ? `/api/v1/reports/revenue${query(params)}` : null);
   return (
     <Stack>
       <Group align="flex-end">{inputs}</Group>
@@ -391,34 +522,34 @@ function RevenueTab() {
         <SimpleGrid cols={{ base: 1, xl: 2 }}>
           <Card withBorder>
             <Title order={4} mb="xs">
-              Earned in the period
+              {t("revenue.earnedTitle")}
             </Title>
             <Text size="sm" c="dimmed" mb="sm">
-              Each credit used earns its share of the package price.
+              {t("revenue.earnedExplain")}
             </Text>
             {data.earned.length ? (
-              table(
-                data.earned.map((r) => ({ ...r, amount: r.earnedMinor })),
-                "Earned",
-              )
+              <RevenueTable
+                rows={data.earned.map((r) => ({ ...r, amount: r.earnedMinor }))}
+                label={t("revenue.earned")}
+              />
             ) : (
-              <Text c="dimmed">Nothing earned in this period.</Text>
+              <Text c="dimmed">{t("revenue.nothingEarned")}</Text>
             )}
           </Card>
           <Card withBorder>
             <Title order={4} mb="xs">
-              Deferred now
+              {t("revenue.deferredTitle")}
             </Title>
             <Text size="sm" c="dimmed" mb="sm">
-              Paid for, not yet delivered: the worth of unused credits on active packages.
+              {t("revenue.deferredExplain")}
             </Text>
             {data.deferred.length ? (
-              table(
-                data.deferred.map((r) => ({ ...r, amount: r.deferredMinor })),
-                "Deferred",
-              )
+              <RevenueTable
+                rows={data.deferred.map((r) => ({ ...r, amount: r.deferredMinor }))}
+                label={t("revenue.deferred")}
+              />
             ) : (
-              <Text c="dimmed">Nothing deferred.</Text>
+              <Text c="dimmed">{t("revenue.nothingDeferred")}</Text>
             )}
           </Card>
         </SimpleGrid>
@@ -428,32 +559,31 @@ function RevenueTab() {
 }
 
 function ActivityTab() {
+  const { t } = useTranslation("reports");
   const [action, setAction] = useState<string | null>(null);
-  const [staff, setStaff] = useState<Array<{ id: string; name: string }>>([]);
+  const staff = useStaffOptions();
   const [staffId, setStaffId] = useState<string | null>(null);
-  useEffect(() => {
-    api.get<Array<{ id: string; name: string }>>("/api/v1/staff").then(setStaff, () => {});
-  }, []);
   return (
     <Stack>
       <Group>
         <Select
-          label="Action"
-          placeholder="Every action"
+          label={t("activity.action")}
+          placeholder={t("activity.everyAction")}
           clearable
-          data={Object.entries(ACTION_LABEL).map(([value, label]) => ({ value, label }))}
+          searchable
+          data={ACTIONS.map((value) => ({ value, label: actionLabel(t, value) }))}
           value={action}
           onChange={setAction}
-          w={200}
+          w={{ base: "100%", xs: 220 }}
         />
         <Select
-          label="Staff"
-          placeholder="Everyone"
+          label={t("activity.staff")}
+          placeholder={t("activity.everyone")}
           clearable
-          data={staff.map((s) => ({ value: s.id, label: s.name }))}
+          data={staff}
           value={staffId}
           onChange={setStaffId}
-          w={220}
+          w={wide}
         />
       </Group>
       <ActivityTable filter={{ ...(action ? { action } : {}), ...(staffId ? { staffId } : {}) }} />

@@ -1,6 +1,7 @@
-// The owner's settings of the business, in plain words: refunds (P8), free items at the till (T4),
-// when a booked credit counts as used (A5, C6), no-shows (A7, C4), expiry reminders (R3) and the
-// online booking window (A10).
+// The owner's settings of the business, in plain words: the language staff and customers are spoken
+// to in unless they chose their own (U2), refunds (P8), free items at the till (T4), when a booked
+// credit counts as used (A5, C6), no-shows (A7, C4), expiry reminders (R3) and the online booking
+// window (A10).
 import {
   Alert,
   Button,
@@ -16,9 +17,13 @@ import {
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
+import { LANGUAGES, languageName } from "../i18n/index.js";
 
 type RedemptionPoint = "checkout_or_end" | "checkout_only" | "booking";
 type NoShowPolicy = "consume" | "release" | "review";
@@ -34,120 +39,115 @@ export interface BusinessSettings {
   onlineBookingMinNoticeMinutes: number;
 }
 
-const REDEMPTION_POINTS: Array<{ value: RedemptionPoint; label: string; help: string }> = [
-  {
-    value: "checkout_or_end",
-    label: "At checkout, or when the appointment or class is over",
-    help: "Whichever comes first. Recommended: nobody has to remember to check out.",
-  },
-  {
-    value: "checkout_only",
-    label: "Only at checkout",
-    help: "The credit stays booked until the ticket is closed.",
-  },
-  {
-    value: "booking",
-    label: "As soon as it is booked",
-    help: "The counter moves when the booking is saved; cancelling gives the credit back.",
-  },
-];
+/** What the page edits: the settings, and the business's language beside them. */
+type Form = BusinessSettings & { language: string };
 
-const NO_SHOW_POLICIES: Array<{ value: NoShowPolicy; label: string }> = [
-  { value: "consume", label: "Count the credit as used" },
-  { value: "release", label: "Give the credit back" },
-  { value: "review", label: "Leave it for staff to decide" },
-];
+interface BusinessAnswer {
+  language: string;
+  settings: BusinessSettings;
+}
+
+const REDEMPTION_POINTS: RedemptionPoint[] = ["checkout_or_end", "checkout_only", "booking"];
+const NO_SHOW_POLICIES: NoShowPolicy[] = ["consume", "release", "review"];
 
 const DEFAULT_REMINDER_DAYS = 7;
 
 const NOTICE_MINUTES = [0, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 4320, 10080];
 
-/** 120 → "2 hours", 1440 → "1 day", 90 → "1 hour 30 minutes" */
-function duration(minutes: number): string {
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  if (minutes === 0) return "no minimum";
-  if (minutes % 10080 === 0) return unit(minutes / 10080, "week");
-  if (minutes % 1440 === 0) return unit(minutes / 1440, "day");
+/**
+ * 120 → "2 hours", 1440 → "1 day", 90 → "1 hour 30 minutes". `before`: as it reads before "before the
+ * time" (Hungarian puts its last part in another case: "1 óra 30 perccel").
+ */
+function duration(t: TFunction<"settings">, minutes: number, before = false): string {
+  const last = before ? "durationBefore" : "duration";
+  if (minutes % 10080 === 0) return t(`${last}.weeks`, { count: minutes / 10080 });
+  if (minutes % 1440 === 0) return t(`${last}.days`, { count: minutes / 1440 });
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return [hours ? unit(hours, "hour") : "", rest ? unit(rest, "minute") : ""].filter(Boolean).join(" ");
+  if (!rest) return t(`${last}.hours`, { count: hours });
+  const tail = t(`${last}.minutes`, { count: rest });
+  return hours ? `${t("duration.hours", { count: hours })} ${tail}` : tail;
 }
 
-function noticeOptions(current: number) {
+function noticeOptions(t: TFunction<"settings">, current: number) {
   const values = NOTICE_MINUTES.includes(current)
     ? NOTICE_MINUTES
     : [...NOTICE_MINUTES, current].sort((a, b) => a - b);
-  return values.map((m) => ({ value: String(m), label: m === 0 ? "No minimum" : duration(m) }));
+  return values.map((m) => ({ value: String(m), label: m === 0 ? t("online.noMinimum") : duration(t, m) }));
 }
 
+const toForm = (b: BusinessAnswer): Form => ({ ...b.settings, language: b.language });
+
 export function SettingsPage() {
+  const { t } = useTranslation("settings");
   const { refresh } = useSession();
-  const [saved, setSaved] = useState<BusinessSettings | null>(null);
-  const [form, setForm] = useState<BusinessSettings | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    api
-      .get<{ settings: BusinessSettings }>("/api/v1/business")
-      .then((b) => {
-        setSaved(b.settings);
-        setForm(b.settings);
-      })
-      .catch((e) => setLoadError(plainWords(e)));
-  }, []);
-
-  if (loadError) return <Alert color="red">{loadError}</Alert>;
-  if (!form || !saved) return <Loader aria-label="Loading settings" />;
-
-  const set = <K extends keyof BusinessSettings>(key: K, value: BusinessSettings[K]) =>
-    setForm({ ...form, [key]: value });
-  const changed = (Object.keys(form) as Array<keyof BusinessSettings>).filter((k) => form[k] !== saved[k]);
-  const remindersOn = form.reminderDaysBeforeExpiry !== null;
-
-  async function save() {
-    if (!form) return;
-    setBusy(true);
-    setSaveError(null);
-    try {
-      const body = Object.fromEntries(changed.map((k) => [k, form[k]]));
-      const b = await api.patch<{ settings: BusinessSettings }>("/api/v1/business/settings", body);
-      setSaved(b.settings);
-      setForm(b.settings);
+  const queryClient = useQueryClient();
+  const business = useQuery({
+    queryKey: ["settings"],
+    queryFn: () => api.get<BusinessAnswer>("/api/v1/business"),
+  });
+  /** what the owner changed and has not saved; the rest shows what the server has */
+  const [edits, setEdits] = useState<Partial<Form>>({});
+  const save = useMutation({
+    mutationFn: (body: Partial<Form>) => api.patch<BusinessAnswer>("/api/v1/business/settings", body),
+    onSuccess: async (answer) => {
+      queryClient.setQueryData(["settings"], answer);
+      setEdits({});
+      // The session carries the settings and the business's language (the screen may change language).
       await refresh();
-      notifications.show({ color: "green", message: "Settings saved." });
-    } catch (e) {
-      setSaveError(plainWords(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+      notifications.show({ color: "green", message: t("saved") });
+    },
+  });
+
+  if (business.error) return <Alert color="red">{plainWords(business.error)}</Alert>;
+  if (!business.data) return <Loader aria-label={t("loading")} />;
+
+  const saved = toForm(business.data);
+  const form: Form = { ...saved, ...edits };
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => setEdits((e) => ({ ...e, [key]: value }));
+  const changed = (Object.keys(form) as Array<keyof Form>).filter((k) => form[k] !== saved[k]);
+  const remindersOn = form.reminderDaysBeforeExpiry !== null;
+  const notice = form.onlineBookingMinNoticeMinutes;
 
   return (
     <Stack maw={720}>
-      <Title order={2}>Settings</Title>
-      <Text c="dimmed">These rules apply to every location of the business.</Text>
-      {saveError && <Alert color="red">{saveError}</Alert>}
+      <Title order={2}>{t("title")}</Title>
+      <Text c="dimmed">{t("intro")}</Text>
+      {save.error && <Alert color="red">{plainWords(save.error)}</Alert>}
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void save();
+          save.mutate(Object.fromEntries(changed.map((k) => [k, form[k]])));
         }}
       >
         <Stack>
           <Card withBorder>
             <Stack>
-              <Title order={4}>Refunds and the till</Title>
+              <Title order={4}>{t("language.title")}</Title>
+              <Select
+                label={t("language.label")}
+                description={t("language.description")}
+                data={LANGUAGES.map((l) => ({ value: l, label: languageName(l) }))}
+                value={form.language}
+                onChange={(v) => v && set("language", v)}
+                allowDeselect={false}
+                maw={360}
+              />
+            </Stack>
+          </Card>
+
+          <Card withBorder>
+            <Stack>
+              <Title order={4}>{t("refunds.title")}</Title>
               <Switch
-                label="Refund packages that were partly used"
-                description="When on, a manager can refund a package after some of its credits were used; the refund is worth the credits still free. When off, only unused packages can be refunded."
+                label={t("refunds.usedLabel")}
+                description={t("refunds.usedDescription")}
                 checked={form.allowRefundUsedPackages}
                 onChange={(e) => set("allowRefundUsedPackages", e.currentTarget.checked)}
               />
               <Switch
-                label="Use package credits for free items"
-                description="When on, an item priced 0 on a ticket is still taken from a package that includes it. When off, free items never use a credit."
+                label={t("refunds.freeLabel")}
+                description={t("refunds.freeDescription")}
                 checked={form.coverZeroPriceItems}
                 onChange={(e) => set("coverZeroPriceItems", e.currentTarget.checked)}
               />
@@ -156,14 +156,19 @@ export function SettingsPage() {
 
           <Card withBorder>
             <Radio.Group
-              label="When a booked credit counts as used"
-              description="A credit booked for an appointment or a class is used up…"
+              label={t("redemption.label")}
+              description={t("redemption.description")}
               value={form.redemptionPoint}
               onChange={(v) => set("redemptionPoint", v as RedemptionPoint)}
             >
               <Stack mt="xs" gap="xs">
                 {REDEMPTION_POINTS.map((p) => (
-                  <Radio key={p.value} value={p.value} label={p.label} description={p.help} />
+                  <Radio
+                    key={p}
+                    value={p}
+                    label={t(`redemption.${p}.label`)}
+                    description={t(`redemption.${p}.help`)}
+                  />
                 ))}
               </Stack>
             </Radio.Group>
@@ -171,34 +176,29 @@ export function SettingsPage() {
 
           <Card withBorder>
             <Stack>
-              <Title order={4}>No-shows</Title>
+              <Title order={4}>{t("noShows.title")}</Title>
               <Text size="sm" c="dimmed">
-                What happens to the booked credit when a customer does not come. A manager can always undo it
-                later.
+                {t("noShows.intro")}
               </Text>
-              <Select
-                label="Appointments"
-                data={NO_SHOW_POLICIES}
-                value={form.appointmentNoShowPolicy}
-                onChange={(v) => v && set("appointmentNoShowPolicy", v as NoShowPolicy)}
-                allowDeselect={false}
-              />
-              <Select
-                label="Classes"
-                data={NO_SHOW_POLICIES}
-                value={form.classNoShowPolicy}
-                onChange={(v) => v && set("classNoShowPolicy", v as NoShowPolicy)}
-                allowDeselect={false}
-              />
+              {(["appointmentNoShowPolicy", "classNoShowPolicy"] as const).map((key) => (
+                <Select
+                  key={key}
+                  label={key === "appointmentNoShowPolicy" ? t("noShows.appointments") : t("noShows.classes")}
+                  data={NO_SHOW_POLICIES.map((p) => ({ value: p, label: t(`noShows.policy.${p}`) }))}
+                  value={form[key]}
+                  onChange={(v) => v && set(key, v as NoShowPolicy)}
+                  allowDeselect={false}
+                />
+              ))}
             </Stack>
           </Card>
 
           <Card withBorder>
             <Stack>
-              <Title order={4}>Expiry reminders</Title>
+              <Title order={4}>{t("reminders.title")}</Title>
               <Switch
-                label="E-mail customers before their package expires"
-                description="Customers with credits left and an e-mail address get one e-mail per package, listing what is left. Nobody gets it twice for the same expiry date."
+                label={t("reminders.switchLabel")}
+                description={t("reminders.switchDescription")}
                 checked={remindersOn}
                 onChange={(e) =>
                   set(
@@ -210,8 +210,8 @@ export function SettingsPage() {
                 }
               />
               <NumberInput
-                label="Days before expiry"
-                description="Remind customers this many days before the last day of their package (1 to 365)."
+                label={t("reminders.daysLabel")}
+                description={t("reminders.daysDescription")}
                 min={1}
                 max={365}
                 allowDecimal={false}
@@ -220,50 +220,54 @@ export function SettingsPage() {
                 // An emptied field stays "on" with no valid number (0) until a number is typed.
                 value={form.reminderDaysBeforeExpiry || ""}
                 onChange={(v) => set("reminderDaysBeforeExpiry", v === "" ? 0 : Number(v))}
-                error={validReminder(form) ? null : "Enter a number of days from 1 to 365."}
+                error={validReminder(form) ? null : t("daysRange")}
                 maw={360}
               />
               <Text size="sm" data-testid="reminder-summary">
                 {remindersOn
-                  ? `Customers are reminded ${form.reminderDaysBeforeExpiry} day${form.reminderDaysBeforeExpiry === 1 ? "" : "s"} before expiry.`
-                  : "Reminders are off."}
+                  ? t("reminders.summary", { count: form.reminderDaysBeforeExpiry ?? 0 })
+                  : t("reminders.off")}
               </Text>
             </Stack>
           </Card>
 
           <Card withBorder>
             <Stack>
-              <Title order={4}>Online booking</Title>
+              <Title order={4}>{t("online.title")}</Title>
               <Text size="sm" c="dimmed">
-                Which times the public booking page offers. Customers confirm each booking by a link sent to
-                their e-mail address.
+                {t("online.intro")}
               </Text>
               <NumberInput
-                label="How far ahead customers may book"
-                description="The last day offered, counted from today (1 to 365 days)."
-                suffix=" days"
+                label={t("online.aheadLabel")}
+                description={t("online.aheadDescription")}
+                suffix={t("online.daysSuffix")}
                 min={1}
                 max={365}
                 allowDecimal={false}
                 allowNegative={false}
                 value={form.onlineBookingDaysAhead || ""}
                 onChange={(v) => set("onlineBookingDaysAhead", v === "" ? 0 : Number(v))}
-                error={validDaysAhead(form) ? null : "Enter a number of days from 1 to 365."}
+                error={validDaysAhead(form) ? null : t("daysRange")}
                 maw={360}
               />
               <Select
-                label="Minimum notice"
-                description="How long before it starts a time can still be booked online."
-                data={noticeOptions(form.onlineBookingMinNoticeMinutes)}
-                value={String(form.onlineBookingMinNoticeMinutes)}
+                label={t("online.noticeLabel")}
+                description={t("online.noticeDescription")}
+                data={noticeOptions(t, notice)}
+                value={String(notice)}
                 onChange={(v) => v !== null && set("onlineBookingMinNoticeMinutes", Number(v))}
                 allowDeselect={false}
                 maw={360}
               />
               <Text size="sm" data-testid="online-booking-summary">
-                {validDaysAhead(form)
-                  ? `Customers can book online up to ${form.onlineBookingDaysAhead} day${form.onlineBookingDaysAhead === 1 ? "" : "s"} ahead, ${form.onlineBookingMinNoticeMinutes === 0 ? "until the time starts" : `at least ${duration(form.onlineBookingMinNoticeMinutes)} before the time`}.`
-                  : "Enter how far ahead customers may book."}
+                {!validDaysAhead(form)
+                  ? t("online.summaryMissing")
+                  : notice === 0
+                    ? t("online.summaryUntilStart", { count: form.onlineBookingDaysAhead })
+                    : t("online.summaryNotice", {
+                        count: form.onlineBookingDaysAhead,
+                        notice: duration(t, notice, true),
+                      })}
               </Text>
             </Stack>
           </Card>
@@ -271,14 +275,14 @@ export function SettingsPage() {
           <Group>
             <Button
               type="submit"
-              loading={busy}
+              loading={save.isPending}
               disabled={changed.length === 0 || !validReminder(form) || !validDaysAhead(form)}
             >
-              Save settings
+              {t("save")}
             </Button>
             {changed.length > 0 && (
-              <Button variant="subtle" onClick={() => setForm(saved)} disabled={busy}>
-                Discard changes
+              <Button variant="subtle" onClick={() => setEdits({})} disabled={save.isPending}>
+                {t("discard")}
               </Button>
             )}
           </Group>

@@ -12,15 +12,20 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
+import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
 import { api, plainWords } from "../api.js";
 import { ChangePasswordModal } from "../auth/ChangePassword.js";
 import { useMe, useSession } from "../auth/session.js";
-import { ROLE_LABEL } from "../format.js";
+import { roleLabel } from "../format.js";
+import { LanguageMenuItems } from "../languages/LanguagePickers.js";
+import { useLiveUpdates } from "../live.js";
 import { GettingStartedLink } from "../onboarding/StartPage.js";
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const me = useMe();
+  useLiveUpdates();
+  const { t } = useTranslation("shell");
   const { signOut, refresh, can } = useSession();
   const [opened, { toggle, close }] = useDisclosure();
   const [passwordOpened, passwordDialog] = useDisclosure();
@@ -32,7 +37,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
     try {
       await api.plainPost("/api/v1/auth/location", { locationId });
       await refresh();
-      notifications.show({ message: `Working at ${me.locations.find((l) => l.id === locationId)?.name}` });
+      notifications.show({
+        message: t("workingAt", { location: me.locations.find((l) => l.id === locationId)?.name }),
+      });
     } catch (e) {
       notifications.show({ color: "red", message: plainWords(e) });
     }
@@ -47,7 +54,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label="Menu" />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="md"
+              size="sm"
+              aria-label={t("common:nav.menu")}
+            />
             <Text fw={800} size="xl" c="violet.8" component={Link} to="/customers">
               Carnet
             </Text>
@@ -57,7 +70,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Select
-              aria-label="Working location"
+              aria-label={t("workingLocation")}
               size="xs"
               w={200}
               data={me.locations.map((l) => ({ value: l.id, label: l.name }))}
@@ -68,20 +81,22 @@ export function Layout({ children }: { children: React.ReactNode }) {
             />
             <Menu position="bottom-end">
               <Menu.Target>
-                <UnstyledButton aria-label="Account">
+                <UnstyledButton aria-label={t("account")}>
                   <Stack gap={0} align="flex-end">
                     <Text size="sm" fw={600} data-testid="current-user">
                       {me.staff.name}
                     </Text>
                     <Badge size="xs" variant="light">
-                      {ROLE_LABEL[me.staff.role]}
+                      {roleLabel(me.staff.role)}
                     </Badge>
                   </Stack>
                 </UnstyledButton>
               </Menu.Target>
               <Menu.Dropdown>
+                {/* U2: the staff member's own language, saved and switched at once */}
+                <LanguageMenuItems />
                 <Menu.Label>{me.location.name}</Menu.Label>
-                {me.account && <Menu.Item onClick={passwordDialog.open}>Change password</Menu.Item>}
+                {me.account && <Menu.Item onClick={passwordDialog.open}>{t("changePassword")}</Menu.Item>}
                 {/* O1: a person who works for several businesses signs in again to another one */}
                 {me.account?.businesses
                   .filter((b) => b.id !== me.business.id)
@@ -94,7 +109,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
                         navigate("/", { state: { email, business: b } });
                       }}
                     >
-                      Switch to {b.name}
+                      {t("switchTo", { business: b.name })}
                     </Menu.Item>
                   ))}
                 <Menu.Item
@@ -103,7 +118,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
                     navigate("/");
                   }}
                 >
-                  Sign out
+                  {t("common:actions.signOut")}
                 </Menu.Item>
               </Menu.Dropdown>
             </Menu>
@@ -113,25 +128,31 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <AppShell.Navbar p="sm">
         <GettingStartedLink
           render={(active) => (
-            <NavLink label="Getting started" component={Link} to="/start" active={active} onClick={close} />
+            <NavLink
+              label={t("common:nav.gettingStarted")}
+              component={Link}
+              to="/start"
+              active={active}
+              onClick={close}
+            />
           )}
         />
         <NavLink
-          label="Customers"
+          label={t("common:nav.customers")}
           component={Link}
           to="/customers"
           active={location.pathname.startsWith("/customers")}
           onClick={close}
         />
         <NavLink
-          label="Calendar"
+          label={t("common:nav.calendar")}
           component={Link}
           to="/calendar"
           active={location.pathname.startsWith("/calendar")}
           onClick={close}
         />
         <NavLink
-          label="Classes"
+          label={t("common:nav.classes")}
           component={Link}
           to="/classes"
           active={location.pathname.startsWith("/classes")}
@@ -139,7 +160,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         />
         {can("sell_package") && (
           <NavLink
-            label="Till"
+            label={t("common:nav.till")}
             component={Link}
             to="/till"
             active={/^\/(till|tickets)/.test(location.pathname)}
@@ -148,8 +169,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         )}
         {can("view_reports") && (
           <NavLink
-            label="Packages"
-            description="Balances, reports, activity"
+            label={t("common:nav.packages")}
+            description={t("common:nav.packagesHint")}
             component={Link}
             to="/packages"
             active={location.pathname.startsWith("/packages")}
@@ -158,8 +179,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         )}
         {can("manage_catalog") && (
           <NavLink
-            label="Catalog"
-            description="Services, packages, locations"
+            label={t("common:nav.catalog")}
+            description={t("common:nav.catalogHint")}
             component={Link}
             to="/catalog"
             active={location.pathname.startsWith("/catalog")}
@@ -168,8 +189,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         )}
         {can("manage_working_hours") && (
           <NavLink
-            label="Staff"
-            description="People, hours, API tokens"
+            label={t("common:nav.staff")}
+            description={t("common:nav.staffHint")}
             component={Link}
             to="/staff"
             active={location.pathname.startsWith("/staff")}
@@ -178,8 +199,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         )}
         {(can("import_data") || can("export_business_data")) && (
           <NavLink
-            label="Import & export"
-            description="Packages from another system, all data"
+            label={t("common:nav.import")}
+            description={t("common:nav.importHint")}
             component={Link}
             to="/import"
             active={location.pathname.startsWith("/import")}
@@ -188,7 +209,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         )}
         {can("manage_settings") && (
           <NavLink
-            label="Settings"
+            label={t("common:nav.settings")}
             component={Link}
             to="/settings"
             active={location.pathname.startsWith("/settings")}

@@ -19,88 +19,84 @@ import {
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { dateTimeIn } from "../format.js";
-import { type FormError, formError } from "../onboarding/field-error.js";
+import { formError } from "../onboarding/field-error.js";
 import type { ApiToken, ApiTokenMade } from "./types.js";
 
-const STATUS: Record<ApiToken["status"], { label: string; color: string }> = {
-  active: { label: "Active", color: "green" },
-  expired: { label: "Expired", color: "gray" },
-  revoked: { label: "Revoked", color: "red" },
-};
+const STATUS_COLOR: Record<ApiToken["status"], string> = { active: "green", expired: "gray", revoked: "red" };
+const TOKENS = ["staff", "tokens"];
 
 export function ApiTokensSection() {
   const me = useMe();
+  const { t } = useTranslation("staff");
+  const queryClient = useQueryClient();
   const zone = me.location.timeZone;
   const mobile = useMediaQuery("(max-width: 36em)");
-  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const tokens = useQuery({ queryKey: TOKENS, queryFn: () => api.get<ApiToken[]>("/api/v1/auth/tokens") });
   const [name, setName] = useState("");
   const [days, setDays] = useState<number | string>(90);
-  const [formErr, setFormErr] = useState<FormError | null>(null);
-  const [busy, setBusy] = useState(false);
   const [made, setMade] = useState<ApiTokenMade | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
 
-  const load = useCallback(() => {
-    api.get<ApiToken[]>("/api/v1/auth/tokens").then(
-      (t) => {
-        setTokens(t);
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, []);
-  useEffect(load, [load]);
-
-  async function create(e: React.FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setFormErr(null);
-    try {
-      const token = await api.post<ApiTokenMade>("/api/v1/auth/tokens", {
+  const create = useMutation({
+    mutationFn: () =>
+      api.post<ApiTokenMade>("/api/v1/auth/tokens", {
         name: name.trim(),
         ...(days === "" ? {} : { expiresInDays: Number(days) }),
-      });
+      }),
+    onSuccess: (token) => {
       setMade(token);
       setName("");
-      load();
-    } catch (err) {
-      setFormErr(formError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: TOKENS }),
+  });
 
-  async function revoke(token: ApiToken) {
-    try {
-      await api.post(`/api/v1/auth/tokens/${token.id}/revoke`);
-      notifications.show({ message: `${token.name} is revoked: it no longer works.` });
-      load();
-    } catch (err) {
-      notifications.show({ color: "red", message: plainWords(err) });
-    } finally {
+  const revoke = useMutation({
+    mutationFn: (token: ApiToken) => api.post(`/api/v1/auth/tokens/${token.id}/revoke`),
+    onSuccess: (_, token) => notifications.show({ message: t("tokens.revoked", { name: token.name }) }),
+    onError: (err) => notifications.show({ color: "red", message: plainWords(err) }),
+    onSettled: () => {
       setRevoking(null);
-    }
-  }
+      void queryClient.invalidateQueries({ queryKey: TOKENS });
+    },
+  });
 
+  const formErr = create.error ? formError(create.error) : null;
   const at = (field: string) => (formErr?.field === field ? formErr.text : undefined);
+  const when = (token: ApiToken) =>
+    token.status === "revoked" && token.revokedAt
+      ? token.revokedBy
+        ? "tokens.revokedAtBy"
+        : "tokens.revokedAt"
+      : token.status === "expired"
+        ? "tokens.expiredAt"
+        : "tokens.expiresAt";
   return (
     <Stack data-testid="api-tokens">
-      <Title order={3}>API tokens</Title>
+      <Title order={3}>{t("tokens.title")}</Title>
       <Text size="sm" c="dimmed">
-        For other software that works with Carnet (a website, an accounting tool). A token acts as you, with
-        your role, until it expires or is revoked.
+        {t("tokens.intro")}
       </Text>
-      <Paper withBorder p="sm" component="form" onSubmit={create} noValidate>
+      <Paper
+        withBorder
+        p="sm"
+        component="form"
+        onSubmit={(e: React.FormEvent) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+        noValidate
+      >
         <Group align="flex-end" wrap="wrap">
           <TextInput
-            label="Name"
-            description="What uses it"
-            placeholder="Website booking widget"
+            label={t("tokens.name")}
+            description={t("tokens.nameHint")}
+            placeholder={t("tokens.namePlaceholder")}
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
             maxLength={200}
@@ -108,8 +104,8 @@ export function ApiTokensSection() {
             flex="1 1 220px"
           />
           <NumberInput
-            label="Expires in (days)"
-            description="1 to 365"
+            label={t("tokens.days")}
+            description={t("tokens.daysHint")}
             value={days}
             onChange={setDays}
             min={1}
@@ -118,8 +114,8 @@ export function ApiTokensSection() {
             error={at("expiresInDays")}
             w={150}
           />
-          <Button type="submit" loading={busy} mb={at("name") || at("expiresInDays") ? 22 : 0}>
-            Create token
+          <Button type="submit" loading={create.isPending} mb={at("name") || at("expiresInDays") ? 22 : 0}>
+            {t("tokens.create")}
           </Button>
         </Group>
         {formErr && !["name", "expiresInDays"].includes(formErr.field ?? "") && (
@@ -128,45 +124,51 @@ export function ApiTokensSection() {
           </Alert>
         )}
       </Paper>
-      {error && <Alert color="red">{error}</Alert>}
-      {!tokens && !error && <Loader size="sm" aria-label="Loading API tokens" />}
-      {tokens?.length === 0 && (
+      {tokens.error && <Alert color="red">{plainWords(tokens.error)}</Alert>}
+      {!tokens.data && !tokens.error && <Loader size="sm" aria-label={t("tokens.loading")} />}
+      {tokens.data?.length === 0 && (
         <Text c="dimmed" size="sm">
-          No API tokens yet.
+          {t("tokens.none")}
         </Text>
       )}
-      {tokens?.map((t) => (
-        <Paper key={t.id} withBorder p="sm" data-testid="api-token">
+      {tokens.data?.map((token) => (
+        <Paper key={token.id} withBorder p="sm" data-testid="api-token">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Stack gap={2} flex="1 1 240px" miw={0}>
               <Group gap="xs">
                 <Text fw={600} style={{ overflowWrap: "anywhere" }}>
-                  {t.name}
+                  {token.name}
                 </Text>
-                <Badge color={STATUS[t.status].color} variant="light" size="sm">
-                  {STATUS[t.status].label}
+                <Badge color={STATUS_COLOR[token.status]} variant="light" size="sm">
+                  {t(`tokens.status.${token.status}`)}
                 </Badge>
               </Group>
               <Text size="sm" c="dimmed">
-                Acts as {t.madeBy.name} · made {dateTimeIn(t.createdAt, zone)}
+                {t("tokens.actsAs", { name: token.madeBy.name, date: dateTimeIn(token.createdAt, zone) })}
               </Text>
               <Text size="sm">
-                {t.status === "revoked" && t.revokedAt
-                  ? `Revoked ${dateTimeIn(t.revokedAt, zone)}${t.revokedBy ? ` by ${t.revokedBy.name}` : ""}`
-                  : `${t.status === "expired" ? "Expired" : "Expires"} ${dateTimeIn(t.expiresAt, zone)}`}
+                {t(when(token), {
+                  date: dateTimeIn(
+                    token.status === "revoked" && token.revokedAt ? token.revokedAt : token.expiresAt,
+                    zone,
+                  ),
+                  name: token.revokedBy?.name,
+                })}
                 {" · "}
-                {t.lastUsedAt ? `last used ${dateTimeIn(t.lastUsedAt, zone)}` : "never used"}
+                {token.lastUsedAt
+                  ? t("tokens.lastUsed", { date: dateTimeIn(token.lastUsedAt, zone) })
+                  : t("tokens.neverUsed")}
               </Text>
             </Stack>
-            {t.status === "active" && (
+            {token.status === "active" && (
               <Button
                 size="xs"
                 color="red"
                 variant="light"
-                onClick={() => setRevoking(t)}
-                aria-label={`Revoke ${t.name}`}
+                onClick={() => setRevoking(token)}
+                aria-label={t("tokens.revokeName", { name: token.name })}
               >
-                Revoke
+                {t("tokens.revoke")}
               </Button>
             )}
           </Group>
@@ -176,31 +178,30 @@ export function ApiTokensSection() {
       <Modal
         opened={made !== null}
         onClose={() => setMade(null)}
-        title={`Token "${made?.name ?? ""}" created`}
+        title={t("tokens.madeTitle", { name: made?.name ?? "" })}
         fullScreen={mobile}
         closeOnClickOutside={false}
       >
         {made && (
           <Stack>
-            <Alert color="yellow" title="Copy it now">
-              This is the only time Carnet shows this token: it keeps only a fingerprint of it. Store it where
-              the software that uses it can read it; anyone who has it can act as you.
+            <Alert color="yellow" title={t("tokens.copyNow")}>
+              {t("tokens.onlyOnce")}
             </Alert>
             <Code block data-testid="new-token" style={{ overflowWrap: "anywhere", whiteSpace: "pre-wrap" }}>
               {made.token}
             </Code>
             <Text size="sm" c="dimmed">
-              Expires {dateTimeIn(made.expiresAt, zone)}.
+              {t("tokens.expires", { date: dateTimeIn(made.expiresAt, zone) })}
             </Text>
             <Group justify="flex-end">
               <CopyButton value={made.token}>
                 {({ copied, copy }) => (
                   <Button variant="light" color={copied ? "green" : "violet"} onClick={copy}>
-                    {copied ? "Copied" : "Copy token"}
+                    {copied ? t("tokens.copied") : t("tokens.copy")}
                   </Button>
                 )}
               </CopyButton>
-              <Button onClick={() => setMade(null)}>I have copied it</Button>
+              <Button onClick={() => setMade(null)}>{t("tokens.haveCopied")}</Button>
             </Group>
           </Stack>
         )}
@@ -209,19 +210,20 @@ export function ApiTokensSection() {
       <Modal
         opened={revoking !== null}
         onClose={() => setRevoking(null)}
-        title={`Revoke ${revoking?.name ?? ""}?`}
+        title={t("tokens.revokeTitle", { name: revoking?.name ?? "" })}
       >
         <Stack>
-          <Text size="sm">
-            The software that uses this token is refused from its next request on. This cannot be undone: make
-            a new token if it is needed again.
-          </Text>
+          <Text size="sm">{t("tokens.revokeText")}</Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setRevoking(null)}>
-              Keep it
+              {t("tokens.keep")}
             </Button>
-            <Button color="red" onClick={() => revoking && revoke(revoking)}>
-              Revoke token
+            <Button
+              color="red"
+              loading={revoke.isPending}
+              onClick={() => revoking && revoke.mutate(revoking)}
+            >
+              {t("tokens.revokeConfirm")}
             </Button>
           </Group>
         </Stack>

@@ -16,88 +16,81 @@ import {
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
-import { dateTimeIn, ROLE_LABEL } from "../format.js";
-import { type FormError, formError } from "../onboarding/field-error.js";
+import { dateTimeIn, roleLabel } from "../format.js";
+import { formError } from "../onboarding/field-error.js";
 import type { Invitation, Role } from "../types.js";
 import { ROLES } from "./types.js";
 
 const FIELDS = ["name", "email", "role", "homeLocationId"];
+const INVITATIONS = ["staff", "invitations"];
 
-export function InviteSection({ onChange }: { onChange?: () => void }) {
+export function InviteSection() {
   const me = useMe();
+  const { t } = useTranslation("staff");
+  const queryClient = useQueryClient();
   const zone = me.location.timeZone;
-  const [invitations, setInvitations] = useState<Invitation[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const invitations = useQuery({
+    queryKey: INVITATIONS,
+    queryFn: () => api.get<Invitation[]>("/api/v1/staff/invitations"),
+  });
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("practitioner");
   const [home, setHome] = useState<string>(me.location.id);
-  const [formErr, setFormErr] = useState<FormError | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const load = useCallback(() => {
-    api.get<Invitation[]>("/api/v1/staff/invitations").then(
-      (rows) => {
-        setInvitations(rows);
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, []);
-  useEffect(load, [load]);
-
-  async function invite(e: React.FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setFormErr(null);
-    try {
-      await api.post("/api/v1/staff/invitations", {
-        name: name.trim(),
-        email: email.trim(),
-        role,
-        homeLocationId: home,
-      });
-      notifications.show({ color: "green", message: `Invitation sent to ${email.trim()}.` });
+  const invite = useMutation({
+    mutationFn: (body: { name: string; email: string; role: Role; homeLocationId: string }) =>
+      api.post("/api/v1/staff/invitations", body),
+    onSuccess: (_, body) => {
+      notifications.show({ color: "green", message: t("invite.sent", { email: body.email }) });
       setName("");
       setEmail("");
-      load();
-      onChange?.();
-    } catch (err) {
-      setFormErr(formError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: INVITATIONS }),
+  });
 
-  async function act(invitation: Invitation, action: "resend" | "cancel") {
-    try {
-      if (action === "resend") await api.post(`/api/v1/staff/invitations/${invitation.id}/resend`);
-      else await api.del(`/api/v1/staff/invitations/${invitation.id}`);
+  const act = useMutation({
+    mutationFn: ({ invitation, action }: { invitation: Invitation; action: "resend" | "cancel" }) =>
+      action === "resend"
+        ? api.post(`/api/v1/staff/invitations/${invitation.id}/resend`)
+        : api.del(`/api/v1/staff/invitations/${invitation.id}`),
+    onSuccess: (_, { invitation, action }) =>
       notifications.show({
         message:
           action === "resend"
-            ? `A new link was sent to ${invitation.email}; the old one no longer works.`
-            : `The invitation of ${invitation.email} is cancelled; its link no longer works.`,
-      });
-      load();
-    } catch (err) {
-      notifications.show({ color: "red", message: plainWords(err) });
-    }
-  }
+            ? t("invite.resent", { email: invitation.email })
+            : t("invite.cancelled", { email: invitation.email }),
+      }),
+    onError: (err) => notifications.show({ color: "red", message: plainWords(err) }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: INVITATIONS }),
+  });
 
+  const formErr = invite.error ? formError(invite.error) : null;
   const at = (field: string) => (formErr?.field === field ? formErr.text : undefined);
   const locationName = (id: string) => me.locations.find((l) => l.id === id)?.name ?? "";
   return (
     <Stack data-testid="invitations">
-      <Title order={3}>Invite staff</Title>
-      <Paper withBorder p="sm" component="form" onSubmit={invite} noValidate aria-label="Invite staff">
+      <Title order={3}>{t("invite.title")}</Title>
+      <Paper
+        withBorder
+        p="sm"
+        component="form"
+        onSubmit={(e: React.FormEvent) => {
+          e.preventDefault();
+          invite.mutate({ name: name.trim(), email: email.trim(), role, homeLocationId: home });
+        }}
+        noValidate
+        aria-label={t("invite.title")}
+      >
         <Stack>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
-              label="Name"
+              label={t("invite.name")}
               required
               value={name}
               onChange={(e) => setName(e.currentTarget.value)}
@@ -105,7 +98,7 @@ export function InviteSection({ onChange }: { onChange?: () => void }) {
               error={at("name")}
             />
             <TextInput
-              label="E-mail"
+              label={t("invite.email")}
               required
               type="email"
               value={email}
@@ -114,15 +107,15 @@ export function InviteSection({ onChange }: { onChange?: () => void }) {
               error={at("email")}
             />
             <Select
-              label="Role"
-              data={ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] ?? r }))}
+              label={t("invite.role")}
+              data={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
               value={role}
               onChange={(v) => v && setRole(v as Role)}
               allowDeselect={false}
               error={at("role")}
             />
             <Select
-              label="Home location"
+              label={t("invite.home")}
               data={me.locations.map((l) => ({ value: l.id, label: l.name }))}
               value={home}
               onChange={(v) => v && setHome(v)}
@@ -133,61 +126,63 @@ export function InviteSection({ onChange }: { onChange?: () => void }) {
           {formErr && !FIELDS.includes(formErr.field ?? "") && <Alert color="red">{formErr.text}</Alert>}
           <Group justify="space-between" wrap="wrap">
             <Text size="xs" c="dimmed">
-              They get an e-mail with a link to set their password. The link works once, for 7 days.
+              {t("invite.hint")}
             </Text>
-            <Button type="submit" loading={busy}>
-              Send invitation
+            <Button type="submit" loading={invite.isPending}>
+              {t("invite.submit")}
             </Button>
           </Group>
         </Stack>
       </Paper>
 
-      <Title order={4}>Waiting to accept</Title>
-      {error && <Alert color="red">{error}</Alert>}
-      {invitations?.length === 0 && (
+      <Title order={4}>{t("invite.waiting")}</Title>
+      {invitations.error && <Alert color="red">{plainWords(invitations.error)}</Alert>}
+      {invitations.data?.length === 0 && (
         <Text size="sm" c="dimmed">
-          No open invitations.
+          {t("invite.none")}
         </Text>
       )}
-      {invitations?.map((inv) => (
+      {invitations.data?.map((inv) => (
         <Paper key={inv.id} withBorder p="sm" data-testid="invitation">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Stack gap={2} flex="1 1 240px" miw={0}>
               <Group gap="xs">
                 <Text fw={600}>{inv.name}</Text>
                 <Badge variant="light" size="sm">
-                  {ROLE_LABEL[inv.role] ?? inv.role}
+                  {roleLabel(inv.role)}
                 </Badge>
                 <Badge variant="light" size="sm" color={inv.status === "pending" ? "blue" : "gray"}>
-                  {inv.status === "pending" ? "Pending" : "Link expired"}
+                  {inv.status === "pending" ? t("invite.pending") : t("invite.expired")}
                 </Badge>
               </Group>
               <Text size="sm" style={{ overflowWrap: "anywhere" }}>
                 {inv.email}
               </Text>
               <Text size="sm" c="dimmed">
-                {locationName(inv.homeLocationId)} · sent {dateTimeIn(inv.sentAt, zone)} ·{" "}
-                {inv.status === "pending" ? "link valid until" : "link expired"}{" "}
-                {dateTimeIn(inv.expiresAt, zone)}
+                {t(inv.status === "pending" ? "invite.sentValid" : "invite.sentExpired", {
+                  location: locationName(inv.homeLocationId),
+                  sent: dateTimeIn(inv.sentAt, zone),
+                  until: dateTimeIn(inv.expiresAt, zone),
+                })}
               </Text>
             </Stack>
             <Group gap="xs">
               <Button
                 size="xs"
                 variant="light"
-                onClick={() => act(inv, "resend")}
-                aria-label={`Resend to ${inv.email}`}
+                onClick={() => act.mutate({ invitation: inv, action: "resend" })}
+                aria-label={t("invite.resendTo", { email: inv.email })}
               >
-                Resend
+                {t("invite.resend")}
               </Button>
               <Button
                 size="xs"
                 variant="subtle"
                 color="red"
-                onClick={() => act(inv, "cancel")}
-                aria-label={`Cancel invitation of ${inv.email}`}
+                onClick={() => act.mutate({ invitation: inv, action: "cancel" })}
+                aria-label={t("invite.cancelOf", { email: inv.email })}
               >
-                Cancel
+                {t("common:actions.cancel")}
               </Button>
             </Group>
           </Group>

@@ -3,42 +3,37 @@
 // in the Catalog's Locations tab (web/src/catalog/LocationsTab.tsx).
 import { Alert, Button, Group, Loader, Stack, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import type { Hours, OpeningHours } from "./types.js";
 import { WeeklyHoursEditor } from "./WeeklyHoursEditor.js";
 
 export function OpeningHoursEditor({ locationId }: { locationId: string }) {
+  const { t } = useTranslation("staff");
   const { can, me } = useSession();
+  const queryClient = useQueryClient();
   const owner = can("manage_settings");
-  const name = me?.locations.find((l) => l.id === locationId)?.name ?? "this location";
-  const [week, setWeek] = useState<OpeningHours | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    api.get<OpeningHours>(`/api/v1/locations/${locationId}/opening-hours`).then(
-      (w) => {
-        setWeek(w);
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, [locationId]);
-  useEffect(load, [load]);
+  const name = me?.locations.find((l) => l.id === locationId)?.name ?? t("openingHours.thisLocation");
+  const key = ["catalog", "opening-hours", locationId];
+  const { data: week, error } = useQuery({
+    queryKey: key,
+    queryFn: () => api.get<OpeningHours>(`/api/v1/locations/${locationId}/opening-hours`),
+  });
 
   async function save(hours: Hours[]) {
     const saved = await api.put<OpeningHours>(`/api/v1/locations/${locationId}/opening-hours`, { hours });
-    setWeek(saved);
-    notifications.show({ color: "green", message: `Opening hours of ${name} saved.` });
+    queryClient.setQueryData(key, saved);
+    notifications.show({ color: "green", message: t("openingHours.saved", { name }) });
   }
 
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!week) return <Loader size="sm" aria-label="Loading opening hours" />;
+  if (error) return <Alert color="red">{plainWords(error)}</Alert>;
+  if (!week) return <Loader size="sm" aria-label={t("openingHours.loading")} />;
   return (
     <Stack gap="xs" data-testid="opening-hours">
       <Group justify="space-between" wrap="wrap">
-        <Title order={4}>Opening hours</Title>
+        <Title order={4}>{t("openingHours.title")}</Title>
         {owner && week.set && (
           <Button
             size="compact-sm"
@@ -47,27 +42,25 @@ export function OpeningHoursEditor({ locationId }: { locationId: string }) {
               save([]).catch((e) => notifications.show({ color: "red", message: plainWords(e) }))
             }
           >
-            Clear (back to 09:00–18:00)
+            {t("openingHours.clear")}
           </Button>
         )}
       </Group>
       <Text size="sm" c="dimmed">
-        {week.set
-          ? "Online booking offers times only inside these hours. A day without hours is closed."
-          : "No opening hours yet: online booking offers 09:00–18:00 every day. Set them to change that."}
+        {week.set ? t("openingHours.set") : t("openingHours.notSet")}
       </Text>
       <WeeklyHoursEditor
-        label={`Opening hours of ${name}`}
+        label={t("openingHours.label", { name })}
         hours={week.hours}
         canEdit={owner}
-        emptyDay="Closed"
-        emptyWeek="09:00–18:00 (default)"
+        emptyDay={t("openingHours.closed")}
+        emptyWeek={t("openingHours.default")}
         onSave={save}
-        saveLabel="Save opening hours"
+        saveLabel={t("openingHours.save")}
       />
       {!owner && (
         <Text size="xs" c="dimmed">
-          Only the owner changes opening hours.
+          {t("openingHours.onlyOwner")}
         </Text>
       )}
     </Stack>

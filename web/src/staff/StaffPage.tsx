@@ -20,13 +20,17 @@ import {
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
-import { ROLE_LABEL } from "../format.js";
+import { roleLabel } from "../format.js";
 import type { Role } from "../types.js";
 import { ApiTokensSection } from "./ApiTokensSection.js";
 import { InviteSection } from "./InviteSection.js";
+import { useStaff } from "./queries.js";
 import { type Member, ROLES } from "./types.js";
 import { WorkingHoursModal } from "./WorkingHoursModal.js";
 
@@ -37,71 +41,59 @@ type Pending =
 
 export function StaffPage() {
   const me = useMe();
+  const { t, i18n } = useTranslation("staff");
   const { can, refresh } = useSession();
+  const queryClient = useQueryClient();
   const owner = can("manage_staff");
   const mobile = useMediaQuery("(max-width: 48em)");
-  const [members, setMembers] = useState<Member[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const staff = useStaff();
+  const members = staff.data;
   const [pending, setPending] = useState<Pending | null>(null);
-  const [busy, setBusy] = useState(false);
   const [hoursOf, setHoursOf] = useState<Member | null>(null);
+  const role = (r: string) => roleLabel(r).toLocaleLowerCase(i18n.language);
 
-  const load = useCallback(() => {
-    api.get<Member[]>("/api/v1/staff").then(
-      (rows) => {
-        // the active first, each group by name as the server sorts it
-        setMembers([...rows.filter((m) => m.active), ...rows.filter((m) => !m.active)]);
-        setError(null);
-      },
-      (e) => setError(plainWords(e)),
-    );
-  }, []);
-  useEffect(load, [load]);
-
-  async function confirm(p: Pending) {
-    setBusy(true);
-    try {
-      const url = `/api/v1/staff/${p.member.id}/${p.kind}`;
-      const done = await api.post<Member>(url, p.kind === "role" ? { role: p.role } : {});
-      setMembers((ms) => ms?.map((m) => (m.id === done.id ? done : m)) ?? ms);
+  const confirm = useMutation({
+    mutationFn: (p: Pending) =>
+      api.post<Member>(`/api/v1/staff/${p.member.id}/${p.kind}`, p.kind === "role" ? { role: p.role } : {}),
+    onSuccess: async (done, p) => {
+      queryClient.setQueryData<Member[]>(["staff"], (ms) => ms?.map((m) => (m.id === done.id ? done : m)));
       notifications.show({
         color: "green",
         message:
           p.kind === "role"
-            ? `${done.name} is now ${ROLE_LABEL[done.role]?.toLowerCase()}.`
+            ? t("done.role", { name: done.name, role: role(done.role) })
             : p.kind === "deactivate"
-              ? `${done.name} is deactivated and signed out.`
-              : `${done.name} is active again and can sign in.`,
+              ? t("done.deactivated", { name: done.name })
+              : t("done.reactivated", { name: done.name }),
       });
-      load();
       if (p.member.id === me.staff.id) await refresh();
-    } catch (e) {
-      notifications.show({ color: "red", message: plainWords(e), autoClose: 8000 });
-    } finally {
-      setBusy(false);
+    },
+    onError: (e) => notifications.show({ color: "red", message: plainWords(e), autoClose: 8000 }),
+    onSettled: () => {
       setPending(null);
-    }
-  }
+      void queryClient.invalidateQueries({ queryKey: ["staff"] });
+    },
+  });
 
   const locationName = (id: string) => me.locations.find((l) => l.id === id)?.name ?? "";
   const status = (m: Member) => (
     <Badge variant="light" color={m.active ? "green" : "gray"} size="sm">
-      {m.active ? "Active" : "Deactivated"}
+      {m.active ? t("status.active") : t("status.deactivated")}
     </Badge>
   );
   const roleControl = (m: Member) =>
     owner && m.active ? (
       <Select
-        aria-label={`Role of ${m.name}`}
+        aria-label={t("roleOf", { name: m.name })}
         size="xs"
         w={150}
-        data={ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] ?? r }))}
+        data={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
         value={m.role}
         onChange={(v) => v && v !== m.role && setPending({ kind: "role", member: m, role: v as Role })}
         allowDeselect={false}
       />
     ) : (
-      <Text size="sm">{ROLE_LABEL[m.role] ?? m.role}</Text>
+      <Text size="sm">{roleLabel(m.role)}</Text>
     );
   const actions = (m: Member) => (
     <Group gap="xs" wrap="wrap">
@@ -110,9 +102,9 @@ export function StaffPage() {
           size="xs"
           variant="light"
           onClick={() => setHoursOf(m)}
-          aria-label={`Working hours of ${m.name}`}
+          aria-label={t("workingHoursOf", { name: m.name })}
         >
-          Working hours
+          {t("workingHours")}
         </Button>
       )}
       {owner &&
@@ -122,18 +114,18 @@ export function StaffPage() {
             variant="subtle"
             color="red"
             onClick={() => setPending({ kind: "deactivate", member: m })}
-            aria-label={`Deactivate ${m.name}`}
+            aria-label={t("deactivateName", { name: m.name })}
           >
-            Deactivate
+            {t("deactivate")}
           </Button>
         ) : (
           <Button
             size="xs"
             variant="subtle"
             onClick={() => setPending({ kind: "reactivate", member: m })}
-            aria-label={`Reactivate ${m.name}`}
+            aria-label={t("reactivateName", { name: m.name })}
           >
-            Reactivate
+            {t("reactivate")}
           </Button>
         ))}
     </Group>
@@ -141,10 +133,10 @@ export function StaffPage() {
 
   return (
     <Stack gap="lg">
-      <Title order={2}>Staff</Title>
-      {error && <Alert color="red">{error}</Alert>}
-      {!members && !error && <Loader aria-label="Loading staff" />}
-      {members?.length === 0 && <Text c="dimmed">No staff yet.</Text>}
+      <Title order={2}>{t("title")}</Title>
+      {staff.error && <Alert color="red">{plainWords(staff.error)}</Alert>}
+      {!members && !staff.error && <Loader aria-label={t("loading")} />}
+      {members?.length === 0 && <Text c="dimmed">{t("none")}</Text>}
       {members &&
         members.length > 0 &&
         (mobile ? (
@@ -161,7 +153,7 @@ export function StaffPage() {
                     </Stack>
                     {status(m)}
                   </Group>
-                  <Text size="sm">Home: {locationName(m.homeLocationId)}</Text>
+                  <Text size="sm">{t("home", { location: locationName(m.homeLocationId) })}</Text>
                   {roleControl(m)}
                   {actions(m)}
                 </Stack>
@@ -172,11 +164,11 @@ export function StaffPage() {
           <Table striped highlightOnHover verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>E-mail</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Home location</Table.Th>
-                <Table.Th>Status</Table.Th>
+                <Table.Th>{t("column.name")}</Table.Th>
+                <Table.Th>{t("column.email")}</Table.Th>
+                <Table.Th>{t("column.role")}</Table.Th>
+                <Table.Th>{t("column.home")}</Table.Th>
+                <Table.Th>{t("column.status")}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -196,7 +188,7 @@ export function StaffPage() {
         ))}
       {!owner && (
         <Text size="sm" c="dimmed">
-          Only the owner invites staff, changes roles and deactivates members.
+          {t("onlyOwner")}
         </Text>
       )}
 
@@ -207,26 +199,26 @@ export function StaffPage() {
       <Modal
         opened={pending !== null}
         onClose={() => setPending(null)}
-        title={pending ? confirmTitle(pending) : ""}
+        title={pending ? confirmTitle(t, pending, role) : ""}
         fullScreen={false}
       >
         {pending && (
           <Stack>
-            <ConfirmText pending={pending} self={pending.member.id === me.staff.id} />
+            <ConfirmText pending={pending} self={pending.member.id === me.staff.id} role={role} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setPending(null)}>
-                Cancel
+                {t("common:actions.cancel")}
               </Button>
               <Button
                 color={pending.kind === "deactivate" ? "red" : "violet"}
-                loading={busy}
-                onClick={() => confirm(pending)}
+                loading={confirm.isPending}
+                onClick={() => confirm.mutate(pending)}
               >
                 {pending.kind === "role"
-                  ? `Make ${ROLE_LABEL[pending.role]?.toLowerCase()}`
+                  ? t("confirm.makeRole", { role: role(pending.role) })
                   : pending.kind === "deactivate"
-                    ? "Deactivate"
-                    : "Reactivate"}
+                    ? t("deactivate")
+                    : t("reactivate")}
               </Button>
             </Group>
           </Stack>
@@ -236,43 +228,47 @@ export function StaffPage() {
   );
 }
 
-function confirmTitle(p: Pending) {
-  if (p.kind === "role") return `Make ${p.member.name} ${ROLE_LABEL[p.role]?.toLowerCase()}?`;
-  return p.kind === "deactivate" ? `Deactivate ${p.member.name}?` : `Reactivate ${p.member.name}?`;
+function confirmTitle(t: TFunction<"staff">, p: Pending, role: (r: string) => string) {
+  if (p.kind === "role") return t("confirm.roleTitle", { name: p.member.name, role: role(p.role) });
+  return p.kind === "deactivate"
+    ? t("confirm.deactivateTitle", { name: p.member.name })
+    : t("confirm.reactivateTitle", { name: p.member.name });
 }
 
-function ConfirmText({ pending: p, self }: { pending: Pending; self: boolean }) {
+function ConfirmText({
+  pending: p,
+  self,
+  role,
+}: {
+  pending: Pending;
+  self: boolean;
+  role: (r: string) => string;
+}) {
+  const { t } = useTranslation("staff");
   if (p.kind === "role")
     return (
       <Text size="sm">
-        {self ? "You" : p.member.name} will have what a {ROLE_LABEL[p.role]?.toLowerCase()} may do from the
-        next click on, on every device
-        {p.role === "owner" ? ", including changing roles and deactivating staff" : ""}.
-        {self && p.role !== "owner" ? " You will no longer manage staff." : ""}
+        {p.role === "owner"
+          ? t("confirm.roleOwner", { name: p.member.name })
+          : self
+            ? t("confirm.roleSelf", { role: role(p.role) })
+            : t("confirm.role", { name: p.member.name, role: role(p.role) })}
       </Text>
     );
   if (p.kind === "deactivate")
     return (
       <Stack gap="xs">
-        <Text size="sm">What happens:</Text>
+        <Text size="sm">{t("confirm.whatHappens")}</Text>
         <Text size="sm" component="ul" m={0} pl="md">
-          <li>
-            {self ? "You are" : `${p.member.name} is`} signed out at once, on every device, and cannot sign
-            in.
-          </li>
-          <li>Their API tokens stop working for good.</li>
-          <li>They are hidden from the calendar and from online booking.</li>
-          <li>Their history stays: sales, redemptions, tickets and appointments keep their name.</li>
+          <li>{self ? t("confirm.signedOutSelf") : t("confirm.signedOut", { name: p.member.name })}</li>
+          <li>{t("confirm.tokensStop")}</li>
+          <li>{t("confirm.hidden")}</li>
+          <li>{t("confirm.historyStays")}</li>
         </Text>
         <Text size="sm" c="dimmed">
-          You can reactivate them later.
+          {t("confirm.reactivateLater")}
         </Text>
       </Stack>
     );
-  return (
-    <Text size="sm">
-      {p.member.name} can sign in again with their password and is shown on the calendar and offered for
-      online booking again. Their old API tokens stay revoked.
-    </Text>
-  );
+  return <Text size="sm">{t("confirm.reactivateText", { name: p.member.name })}</Text>;
 }

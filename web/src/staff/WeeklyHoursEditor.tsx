@@ -4,23 +4,17 @@
 // and names the interval it refuses; the editor shows that next to the time it is about.
 import { ActionIcon, Alert, Button, Group, Paper, Stack, Text, TextInput } from "@mantine/core";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { type FormError, formError } from "../onboarding/field-error.js";
 import type { Hours } from "./types.js";
 
-export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+/** Monday … Sunday, as the API numbers them (1 … 7). */
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
+/** English names, for test ids that stay the same in every language. */
+const DAY_IDS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 interface Row extends Hours {
   key: number;
-}
-
-/** "Mon 10:00–12:00, 14:00–18:00 · Tue …", for a summary line. */
-export function weekSummary(hours: Hours[]): string {
-  return WEEKDAYS.map((day, i) => {
-    const today = hours.filter((h) => h.weekday === i + 1);
-    return today.length ? `${day.slice(0, 3)} ${today.map((h) => `${h.start}–${h.end}`).join(", ")}` : null;
-  })
-    .filter(Boolean)
-    .join(" · ");
 }
 
 export function WeeklyHoursEditor({
@@ -30,7 +24,7 @@ export function WeeklyHoursEditor({
   emptyDay,
   emptyWeek,
   onSave,
-  saveLabel = "Save hours",
+  saveLabel,
 }: {
   /** names the week for screen readers and the save button, e.g. "Opening hours of Budapest" */
   label: string;
@@ -43,6 +37,8 @@ export function WeeklyHoursEditor({
   onSave: (hours: Hours[]) => Promise<void>;
   saveLabel?: string;
 }) {
+  const { t } = useTranslation("staff");
+  const saveText = saveLabel ?? t("hours.save");
   const next = useRef(0);
   const toRows = (h: Hours[]) => h.map((x) => ({ ...x, key: next.current++ }));
   const [rows, setRows] = useState<Row[]>(() => toRows(hours));
@@ -102,11 +98,11 @@ export function WeeklyHoursEditor({
   return (
     <Stack gap="xs" aria-label={label} role="group">
       {error && !errorAt && <Alert color="red">{error.text}</Alert>}
-      {WEEKDAYS.map((day, i) => {
-        const weekday = i + 1;
+      {WEEKDAYS.map((weekday) => {
+        const day = t(`hours.weekday.${weekday}`);
         const today = rows.filter((r) => r.weekday === weekday);
         return (
-          <Paper key={day} withBorder p="xs" data-testid={`hours-${day}`}>
+          <Paper key={weekday} withBorder p="xs" data-testid={`hours-${DAY_IDS[weekday - 1]}`}>
             <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
               <Text fw={600} w={100}>
                 {day}
@@ -125,7 +121,7 @@ export function WeeklyHoursEditor({
                     <Stack key={r.key} gap={2}>
                       <Group gap={6} wrap="nowrap" align="center">
                         <TextInput
-                          aria-label={`${day} from`}
+                          aria-label={t("hours.from", { day })}
                           value={r.start}
                           onChange={(e) => change(r.key, { start: e.currentTarget.value })}
                           placeholder="09:00"
@@ -137,7 +133,7 @@ export function WeeklyHoursEditor({
                         />
                         <Text>–</Text>
                         <TextInput
-                          aria-label={`${day} until`}
+                          aria-label={t("hours.until", { day })}
                           value={r.end}
                           onChange={(e) => change(r.key, { end: e.currentTarget.value })}
                           placeholder="17:00"
@@ -150,7 +146,7 @@ export function WeeklyHoursEditor({
                         <ActionIcon
                           variant="subtle"
                           color="red"
-                          aria-label={`Remove ${day} ${r.start}–${r.end}`}
+                          aria-label={t("hours.remove", { day, start: r.start, end: r.end })}
                           onClick={() => remove(r.key)}
                         >
                           ×
@@ -174,9 +170,9 @@ export function WeeklyHoursEditor({
                   size="compact-sm"
                   variant="light"
                   onClick={() => add(weekday)}
-                  aria-label={`Add hours on ${day}`}
+                  aria-label={t("hours.addOn", { day })}
                 >
-                  Add hours
+                  {t("hours.add")}
                 </Button>
               )}
             </Group>
@@ -186,10 +182,10 @@ export function WeeklyHoursEditor({
       {canEdit && (
         <Group justify="space-between" wrap="wrap">
           <Text size="xs" c="dimmed">
-            Times are HH:MM in the location's own time; 24:00 is midnight at the end of the day.
+            {t("hours.timesHint")}
           </Text>
-          <Button onClick={save} loading={busy} disabled={!dirty} aria-label={`${saveLabel}: ${label}`}>
-            {saveLabel}
+          <Button onClick={save} loading={busy} disabled={!dirty} aria-label={`${saveText}: ${label}`}>
+            {saveText}
           </Button>
         </Group>
       )}

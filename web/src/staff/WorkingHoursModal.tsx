@@ -4,7 +4,9 @@
 import { Alert, Loader, Modal, SegmentedControl, Select, Stack, Text } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useCallback, useEffect, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
 import type { Hours, Member, WorkingHours } from "./types.js";
@@ -12,22 +14,20 @@ import { WeeklyHoursEditor } from "./WeeklyHoursEditor.js";
 
 export function WorkingHoursModal({ member, onClose }: { member: Member; onClose: () => void }) {
   const me = useMe();
+  const { t } = useTranslation("staff");
   const { can } = useSession();
+  const queryClient = useQueryClient();
   const mobile = useMediaQuery("(max-width: 36em)");
-  const [week, setWeek] = useState<WorkingHours | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const key = ["staff", member.id, "working-hours"];
+  const { data: week, error } = useQuery({
+    queryKey: key,
+    queryFn: () => api.get<WorkingHours>(`/api/v1/staff/${member.id}/working-hours`),
+  });
   const [locationId, setLocationId] = useState<string>(
     me.locations.some((l) => l.id === member.homeLocationId)
       ? member.homeLocationId
       : (me.locations[0]?.id ?? ""),
   );
-
-  const load = useCallback(() => {
-    api
-      .get<WorkingHours>(`/api/v1/staff/${member.id}/working-hours`)
-      .then(setWeek, (e) => setError(plainWords(e)));
-  }, [member.id]);
-  useEffect(load, [load]);
 
   const location = me.locations.find((l) => l.id === locationId);
   const hours = week?.locations.find((l) => l.locationId === locationId)?.hours;
@@ -36,29 +36,35 @@ export function WorkingHoursModal({ member, onClose }: { member: Member; onClose
     const saved = await api.put<WorkingHours>(`/api/v1/staff/${member.id}/working-hours/${locationId}`, {
       hours: next,
     });
-    setWeek(saved);
+    queryClient.setQueryData(key, saved);
     notifications.show({
       color: "green",
-      message: `Working hours of ${member.name} at ${location?.name} saved.`,
+      message: t("workingHoursModal.saved", { name: member.name, location: location?.name }),
     });
   }
 
   const choices = me.locations.map((l) => ({ value: l.id, label: l.name }));
   return (
-    <Modal opened onClose={onClose} title={`Working hours: ${member.name}`} size="lg" fullScreen={mobile}>
+    <Modal
+      opened
+      onClose={onClose}
+      title={t("workingHoursModal.title", { name: member.name })}
+      size="lg"
+      fullScreen={mobile}
+    >
       <Stack>
-        {error && <Alert color="red">{error}</Alert>}
+        {error && <Alert color="red">{plainWords(error)}</Alert>}
         {choices.length > 1 &&
           (choices.length <= 3 && !mobile ? (
             <SegmentedControl
               data={choices}
               value={locationId}
               onChange={setLocationId}
-              aria-label="Location"
+              aria-label={t("workingHoursModal.location")}
             />
           ) : (
             <Select
-              label="Location"
+              label={t("workingHoursModal.location")}
               data={choices}
               value={locationId}
               onChange={(v) => v && setLocationId(v)}
@@ -68,21 +74,23 @@ export function WorkingHoursModal({ member, onClose }: { member: Member; onClose
         {week && (
           <Text size="sm" c="dimmed" data-testid="working-hours-note">
             {week.scheduled
-              ? `Online booking offers ${member.name} only inside these hours, within ${location?.name}'s opening hours. A day without hours is a day off here.`
-              : `No working hours yet: online booking offers ${member.name} whenever a location is open. Once you set hours anywhere, only those times are offered.`}
+              ? t("workingHoursModal.scheduled", { name: member.name, location: location?.name })
+              : t("workingHoursModal.unscheduled", { name: member.name })}
           </Text>
         )}
-        {!week && !error && <Loader size="sm" aria-label="Loading working hours" />}
+        {!week && !error && <Loader size="sm" aria-label={t("workingHoursModal.loading")} />}
         {week && hours && location && (
           <WeeklyHoursEditor
             key={locationId}
-            label={`Working hours of ${member.name} at ${location.name}`}
+            label={t("workingHoursModal.label", { name: member.name, location: location.name })}
             hours={hours}
             canEdit={can("manage_working_hours")}
-            emptyDay="Not working"
-            emptyWeek={week.scheduled ? "Not working here" : "Whenever the location is open"}
+            emptyDay={t("workingHoursModal.notWorking")}
+            emptyWeek={
+              week.scheduled ? t("workingHoursModal.notWorkingHere") : t("workingHoursModal.whenOpen")
+            }
             onSave={save}
-            saveLabel="Save working hours"
+            saveLabel={t("workingHoursModal.save")}
           />
         )}
       </Stack>

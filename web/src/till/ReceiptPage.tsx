@@ -1,94 +1,131 @@
-// T7: the receipt, a printable page. Covered lines say which package they came from and how many
-// of its credits are used ("Manicure — from 5x Manicure, 3 of 5 used"), so 0 on a bill never confuses.
-import { Alert, Button, Divider, Group, Loader, Paper, Stack, Table, Text, Title } from "@mantine/core";
-import { useEffect, useState } from "react";
+// T7: the receipt, a printable page in the screen's language (U2). Covered lines say which package
+// they came from and how many of its credits are used ("Manicure — from 5x Manicure, 3 of 5 used"),
+// so 0 on a bill never confuses; each payment says its tender, cash with what was given and the
+// change (U5); a refunded line is struck through with what came back.
+import { Alert, Button, Divider, Group, Loader, Paper, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
-import { api, plainWords } from "../api.js";
+import { plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { dateTimeIn, money } from "../format.js";
-import type { Ticket } from "../types.js";
-
-const TENDER = { cash: "Cash", card: "Card", store_credit: "Store credit" } as Record<string, string>;
+import { useTicket } from "./queries.js";
+import { coverageLabel, statusName, tenderName } from "./words.js";
 
 export function ReceiptPage() {
+  const { t } = useTranslation("till");
   const { ticketId } = useParams<{ ticketId: string }>();
   const me = useMe();
-  const [ticket, setTicket] = useState<Ticket | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.get<Ticket>(`/api/v1/tickets/${ticketId}`).then(setTicket, (e) => setError(plainWords(e)));
-  }, [ticketId]);
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!ticket) return <Loader />;
+  const ticket = useTicket(ticketId!);
+  if (ticket.error) return <Alert color="red">{plainWords(ticket.error)}</Alert>;
+  if (!ticket.data) return <Loader aria-label={t("ticket.loading")} />;
+  const tk = ticket.data;
+  const cur = tk.currency;
   const taxByRate = new Map<number, number>();
-  for (const l of ticket.lines)
+  for (const l of tk.lines)
     if (l.taxMinor > 0) taxByRate.set(l.taxRateBp, (taxByRate.get(l.taxRateBp) ?? 0) + l.taxMinor);
+  const row = (label: React.ReactNode, amount: string, props: { strong?: boolean; testId?: string } = {}) => (
+    <Group justify="space-between" wrap="nowrap" gap="xs">
+      <Text size="sm" fw={props.strong ? 700 : undefined}>
+        {label}
+      </Text>
+      <Text
+        size="sm"
+        fw={props.strong ? 700 : undefined}
+        style={{ whiteSpace: "nowrap" }}
+        data-testid={props.testId}
+      >
+        {amount}
+      </Text>
+    </Group>
+  );
   return (
     <Stack maw={480} className="receipt">
       <Group className="no-print">
-        <Button component={Link} to={`/tickets/${ticket.id}`} variant="default" size="xs">
-          Back to the ticket
+        <Button component={Link} to={`/tickets/${tk.id}`} variant="default" size="xs">
+          {t("receipt.back")}
         </Button>
         <Button size="xs" onClick={() => window.print()}>
-          Print
+          {t("receipt.print")}
         </Button>
       </Group>
       <Paper withBorder p="lg" data-testid="receipt">
         <Stack gap={4} align="center">
           <Title order={3}>{me.business.name}</Title>
-          <Text size="sm">{ticket.locationName}</Text>
+          <Text size="sm">{tk.locationName}</Text>
           <Text size="sm" data-testid="receipt-number">
-            {ticket.receiptNumber !== null ? `Receipt #${ticket.receiptNumber}` : `Ticket #${ticket.number}`}{" "}
-            · {dateTimeIn(ticket.closedAt ?? ticket.openedAt, ticket.timeZone)}
+            {tk.receiptNumber !== null
+              ? t("receipt.number", { number: tk.receiptNumber })
+              : t("ticket.title", { number: tk.number })}{" "}
+            · {dateTimeIn(tk.closedAt ?? tk.openedAt, tk.timeZone)}
           </Text>
-          {ticket.customer && <Text size="sm">Customer: {ticket.customer.name}</Text>}
-          {ticket.status !== "closed" && <Text c="red.8">{ticket.status.toUpperCase()}</Text>}
+          {tk.customer && <Text size="sm">{t("receipt.customer", { name: tk.customer.name })}</Text>}
+          {tk.status !== "closed" && (
+            <Text c="red.8" tt="uppercase">
+              {statusName(t, tk.status)}
+            </Text>
+          )}
         </Stack>
         <Divider my="sm" variant="dashed" />
-        <Table withRowBorders={false} verticalSpacing={4}>
-          <Table.Tbody>
-            {ticket.lines.map((l) => (
-              <Table.Tr key={l.id} data-testid="receipt-line">
-                <Table.Td>
-                  <Text size="sm">
+        <Stack gap={6}>
+          {tk.lines.map((l) => {
+            const refunded = l.refundedAt !== null;
+            const label = l.covered ? coverageLabel(t, l) : null;
+            const wasCovered = l.covered || (refunded && l.coverage.packageLineId !== null);
+            return (
+              <Group
+                key={l.id}
+                justify="space-between"
+                wrap="nowrap"
+                gap="xs"
+                align="flex-start"
+                data-testid="receipt-line"
+              >
+                <Stack gap={0} style={{ minWidth: 0 }}>
+                  <Text size="sm" td={refunded ? "line-through" : undefined}>
                     {l.name}
-                    {l.covered && l.coverage.label ? ` — ${l.coverage.label}` : ""}
+                    {label ? ` — ${label}` : ""}
                   </Text>
-                  {l.refundedAt && (
+                  {refunded && (
                     <Text size="xs" c="red.8">
-                      refunded
+                      {wasCovered
+                        ? t("receipt.refundedCredit", { package: l.coverage.packageName ?? "" })
+                        : t("receipt.refundedMoney", { amount: money(l.refundedMinor ?? 0, cur) })}
                     </Text>
                   )}
-                </Table.Td>
-                <Table.Td ta="right" style={{ whiteSpace: "nowrap" }}>
-                  <Text size="sm">{l.covered ? "PACKAGE" : money(l.priceMinor, ticket.currency)}</Text>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                </Stack>
+                <Text size="sm" style={{ whiteSpace: "nowrap" }} td={refunded ? "line-through" : undefined}>
+                  {wasCovered ? t("receipt.package") : money(l.priceMinor, cur)}
+                </Text>
+              </Group>
+            );
+          })}
+        </Stack>
         <Divider my="sm" variant="dashed" />
-        <Group justify="space-between">
-          <Text fw={700}>Total</Text>
-          <Text fw={700} data-testid="receipt-total">
-            {money(ticket.totals.dueMinor, ticket.currency)}
-          </Text>
-        </Group>
+        {row(t("receipt.total"), money(tk.totals.dueMinor, cur), { strong: true, testId: "receipt-total" })}
         {[...taxByRate].map(([rate, tax]) => (
-          <Group key={rate} justify="space-between">
-            <Text size="sm">Tax included ({rate / 100}%)</Text>
-            <Text size="sm">{money(tax, ticket.currency)}</Text>
-          </Group>
+          <div key={rate}>{row(t("receipt.taxIncluded", { rate: rate / 100 }), money(tax, cur))}</div>
         ))}
-        {ticket.payments.map((p) => (
-          <Group key={p.occurredAt + p.tender + p.amountMinor} justify="space-between">
-            <Text size="sm">{p.amountMinor < 0 ? `Refund (${TENDER[p.tender]})` : TENDER[p.tender]}</Text>
-            <Text size="sm">{money(p.amountMinor, ticket.currency)}</Text>
-          </Group>
+        {tk.payments.map((p) => (
+          <div key={p.occurredAt + p.tender + p.amountMinor} data-testid="receipt-payment">
+            {row(
+              p.amountMinor < 0
+                ? t("receipt.paidBack", { tender: tenderName(t, p.tender) })
+                : tenderName(t, p.tender),
+              money(p.amountMinor, cur),
+            )}
+            {p.tenderedMinor !== null && (
+              <>
+                {row(t("receipt.given"), money(p.tenderedMinor, cur))}
+                {row(t("receipt.change"), money(p.tenderedMinor - p.amountMinor, cur), {
+                  testId: "receipt-change",
+                })}
+              </>
+            )}
+          </div>
         ))}
-        {ticket.lines.some((l) => l.covered) && (
+        {tk.lines.some((l) => l.covered) && (
           <Text size="xs" c="dimmed" mt="sm" ta="center">
-            Lines marked PACKAGE were paid with credits of your prepaid package.
+            {t("receipt.packageNote")}
           </Text>
         )}
       </Paper>

@@ -1,105 +1,114 @@
-// The till's start: open tickets at this location, and a new ticket.
-import { Alert, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { useEffect, useState } from "react";
+// The till's start: open tickets at this location, the latest closed ones, and a new ticket for the
+// roles that take payments (S1). Each ticket is one row that wraps on a phone (U3).
+import {
+  Alert,
+  Badge,
+  Box,
+  Button,
+  Card,
+  Group,
+  Loader,
+  Stack,
+  Text,
+  Title,
+  UnstyledButton,
+} from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { api, plainWords, query } from "../api.js";
-import { useMe } from "../auth/session.js";
+import { plainWords } from "../api.js";
+import { useMe, useSession } from "../auth/session.js";
 import { dateTimeIn, money } from "../format.js";
-import type { Ticket } from "../types.js";
+import { type TicketSummary, useTicketList } from "./queries.js";
+import { STATUS_COLOR, statusName } from "./words.js";
 
-interface TicketSummary {
-  id: string;
-  number: number;
-  receiptNumber: number | null;
-  status: string;
-  openedAt: string;
-  closedAt: string | null;
-  currency: string;
-  totalMinor: number | null;
-  customer: { id: string; name: string } | null;
-}
-
-export async function startTicket(customerId: string | null, navigate: (to: string) => void) {
-  try {
-    const t = await api.post<Ticket>("/api/v1/tickets", customerId ? { customerId } : {});
-    navigate(`/tickets/${t.id}`);
-  } catch (e) {
-    notifications.show({ color: "red", message: plainWords(e) });
-  }
+/** Opens the new-ticket page, for a customer when one is given; the ticket opens with its first line. */
+export async function startTicket(customerId: string | null, navigate: (to: string) => void): Promise<void> {
+  navigate(customerId ? `/tickets/new?customerId=${encodeURIComponent(customerId)}` : "/tickets/new");
 }
 
 export function TillHome() {
+  const { t } = useTranslation("till");
   const me = useMe();
+  const { can } = useSession();
   const navigate = useNavigate();
-  const [open, setOpen] = useState<TicketSummary[] | null>(null);
-  const [recent, setRecent] = useState<TicketSummary[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api
-      .get<TicketSummary[]>(`/api/v1/tickets${query({ status: "open", locationId: me.location.id })}`)
-      .then(setOpen, (e) => setError(plainWords(e)));
-    api.get<TicketSummary[]>(`/api/v1/tickets${query({ locationId: me.location.id, limit: 15 })}`).then(
-      (rows) => setRecent(rows.filter((r) => r.status !== "open")),
-      () => {},
-    );
-  }, [me.location.id]);
-  const table = (rows: TicketSummary[]) => (
-    <Table highlightOnHover>
-      <Table.Tbody>
-        {rows.map((t) => (
-          <Table.Tr
-            key={t.id}
-            style={{ cursor: "pointer" }}
-            tabIndex={0}
-            onClick={() => navigate(`/tickets/${t.id}`)}
-            onKeyDown={(e) => e.key === "Enter" && navigate(`/tickets/${t.id}`)}
-          >
-            <Table.Td>
-              #{t.number}
-              {t.receiptNumber !== null && (
-                <Text span size="xs" c="dimmed">
-                  {" "}
-                  · receipt #{t.receiptNumber}
-                </Text>
+  const open = useTicketList({ status: "open", locationId: me.location.id });
+  const recent = useTicketList({ locationId: me.location.id, limit: 15 });
+  const closed = (recent.data ?? []).filter((r) => r.status !== "open");
+
+  const rows = (tickets: TicketSummary[]) => (
+    <Stack gap={0}>
+      {tickets.map((tk) => (
+        <UnstyledButton
+          key={tk.id}
+          onClick={() => navigate(`/tickets/${tk.id}`)}
+          py="xs"
+          px={4}
+          data-testid="till-ticket"
+          style={{ borderBottom: "1px solid var(--mantine-color-default-border)" }}
+        >
+          <Group justify="space-between" wrap="wrap" gap="xs">
+            <Box style={{ minWidth: 0 }}>
+              <Text fw={600}>
+                {t("home.number", { number: tk.number })}
+                {tk.receiptNumber !== null && (
+                  <Text span size="xs" c="dimmed">
+                    {" · "}
+                    {t("home.receipt", { number: tk.receiptNumber })}
+                  </Text>
+                )}
+                {" · "}
+                {tk.customer?.name ?? t("home.walkIn")}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {dateTimeIn(tk.closedAt ?? tk.openedAt, me.location.timeZone)}
+              </Text>
+            </Box>
+            <Group gap="xs" wrap="nowrap">
+              <Badge variant="light" color={STATUS_COLOR[tk.status]}>
+                {statusName(t, tk.status)}
+              </Badge>
+              {tk.totalMinor !== null && (
+                <Text style={{ whiteSpace: "nowrap" }}>{money(tk.totalMinor, tk.currency)}</Text>
               )}
-            </Table.Td>
-            <Table.Td>{t.customer?.name ?? "Walk-in"}</Table.Td>
-            <Table.Td>{dateTimeIn(t.closedAt ?? t.openedAt, me.location.timeZone)}</Table.Td>
-            <Table.Td>
-              <Badge variant="light">{t.status}</Badge>
-            </Table.Td>
-            <Table.Td ta="right">{t.totalMinor !== null ? money(t.totalMinor, t.currency) : ""}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+            </Group>
+          </Group>
+        </UnstyledButton>
+      ))}
+    </Stack>
   );
+
   return (
     <Stack maw={900}>
-      <Group justify="space-between">
-        <Title order={2}>Till · {me.location.name}</Title>
-        <Button onClick={() => startTicket(null, navigate)}>New ticket</Button>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={2}>{t("home.title", { location: me.location.name })}</Title>
+        {can("sell_package") && (
+          <Button onClick={() => navigate("/tickets/new")}>{t("home.newTicket")}</Button>
+        )}
       </Group>
-      {error && <Alert color="red">{error}</Alert>}
+      {!can("sell_package") && (
+        <Alert color="gray" data-testid="read-only">
+          {t("home.readOnly")}
+        </Alert>
+      )}
+      {open.error && <Alert color="red">{plainWords(open.error)}</Alert>}
       <Card withBorder>
         <Text fw={600} mb="xs">
-          Open tickets
+          {t("home.open")}
         </Text>
-        {!open ? (
-          <Loader size="sm" />
-        ) : open.length === 0 ? (
-          <Text c="dimmed">No open tickets.</Text>
+        {open.isPending ? (
+          <Loader size="sm" aria-label={t("home.loading")} />
+        ) : !open.data || open.data.length === 0 ? (
+          <Text c="dimmed">{t("home.noOpen")}</Text>
         ) : (
-          table(open)
+          rows(open.data)
         )}
       </Card>
-      {recent.length > 0 && (
+      {closed.length > 0 && (
         <Card withBorder>
           <Text fw={600} mb="xs">
-            Recent tickets
+            {t("home.recent")}
           </Text>
-          {table(recent)}
+          {rows(closed)}
         </Card>
       )}
     </Stack>

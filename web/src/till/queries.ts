@@ -1,0 +1,80 @@
+// The till's reads and what a change refreshes (U4): a ticket is ["tickets", id], lists are
+// ["tickets", "list", …]; a customer's packages and store credit share the customer screen's keys. Editing an open ticket moves reservations (packages); closing, voiding or
+// refunding settles credits, money, appointments, classes, reports and the activity log.
+import { useQuery } from "@tanstack/react-query";
+import { api, query } from "../api.js";
+import { packagesKey, storeCreditKey } from "../packages/queries.js";
+import { queryClient } from "../query.js";
+import type { Item, Package, Template, Ticket } from "../types.js";
+
+export interface TicketSummary {
+  id: string;
+  number: number;
+  receiptNumber: number | null;
+  status: Ticket["status"];
+  openedAt: string;
+  closedAt: string | null;
+  currency: string;
+  totalMinor: number | null;
+  customer: { id: string; name: string } | null;
+}
+
+export const ticketKey = (ticketId: string) => ["tickets", ticketId] as const;
+
+export const useTicket = (ticketId: string) =>
+  useQuery({
+    queryKey: ticketKey(ticketId),
+    queryFn: () => api.get<Ticket>(`/api/v1/tickets/${ticketId}`),
+  });
+
+export const useTicketList = (params: { locationId: string; status?: "open"; limit?: number }) =>
+  useQuery({
+    queryKey: ["tickets", "list", params] as const,
+    queryFn: () => api.get<TicketSummary[]>(`/api/v1/tickets${query(params)}`),
+  });
+
+/** What the till sells: items and package templates, as the catalog stands. */
+export const useSellable = () => ({
+  items: useQuery({
+    queryKey: ["catalog", "items", "till"] as const,
+    queryFn: () => api.get<Item[]>("/api/v1/items"),
+  }),
+  templates: useQuery({
+    queryKey: ["catalog", "templates", "till"] as const,
+    queryFn: () => api.get<Template[]>("/api/v1/templates"),
+  }),
+});
+
+export const useCustomerPackages = (customerId: string | null) =>
+  useQuery({
+    queryKey: packagesKey(customerId ?? ""),
+    queryFn: () => api.get<Package[]>(`/api/v1/customers/${customerId}/packages`),
+    enabled: customerId !== null,
+  });
+
+/** The customer's store credit in one currency (0 when they never had any). */
+export const useStoreCredit = (customerId: string | null, currency: string) =>
+  useQuery({
+    queryKey: storeCreditKey(customerId ?? ""),
+    queryFn: () =>
+      api.get<Array<{ currency: string; balanceMinor: number }>>(
+        `/api/v1/customers/${customerId}/store-credit`,
+      ),
+    enabled: customerId !== null,
+    select: (rows) => rows.find((r) => r.currency === currency)?.balanceMinor ?? 0,
+  });
+
+/** An open ticket changed: its reservations moved with it. */
+export function ticketEdited(ticket: Ticket) {
+  queryClient.setQueryData(ticketKey(ticket.id), ticket);
+  void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });
+  void queryClient.invalidateQueries({ queryKey: ["packages"] });
+}
+
+/** A ticket closed, voided or refunded: credits, money and everything that shows them moved. */
+export function ticketSettled(ticket: Ticket) {
+  queryClient.setQueryData(ticketKey(ticket.id), ticket);
+  for (const resource of ["tickets", "packages", "activity", "reports", "appointments", "classes"])
+    void queryClient.invalidateQueries({ queryKey: [resource] });
+  if (ticket.customer) void queryClient.invalidateQueries({ queryKey: ["customers", ticket.customer.id] });
+}
