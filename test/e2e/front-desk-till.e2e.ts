@@ -10,7 +10,7 @@
 // - every word has an English and a Hungarian translation.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { launch, shot } from "./browser.js";
+import { launch, shot, shotForDocs } from "./browser.js";
 import { type OwnServer, startOwnServer } from "./own-server.js";
 
 let browser: Browser;
@@ -379,8 +379,18 @@ it("U2: the till in Hungarian, every word translated", async () => {
   expect(await text(hu, "change-due")).toMatch(/^5000 Ft$/);
   await shot(hu, "till-close-step-hu-1440");
   await hu.setViewportSize({ width: 390, height: 844 });
-  await shot(hu, "till-close-step-hu-390");
+  await shotForDocs(hu, "till-close-step-hu-390", "till-close-hu-390");
   expect(await hu.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  for (const [path, docsName, ready] of [
+    [bellaTicketUrl, "ticket-hu-390", "ticket-line"],
+    [`${bellaTicketUrl}/receipt`, "receipt-hu-390", "receipt"],
+    [at("/till"), "till-hu-390", "till-ticket"],
+  ] as const) {
+    await hu.goto(path);
+    await hu.getByTestId(ready).first().waitFor();
+    expect(await hu.evaluate(() => document.documentElement.scrollWidth), docsName).toBeLessThanOrEqual(390);
+    await shotForDocs(hu, `till-${docsName}`, docsName);
+  }
   await apiAs(hu, "PATCH", "/api/v1/auth/me", { language: null });
   expect(missing).toEqual([]);
 });

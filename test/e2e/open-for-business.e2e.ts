@@ -189,10 +189,11 @@ it("P3, A1, T2: the owner sells the course to a new customer, books from it with
   await owner.getByRole("link", { name: "Calendar" }).click();
   await owner.getByTestId("calendar").waitFor();
   await owner.getByRole("button", { name: "New appointment" }).click();
-  await owner.getByPlaceholder(/Walk-in/).fill("Kata");
+  await owner.getByRole("combobox", { name: "Customer" }).fill("Kata");
   await owner.getByRole("option", { name: /Kata Kiss/ }).click();
   await owner.getByRole("button", { name: "Use Manicure from 5x Manicure" }).click();
-  await owner.getByRole("textbox", { name: /Time/ }).fill("18:30");
+  await owner.getByRole("combobox", { name: /^Time/ }).fill("18:30");
+  await owner.getByRole("option", { name: "18:30" }).click();
   await choose(owner, field(owner.getByRole("dialog"), "With"), PETRA.name);
   await owner.getByRole("button", { name: "Save appointment" }).click();
   const event = owner.getByTestId("calendar-event").filter({ hasText: "Kata Kiss" });

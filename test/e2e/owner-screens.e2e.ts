@@ -130,7 +130,7 @@ it("U2: the owner's screens in Hungarian at 390 px: every word translated, nothi
     await apiIn(page, "PATCH", "/api/v1/auth/me", { language: null });
     await page.context().close();
   }
-});
+}, 240_000);
 
 it("the owner's screens in English at 390 px: nothing wider than the phone", async () => {
   const page = await pageAt(390);
@@ -142,4 +142,4 @@ it("the owner's screens in English at 390 px: nothing wider than the phone", asy
     await shot(page, `${screen.name}-en-390`);
   }
   await page.context().close();
-});
+}, 180_000);

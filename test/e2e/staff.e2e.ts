@@ -258,7 +258,7 @@ it("O2: the owner edits a location's opening hours in the Catalog's Locations ta
   await editor.getByLabel("Sunday until").nth(1).fill("16:00");
   await editor.getByRole("button", { name: /^Save opening hours/ }).click();
   // the overlap is refused next to the interval it is about
-  await editor.getByText(/Two intervals of the same day overlap/).waitFor();
+  await editor.getByText(/Two time ranges of the same day overlap/).waitFor();
   await shot(page, "staff-opening-hours-1280");
   // nothing was saved
   await page.keyboard.press("Escape");

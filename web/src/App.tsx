@@ -1,5 +1,6 @@
 import { Center, Loader } from "@mantine/core";
 import { type ComponentType, lazy, Suspense, useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import { Navigate, Route, Routes } from "react-router";
 import { SessionProvider, useSession } from "./auth/session.js";
 import { SignedOut } from "./onboarding/SignedOut.js";
@@ -45,7 +46,7 @@ const StaffPage = screen(() => import("./staff/StaffPage.js"), "StaffPage");
 const ImportPage = screen(() => import("./data/ImportPage.js"), "ImportPage");
 const SettingsPage = screen(() => import("./settings/SettingsPage.js"), "SettingsPage");
 
-/** What signing in shows first: fetched while the sign-in page waits for the person to type. */
+/** What signing in shows first: fetched while the person types their password. */
 const AFTER_SIGN_IN = [Layout, Home, CustomerSearch];
 
 // After an update, a tab opened before it asks for files of the old build, which are gone (404):
@@ -57,15 +58,18 @@ window.addEventListener("vite:preloadError", (event) => {
   window.location.reload();
 });
 
-const pageLoading = (
-  <Center mih="100vh">
-    <Loader aria-label="Loading" />
-  </Center>
-);
+function PageLoading() {
+  const { t } = useTranslation();
+  return (
+    <Center mih="100vh">
+      <Loader aria-label={t("loading")} />
+    </Center>
+  );
+}
 
 export function App() {
   return (
-    <Suspense fallback={pageLoading}>
+    <Suspense fallback={<PageLoading />}>
       <Routes>
         {/* The customer's own balance link: no sign-in, no staff session. */}
         <Route path="/balance/:token" element={<BalancePage />} />
@@ -90,21 +94,24 @@ export function App() {
 }
 
 function StaffApp() {
+  const { t } = useTranslation();
   const { me, loading, can } = useSession();
   const signedOut = !loading && !me;
   useEffect(() => {
     if (!signedOut) return;
+    // Once the person starts typing (or a password manager fills the form), not before: the
+    // sign-in page itself loads nothing more than it shows.
+    const events = ["keydown", "input", "pointerdown"] as const;
     const ahead = () => {
+      for (const event of events) window.removeEventListener(event, ahead, true);
       for (const s of AFTER_SIGN_IN) void s.preload().catch(() => {});
     };
-    if (typeof requestIdleCallback === "function") {
-      const id = requestIdleCallback(ahead, { timeout: 2_000 });
-      return () => cancelIdleCallback(id);
-    }
-    const id = setTimeout(ahead, 500);
-    return () => clearTimeout(id);
+    for (const event of events) window.addEventListener(event, ahead, true);
+    return () => {
+      for (const event of events) window.removeEventListener(event, ahead, true);
+    };
   }, [signedOut]);
-  if (loading) return pageLoading;
+  if (loading) return <PageLoading />;
   // Sign-in, or "Create your business" on an empty Carnet, or open sign-up (O1).
   if (!me) return <SignedOut />;
   return (
@@ -112,7 +119,7 @@ function StaffApp() {
       <Suspense
         fallback={
           <Center py="xl">
-            <Loader aria-label="Loading" />
+            <Loader aria-label={t("loading")} />
           </Center>
         }
       >

@@ -3,8 +3,8 @@
 // page ("/") of owners and managers until the business has a service and a package to sell, and
 // stays at /start ("Getting started" in the menu until then).
 import { Badge, Button, Card, Center, Group, Loader, Stack, Text, ThemeIcon, Title } from "@mantine/core";
-import { useTranslation } from "react-i18next";
 import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, Navigate, useLocation, useNavigate } from "react-router";
 import { useMe, useSession } from "../auth/session.js";
 import { type Progress, readyToSell, useProgress } from "./progress.js";

@@ -211,6 +211,7 @@ export function CloseStep({
                 <Radio.Card
                   key={m}
                   value={m}
+                  disabled={m === "store_credit" && !ticket.customer}
                   p="sm"
                   radius="md"
                   aria-label={m === "split" ? t("close.split.name") : tenderName(t, m)}
