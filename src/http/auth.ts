@@ -59,7 +59,7 @@ export function registerAuth(server: FastifyInstance, app: App) {
     }
     const cookie = request.cookies[SESSION_COOKIE];
     const auth = cookie && cookie.length <= 200 ? await authenticateSession(app, cookie) : null;
-    if (!auth && request.method === "GET" && OPTIONAL_AUTH.has(url)) return;
+    if (!auth && (request.method === "GET" || request.method === "HEAD") && OPTIONAL_AUTH.has(url)) return;
     if (!auth) throw unauthenticated();
     if (!SAFE_METHODS.has(request.method)) {
       const sent = request.headers["x-csrf-token"];

@@ -5,21 +5,41 @@ import { Navigate, Route, Routes } from "react-router";
 import { SessionProvider, useSession } from "./auth/session.js";
 import { SignedOut } from "./onboarding/SignedOut.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: each screen has its own props
+type AnyScreen = ComponentType<any>;
+
 /**
  * A screen in a file of its own, loaded the first time it is shown (the sign-in page needs none of
- * them: it loads with the app). `preload()` starts loading it ahead, once.
+ * them: it loads with the app). `preload()` starts loading it ahead, once. A screen loaded ahead
+ * renders at once: given a promise, even a settled one, React.lazy suspends for a moment, shows
+ * the loader, and holds the screen back for up to 300 ms (how long React keeps a loader on screen
+ * to avoid flicker); given a thenable that answers on the spot, it does not suspend at all.
  */
 function screen<M, K extends keyof M>(load: () => Promise<M>, name: K) {
-  let loading: Promise<M> | undefined;
+  let loaded: AnyScreen | undefined;
+  let loading: Promise<AnyScreen> | undefined;
   const preload = () => {
-    loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    });
+    loading ??= load().then(
+      (m) => {
+        loaded = m[name] as AnyScreen;
+        return loaded;
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
     return loading;
   };
-  // biome-ignore lint/suspicious/noExplicitAny: each screen has its own props
-  const Screen = lazy(() => preload().then((m) => ({ default: m[name] as ComponentType<any> })));
+  const Screen = lazy(() => {
+    const ready = loaded;
+    if (ready) {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable is what React.lazy reads at once
+      const now = { then: (resolve: (m: { default: AnyScreen }) => void) => resolve({ default: ready }) };
+      return now as unknown as Promise<{ default: AnyScreen }>;
+    }
+    return preload().then((Loaded) => ({ default: Loaded }));
+  });
   return Object.assign(Screen, { preload });
 }
 
@@ -48,6 +68,36 @@ const SettingsPage = screen(() => import("./settings/SettingsPage.js"), "Setting
 
 /** What signing in shows first: fetched while the person types their password. */
 const AFTER_SIGN_IN = [Layout, Home, CustomerSearch];
+
+/** The screens an address opens once signed in, to load beside the shell rather than after it. */
+const SCREENS_OF: Record<string, Array<{ preload(): Promise<unknown> }>> = {
+  // "/" opens the start page of a business still setting up, else the customers.
+  "": [Home, CustomerSearch],
+  start: [StartPage],
+  customers: [CustomerSearch],
+  calendar: [CalendarPage],
+  classes: [ClassesPage],
+  till: [TillHome],
+  packages: [PackagesPage],
+  catalog: [CatalogPage],
+  staff: [StaffPage],
+  import: [ImportPage],
+  settings: [SettingsPage],
+};
+
+/** The pages of one thing (a customer, a class session, a receipt) in a folder of the list's. */
+const PAGE_OF: Record<string, { preload(): Promise<unknown> }> = {
+  customers: CustomerProfile,
+  classes: SessionPage,
+  tickets: TicketPage,
+};
+
+function preloadSignedIn(pathname: string) {
+  const [first = "", second, third] = pathname.split("/").filter(Boolean);
+  const page = third === "receipt" ? ReceiptPage : second ? PAGE_OF[first] : undefined;
+  const screens = page ? [page] : (SCREENS_OF[first] ?? []);
+  for (const s of [Layout, ...screens]) void s.preload().catch(() => {});
+}
 
 // After an update, a tab opened before it asks for files of the old build, which are gone (404):
 // load the new app once instead of failing.
@@ -114,6 +164,9 @@ function StaffApp() {
   if (loading) return <PageLoading />;
   // Sign-in, or "Create your business" on an empty Carnet, or open sign-up (O1).
   if (!me) return <SignedOut />;
+  // The shell and the screen load side by side (the screen is inside the shell: lazily, it would
+  // only start loading once the shell had).
+  preloadSignedIn(location.pathname);
   return (
     <Layout>
       <Suspense
