@@ -149,7 +149,8 @@ it("the customer's balance link shows the right counts without signing in; a wro
   await phone.goto(url);
   await phone.getByTestId("balance-package").first().waitFor();
   const lines = await phone.getByTestId("balance-line").allTextContents();
-  expect(lines).toContain("You have 14 pedicures left of 15");
+  // U2: Dóra reads Hungarian, so her page speaks it ("15 alkalomból 14 van hátra": 14 of 15 left).
+  expect(lines.some((l) => /^Pedicure: 15 alkalomból 14 van hátra/.test(l))).toBe(true);
   await phone.screenshot({ path: join(SHOTS, "customer-balance.png"), fullPage: true });
   await phone.goto(`${BASE_URL}/balance/not-the-right-token-at-all-0000`);
   await phone.getByTestId("balance-error").waitFor();
