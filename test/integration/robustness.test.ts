@@ -224,6 +224,17 @@ const DATE_PROBES: Probe[] = [
     field: "serviceDate",
   },
   {
+    method: "POST",
+    url: () => "/api/v1/tickets",
+    role: "front_desk",
+    body: () => ({
+      locationId: s.budapest,
+      line: { itemId: s.items.manicure, serviceDate: "2026-06-02" },
+    }),
+    at: { body: ["line", "serviceDate"] },
+    field: "line.serviceDate",
+  },
+  {
     method: "GET",
     url: () => `/api/v1/public/businesses/${slug}/slots`,
     role: null,
@@ -297,8 +308,8 @@ describe("instants and dates are kept to the years 1970–2199 (S3)", () => {
     expect(documented.map((d) => d.replace(/\{[^}]+\}/g, "{}")).filter((d) => !tried.has(d))).toEqual([]);
     // Dates are documented as dates, not as bare strings that match a pattern.
     expect(
-      documented.filter((d) => / (validity\.date|expiresOn|serviceDate|querystring\.date)$/.test(d)),
-    ).toHaveLength(5);
+      documented.filter((d) => / (validity\.date|expiresOn|(line\.)?serviceDate|querystring\.date)$/.test(d)),
+    ).toHaveLength(6);
   });
 
   it("a year-9999 instant on every route that takes one answers 400 naming the field, and writes nothing", async () => {
