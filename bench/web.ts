@@ -10,9 +10,8 @@
 //   her 4 available packages shown; web_booking_modal_open_ms: "New appointment" clicked → the
 //   modal shown.
 // Each figure is the median of BENCH_WEB_RUNS runs (default 5) after one warm-up run.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type Browser,
@@ -22,6 +21,7 @@ import {
   type Page,
   type Request,
 } from "playwright-core";
+import { startOwnServer } from "../test/e2e/own-server.js";
 import { median, report, round } from "./lib.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -44,54 +44,6 @@ const SELECTORS = {
   dialog: '[role="dialog"]',
   packages: '[data-testid="available-package"]',
 };
-
-interface DemoServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** `carnet serve` on a fresh embedded database with the demo data, on a free port. */
-async function startDemoServer(): Promise<DemoServer> {
-  const dir = mkdtempSync(join(tmpdir(), "carnet-bench-web-"));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, "bin", "carnet.js"), "serve"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      CARNET_DATA_DIR: join(dir, "data"),
-      CARNET_MAIL_LOG: join(dir, "mail.log"),
-      CARNET_DEMO: "1",
-      DATABASE_URL: "",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${out}`)), 180_000);
-    child.stdout?.on("data", (d) => {
-      out += d;
-      const match = /running at (http:\/\/localhost:\d+)/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1].replace("localhost", "127.0.0.1"));
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`the server exited with ${code}:\n${out}`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /**
  * In every page: the event time of the last click, and `__benchShown(selector, count)`, which
@@ -308,20 +260,26 @@ async function oneRun(
 export async function runWeb(): Promise<boolean> {
   if (spawnSync(process.execPath, [join(ROOT, "scripts", "build-web.js")], { stdio: "inherit" }).status !== 0)
     throw new Error("the web app did not build");
-  const server = await startDemoServer();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  // `carnet serve` on a fresh embedded database with the demo data, on a free port.
+  const server = await startOwnServer({ CARNET_DEMO: "1" });
+  const browser = await chromium
+    .launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    })
+    .catch(async (error: unknown) => {
+      await server.stop();
+      throw error;
+    });
   try {
     const { logins } = (await (await fetch(`${server.url}/api/v1/auth/demo-logins`)).json()) as {
       logins: Array<{ email: string; password: string; role: string }>;

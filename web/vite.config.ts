@@ -79,6 +79,8 @@ export default defineConfig({
     // .vite/manifest.json: which files each screen loads (test/integration/web-delivery.test.ts
     // keeps the sign-in page and the customer screen within their budgets from it).
     manifest: true,
+    // CARNET_WEB_MINIFY=0: readable names in a CPU profile (bench/web.ts BENCH_WEB_PROFILE).
+    minify: process.env.CARNET_WEB_MINIFY !== "0",
     rolldownOptions: {
       output: {
         codeSplitting: {

@@ -32,7 +32,7 @@ const PUBLIC_PREFIXES = [
  */
 const OPTIONAL_AUTH = new Set(["/api/v1/auth/session"]);
 
-const unauthenticated = () => new AppError("unauthenticated", "unauthenticated", "Sign in first.");
+export const unauthenticated = () => new AppError("unauthenticated", "unauthenticated", "Sign in first.");
 
 function sameSecret(a: string, b: string) {
   const x = Buffer.from(a);

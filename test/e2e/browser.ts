@@ -2,7 +2,7 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 
 export const BASE_URL = process.env.CARNET_E2E_URL ?? "http://127.0.0.1:3000";
 /** The demo server's mail log (scripts/e2e.js gives each run its own). */
@@ -27,8 +27,74 @@ export function launch(): Promise<Browser> {
   });
 }
 
-export async function signIn(page: Page, email: string) {
-  await page.goto(`${BASE_URL}/`);
+/** A page in a browser context of its own, `width` px wide; at 500 px or less a phone's (844 px high, touch). */
+export async function pageAt(
+  browser: Browser,
+  width: number,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const phone = width <= 500;
+  const context = await browser.newContext({
+    viewport: { width, height: phone ? 844 : 900 },
+    ...(phone ? { isMobile: true } : {}),
+    ...options,
+  });
+  return context.newPage();
+}
+
+/**
+ * Every "carnet: missing translation" the page logs from now on (web/src/i18n/index.ts), or only those
+ * `matching` (one screen's words), added to `into`, which is returned.
+ */
+export function missingTranslations(
+  page: Page,
+  matching = /carnet: missing translation/,
+  into: string[] = [],
+): string[] {
+  page.on("console", (m) => {
+    if (m.type() === "error" && matching.test(m.text())) into.push(m.text());
+  });
+  return into;
+}
+
+/** How far the page scrolls sideways (0: nothing is wider than the window). */
+export const overflowX = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+/**
+ * A call with the page's session, as the web app makes it (CSRF token, idempotency key): the status
+ * and the JSON answer (null when the answer is not JSON).
+ */
+export async function apiIn<T>(
+  page: Page,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const me = await (await fetch("/api/v1/auth/me")).json();
+      const r = await fetch(path, {
+        method,
+        headers: {
+          "content-type": "application/json",
+          "x-csrf-token": me.csrfToken,
+          "idempotency-key": crypto.randomUUID(),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return {
+        status: r.status,
+        body: r.headers.get("content-type")?.includes("json") ? await r.json() : null,
+      };
+    },
+    { method, path, body },
+  );
+}
+
+/** Signs in with the demo password, on the shared demo server or on `base` (a server of a test's own). */
+export async function signIn(page: Page, email: string, base = BASE_URL) {
+  await page.goto(`${base}/`);
   await page.getByLabel("E-mail").fill(email);
   await page.getByRole("textbox", { name: "Password" }).fill("carnet-demo");
   await page.getByRole("button", { name: "Sign in" }).click();

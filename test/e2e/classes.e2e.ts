@@ -4,7 +4,17 @@
 // gives its credit back to the package.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BASE_URL, closeTicket, launch, openCustomer, shot, shotForDocs, signIn } from "./browser.js";
+import {
+  BASE_URL,
+  closeTicket,
+  launch,
+  openCustomer,
+  overflowX,
+  shot,
+  shotForDocs,
+  signIn,
+} from "./browser.js";
+import { addToClass, openTonight, scheduleClass, tomorrowIn } from "./class-setup.js";
 
 let browser: Browser;
 let page: Page;
@@ -18,32 +28,17 @@ const yogaPass = () =>
   page.getByTestId("package-card").filter({ hasText: "10-class Yoga pass" }).getByTestId("line-summary");
 const attendee = (name: string) => page.getByTestId("attendee").filter({ hasText: name });
 
-/** Today's last yoga class (the evening one, not ended yet), with attendees booked from their packages. */
-async function openTonight() {
-  await page.getByRole("link", { name: "Classes" }).click();
-  await page.getByTestId("schedule").waitFor();
-  await page
-    .getByTestId("class-session")
-    .filter({ hasText: "Yoga class" })
-    .and(page.locator('[data-status="scheduled"]'))
-    .last()
-    .click();
-  await page.getByTestId("roster").waitFor();
-}
-
 it("adds Gréta with her yoga pass, checks her out at 0 and sees Package Used; cancelling László's booking restores his credit", async () => {
   await signIn(page, "desk@demo.carnet.test");
   // Gréta used one credit yesterday; nothing is booked on her pass yet.
   await openCustomer(page, "Gréta");
   await expect.poll(() => yogaPass().textContent()).toBe("1 of 10 used");
 
-  await openTonight();
+  await openTonight(page);
   expect(await page.getByTestId("attendee").count()).toBe(3);
   expect(await attendee("László Papp").getAttribute("data-payment")).toBe("available_in_package");
   expect(await page.getByTestId("cancelled-bookings").textContent()).toContain("Kata Balogh");
-  await page.getByPlaceholder("Type a name, phone or e-mail").fill("Gréta");
-  await page.getByRole("option", { name: /Gréta Kiss/ }).click();
-  await page.getByRole("button", { name: "Add to class" }).click();
+  await addToClass(page, "Gréta", "Gréta Kiss");
   const greta = attendee("Gréta Kiss");
   await greta.waitFor();
   expect(await greta.getAttribute("data-payment")).toBe("available_in_package");
@@ -75,7 +70,7 @@ it("adds Gréta with her yoga pass, checks her out at 0 and sees Package Used; c
   expect(await page.getByTestId("ticket-total").textContent()).toMatch(/^0\s*Ft$/);
   await closeTicket(page);
 
-  await openTonight();
+  await openTonight(page);
   await expect.poll(() => attendee("Gréta Kiss").getAttribute("data-payment")).toBe("package_used");
   expect(await attendee("Gréta Kiss").getByTestId("payment").textContent()).toContain("Package Used");
   expect(await attendee("Gréta Kiss").getByTestId("package-counter").textContent()).toBe(
@@ -88,7 +83,7 @@ it("adds Gréta with her yoga pass, checks her out at 0 and sees Package Used; c
   // decision on yesterday's no-show).
   await openCustomer(page, "László");
   await expect.poll(() => yogaPass().textContent()).toBe("2 of 10 used (2 booked)");
-  await openTonight();
+  await openTonight(page);
   await attendee("László Papp").getByRole("button", { name: "Cancel booking" }).click();
   await page
     .getByRole("dialog", { name: "Cancel this booking?" })
@@ -122,17 +117,14 @@ it("shows the schedule with statuses and the no-shows to review, and staff relea
   await page.getByText("Nothing to review").waitFor();
 });
 
-const overflowX = () =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-
 it("fits a 768×1024 tablet without scrolling sideways: the schedule and the roster", async () => {
   await page.setViewportSize({ width: 768, height: 1024 });
   await page.goto(`${BASE_URL}/classes`);
   await page.getByTestId("schedule").waitFor();
-  expect(await overflowX()).toBe(0);
+  expect(await overflowX(page)).toBe(0);
   await page.getByTestId("class-session").filter({ hasText: "Yoga class" }).last().click();
   await page.getByTestId("roster").waitFor();
-  expect(await overflowX()).toBe(0);
+  expect(await overflowX(page)).toBe(0);
   await shot(page, "classes-roster-tablet");
   await page.setViewportSize({ width: 1280, height: 800 });
 });
@@ -144,21 +136,15 @@ it("a manager schedules a class, fills it with a new customer, is told in plain 
   try {
     await signIn(page, "manager@demo.carnet.test");
     await page.getByRole("link", { name: "Classes" }).click();
-    await page.getByRole("button", { name: "Schedule a class" }).click();
-    const dialog = page.getByRole("dialog", { name: "Schedule a class" });
-    await dialog.getByRole("combobox", { name: "Class type" }).click();
-    await page.getByRole("option", { name: "Haircut Training" }).click();
-    await dialog.getByRole("combobox", { name: "Instructor" }).click();
-    await page.getByRole("option", { name: "Petra Practitioner" }).click();
     // Tomorrow in Budapest, so that the class has not ended whenever the test runs.
-    const tomorrow = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Budapest" }).format(
-      Date.now() + 86_400_000,
-    );
-    await dialog.getByLabel("Date").fill(tomorrow);
-    await dialog.getByLabel("Start").fill("21:00");
-    await dialog.getByLabel("End").fill("22:00");
-    await dialog.getByRole("textbox", { name: "Capacity" }).fill("1");
-    await dialog.getByRole("button", { name: "Schedule" }).click();
+    await scheduleClass(page, {
+      type: "Haircut Training",
+      instructor: "Petra Practitioner",
+      date: tomorrowIn("Europe/Budapest"),
+      start: "21:00",
+      end: "22:00",
+      capacity: 1,
+    });
     const created = page.getByTestId("class-session").filter({ hasText: "21:00–22:00" });
     await created.waitFor();
     expect(await created.textContent()).toContain("Haircut Training");
@@ -174,9 +160,7 @@ it("a manager schedules a class, fills it with a new customer, is told in plain 
     expect(await attendee("Walk-in Wanda").getAttribute("data-payment")).toBe("price");
     expect(await page.getByTestId("session-places").textContent()).toBe("1 of 1 booked");
 
-    await page.getByPlaceholder("Type a name, phone or e-mail").fill("Hédi");
-    await page.getByRole("option", { name: /Hédi Molnár/ }).click();
-    await page.getByRole("button", { name: "Add to class" }).click();
+    await addToClass(page, "Hédi", "Hédi Molnár");
     await expect
       .poll(() => page.getByTestId("add-error").textContent())
       .toBe("This class is full: every place is taken.");

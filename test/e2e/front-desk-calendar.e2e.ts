@@ -7,7 +7,7 @@
 import type { Browser, Page } from "playwright-core";
 import { Temporal } from "temporal-polyfill";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE_URL, launch, shot, signIn } from "./browser.js";
+import { apiIn, BASE_URL, launch, missingTranslations, pageAt, shot, signIn } from "./browser.js";
 
 const ZONE = "Europe/Budapest";
 let browser: Browser;
@@ -15,18 +15,6 @@ beforeAll(async () => {
   browser = await launch();
 });
 afterAll(async () => browser.close());
-
-async function pageAt(width: number, height = 900): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  const missing: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" && m.text().includes("carnet: missing translation")) missing.push(m.text());
-  });
-  (page as Page & { missing: string[] }).missing = missing;
-  return page;
-}
-const missingOf = (page: Page) => (page as Page & { missing: string[] }).missing;
 
 async function openCalendar(page: Page, daysAhead = 0) {
   await page.goto(`${BASE_URL}/calendar`);
@@ -42,26 +30,6 @@ const nextDay = (page: Page) => page.getByRole("button", { name: /^Next( day)?$/
 const budapestDate = (days: number) =>
   Temporal.Now.zonedDateTimeISO(ZONE).toPlainDate().add({ days }).toString();
 
-/** What the signed-in person's session reads from the API (cookies and CSRF token of the page). */
-async function apiIn<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = await (await fetch("/api/v1/auth/me")).json();
-      const r = await fetch(path, {
-        method,
-        headers: {
-          "content-type": "application/json",
-          "x-csrf-token": me.csrfToken,
-          "idempotency-key": crypto.randomUUID(),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return r.status === 204 ? null : r.json();
-    },
-    { method, path, body },
-  );
-}
-
 interface ApiAppointment {
   id: string;
   startAt: string;
@@ -76,7 +44,11 @@ async function petraFirstFree(page: Page, date: string): Promise<string> {
   const day = Temporal.PlainDate.from(date);
   const from = day.toZonedDateTime(ZONE).toInstant().toString();
   const to = day.add({ days: 1 }).toZonedDateTime(ZONE).toInstant().toString();
-  const rows = await apiIn<ApiAppointment[]>(page, "GET", `/api/v1/appointments?from=${from}&to=${to}`);
+  const { body: rows } = await apiIn<ApiAppointment[]>(
+    page,
+    "GET",
+    `/api/v1/appointments?from=${from}&to=${to}`,
+  );
   const minute = (iso: string) => {
     const z = Temporal.Instant.from(iso).toZonedDateTimeISO(ZONE);
     return z.hour * 60 + z.minute;
@@ -102,7 +74,8 @@ const shortDate = (date: string) => {
 
 describe("item 1: New appointment asks the date, starts at the next free slot, with a practitioner", () => {
   it("two days ahead: that day, Petra's first free quarter hour from opening, with Petra, not the desk (A1, O2)", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
+    const missing = missingTranslations(page);
     await signIn(page, "desk@demo.carnet.test");
     await openCalendar(page, 2);
     const date = budapestDate(2);
@@ -116,12 +89,12 @@ describe("item 1: New appointment asks the date, starts at the next free slot, w
     );
     expect(await dialog.getByRole("combobox", { name: "With" }).inputValue()).toBe("Petra Practitioner");
     await shot(page, "front-desk-calendar-new-appointment-1440");
-    expect(missingOf(page)).toEqual([]);
+    expect(missing).toEqual([]);
     await page.context().close();
   });
 
   it("today: today or, after closing, the next day; never before now nor outside 09:00-18:00 (A1)", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
     await signIn(page, "desk@demo.carnet.test");
     await openCalendar(page);
     await page.getByRole("button", { name: "New appointment" }).click();
@@ -144,7 +117,7 @@ describe("item 1: New appointment asks the date, starts at the next free slot, w
 
 describe("item 11: the booking modal, the legend, cancelled appointments", () => {
   it("opens with the customer field focused; Enter does not close it", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
     await signIn(page, "desk@demo.carnet.test");
     await openCalendar(page);
     await page.getByRole("button", { name: "New appointment" }).click();
@@ -159,7 +132,7 @@ describe("item 11: the booking modal, the legend, cancelled appointments", () =>
   });
 
   it("a legend says what the card colours mean; orange is only a booked credit, never a no-show (A3)", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
     await signIn(page, "desk@demo.carnet.test");
     await openCalendar(page);
     const legend = page.getByTestId("calendar-legend");
@@ -200,7 +173,8 @@ describe("item 11: the booking modal, the legend, cancelled appointments", () =>
   });
 
   it("a cancelled appointment stays, struck through; the toggle hides it (A6)", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
+    const missing = missingTranslations(page);
     await signIn(page, "desk@demo.carnet.test");
     await openCalendar(page, 3);
     await page.getByRole("button", { name: "New appointment" }).click();
@@ -236,14 +210,14 @@ describe("item 11: the booking modal, the legend, cancelled appointments", () =>
     await shot(page, "front-desk-calendar-cancelled-1440");
     await page.getByRole("switch", { name: "Show cancelled" }).setChecked(false, { force: true });
     await cancelled.waitFor({ state: "detached" });
-    expect(missingOf(page)).toEqual([]);
+    expect(missing).toEqual([]);
     await page.context().close();
   });
 });
 
 describe("item 4: the calendar's clock reads as the location reads it (U1)", () => {
   it("Budapest: 24-hour in the time column, the cards and the drawer, and a day heading in words", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
     await signIn(page, "desk@demo.carnet.test");
     await openCalendar(page, 1);
     const calendar = page.getByTestId("calendar");
@@ -268,10 +242,11 @@ describe("item 4: the calendar's clock reads as the location reads it (U1)", () 
   });
 
   it("New York: 12-hour (en-US) in the time column", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
     await signIn(page, "desk@demo.carnet.test");
-    await page.getByRole("combobox", { name: "Working location" }).click();
-    await page.getByRole("option", { name: /New York/ }).click();
+    await page
+      .getByRole("combobox", { name: "Working location" })
+      .selectOption({ label: "New York, 5th Avenue" });
     await page.getByText(/Working at New York/).waitFor();
     await page.goto(`${BASE_URL}/calendar`);
     await page.getByTestId("calendar").waitFor();
@@ -283,7 +258,7 @@ describe("item 4: the calendar's clock reads as the location reads it (U1)", () 
 
 describe("item 5: 'N of M' in words in the drawer and the booking panel (U1)", () => {
   it("the drawer says which session this is; the panel what is left", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
     await signIn(page, "desk@demo.carnet.test");
     await openCalendar(page, 2);
     await page.getByTestId("calendar-event").filter({ hasText: "Éva Lukács" }).click();
@@ -303,7 +278,7 @@ describe("item 5: 'N of M' in words in the drawer and the booking panel (U1)", (
 
 describe("item 7: only what the role and the customer's packages allow (S1)", () => {
   it("the practitioner has no Checkout; Use package only for a customer whose package covers the service", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
     await signIn(page, "practitioner@demo.carnet.test");
     await openCalendar(page, 1);
     // Hanna's mani-pedi package is fully used: nothing covers her booking.
@@ -323,7 +298,7 @@ describe("item 7: only what the role and the customer's packages allow (S1)", ()
 
 describe("item 6: the day calendar at 390 px (U3)", () => {
   it("every staff column can be scrolled into view, and a hint says it scrolls sideways", async () => {
-    const page = await pageAt(390, 844);
+    const page = await pageAt(browser, 390, { isMobile: false });
     await signIn(page, "desk@demo.carnet.test");
     await openCalendar(page);
     await page.getByTestId("calendar-scroll-hint").waitFor();
@@ -355,7 +330,8 @@ describe("item 6: the day calendar at 390 px (U3)", () => {
 
 describe("U2: the calendar in Hungarian", () => {
   it("speaks Hungarian with every string translated, at 1440 and 390 px", async () => {
-    const page = await pageAt(1440);
+    const page = await pageAt(browser, 1440);
+    const missing = missingTranslations(page);
     await signIn(page, "manager@demo.carnet.test");
     await apiIn(page, "PATCH", "/api/v1/auth/me", { language: "hu" });
     try {
@@ -375,7 +351,7 @@ describe("U2: the calendar in Hungarian", () => {
         await shot(page, `front-desk-calendar-booking-hu-${width}`);
         await page.keyboard.press("Escape");
       }
-      expect(missingOf(page)).toEqual([]);
+      expect(missing).toEqual([]);
     } finally {
       await apiIn(page, "PATCH", "/api/v1/auth/me", { language: null });
       await page.context().close();

@@ -6,7 +6,23 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it, onTestFailed } from "vitest";
-import { BASE_URL, launch, shot, shotForDocs, signIn } from "./browser.js";
+import {
+  BASE_URL,
+  launch,
+  missingTranslations,
+  overflowX,
+  pageAt,
+  shot,
+  shotForDocs,
+  signIn,
+} from "./browser.js";
+import {
+  addToClass,
+  openTonight,
+  openTonightFromSchedule,
+  scheduleClass,
+  tomorrowIn,
+} from "./class-setup.js";
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -22,17 +38,10 @@ afterAll(async () => {
 const at = (path: string) => `${BASE_URL}${path}`;
 
 async function signedIn(email: string, width = 1440): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width, height: width < 500 ? 844 : 900 },
-    timezoneId: "Europe/Budapest",
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    // These screens' own words; other screens' are their tests' to check.
-    if (m.type() === "error" && /carnet: missing translation: \S+ (classes|reports):/.test(m.text()))
-      missing.push(m.text());
-  });
+  const page = await pageAt(browser, width, { isMobile: false, timezoneId: "Europe/Budapest" });
+  contexts.push(page.context());
+  // These screens' own words; other screens' are their tests' to check.
+  missingTranslations(page, /carnet: missing translation: \S+ (classes|reports):/, missing);
   onTestFailed(async () => {
     await shot(page, `classes-reports-failed-${contexts.length}`);
   });
@@ -49,22 +58,6 @@ async function apiAs(page: Page, method: "POST" | "PATCH", path: string, data: u
   });
 }
 
-const overflowX = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-
-/** Today's last yoga class that has not ended (the evening one), opened on its roster. */
-async function openTonight(page: Page) {
-  await page.goto(at("/classes"));
-  await page.getByTestId("schedule").waitFor();
-  await page
-    .getByTestId("class-session")
-    .filter({ hasText: "Yoga class" })
-    .and(page.locator('[data-status="scheduled"]'))
-    .last()
-    .click();
-  await page.getByTestId("roster").waitFor();
-}
-
 /** Each element's text fits inside it: nothing cut to "Cance…" or "UNDO…". */
 const cut = (page: Page, selector: string) =>
   page
@@ -76,9 +69,6 @@ const cut = (page: Page, selector: string) =>
         )
         .map((e) => e.textContent),
     );
-
-const tomorrowIn = (zone: string) =>
-  new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(Date.now() + 86_400_000);
 
 it("U1 (item 4): class times read as the location reads them: 24-hour in Budapest, 12-hour in New York", async () => {
   const page = await signedIn("manager@demo.carnet.test");
@@ -95,18 +85,14 @@ it("U1 (item 4): class times read as the location reads them: 24-hour in Budapes
   expect((await apiAs(page, "POST", "/api/v1/auth/location", { locationId: newYork.id })).ok()).toBe(true);
   try {
     await page.goto(at("/classes"));
-    await page.getByRole("button", { name: "Schedule a class" }).click();
-    const dialog = page.getByRole("dialog", { name: "Schedule a class" });
-    await dialog.getByRole("combobox", { name: "Class type" }).click();
-    await page.getByRole("option", { name: "Haircut Training" }).click();
-    await dialog.getByRole("combobox", { name: "Instructor" }).click();
-    await page.getByRole("option", { name: "Petra Practitioner" }).click();
-    await dialog.getByLabel("Date").fill(tomorrowIn("America/New_York"));
-    await dialog.getByLabel("Start").fill("21:00");
-    await dialog.getByLabel("End").fill("22:00");
-    await dialog.getByRole("textbox", { name: "Capacity" }).fill("4");
-    await dialog.getByRole("button", { name: "Schedule" }).click();
-    await dialog.waitFor({ state: "detached" });
+    await scheduleClass(page, {
+      type: "Haircut Training",
+      instructor: "Petra Practitioner",
+      date: tomorrowIn("America/New_York"),
+      start: "21:00",
+      end: "22:00",
+      capacity: 4,
+    });
     const created = page.getByTestId("class-session").filter({ hasText: "Haircut Training" }).last();
     await created.waitFor();
     // "9:00 – 10:00 PM", never "21:00–22:00"; the day month first, "Thursday, December 3"
@@ -131,24 +117,18 @@ it("U1 (item 5), P10 (item 10): the roster says what is left in words, and an un
   // A class of this test's own (tomorrow evening in Budapest), so the demo's classes stay as other tests expect.
   const page = await signedIn("manager@demo.carnet.test");
   await page.goto(at("/classes"));
-  await page.getByRole("button", { name: "Schedule a class" }).click();
-  const dialog = page.getByRole("dialog", { name: "Schedule a class" });
-  await dialog.getByRole("combobox", { name: "Class type" }).click();
-  await page.getByRole("option", { name: "Yoga class" }).click();
-  await dialog.getByRole("combobox", { name: "Instructor" }).click();
-  await page.getByRole("option", { name: "Petra Practitioner" }).click();
-  await dialog.getByLabel("Date").fill(tomorrowIn("Europe/Budapest"));
-  await dialog.getByLabel("Start").fill("20:15");
-  await dialog.getByLabel("End").fill("21:15");
-  await dialog.getByRole("textbox", { name: "Capacity" }).fill("8");
-  await dialog.getByRole("button", { name: "Schedule" }).click();
-  await dialog.waitFor({ state: "detached" });
+  await scheduleClass(page, {
+    type: "Yoga class",
+    instructor: "Petra Practitioner",
+    date: tomorrowIn("Europe/Budapest"),
+    start: "20:15",
+    end: "21:15",
+    capacity: 8,
+  });
   await page.getByTestId("class-session").filter({ hasText: "20:15" }).click();
   await page.getByTestId("empty-roster").waitFor();
   const add = async (name: string) => {
-    await page.getByPlaceholder("Type a name, phone or e-mail").fill(name);
-    await page.getByRole("option", { name: new RegExp(name) }).click();
-    await page.getByRole("button", { name: "Add to class" }).click();
+    await addToClass(page, name);
     await page.getByTestId("attendee").filter({ hasText: name }).waitFor();
   };
   await add("Kata Balogh");
@@ -175,7 +155,7 @@ it("U3 (item 6): at 390 px the schedule, the roster and its buttons fit; no butt
   await page.getByTestId("schedule").waitFor();
   expect(await overflowX(page)).toBe(0);
   await shot(page, "classes-schedule-390");
-  await openTonight(page);
+  await openTonight(page, at("/classes"));
   expect(await overflowX(page)).toBe(0);
   // each attendee's buttons (a roster row's last cell) show their words whole, on screen
   const buttons = page.getByTestId("attendee").locator("td:last-child").locator("button, a");
@@ -311,7 +291,7 @@ it("L7, S3 (item 9): the activity log names a no-show's class and package, and a
 
 it("item 11: a new customer's field error shows at its field in words, never “newCustomer.phone: …”", async () => {
   const page = await signedIn("desk@demo.carnet.test");
-  await openTonight(page);
+  await openTonight(page, at("/classes"));
   await page.getByRole("button", { name: "New customer…" }).click();
   await page.getByRole("textbox", { name: /Name/ }).fill("Walk-in Vera");
   await page.getByRole("textbox", { name: "Phone" }).fill("call me later");
@@ -334,13 +314,7 @@ it("U2: the class and report screens in Hungarian, with no word missing", async 
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await overflowX(page)).toBe(0);
     await shotForDocs(page, "classes-schedule-hu-390", "classes-hu-390");
-    await page
-      .getByTestId("class-session")
-      .filter({ hasText: "Yoga class" })
-      .and(page.locator('[data-status="scheduled"]'))
-      .last()
-      .click();
-    await page.getByTestId("roster").waitFor();
+    await openTonightFromSchedule(page);
     expect(await page.getByTestId("session-places").textContent()).toMatch(/^8 helyből \d+ foglalt$/);
     expect(await page.getByTestId("roster").textContent()).toContain("korlátlan");
     expect(await overflowX(page)).toBe(0);

@@ -11,7 +11,7 @@
 // - every screen fits 390 px, and every word is in English and Hungarian.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { launch, shot, shotForDocs } from "./browser.js";
+import { launch, missingTranslations, pageAt, shot, shotForDocs, signIn } from "./browser.js";
 import { type OwnServer, startOwnServer } from "./own-server.js";
 
 let browser: Browser;
@@ -40,22 +40,11 @@ const DESK = "desk@demo.carnet.test";
 const MANAGER = "manager@demo.carnet.test";
 
 async function signedIn(email: string, width = 1440): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width, height: width < 500 ? 844 : 900 },
-    timezoneId: "Europe/Budapest",
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    // This screen's own words; other screens' are their tests' to check.
-    if (m.type() === "error" && /carnet: missing translation: \S+ (customers|packages):/.test(m.text()))
-      missing.push(m.text());
-  });
-  await page.goto(at("/"));
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByRole("textbox", { name: "Password" }).fill("carnet-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("current-user").waitFor();
+  const page = await pageAt(browser, width, { isMobile: false, timezoneId: "Europe/Budapest" });
+  contexts.push(page.context());
+  // This screen's own words; other screens' are their tests' to check.
+  missingTranslations(page, /carnet: missing translation: \S+ (customers|packages):/, missing);
+  await signIn(page, email, server.url);
   return page;
 }
 
@@ -302,7 +291,7 @@ it("U2: the list, a profile, the adjust dialog and the usage history in Hungaria
       await manicure.getByRole("button", { name: "Módosítás" }).click();
       const dialog = page.getByRole("dialog");
       await dialog.getByLabel("Hány alkalom").fill("1.5");
-      await dialog.getByText("Egész számot adjon meg, például 2.").waitFor();
+      await dialog.getByText("Adj meg egész számot, például 2.").waitFor();
       await shot(page, `adjust-hu-${width}`);
       await dialog.getByRole("button", { name: "Mégse" }).click();
       await manicure.getByRole("button", { name: "Előzmények" }).click();

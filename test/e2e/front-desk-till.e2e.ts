@@ -10,7 +10,7 @@
 // - every word has an English and a Hungarian translation.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { launch, shot, shotForDocs } from "./browser.js";
+import { launch, missingTranslations, pageAt, shot, shotForDocs, signIn } from "./browser.js";
 import { type OwnServer, startOwnServer } from "./own-server.js";
 
 let browser: Browser;
@@ -37,26 +37,15 @@ afterEach(async (context) => {
 const at = (path: string) => `${server.url}${path}`;
 
 async function signedIn(email: string, width = 1440): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width, height: width < 500 ? 844 : 900 },
-    timezoneId: "Europe/Budapest",
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    // The till's own words; other screens' are their tests' to check.
-    if (m.type() === "error" && /carnet: missing translation: \S+ till:/.test(m.text()))
-      missing.push(m.text());
-  });
+  const page = await pageAt(browser, width, { isMobile: false, timezoneId: "Europe/Budapest" });
+  contexts.push(page.context());
+  // The till's own words; other screens' are their tests' to check.
+  missingTranslations(page, /carnet: missing translation: \S+ till:/, missing);
   page.on("dialog", async (d) => {
     nativeDialogs.push(`${d.type()}: ${d.message()}`);
     await d.dismiss();
   });
-  await page.goto(at("/"));
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByRole("textbox", { name: "Password" }).fill("carnet-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("current-user").waitFor();
+  await signIn(page, email, server.url);
   return page;
 }
 

@@ -5,7 +5,17 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BASE_URL, launch, MAIL_LOG, shot, shotForDocs, signIn } from "./browser.js";
+import {
+  apiIn,
+  BASE_URL,
+  launch,
+  MAIL_LOG,
+  missingTranslations,
+  pageAt,
+  shot,
+  shotForDocs,
+  signIn,
+} from "./browser.js";
 
 let browser: Browser;
 
@@ -14,45 +24,8 @@ beforeAll(async () => {
 });
 afterAll(async () => browser.close());
 
-async function pageAt(width: number): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width, height: width > 500 ? 900 : 844 },
-    ...(width <= 500 ? { isMobile: true } : {}),
-  });
-  return context.newPage();
-}
-
-/** Every "carnet: missing translation" the page logs (web/src/i18n/index.ts). */
-function missingTranslations(page: Page): string[] {
-  const missing: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" && m.text().includes("carnet: missing translation")) missing.push(m.text());
-  });
-  return missing;
-}
-
-/** A call with the page's session, as the web app makes it (CSRF token, idempotency key). */
-async function apiIn<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = await (await fetch("/api/v1/auth/me")).json();
-      const r = await fetch(path, {
-        method,
-        headers: {
-          "content-type": "application/json",
-          "x-csrf-token": me.csrfToken,
-          "idempotency-key": crypto.randomUUID(),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return r.json();
-    },
-    { method, path, body },
-  );
-}
-
 async function customerId(page: Page, name: string): Promise<string> {
-  const found = await apiIn<
+  const { body: found } = await apiIn<
     Array<{ id: string; name: string }> | { items: Array<{ id: string; name: string }> }
   >(page, "GET", `/api/v1/customers?q=${encodeURIComponent(name)}`);
   const rows = Array.isArray(found) ? found : found.items;
@@ -60,7 +33,7 @@ async function customerId(page: Page, name: string): Promise<string> {
 }
 
 it("U2: Magyar from the account menu: the shell and the calendar switch at once, and stay after a reload", async () => {
-  const page = await pageAt(1440);
+  const page = await pageAt(browser, 1440);
   const missing = missingTranslations(page);
   await signIn(page, "desk@demo.carnet.test");
   try {
@@ -105,7 +78,7 @@ it("U2: Magyar from the account menu: the shell and the calendar switch at once,
 });
 
 it("U2: the customer's language is chosen on the profile; the demo's Bella Fodor reads Hungarian", async () => {
-  const page = await pageAt(1440);
+  const page = await pageAt(browser, 1440);
   await signIn(page, "desk@demo.carnet.test");
   try {
     await page.goto(`${BASE_URL}/customers/${await customerId(page, "Bella Fodor")}`);
@@ -118,7 +91,7 @@ it("U2: the customer's language is chosen on the profile; the demo's Bella Fodor
 });
 
 it("U1: the owner sees and chooses a location's date and time format; Budapest's is hu-HU", async () => {
-  const page = await pageAt(1440);
+  const page = await pageAt(browser, 1440);
   await signIn(page, "owner@demo.carnet.test");
   try {
     await page.goto(`${BASE_URL}/catalog?tab=locations`);
@@ -136,15 +109,15 @@ it("U1: the owner sees and chooses a location's date and time format; Budapest's
 });
 
 it("R4, U2: a Hungarian customer's balance page is in Hungarian with Budapest's dates, at 390 and 1440 px; an English one's in English", async () => {
-  const desk = await pageAt(1440);
+  const desk = await pageAt(browser, 1440);
   await signIn(desk, "desk@demo.carnet.test");
-  const bella = await apiIn<{ path: string }>(
+  const { body: bella } = await apiIn<{ path: string }>(
     desk,
     "POST",
     `/api/v1/customers/${await customerId(desk, "Bella Fodor")}/balance-link`,
     {},
   );
-  const anna = await apiIn<{ path: string }>(
+  const { body: anna } = await apiIn<{ path: string }>(
     desk,
     "POST",
     `/api/v1/customers/${await customerId(desk, "Anna Kertész")}/balance-link`,
@@ -153,7 +126,7 @@ it("R4, U2: a Hungarian customer's balance page is in Hungarian with Budapest's 
   await desk.context().close();
 
   for (const width of [390, 1440]) {
-    const phone = await pageAt(width);
+    const phone = await pageAt(browser, width);
     const missing = missingTranslations(phone);
     await phone.goto(`${BASE_URL}${bella.path}`);
     await phone.getByRole("heading", { name: "Kedves Bella!" }).waitFor();
@@ -173,7 +146,7 @@ it("R4, U2: a Hungarian customer's balance page is in Hungarian with Budapest's 
     await phone.context().close();
   }
 
-  const english = await pageAt(390);
+  const english = await pageAt(browser, 390);
   await english.goto(`${BASE_URL}${anna.path}`);
   await english.getByRole("heading", { name: "Hello Anna!" }).waitFor();
   expect(await english.locator("#root").textContent()).toContain("left");
@@ -217,7 +190,7 @@ it("A10, U2: the booking link a Hungarian customer is e-mailed opens a page in H
   expect(mail.text).toMatch(/\b1[3-9]:\d\d\b/);
   const link = /(https?:\/\/\S+\/confirm-booking\/[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
 
-  const phone = await pageAt(390);
+  const phone = await pageAt(browser, 390);
   const missing = missingTranslations(phone);
   await phone.goto(link);
   await phone.getByRole("heading", { name: "Erősítse meg foglalását" }).waitFor();
@@ -246,3 +219,30 @@ async function mailTo(address: string, subject: RegExp): Promise<{ subject: stri
   }
   throw new Error(`no e-mail to ${address} in ${MAIL_LOG}`);
 }
+
+it("U2: signed out, the sign-in page speaks the browser's language; signed in, the staff member's own", async () => {
+  const page = await pageAt(browser, 1440, { locale: "hu-HU" });
+  const missing = missingTranslations(page);
+  try {
+    await page.goto(`${BASE_URL}/`);
+    await page.getByRole("button", { name: "Bejelentkezés" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("hu");
+    // The demo's front desk has no language of their own: the business's (English) once signed in.
+    await page.locator('input[autocomplete="username"]').fill("desk@demo.carnet.test");
+    await page.locator('input[autocomplete="current-password"]').fill("carnet-demo");
+    await page.getByRole("button", { name: "Bejelentkezés" }).click();
+    await page.getByTestId("current-user").waitFor();
+    await page.getByRole("link", { name: "Customers" }).first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
+    expect(missing).toEqual([]);
+  } finally {
+    await page.context().close();
+  }
+  const english = await pageAt(browser, 1440, { locale: "en-US" });
+  try {
+    await english.goto(`${BASE_URL}/`);
+    await english.getByRole("button", { name: "Sign in" }).waitFor();
+  } finally {
+    await english.context().close();
+  }
+});

@@ -4,7 +4,7 @@
 // nothing wider than the phone.
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BASE_URL, launch, shot, shotForDocs, signIn } from "./browser.js";
+import { apiIn, BASE_URL, launch, pageAt, shot, shotForDocs, signIn } from "./browser.js";
 
 let browser: Browser;
 
@@ -12,14 +12,6 @@ beforeAll(async () => {
   browser = await launch();
 });
 afterAll(async () => browser.close());
-
-async function pageAt(width: number): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width, height: width > 500 ? 900 : 844 },
-    ...(width <= 500 ? { isMobile: true } : {}),
-  });
-  return context.newPage();
-}
 
 /** Every error the page logs to its console, and every script error it throws. */
 function consoleErrors(page: Page): string[] {
@@ -29,26 +21,6 @@ function consoleErrors(page: Page): string[] {
   });
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;
-}
-
-/** A call with the page's session, as the web app makes it (CSRF token, idempotency key). */
-async function apiIn(page: Page, method: string, path: string, body?: unknown): Promise<number> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const { me } = await (await fetch("/api/v1/auth/session")).json();
-      const r = await fetch(path, {
-        method,
-        headers: {
-          "content-type": "application/json",
-          "x-csrf-token": me.csrfToken,
-          "idempotency-key": crypto.randomUUID(),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return r.status;
-    },
-    { method, path, body },
-  );
 }
 
 /** The owner's screens this test looks at, and what shows once each has loaded. */
@@ -66,7 +38,7 @@ const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.s
 
 it("item 11: the first load of the sign-in page logs no error in the console", async () => {
   for (const width of [1440, 390]) {
-    const page = await pageAt(width);
+    const page = await pageAt(browser, width);
     const errors = consoleErrors(page);
     const answers: string[] = [];
     page.on("response", (r) => {
@@ -86,7 +58,7 @@ it("item 11: the first load of the sign-in page logs no error in the console", a
 });
 
 it("item 11: after signing out, the sign-in page again logs no error", async () => {
-  const page = await pageAt(1440);
+  const page = await pageAt(browser, 1440);
   await signIn(page, "desk@demo.carnet.test");
   const errors = consoleErrors(page);
   await page.getByRole("button", { name: "Account" }).click();
@@ -100,9 +72,9 @@ it("item 11: after signing out, the sign-in page again logs no error", async () 
 });
 
 it("U2: the owner's screens in Hungarian at 390 px: every word translated, nothing wider than the phone", async () => {
-  const page = await pageAt(390);
+  const page = await pageAt(browser, 390);
   await signIn(page, "owner@demo.carnet.test");
-  expect(await apiIn(page, "PATCH", "/api/v1/auth/me", { language: "hu" })).toBe(200);
+  expect((await apiIn(page, "PATCH", "/api/v1/auth/me", { language: "hu" })).status).toBe(200);
   const errors = consoleErrors(page);
   try {
     for (const screen of SCREENS) {
@@ -133,7 +105,7 @@ it("U2: the owner's screens in Hungarian at 390 px: every word translated, nothi
 }, 240_000);
 
 it("the owner's screens in English at 390 px: nothing wider than the phone", async () => {
-  const page = await pageAt(390);
+  const page = await pageAt(browser, 390);
   await signIn(page, "owner@demo.carnet.test");
   for (const screen of SCREENS) {
     await page.goto(`${BASE_URL}${screen.path}`);

@@ -5,28 +5,23 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { App } from "../../src/app/context.js";
 import { migrate } from "../../src/db/migrate.js";
 import type { Role } from "../../src/db/schema.js";
 import { buildServer } from "../../src/http/server.js";
-import { type Api, startApi } from "../support/http.js";
-import { type Scenario, scenario } from "../support/scenario.js";
+import { businessSlug, ROLES, scenarioWithApiEach } from "../support/api-scenario.js";
+import type { Api } from "../support/http.js";
+import type { Scenario } from "../support/scenario.js";
 import { databaseBefore } from "../support/test-db.js";
 
-const ROLES: Role[] = ["owner", "manager", "front_desk", "practitioner"];
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
 let s: Scenario;
 let api: Api;
-// The first scenario builds the migrated template database: slow on a shared, busy machine.
-beforeEach(async () => {
-  s = await scenario();
-  api = await startApi(s);
-}, 180_000);
-afterEach(async () => {
-  await api?.close();
-  await s?.close();
+scenarioWithApiEach((scenario, started) => {
+  s = scenario;
+  api = started;
 });
 
 const newCustomer = async (name = "Dóra Simon") => {
@@ -180,13 +175,7 @@ it("R4, A10: request and error logs never carry a balance-link or a confirmation
   const token = (await mint(dora.id)).json().token as string;
   await withCapturedLog(async (lines, build) => {
     const server = await build(s.app);
-    const slug = (
-      await s.database.db
-        .selectFrom("businesses")
-        .select("slug")
-        .where("id", "=", s.businessId)
-        .executeTakeFirstOrThrow()
-    ).slug;
+    const slug = await businessSlug(s);
     const requested = await server.inject({
       method: "POST",
       url: `/api/v1/public/businesses/${slug}/bookings`,

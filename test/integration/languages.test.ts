@@ -4,7 +4,7 @@
 // and money: a Hungarian customer of the Budapest salon reads "2026. június 6.", "14:00" and "Ft".
 import type { LightMyRequestResponse } from "fastify";
 import { sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { inviteStaff } from "../../src/app/accounts/invitations.js";
 import { requestPasswordReset } from "../../src/app/accounts/passwords.js";
 import { cancelSession, createSession, enrol } from "../../src/app/classes.js";
@@ -13,22 +13,16 @@ import { createCustomer } from "../../src/app/manage-customers.js";
 import { migrate } from "../../src/db/migrate.js";
 import type { Role } from "../../src/db/schema.js";
 import { queueExpiryReminders } from "../../src/jobs/expiry-reminders.js";
-import { type Api, startApi } from "../support/http.js";
-import { type Scenario, scenario } from "../support/scenario.js";
+import { businessSlug, ROLES, scenarioWithApiEach } from "../support/api-scenario.js";
+import type { Api } from "../support/http.js";
+import type { Scenario } from "../support/scenario.js";
 import { databaseBefore } from "../support/test-db.js";
-
-const ROLES: Role[] = ["owner", "manager", "front_desk", "practitioner"];
 
 let s: Scenario;
 let api: Api;
-// The first scenario builds the migrated template database: slow on a shared, busy machine.
-beforeEach(async () => {
-  s = await scenario();
-  api = await startApi(s);
-}, 180_000);
-afterEach(async () => {
-  await api?.close();
-  await s?.close();
+scenarioWithApiEach((scenario, started) => {
+  s = scenario;
+  api = started;
 });
 
 function expectRefusal(res: LightMyRequestResponse, status: number, code: string, field: string) {
@@ -316,13 +310,7 @@ describe("U2: e-mails in the reader's language, U1: with the location's dates, c
 
   it("the online booking's link: Hungarian with a 24-hour time and Ft for a Hungarian customer's address; its page speaks Hungarian, the anonymous answer does not", async () => {
     await hungarian("Fodor Bella", "bella@example.test");
-    const slug = (
-      await s.database.db
-        .selectFrom("businesses")
-        .select("slug")
-        .where("id", "=", s.businessId)
-        .executeTakeFirstOrThrow()
-    ).slug;
+    const slug = await businessSlug(s);
     const q = `locationId=${s.budapest}&staffId=${s.staff.practitioner.staffId}&itemId=${s.items.manicure}&date=2026-06-02`;
     const slots = (
       await api.call(null, "GET", `/api/v1/public/businesses/${slug}/slots?${q}`)

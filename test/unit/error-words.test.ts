@@ -55,7 +55,7 @@ const CASES: Array<{ error: ApiError; en: string; hu: string }> = [
   {
     error: refusal("invalid_input", 'body: Unrecognized key: "colour"', "body"),
     en: 'The request: holds something unexpected ("colour"); reload the page',
-    hu: 'A kérés: váratlan adatot tartalmaz ("colour"); töltse újra az oldalt',
+    hu: 'A kérés: váratlan adatot tartalmaz ("colour"); érdemes újratölteni az oldalt',
   },
   {
     error: refusal("invalid_input", "name: must rhyme with orange", "name"),
@@ -70,12 +70,12 @@ const CASES: Array<{ error: ApiError; en: string; hu: string }> = [
   {
     error: refusal("customer_not_found", "No such customer."),
     en: "Customer not found. It may have been removed; reload the page.",
-    hu: "Nem található: vendég. Lehet, hogy törölték; töltse újra az oldalt.",
+    hu: "Nem található: vendég. Lehet, hogy törölték; érdemes újratölteni az oldalt.",
   },
   {
     error: refusal("gizmo_not_found", "No such gizmo."),
     en: "This was not found. It may have been removed; reload the page.",
-    hu: "Nem található. Lehet, hogy törölték; töltse újra az oldalt.",
+    hu: "Nem található. Lehet, hogy törölték; érdemes újratölteni az oldalt.",
   },
   {
     error: refusal("import_rows_invalid", "The file has 2 error(s); nothing was imported."),
@@ -94,7 +94,7 @@ describe("plainWords (U2, item 11)", () => {
       expect(plainWords(new TypeError("Failed to fetch"))).toBe(
         language === "en"
           ? "Carnet cannot be reached. Check the connection and try again."
-          : "A Carnet nem érhető el. Ellenőrizze a kapcsolatot, és próbálja újra.",
+          : "A Carnet nem érhető el. Érdemes ellenőrizni a kapcsolatot, és újra megpróbálni.",
       );
     });
   }

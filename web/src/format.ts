@@ -112,23 +112,15 @@ export function localDate(date: string): string {
   return formatter("date", "UTC", DATE).format(new Date(Date.UTC(y!, m! - 1, d!)));
 }
 
-// U2: the names of statuses, roles and movements are words of namespace "common", looked up when read,
-// so a table keyed by code (STATUS_LABEL[status]) speaks the screen's current language.
-function wordsOf(group: string, codes: string[]): Readonly<Record<string, string>> {
-  const table: Record<string, string> = {};
-  for (const code of codes)
-    Object.defineProperty(table, code, {
-      enumerable: true,
-      get: () => i18next.t(`${group}.${code}`, { ns: "common" }),
-    });
-  return table;
-}
-const wordOf = (group: string, table: Readonly<Record<string, string>>) => (code: string) =>
-  code in table ? i18next.t(`${group}.${code}`, { ns: "common" }) : code;
+// U2: the names of statuses, roles and movements are words of namespace "common", looked up when
+// read, so they speak the screen's current language; a code the group does not know reads as it is.
+const wordOf = (group: string, codes: readonly string[]) => {
+  const known = new Set(codes);
+  return (code: string): string => (known.has(code) ? i18next.t(`${group}.${code}`, { ns: "common" }) : code);
+};
 
-export const STATUS_LABEL = wordsOf("packageStatus", ["active", "fully_used", "expired", "refunded"]);
 /** A package's status in words ("Active", "Aktív"); an unknown code as it is. */
-export const statusLabel = wordOf("packageStatus", STATUS_LABEL);
+export const statusLabel = wordOf("packageStatus", ["active", "fully_used", "expired", "refunded"]);
 export const STATUS_COLOR: Record<string, string> = {
   active: "green",
   fully_used: "gray",
@@ -136,11 +128,11 @@ export const STATUS_COLOR: Record<string, string> = {
   refunded: "red",
 };
 
-export const ROLE_LABEL = wordsOf("roles", ["owner", "manager", "front_desk", "practitioner"]);
 /** A staff role in words ("Front desk", "Recepciós"). */
-export const roleLabel = wordOf("roles", ROLE_LABEL);
+export const roleLabel = wordOf("roles", ["owner", "manager", "front_desk", "practitioner"]);
 
-export const MOVEMENT_LABEL = wordsOf("movement", [
+/** A movement of credits in words ("Redeemed", "Beváltva"); an unknown kind as it is. */
+export const movementLabel = wordOf("movement", [
   "grant",
   "add",
   "deduct",
@@ -152,5 +144,3 @@ export const MOVEMENT_LABEL = wordsOf("movement", [
   "expire",
   "unexpire",
 ]);
-/** A movement of credits in words ("Redeemed", "Beváltva"). */
-export const movementLabel = wordOf("movement", MOVEMENT_LABEL);

@@ -8,6 +8,7 @@ import type { Temporal } from "temporal-polyfill";
 import { AppError } from "../../domain/errors.js";
 import { assertTimeZone, toDate } from "../../domain/validity.js";
 import type { App, Executor } from "../context.js";
+import { assertLanguage } from "../languages.js";
 import { mailWords } from "../mail-words.js";
 import { enqueueMail } from "../outbox.js";
 import { newSecret, type SignedIn, sha256, startSession } from "../sign-in.js";
@@ -18,10 +19,13 @@ import { countAccountRequest, SIGN_UPS_PER_ADDRESS, SIGN_UPS_PER_EMAIL } from ".
 
 export const signUpPath = (token: string) => `/sign-up/${token}`;
 
-/** Asks for a business: e-mails the link that creates it. Answers the address it was sent to. */
+/**
+ * Asks for a business: e-mails the link that creates it, in `language` (the one the sign-up page
+ * spoke; English when none is given). Answers the address it was sent to.
+ */
 export async function requestSignUp(
   app: App,
-  input: BusinessInput,
+  { language = "en", ...input }: BusinessInput & { language?: string | undefined },
   options: { ip: string; linkBase: string },
 ): Promise<{ email: string }> {
   const db = app.database.db;
@@ -30,6 +34,7 @@ export async function requestSignUp(
   // Checked before anything is counted or sent: a mistake is the caller's to fix at once.
   assertTimeZone(input.location.timeZone, "location.timeZone");
   checkCurrency(input.location.currency, "location.currency");
+  assertLanguage(language, "language");
   await countAccountRequest(db, SIGN_UPS_PER_ADDRESS, options.ip, now);
   await countAccountRequest(db, SIGN_UPS_PER_EMAIL, email, now);
   const token = newSecret();
@@ -49,8 +54,8 @@ export async function requestSignUp(
       businessId: NO_BUSINESS,
       dedupeKey: `sign-up:${sha256(token)}`,
       to: email,
-      // U2: the business, and so its language, does not exist yet: the mail is in English.
-      ...signUpMail(mailWords("en", "en-GB"), {
+      // U2: the business, and so its language, does not exist yet: the mail speaks the page's.
+      ...signUpMail(mailWords(language, "en-GB"), {
         businessName: input.businessName,
         link: `${options.linkBase}${signUpPath(token)}`,
       }),

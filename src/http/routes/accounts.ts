@@ -28,7 +28,7 @@ import { AppError } from "../../domain/errors.js";
 import { cookieOptions, ctxOf, SESSION_COOKIE } from "../auth.js";
 import { mutation } from "../mutation.js";
 import { linkBase } from "../public-url.js";
-import { currency, email, id, name, postalAddress, refusal } from "../schemas.js";
+import { currency, email, id, language, name, postalAddress, refusal } from "../schemas.js";
 import type { AuthOptions } from "./auth.js";
 
 const role = z.enum(["owner", "manager", "front_desk", "practitioner"]);
@@ -206,8 +206,14 @@ export function accountRoutes(server: FastifyInstance, app: App, options: Accoun
           "Ask for a new business (O1; only with CARNET_SIGNUP=open, else 404 sign_up_closed). A link " +
           "is e-mailed to the owner's address and opening it creates the business; the answer is the " +
           "same whether the address has an account or not. At most 5 an hour from one address and " +
-          "3 a day for one e-mail (429).",
-        body: z.strictObject({ businessName: name, location, owner }),
+          "3 a day for one e-mail (429). The e-mail speaks `language` (U2: one Carnet has words " +
+          "for, en or hu; 400 unknown_language otherwise), English when it is left out.",
+        body: z.strictObject({
+          businessName: name,
+          location,
+          owner,
+          language: language.optional().describe("U2: the language the sign-up page spoke"),
+        }),
         response: {
           202: z.object({ email: z.string(), message: z.string() }),
           ...guardedRefusals,

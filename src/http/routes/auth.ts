@@ -7,10 +7,16 @@ import type { App } from "../../app/context.js";
 import { ownLanguage, setOwnLanguage } from "../../app/languages.js";
 import { getBusiness } from "../../app/lookups.js";
 import { businessView, listLocations } from "../../app/manage-business.js";
-import { signIn, signOut, switchLocation } from "../../app/sign-in.js";
+import {
+  type Authenticated,
+  authenticateSession,
+  signIn,
+  signOut,
+  switchLocation,
+} from "../../app/sign-in.js";
 import { AppError } from "../../domain/errors.js";
 import { allowedActions } from "../../domain/permissions.js";
-import { cookieOptions, ctxOf, SESSION_COOKIE } from "../auth.js";
+import { cookieOptions, ctxOf, SESSION_COOKIE, unauthenticated } from "../auth.js";
 import { mutation } from "../mutation.js";
 import { id, language } from "../schemas.js";
 import { sendSignedIn, signedInAnswer } from "./accounts.js";
@@ -90,7 +96,11 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
         }),
         response: {
           200: z.union([
-            signedInAnswer,
+            signedInAnswer.extend({
+              me: meAnswer.describe(
+                "as /api/v1/auth/me: the app shows its first screen without asking again",
+              ),
+            }),
             z.object({
               signedIn: z.literal(false),
               businesses: z.array(z.object({ id: z.string(), name: z.string() })),
@@ -107,7 +117,9 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
     async (req, reply) => {
       const signed = await signIn(app, { ...req.body, ip: req.ip });
       if ("businesses" in signed) return { signedIn: false as const, businesses: signed.businesses };
-      return sendSignedIn(req, reply, options, signed);
+      const session = await authenticateSession(app, signed.sessionToken);
+      if (!session) throw unauthenticated();
+      return sendSignedIn(req, reply, options, signed, 200, { me: await meOf(session) });
     },
   );
 
@@ -122,24 +134,29 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
     },
   );
 
-  async function me(req: FastifyRequest) {
-    const ctx = ctxOf(app, req);
-    const business = await getBusiness(app.database.db, ctx.actor.businessId);
-    const locations = await listLocations(app.database.db, ctx.actor.businessId);
+  /** Who is signed in, their business and locations: what the staff app needs to show its shell. */
+  async function meOf(auth: Authenticated) {
+    const { actor } = auth;
+    const business = await getBusiness(app.database.db, actor.businessId);
+    const locations = await listLocations(app.database.db, actor.businessId);
     // The person's other businesses, for switching: to their own session only, never to an
     // integration's token (which acts in one business and has no business knowing the others).
-    const account = req.auth?.csrfToken != null ? await accountOf(app.database.db, req.auth.accountId) : null;
-    const language = await ownLanguage(app.database.db, ctx.actor.businessId, ctx.actor.staffId);
+    const account = auth.csrfToken != null ? await accountOf(app.database.db, auth.accountId) : null;
+    const language = await ownLanguage(app.database.db, actor.businessId, actor.staffId);
     return {
-      staff: { id: ctx.actor.staffId, name: req.auth?.staffName, role: ctx.actor.role, language },
+      staff: { id: actor.staffId, name: auth.staffName, role: actor.role, language },
       business: businessView(business),
-      location: locations.find((l) => l.id === ctx.actor.locationId),
+      location: locations.find((l) => l.id === actor.locationId),
       locations,
-      permissions: allowedActions(ctx.actor.role),
-      csrfToken: req.auth?.csrfToken ?? null,
+      permissions: allowedActions(actor.role),
+      csrfToken: auth.csrfToken,
       account,
     };
   }
+  const me = (req: FastifyRequest) => {
+    if (!req.auth) throw unauthenticated();
+    return meOf(req.auth);
+  };
 
   r.get(
     "/api/v1/auth/me",

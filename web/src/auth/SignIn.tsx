@@ -14,10 +14,15 @@ import {
 import { useEffect, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
-import { api, plainWords } from "../api.js";
+import { api, plainWords, soonest } from "../api.js";
+import { customerListQuery } from "../customers/list-query.js";
 import { roleLabel } from "../format.js";
+import { queryClient } from "../query.js";
 import type { SetupStatus, SignInAnswer } from "../types.js";
 import { useSession } from "./session.js";
+
+/** How long signing in waits for the customer list to draw it with the shell (then drawn after). */
+const LIST_WAIT_MS = 500;
 
 /** What the page may be opened with: a person switching to another of their businesses. */
 export interface SignInState {
@@ -32,7 +37,7 @@ interface DemoLogins {
 
 export function SignIn({ setup }: { setup?: SetupStatus | null }) {
   const { t } = useTranslation("auth");
-  const { refresh } = useSession();
+  const { signedIn } = useSession();
   const navigate = useNavigate();
   const state = (useLocation().state ?? {}) as SignInState;
   const [email, setEmail] = useState(state.email ?? "");
@@ -60,9 +65,16 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
         setChoices(answer.businesses);
         return;
       }
-      // "/" opens the start page of a business still setting up, else the customers.
-      navigate("/", { replace: true });
-      await refresh();
+      // The customers are what the front desk sees first: asked for now, beside drawing the screen.
+      // "/" opens the start page of a business still setting up (for those who set it up).
+      // The shell and the list are drawn once, with the rows, rather than empty and then again:
+      // the address moves first (the router does so in a render of its own, of this page), the
+      // rows are waited for, and only then is the person signed in on screen.
+      const setsUp = answer.me.permissions.includes("manage_catalog");
+      const list = setsUp ? Promise.resolve() : queryClient.prefetchInfiniteQuery(customerListQuery(""));
+      navigate(setsUp ? "/" : "/customers", { replace: true });
+      await soonest(list, LIST_WAIT_MS);
+      await signedIn(answer.me);
     } catch (e) {
       setChoices(null);
       setError(plainWords(e));

@@ -2,7 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useState } from "react";
 import { ApiError, api, setCsrfToken } from "../api.js";
 import { setFormatLocale } from "../format.js";
-import { switchLanguage } from "../i18n/index.js";
+import { browserLanguage, switchLanguage } from "../i18n/index.js";
 import type { Me } from "../types.js";
 
 /** U1, U2: the screen speaks the staff member's language, and formats as their working location does. */
@@ -16,6 +16,8 @@ interface Session {
   me: Me | null;
   loading: boolean;
   refresh(): Promise<void>;
+  /** The answer of a sign-in carries who signed in: the app shows them without asking again. */
+  signedIn(me: Me): Promise<void>;
   signOut(): Promise<void>;
   can(permission: string): boolean;
 }
@@ -42,14 +44,21 @@ export function SessionProvider({ children }: { children: React.ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+  const signedIn = useCallback(async (m: Me) => {
+    setCsrfToken(m.csrfToken ?? null);
+    await speakFor(m);
+    setMe(m);
+    setLoading(false);
+  }, []);
   const signOut = useCallback(async () => {
     await api.plainPost("/api/v1/auth/sign-out");
     setCsrfToken(null);
+    await switchLanguage(browserLanguage());
     setMe(null);
   }, []);
   const can = useCallback((p: string) => me?.permissions.includes(p) ?? false, [me]);
   return (
-    <SessionContext.Provider value={{ me, loading, refresh, signOut, can }}>
+    <SessionContext.Provider value={{ me, loading, refresh, signedIn, signOut, can }}>
       {children}
     </SessionContext.Provider>
   );

@@ -6,7 +6,6 @@ import "@mantine/dates/styles.css";
 import {
   Alert,
   Badge,
-  Box,
   Button,
   Card,
   Group,
@@ -16,23 +15,26 @@ import {
   Stack,
   Switch,
   Text,
-  Tooltip,
-  UnstyledButton,
 } from "@mantine/core";
 import { DatePickerInput } from "@mantine/dates";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { memo, useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, plainWords } from "../api.js";
+import { api, plainWords, soonest } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { firstDayOfWeek, localDate, localDatePart, money, timeIn } from "../format.js";
 import type { Appointment, Item, Line, Package } from "../types.js";
 import { CustomerField } from "./CustomerField.js";
-import { CREDIT_COLOR, CreditLegend } from "./legend.js";
+import { CreditLegend, creditColorVar } from "./legend.js";
 import { PackageIcon } from "./PackageIcon.js";
-import { afterAppointmentChange, type StaffMember, useAvailablePackages } from "./queries.js";
+import {
+  afterAppointmentChange,
+  availablePackagesQuery,
+  type StaffMember,
+  useAvailablePackages,
+} from "./queries.js";
 import { type Busy, hhmm, minutesOf } from "./slots.js";
 import { instantAt } from "./zoned.js";
 
@@ -52,6 +54,9 @@ export interface BookingStart {
   time: string;
   staffId: string | null;
 }
+
+/** How long a chosen customer waits for their packages to be drawn with them (then drawn alone). */
+const PANEL_WAIT_MS = 400;
 
 const QUARTERS = Array.from({ length: 96 }, (_, i) => hhmm(i * 15));
 
@@ -75,7 +80,8 @@ export function BookingModal({
   const me = useMe();
   const zone = me.location.timeZone;
   const currency = me.location.currency;
-  const phone = useMediaQuery("(max-width: 36em)");
+  // read at once, not after a first render as a desktop modal that a second one makes full-screen
+  const phone = useMediaQuery("(max-width: 36em)", undefined, { getInitialValueInEffect: false });
   // The location's clock; its zone is named only when the browser's clock is another.
   const sameZone = Intl.DateTimeFormat().resolvedOptions().timeZone === zone;
   const client = useQueryClient();
@@ -87,7 +93,25 @@ export function BookingModal({
   const [time, setTime] = useState(start.time);
   const [allowOverlap, setAllowOverlap] = useState(false);
 
-  const services = items.filter((i) => i.kind === "service" && i.prices[currency] !== undefined);
+  const services = useMemo(
+    () => items.filter((i) => i.kind === "service" && i.prices[currency] !== undefined),
+    [items, currency],
+  );
+  const addPaid = useCallback(
+    (s: Item) =>
+      setChosen((c) => [
+        ...c,
+        {
+          itemId: s.id,
+          name: s.name,
+          priceMinor: s.prices[currency]!,
+          minutes: s.durationMinutes ?? 30,
+          packageLineId: null,
+          packageName: null,
+        },
+      ]),
+    [currency],
+  );
   const minutesOfItem = (itemId: string) => items.find((i) => i.id === itemId)?.durationMinutes ?? 30;
   const pending = (lineId: string) => chosen.filter((c) => c.packageLineId === lineId).length;
   const use = (p: Package, l: Line) =>
@@ -103,10 +127,12 @@ export function BookingModal({
       },
     ]);
 
+  // A wall-clock time is said the same on any day: formatted as such, without working out 96
+  // instants in the location's zone each time the date changes.
   const times = useMemo(() => {
     const all = QUARTERS.includes(start.time) ? QUARTERS : [...QUARTERS, start.time].sort();
-    return all.map((value) => ({ value, label: timeIn(instantAt(date, value, zone), zone) }));
-  }, [date, zone, start.time]);
+    return all.map((value) => ({ value, label: timeIn(`2000-01-03T${value}:00Z`, "UTC") }));
+  }, [start.time]);
 
   // A hint before saving that the member is taken then (the server refuses unless overlap is allowed).
   const minutes = chosen.reduce((sum, c) => sum + c.minutes, 0) || 30;
@@ -149,10 +175,15 @@ export function BookingModal({
         <Stack>
           <CustomerField
             value={customer}
-            onChange={(c) => {
+            onChange={async (c) => {
+              // The customer and their packages are drawn together, once: their packages are asked
+              // for first (most often already on their way since the pointer reached the name),
+              // for a moment at most (U3).
+              if (c) await soonest(client.prefetchQuery(availablePackagesQuery(c.id)), PANEL_WAIT_MS);
               setCustomer(c);
               setChosen([]);
             }}
+            onIntent={(id) => void client.prefetchQuery(availablePackagesQuery(id))}
           />
           <Group justify="space-between" align="baseline">
             <Text fw={600}>{t("panel.title")}</Text>
@@ -176,64 +207,19 @@ export function BookingModal({
         </Stack>
         <Stack>
           {book.error && <Alert color="red">{plainWords(book.error)}</Alert>}
-          <SimpleGrid cols={2} spacing="sm">
-            <DatePickerInput
-              label={t("booking.date")}
-              value={date}
-              onChange={(d) => d && setDate(d)}
-              valueFormatter={({ date: d }) => (typeof d === "string" ? localDate(d) : "")}
-              maxLevel="month"
-              firstDayOfWeek={(firstDayOfWeek() % 7) as 0 | 1 | 2 | 3 | 4 | 5 | 6}
-              monthLabelFormat={(d) => localDatePart(d, "monthYear")}
-              weekdayFormat={(d) => localDatePart(d, "weekday")}
-              getDayAriaLabel={(d) => localDate(d)}
-              ariaLabels={{ nextMonth: t("booking.nextMonth"), previousMonth: t("booking.previousMonth") }}
-              popoverProps={{ withinPortal: true }}
-              data-testid="booking-date"
-            />
-            <Select
-              label={sameZone ? t("booking.time") : t("booking.timeIn", { zone })}
-              data={times}
-              value={time}
-              onChange={(v) => v && setTime(v)}
-              searchable
-              allowDeselect={false}
-              maxDropdownHeight={240}
-              data-testid="booking-time"
-            />
-          </SimpleGrid>
-          <Select
-            label={t("booking.with")}
-            data={staff.map((s) => ({ value: s.id, label: s.name }))}
-            value={who}
-            onChange={setWho}
-            allowDeselect={false}
-            data-testid="booking-with"
-          />
-          <Select
-            label={t("booking.addPaid")}
-            placeholder={t("booking.chooseService")}
-            searchable
-            data={services.map((s) => ({
-              value: s.id,
-              label: `${s.name} · ${money(s.prices[currency]!, currency)}`,
-            }))}
-            value={null}
-            onChange={(id) => {
-              const s = services.find((x) => x.id === id);
-              if (s)
-                setChosen((c) => [
-                  ...c,
-                  {
-                    itemId: s.id,
-                    name: s.name,
-                    priceMinor: s.prices[currency]!,
-                    minutes: s.durationMinutes ?? 30,
-                    packageLineId: null,
-                    packageName: null,
-                  },
-                ]);
-            }}
+          <BookingWhen
+            date={date}
+            onDate={setDate}
+            time={time}
+            onTime={setTime}
+            times={times}
+            timeLabel={sameZone ? t("booking.time") : t("booking.timeIn", { zone })}
+            who={who}
+            onWho={setWho}
+            staff={staff}
+            services={services}
+            currency={currency}
+            onAddPaid={addPaid}
           />
           <Text fw={600}>{t("booking.services")}</Text>
           {chosen.length === 0 && (
@@ -294,6 +280,92 @@ export function BookingModal({
   );
 }
 
+/**
+ * When, with whom, and services paid for: drawn again only when one of them changes, not each time
+ * a customer is chosen or a service added (the date picker and three selects are most of the modal).
+ */
+const BookingWhen = memo(function BookingWhen({
+  date,
+  onDate,
+  time,
+  onTime,
+  times,
+  timeLabel,
+  who,
+  onWho,
+  staff,
+  services,
+  currency,
+  onAddPaid,
+}: {
+  date: string;
+  onDate: (date: string) => void;
+  time: string;
+  onTime: (time: string) => void;
+  times: Array<{ value: string; label: string }>;
+  timeLabel: string;
+  who: string | null;
+  onWho: (staffId: string | null) => void;
+  staff: StaffMember[];
+  services: Item[];
+  currency: string;
+  onAddPaid: (item: Item) => void;
+}) {
+  const { t } = useTranslation("calendar");
+  return (
+    <>
+      <SimpleGrid cols={2} spacing="sm">
+        <DatePickerInput
+          label={t("booking.date")}
+          value={date}
+          onChange={(d) => d && onDate(d)}
+          valueFormatter={({ date: d }) => (typeof d === "string" ? localDate(d) : "")}
+          maxLevel="month"
+          firstDayOfWeek={(firstDayOfWeek() % 7) as 0 | 1 | 2 | 3 | 4 | 5 | 6}
+          monthLabelFormat={(d) => localDatePart(d, "monthYear")}
+          weekdayFormat={(d) => localDatePart(d, "weekday")}
+          getDayAriaLabel={(d) => localDate(d)}
+          ariaLabels={{ nextMonth: t("booking.nextMonth"), previousMonth: t("booking.previousMonth") }}
+          popoverProps={{ withinPortal: true }}
+          data-testid="booking-date"
+        />
+        <Select
+          label={timeLabel}
+          data={times}
+          value={time}
+          onChange={(v) => v && onTime(v)}
+          searchable
+          allowDeselect={false}
+          maxDropdownHeight={240}
+          data-testid="booking-time"
+        />
+      </SimpleGrid>
+      <Select
+        label={t("booking.with")}
+        data={staff.map((s) => ({ value: s.id, label: s.name }))}
+        value={who}
+        onChange={onWho}
+        allowDeselect={false}
+        data-testid="booking-with"
+      />
+      <Select
+        label={t("booking.addPaid")}
+        placeholder={t("booking.chooseService")}
+        searchable
+        data={services.map((s) => ({
+          value: s.id,
+          label: `${s.name} · ${money(s.prices[currency]!, currency)}`,
+        }))}
+        value={null}
+        onChange={(id) => {
+          const s = services.find((x) => x.id === id);
+          if (s) onAddPaid(s);
+        }}
+      />
+    </>
+  );
+});
+
 /** One package of the panel: per line what is left in words, its circles, and "Use" for a service. */
 function PanelPackage({
   pkg: p,
@@ -339,37 +411,36 @@ function PanelPackage({
               )}
             </Group>
             {!l.unlimited && l.total <= 30 && (
-              <Group gap={3}>
+              <div className="credit-dots">
                 {Array.from({ length: l.total }, (_, i) => {
                   const state = i < l.used ? "used" : i < l.used + l.booked + mine ? "booked" : "free";
-                  const dot = (
-                    <Box
-                      key="dot"
-                      w={14}
-                      h={14}
-                      bg={CREDIT_COLOR[state]}
-                      style={{ borderRadius: "50%" }}
+                  const color = creditColorVar(state);
+                  // Plain elements and the browser's own tooltip: a package of 10 credits is 10 of
+                  // these, and the panel shows the moment the customer is chosen (U3).
+                  return state === "free" && service ? (
+                    <button
+                      // biome-ignore lint/suspicious/noArrayIndexKey: a credit is its position on the line
+                      key={i}
+                      type="button"
+                      className="credit-dot"
+                      style={{ background: color }}
                       data-credit={state}
+                      title={t("panel.bookFromCredit")}
+                      aria-label={t("panel.bookFromCreditLabel", { name: l.itemName })}
+                      onClick={() => onUse(l)}
+                    />
+                  ) : (
+                    <span
+                      // biome-ignore lint/suspicious/noArrayIndexKey: a credit is its position on the line
+                      key={i}
+                      className="credit-dot"
+                      style={{ background: color }}
+                      data-credit={state}
+                      aria-hidden
                     />
                   );
-                  return state === "free" && service ? (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: a credit is its position on the line
-                    <Tooltip key={i} label={t("panel.bookFromCredit")}>
-                      <UnstyledButton
-                        aria-label={t("panel.bookFromCreditLabel", { name: l.itemName })}
-                        onClick={() => onUse(l)}
-                      >
-                        {dot}
-                      </UnstyledButton>
-                    </Tooltip>
-                  ) : (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: a credit is its position on the line
-                    <Box key={i} aria-hidden>
-                      {dot}
-                    </Box>
-                  );
                 })}
-              </Group>
+              </div>
             )}
           </Stack>
         );

@@ -294,7 +294,15 @@ export function CalendarPage() {
         data-testid="calendar-frame"
       >
         <div
-          style={{ height: "calc(100vh - 240px)", minHeight: 560, minWidth: scrolls ? needed : undefined }}
+          // Columns too many to fit scroll sideways inside the calendar, under the hours that stay
+          // on the left (calendar.css).
+          style={
+            {
+              height: "calc(100vh - 240px)",
+              minHeight: 560,
+              "--carnet-column-min": `${dayView ? COLUMN_MIN_PX.day : COLUMN_MIN_PX.week}px`,
+            } as React.CSSProperties
+          }
           data-testid="calendar"
           className="carnet-calendar"
         >

@@ -11,9 +11,12 @@ import type { CustomerPage } from "../types.js";
 export function CustomerField({
   value,
   onChange,
+  onIntent,
 }: {
   value: { id: string; name: string } | null;
   onChange: (customer: { id: string; name: string } | null) => void;
+  /** the pointer is on a customer's option: what choosing them shows may be asked for already */
+  onIntent?: (customerId: string) => void;
 }) {
   const { t } = useTranslation("calendar");
   const [search, setSearch] = useState("");
@@ -39,6 +42,8 @@ export function CustomerField({
       label={t("booking.customer")}
       placeholder={t("booking.customerPlaceholder")}
       searchable
+      // opens as the person types: the modal draws at once, without a "type to search" list first
+      openOnFocus={false}
       clearable
       data={options}
       value={value?.id ?? null}
@@ -50,6 +55,11 @@ export function CustomerField({
       }}
       nothingFoundMessage={asking && !found.isFetching ? t("booking.noCustomer") : t("booking.typeToSearch")}
       filter={({ options: o }) => o}
+      renderOption={({ option }) => (
+        <span style={{ display: "block" }} onPointerEnter={() => onIntent?.(option.value)}>
+          {option.label}
+        </span>
+      )}
     />
   );
 }

@@ -14,6 +14,9 @@ export const STATUS_COLOR: Record<Appointment["status"], string> = {
 };
 
 export const CREDIT_COLOR = { used: "red.6", booked: "orange.5", free: "green.6" } as const;
+/** The same colour for a plain element's style: "red.6" is var(--mantine-color-red-6). */
+export const creditColorVar = (state: keyof typeof CREDIT_COLOR) =>
+  `var(--mantine-color-${CREDIT_COLOR[state].replace(".", "-")})`;
 
 const STATUSES: Array<Appointment["status"]> = ["booked", "checked_in", "completed", "no_show", "cancelled"];
 

@@ -1,6 +1,6 @@
 // U4: what the calendar reads, through TanStack Query. Keys start with the resource, so a booking
 // made here or at another desk (live updates invalidate ["appointments"]) redraws every calendar.
-import { type QueryClient, useQueries, useQuery } from "@tanstack/react-query";
+import { type QueryClient, queryOptions, useQueries, useQuery } from "@tanstack/react-query";
 import { api, query } from "../api.js";
 import type { Appointment, Item, Package, Role } from "../types.js";
 import type { StaffHours, WeeklyHours } from "./slots.js";
@@ -70,12 +70,16 @@ export const useAppointments = (locationId: string, from: string, to: string) =>
   });
 
 /** A1: the customer's packages that can be booked here now (the booking panel). */
-export const useAvailablePackages = (customerId: string | null) =>
-  useQuery({
+/** A customer's packages that can still be booked from (the booking modal's panel). */
+export const availablePackagesQuery = (customerId: string | null) =>
+  queryOptions({
     queryKey: ["packages", customerId, "available"],
     queryFn: () => api.get<Package[]>(`/api/v1/customers/${customerId}/available-packages`),
     enabled: customerId !== null,
   });
+
+export const useAvailablePackages = (customerId: string | null) =>
+  useQuery(availablePackagesQuery(customerId));
 
 /**
  * After a booking, a cancellation, a no-show, a check-in, a change of cover or a move: the calendar,

@@ -19,6 +19,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api.js";
 import { useMe } from "../auth/session.js";
+import { numberInputSeparators } from "../number-input.js";
 import type { Item } from "../types.js";
 import { currenciesOf, pricesToText, readPrices, showRefusal } from "./catalog-form.js";
 import { PriceFields } from "./PriceFields.js";
@@ -142,6 +143,7 @@ export function ItemForm({
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
             {kind !== "product" && (
               <NumberInput
+                {...numberInputSeparators()}
                 label={t("item.duration")}
                 description={kind === "class_type" ? t("item.classDurationHint") : undefined}
                 required={kind === "service"}
@@ -154,6 +156,7 @@ export function ItemForm({
               />
             )}
             <NumberInput
+              {...numberInputSeparators()}
               label={t("item.taxRate")}
               min={0}
               max={100}

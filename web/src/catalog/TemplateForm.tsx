@@ -26,6 +26,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api.js";
 import { useMe } from "../auth/session.js";
+import { numberInputSeparators } from "../number-input.js";
 import type { Item, Template } from "../types.js";
 import {
   type CommissionBasis,
@@ -239,6 +240,7 @@ export function TemplateForm({
                   {...form.getInputProps(`lines.${i}.itemId`)}
                 />
                 <NumberInput
+                  {...numberInputSeparators()}
                   w={120}
                   aria-label={t("template.creditsOfItemN", { n: i + 1 })}
                   rightSection={
@@ -301,6 +303,7 @@ export function TemplateForm({
             />
             {(v.validityKind === "days" || v.validityKind === "months") && (
               <NumberInput
+                {...numberInputSeparators()}
                 label={
                   v.validityKind === "days"
                     ? t("template.daysFromPurchase")

@@ -19,6 +19,7 @@ import { useTranslation } from "react-i18next";
 import { Temporal } from "temporal-polyfill";
 import { api } from "../api.js";
 import { useMe } from "../auth/session.js";
+import { numberInputSeparators } from "../number-input.js";
 import { type StaffMember, useClassTypes } from "./class-queries.js";
 import { type ClassSession, useClassWords } from "./class-types.js";
 
@@ -121,6 +122,7 @@ export function ScheduleModal({
               onChange={setInstructorId}
             />
             <NumberInput
+              {...numberInputSeparators()}
               label={t("scheduleModal.capacity")}
               required
               min={1}

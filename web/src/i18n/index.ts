@@ -51,10 +51,13 @@ void i18next.use(initReactI18next).init({
 });
 
 const loaded = new Set(["en"]);
+/** The language last asked for: a slower earlier switch never overrides it. */
+let wanted = "en";
 
 /** Switches the screen's language, loading its files first. Unknown languages fall back to English. */
 export async function switchLanguage(language: string): Promise<void> {
   const lng = LANGUAGES.includes(language) ? language : "en";
+  wanted = lng;
   if (!loaded.has(lng)) {
     const files = Object.entries(others).filter(([path]) => languageOf(path) === lng);
     const resources = await Promise.all(
@@ -64,8 +67,25 @@ export async function switchLanguage(language: string): Promise<void> {
       i18next.addResourceBundle(lng, namespace, resource, true, true);
     loaded.add(lng);
   }
+  if (wanted !== lng) return;
   if (i18next.language !== lng) await i18next.changeLanguage(lng);
   document.documentElement.lang = lng;
 }
+
+/**
+ * The first of the browser's languages that Carnet speaks, else English: what the pages say to
+ * someone not signed in (sign-in, sign-up, a forgotten password). Signed in, the staff member's own.
+ */
+export function browserLanguage(): string {
+  if (typeof navigator === "undefined") return "en";
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const base = tag.toLowerCase().split("-")[0] ?? "";
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return "en";
+}
+
+// Until someone signs in (or a customer's page says whose language to speak): the browser's.
+if (browserLanguage() !== "en") void switchLanguage(browserLanguage());
 
 export { i18next };

@@ -96,6 +96,8 @@ export function CreateBusinessPage({ mode, onCreated }: Props) {
           businessName: business,
           location,
           owner,
+          // U2: the link is e-mailed in the language this page speaks.
+          language: i18n.resolvedLanguage ?? i18n.language,
         });
         setSentTo(sent.email);
       }

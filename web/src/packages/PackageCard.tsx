@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
-import { dateIn, localDate, money, STATUS_COLOR, STATUS_LABEL } from "../format.js";
+import { dateIn, localDate, money, STATUS_COLOR, statusLabel } from "../format.js";
 import type { Package } from "../types.js";
 import { CreditBar } from "./CreditBar.js";
 import { afterPackageChange, packagesKey } from "./queries.js";
@@ -83,7 +83,7 @@ export function PackageCard({
             {pkg.name}
           </Title>
           <Badge color={STATUS_COLOR[pkg.status]} data-testid="package-status" style={{ flexShrink: 0 }}>
-            {STATUS_LABEL[pkg.status]}
+            {statusLabel(pkg.status)}
           </Badge>
         </Group>
         <Text size="sm" c="dimmed">

@@ -21,6 +21,7 @@ import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { currentFormatLocale, localDate, money } from "../format.js";
+import { numberInputSeparators } from "../number-input.js";
 import type { Line, Package, Template } from "../types.js";
 import { useCreditWords } from "./CreditBar.js";
 import { afterPackageChange } from "./queries.js";
@@ -384,6 +385,7 @@ export function SellModal({
             allowDeselect={false}
           />
           <NumberInput
+            {...numberInputSeparators()}
             label={t("sell.price", { currency: location.currency })}
             min={0}
             decimalScale={2}
@@ -391,7 +393,6 @@ export function SellModal({
             value={price}
             onChange={setPrice}
             required
-            thousandSeparator=" "
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -21,7 +21,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
-import { dateTimeIn, MOVEMENT_LABEL } from "../format.js";
+import { dateTimeIn, movementLabel } from "../format.js";
 import type { Package, UsageEntry } from "../types.js";
 import { useCreditWords } from "./CreditBar.js";
 import { afterPackageChange, usageKey } from "./queries.js";
@@ -71,7 +71,7 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
           : "—";
   const what = (e: UsageEntry) => (
     <>
-      {MOVEMENT_LABEL[e.kind] ?? e.kind}
+      {movementLabel(e.kind)}
       {e.reason && (
         <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
           {e.reason}
@@ -106,7 +106,7 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
                 <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
                   <Stack gap={0} style={{ minWidth: 0 }}>
                     <Text size="sm" fw={600}>
-                      {e.itemName} · {MOVEMENT_LABEL[e.kind] ?? e.kind}
+                      {e.itemName} · {movementLabel(e.kind)}
                     </Text>
                     {e.reason && (
                       <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>

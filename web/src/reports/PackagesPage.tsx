@@ -27,6 +27,7 @@ import { Link } from "react-router";
 import { api, query } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { localDate, money } from "../format.js";
+import { numberInputSeparators } from "../number-input.js";
 import type { Template } from "../types.js";
 import { ACTIONS, ActivityTable, actionLabel } from "./ActivityTable.js";
 import { CommissionTab } from "./CommissionTab.js";
@@ -304,6 +305,7 @@ function ExpiringTab() {
   return (
     <Stack>
       <NumberInput
+        {...numberInputSeparators()}
         label={t("expiring.within")}
         min={1}
         max={365}

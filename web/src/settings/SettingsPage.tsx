@@ -24,6 +24,7 @@ import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { LANGUAGES, languageName } from "../i18n/index.js";
+import { numberInputSeparators } from "../number-input.js";
 
 type RedemptionPoint = "checkout_or_end" | "checkout_only" | "booking";
 type NoShowPolicy = "consume" | "release" | "review";
@@ -210,6 +211,7 @@ export function SettingsPage() {
                 }
               />
               <NumberInput
+                {...numberInputSeparators()}
                 label={t("reminders.daysLabel")}
                 description={t("reminders.daysDescription")}
                 min={1}
@@ -238,6 +240,7 @@ export function SettingsPage() {
                 {t("online.intro")}
               </Text>
               <NumberInput
+                {...numberInputSeparators()}
                 label={t("online.aheadLabel")}
                 description={t("online.aheadDescription")}
                 suffix={t("online.daysSuffix")}

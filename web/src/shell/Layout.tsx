@@ -4,8 +4,8 @@ import {
   Burger,
   Group,
   Menu,
+  NativeSelect,
   NavLink,
-  Select,
   Stack,
   Text,
   UnstyledButton,
@@ -69,14 +69,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
             </Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <Select
+            {/* The browser's own select: the shell draws at once after sign-in (U3), and a phone
+                opens its own picker. */}
+            <NativeSelect
               aria-label={t("workingLocation")}
               size="xs"
               w={200}
               data={me.locations.map((l) => ({ value: l.id, label: l.name }))}
               value={me.location.id}
-              onChange={switchTo}
-              allowDeselect={false}
+              onChange={(e) => void switchTo(e.currentTarget.value)}
               visibleFrom="xs"
             />
             <Menu position="bottom-end">
@@ -218,7 +219,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         )}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
-      <ChangePasswordModal opened={passwordOpened} onClose={passwordDialog.close} />
+      {/* mounted when asked for: a closed modal still costs the first screen its render */}
+      {passwordOpened && <ChangePasswordModal opened onClose={passwordDialog.close} />}
     </AppShell>
   );
 }

@@ -25,6 +25,7 @@ import { useTranslation } from "react-i18next";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { dateTimeIn } from "../format.js";
+import { numberInputSeparators } from "../number-input.js";
 import { formError } from "../onboarding/field-error.js";
 import type { ApiToken, ApiTokenMade } from "./types.js";
 
@@ -104,6 +105,7 @@ export function ApiTokensSection() {
             flex="1 1 220px"
           />
           <NumberInput
+            {...numberInputSeparators()}
             label={t("tokens.days")}
             description={t("tokens.daysHint")}
             value={days}

@@ -25,17 +25,10 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api, plainWords } from "../api.js";
 import { money } from "../format.js";
+import { numberInputSeparators } from "../number-input.js";
 import type { Ticket } from "../types.js";
 import { ticketSettled, useStoreCredit } from "./queries.js";
-import {
-  coverageLabel,
-  decimalsOf,
-  numberMarks,
-  TENDERS,
-  type Tender,
-  tenderName,
-  toMinor,
-} from "./words.js";
+import { coverageLabel, decimalsOf, TENDERS, type Tender, tenderName, toMinor } from "./words.js";
 
 type Method = Tender | "split";
 interface Part {
@@ -83,7 +76,7 @@ export function CloseStep({
     min: 0,
     allowNegative: false,
     hideControls: true,
-    ...numberMarks(),
+    ...numberInputSeparators(),
   };
 
   const { payments, problems } = paymentsFor();

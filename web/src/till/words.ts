@@ -1,7 +1,6 @@
 // The till's words that several screens say alike: tenders, ticket statuses, and which package a line
 // draws from (T7), in the screen's language (U2) from the parts the server sends.
 import type { TFunction } from "i18next";
-import { currentFormatLocale } from "../format.js";
 import type { Ticket, TicketLine } from "../types.js";
 
 export type Tender = "cash" | "card" | "store_credit";
@@ -39,15 +38,6 @@ export function coverageReason(t: TFunction<"till">, line: TicketLine): string |
 
 /** Money in a number field: whole forints, cents for dollars. */
 export const decimalsOf = (currency: string) => (currency === "HUF" ? 0 : 2);
-
-/** The digit group and decimal marks of the screen's locale, for number fields. */
-export function numberMarks(): { thousandSeparator: string; decimalSeparator: string } {
-  const parts = new Intl.NumberFormat(currentFormatLocale()).formatToParts(12345.6);
-  return {
-    thousandSeparator: parts.find((p) => p.type === "group")?.value ?? " ",
-    decimalSeparator: parts.find((p) => p.type === "decimal")?.value ?? ".",
-  };
-}
 
 /** A number field's value (major units) in minor units; null when empty or not a number. */
 export function toMinor(value: string | number): number | null {
