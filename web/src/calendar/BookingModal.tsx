@@ -60,14 +60,7 @@ const PANEL_WAIT_MS = 400;
 
 const QUARTERS = Array.from({ length: 96 }, (_, i) => hhmm(i * 15));
 
-export function BookingModal({
-  start,
-  staff,
-  items,
-  busy,
-  onClose,
-  onBooked,
-}: {
+interface BookingProps {
   start: BookingStart;
   /** in the order "With" offers them: who does the services first */
   staff: StaffMember[];
@@ -75,13 +68,32 @@ export function BookingModal({
   busy: Busy[];
   onClose: () => void;
   onBooked: (a: Appointment) => void;
-}) {
+}
+
+export function BookingModal(props: BookingProps) {
+  const { t } = useTranslation("calendar");
+  // read at once, not after a first render as a desktop modal that a second one makes full-screen
+  const phone = useMediaQuery("(max-width: 36em)", undefined, { getInitialValueInEffect: false });
+  // The form keeps its own state: choosing a customer draws the form again, not the modal around it.
+  return (
+    <Modal
+      opened
+      onClose={props.onClose}
+      title={t("booking.title")}
+      size="xl"
+      fullScreen={phone}
+      closeButtonProps={{ "aria-label": t("booking.close") }}
+    >
+      <BookingForm {...props} />
+    </Modal>
+  );
+}
+
+function BookingForm({ start, staff, items, busy, onClose, onBooked }: BookingProps) {
   const { t } = useTranslation("calendar");
   const me = useMe();
   const zone = me.location.timeZone;
   const currency = me.location.currency;
-  // read at once, not after a first render as a desktop modal that a second one makes full-screen
-  const phone = useMediaQuery("(max-width: 36em)", undefined, { getInitialValueInEffect: false });
   // The location's clock; its zone is named only when the browser's clock is another.
   const sameZone = Intl.DateTimeFormat().resolvedOptions().timeZone === zone;
   const client = useQueryClient();
@@ -163,120 +175,111 @@ export function BookingModal({
   });
 
   return (
-    <Modal
-      opened
-      onClose={onClose}
-      title={t("booking.title")}
-      size="xl"
-      fullScreen={phone}
-      closeButtonProps={{ "aria-label": t("booking.close") }}
-    >
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
-        <Stack>
-          <CustomerField
-            value={customer}
-            onChange={async (c) => {
-              // The customer and their packages are drawn together, once: their packages are asked
-              // for first (most often already on their way since the pointer reached the name),
-              // for a moment at most (U3).
-              if (c) await soonest(client.prefetchQuery(availablePackagesQuery(c.id)), PANEL_WAIT_MS);
-              setCustomer(c);
-              setChosen([]);
-            }}
-            onIntent={(id) => void client.prefetchQuery(availablePackagesQuery(id))}
-          />
-          <Group justify="space-between" align="baseline">
-            <Text fw={600}>{t("panel.title")}</Text>
-            <CreditLegend />
-          </Group>
-          {!customer && (
-            <Text size="sm" c="dimmed">
-              {t("panel.pickCustomer")}
-            </Text>
-          )}
-          {packages.error && <Alert color="red">{plainWords(packages.error)}</Alert>}
-          {customer && packages.data?.length === 0 && (
-            <Text size="sm" c="dimmed">
-              {t("panel.none")}
-            </Text>
-          )}
-          {customer &&
-            packages.data?.map((p) => (
-              <PanelPackage key={p.id} pkg={p} pending={pending} onUse={(l) => use(p, l)} />
-            ))}
-        </Stack>
-        <Stack>
-          {book.error && <Alert color="red">{plainWords(book.error)}</Alert>}
-          <BookingWhen
-            date={date}
-            onDate={setDate}
-            time={time}
-            onTime={setTime}
-            times={times}
-            timeLabel={sameZone ? t("booking.time") : t("booking.timeIn", { zone })}
-            who={who}
-            onWho={setWho}
-            staff={staff}
-            services={services}
-            currency={currency}
-            onAddPaid={addPaid}
-          />
-          <Text fw={600}>{t("booking.services")}</Text>
-          {chosen.length === 0 && (
-            <Text size="sm" c="dimmed">
-              {t("booking.nothingYet")}
-            </Text>
-          )}
-          {chosen.map((c, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: the same service may be booked twice
-            <Group key={i} justify="space-between" wrap="nowrap" data-testid="chosen-service">
-              <Group gap={6}>
-                <Text size="sm">{c.name}</Text>
-                {c.packageLineId && (
-                  <Badge color="violet" leftSection={<PackageIcon size={12} />}>
-                    {t("package")}
-                  </Badge>
-                )}
-              </Group>
-              <Group gap={6} wrap="nowrap">
-                <Text size="sm">{money(c.priceMinor, currency)}</Text>
-                <Button
-                  size="compact-xs"
-                  variant="subtle"
-                  color="red"
-                  onClick={() => setChosen((all) => all.filter((_, j) => j !== i))}
-                  aria-label={t("booking.remove", { name: c.name })}
-                >
-                  ×
-                </Button>
-              </Group>
-            </Group>
+    <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
+      <Stack>
+        <CustomerField
+          value={customer}
+          onChange={async (c) => {
+            // The customer and their packages are drawn together, once: their packages are asked
+            // for first (most often already on their way since the pointer reached the name),
+            // for a moment at most (U3).
+            if (c) await soonest(client.prefetchQuery(availablePackagesQuery(c.id)), PANEL_WAIT_MS);
+            setCustomer(c);
+            setChosen([]);
+          }}
+          onIntent={(id) => void client.prefetchQuery(availablePackagesQuery(id))}
+        />
+        <Group justify="space-between" align="baseline">
+          <Text fw={600}>{t("panel.title")}</Text>
+          <CreditLegend />
+        </Group>
+        {!customer && (
+          <Text size="sm" c="dimmed">
+            {t("panel.pickCustomer")}
+          </Text>
+        )}
+        {packages.error && <Alert color="red">{plainWords(packages.error)}</Alert>}
+        {customer && packages.data?.length === 0 && (
+          <Text size="sm" c="dimmed">
+            {t("panel.none")}
+          </Text>
+        )}
+        {customer &&
+          packages.data?.map((p) => (
+            <PanelPackage key={p.id} pkg={p} pending={pending} onUse={(l) => use(p, l)} />
           ))}
-          {clash && (
-            <Text size="sm" c="red.8" data-testid="booking-clash">
-              {t("booking.clash", { name: staff.find((s) => s.id === who)?.name ?? "" })}
-            </Text>
-          )}
-          <Switch
-            label={t("booking.allowOverlap")}
-            checked={allowOverlap}
-            onChange={(e) => setAllowOverlap(e.currentTarget.checked)}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t("booking.cancel")}
-            </Button>
-            <Button
-              onClick={() => book.mutate()}
-              loading={book.isPending}
-              disabled={!customer || !who || chosen.length === 0}
-            >
-              {t("booking.save")}
-            </Button>
+      </Stack>
+      <Stack>
+        {book.error && <Alert color="red">{plainWords(book.error)}</Alert>}
+        <BookingWhen
+          date={date}
+          onDate={setDate}
+          time={time}
+          onTime={setTime}
+          times={times}
+          timeLabel={sameZone ? t("booking.time") : t("booking.timeIn", { zone })}
+          who={who}
+          onWho={setWho}
+          staff={staff}
+          services={services}
+          currency={currency}
+          onAddPaid={addPaid}
+        />
+        <Text fw={600}>{t("booking.services")}</Text>
+        {chosen.length === 0 && (
+          <Text size="sm" c="dimmed">
+            {t("booking.nothingYet")}
+          </Text>
+        )}
+        {chosen.map((c, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the same service may be booked twice
+          <Group key={i} justify="space-between" wrap="nowrap" data-testid="chosen-service">
+            <Group gap={6}>
+              <Text size="sm">{c.name}</Text>
+              {c.packageLineId && (
+                <Badge color="violet" leftSection={<PackageIcon size={12} />}>
+                  {t("package")}
+                </Badge>
+              )}
+            </Group>
+            <Group gap={6} wrap="nowrap">
+              <Text size="sm">{money(c.priceMinor, currency)}</Text>
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                color="red"
+                onClick={() => setChosen((all) => all.filter((_, j) => j !== i))}
+                aria-label={t("booking.remove", { name: c.name })}
+              >
+                ×
+              </Button>
+            </Group>
           </Group>
-        </Stack>
-      </SimpleGrid>
-    </Modal>
+        ))}
+        {clash && (
+          <Text size="sm" c="red.8" data-testid="booking-clash">
+            {t("booking.clash", { name: staff.find((s) => s.id === who)?.name ?? "" })}
+          </Text>
+        )}
+        <Switch
+          label={t("booking.allowOverlap")}
+          checked={allowOverlap}
+          onChange={(e) => setAllowOverlap(e.currentTarget.checked)}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t("booking.cancel")}
+          </Button>
+          <Button
+            onClick={() => book.mutate()}
+            loading={book.isPending}
+            disabled={!customer || !who || chosen.length === 0}
+          >
+            {t("booking.save")}
+          </Button>
+        </Group>
+      </Stack>
+    </SimpleGrid>
   );
 }
 
@@ -378,27 +381,27 @@ function PanelPackage({
 }) {
   const { t } = useTranslation("calendar");
   return (
+    // Plain elements in the panel's own classes (calendar.css) but for the card and its buttons: the
+    // panel is drawn the moment a customer is chosen (U3).
     <Card withBorder p="sm" data-testid="available-package">
-      <Group justify="space-between" gap={4}>
-        <Text fw={600} size="sm">
-          {p.name}
-        </Text>
-        <Text size="xs" c="dimmed">
+      <div className="panel-head">
+        <span className="panel-name">{p.name}</span>
+        <span className="panel-expiry">
           {p.expiresOn ? t("panel.until", { date: localDate(p.expiresOn) }) : t("panel.noExpiry")}
-        </Text>
-      </Group>
+        </span>
+      </div>
       {p.lines.map((l) => {
         const mine = pending(l.id);
         const left = l.remaining - mine;
         const service = l.itemKind === "service";
         return (
-          <Stack key={l.id} gap={4} mt={6} data-testid="panel-line">
-            <Group justify="space-between" wrap="nowrap">
-              <Text size="sm">
+          <div key={l.id} className="panel-line" data-testid="panel-line">
+            <div className="panel-line-head">
+              <span>
                 {l.unlimited
                   ? t("panel.lineUnlimited", { name: l.itemName })
                   : t("panel.line", { name: l.itemName, left, total: l.total })}
-              </Text>
+              </span>
               {service && (
                 <Button
                   size="compact-xs"
@@ -409,7 +412,7 @@ function PanelPackage({
                   {t("panel.use")}
                 </Button>
               )}
-            </Group>
+            </div>
             {!l.unlimited && l.total <= 30 && (
               <div className="credit-dots">
                 {Array.from({ length: l.total }, (_, i) => {
@@ -442,7 +445,7 @@ function PanelPackage({
                 })}
               </div>
             )}
-          </Stack>
+          </div>
         );
       })}
     </Card>

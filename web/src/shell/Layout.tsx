@@ -129,89 +129,74 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <AppShell.Navbar p="sm">
         <GettingStartedLink
           render={(active) => (
-            <NavLink
-              label={t("common:nav.gettingStarted")}
-              component={Link}
-              to="/start"
-              active={active}
-              onClick={close}
-            />
+            <ShellLink label={t("common:nav.gettingStarted")} to="/start" active={active} onClick={close} />
           )}
         />
-        <NavLink
+        <ShellLink
           label={t("common:nav.customers")}
-          component={Link}
           to="/customers"
           active={location.pathname.startsWith("/customers")}
           onClick={close}
         />
-        <NavLink
+        <ShellLink
           label={t("common:nav.calendar")}
-          component={Link}
           to="/calendar"
           active={location.pathname.startsWith("/calendar")}
           onClick={close}
         />
-        <NavLink
+        <ShellLink
           label={t("common:nav.classes")}
-          component={Link}
           to="/classes"
           active={location.pathname.startsWith("/classes")}
           onClick={close}
         />
         {can("sell_package") && (
-          <NavLink
+          <ShellLink
             label={t("common:nav.till")}
-            component={Link}
             to="/till"
             active={/^\/(till|tickets)/.test(location.pathname)}
             onClick={close}
           />
         )}
         {can("view_reports") && (
-          <NavLink
+          <ShellLink
             label={t("common:nav.packages")}
             description={t("common:nav.packagesHint")}
-            component={Link}
             to="/packages"
             active={location.pathname.startsWith("/packages")}
             onClick={close}
           />
         )}
         {can("manage_catalog") && (
-          <NavLink
+          <ShellLink
             label={t("common:nav.catalog")}
             description={t("common:nav.catalogHint")}
-            component={Link}
             to="/catalog"
             active={location.pathname.startsWith("/catalog")}
             onClick={close}
           />
         )}
         {can("manage_working_hours") && (
-          <NavLink
+          <ShellLink
             label={t("common:nav.staff")}
             description={t("common:nav.staffHint")}
-            component={Link}
             to="/staff"
             active={location.pathname.startsWith("/staff")}
             onClick={close}
           />
         )}
         {(can("import_data") || can("export_business_data")) && (
-          <NavLink
+          <ShellLink
             label={t("common:nav.import")}
             description={t("common:nav.importHint")}
-            component={Link}
             to="/import"
             active={location.pathname.startsWith("/import")}
             onClick={close}
           />
         )}
         {can("manage_settings") && (
-          <NavLink
+          <ShellLink
             label={t("common:nav.settings")}
-            component={Link}
             to="/settings"
             active={location.pathname.startsWith("/settings")}
             onClick={close}
@@ -222,5 +207,42 @@ export function Layout({ children }: { children: React.ReactNode }) {
       {/* mounted when asked for: a closed modal still costs the first screen its render */}
       {passwordOpened && <ChangePasswordModal opened onClose={passwordDialog.close} />}
     </AppShell>
+  );
+}
+
+/**
+ * A link of the menu, drawn as Mantine's NavLink draws one (its own classes) on a plain router
+ * link: ten NavLinks were a good part of the shell's first render after sign-in (U3).
+ */
+function ShellLink({
+  label,
+  description,
+  to,
+  active,
+  onClick,
+}: {
+  label: string;
+  description?: string;
+  to: string;
+  active: boolean;
+  onClick: () => void;
+}) {
+  const c = NavLink.classes;
+  return (
+    <Link
+      to={to}
+      onClick={onClick}
+      className={`${UnstyledButton.classes.root} ${c.root}`}
+      data-active={active || undefined}
+    >
+      <span className={c.body}>
+        <span className={c.label}>{label}</span>
+        {description && (
+          <span className={c.description} data-active={active || undefined}>
+            {description}
+          </span>
+        )}
+      </span>
+    </Link>
   );
 }
