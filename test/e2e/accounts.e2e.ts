@@ -40,7 +40,8 @@ async function newPage(width = 1280): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width, height: width < 500 ? 844 : 900 },
     timezoneId: "Europe/Budapest",
-    locale: "hu-HU",
+    // an English-reading owner in Hungary: the region gives the defaults, the language the words
+    locale: "en-HU",
   });
   contexts.push(context);
   return context.newPage();

@@ -42,7 +42,8 @@ async function newPage(): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     timezoneId: "Europe/Budapest",
-    locale: "hu-HU",
+    // an English-reading owner in Hungary: the region gives the defaults, the language the words
+    locale: "en-HU",
   });
   contexts.push(context);
   return context.newPage();
