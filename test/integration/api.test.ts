@@ -362,6 +362,8 @@ describe("sign-in with a session cookie", () => {
       staff: { role: "front_desk" },
       location: { id: s.budapest, timeZone: "Europe/Budapest" },
     });
+    // U3: the sign-in answer carries the same `me`, so that the app shows its shell at once.
+    expect(res.json().me).toEqual(me.json());
     const url = `/api/v1/packages/${pkg.packageId}/lines/${pkg.lineId}/redeem`;
     const without = await api.server.inject({ method: "POST", url, headers: { cookie }, payload: {} });
     expect(without.statusCode).toBe(403);

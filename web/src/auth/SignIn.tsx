@@ -65,11 +65,11 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
         setChoices(answer.businesses);
         return;
       }
-      // The customers are what the front desk sees first: asked for now, beside drawing the screen.
-      // "/" opens the start page of a business still setting up (for those who set it up).
-      // The shell and the list are drawn once, with the rows, rather than empty and then again:
-      // the address moves first (the router does so in a render of its own, of this page), the
-      // rows are waited for, and only then is the person signed in on screen.
+      // "/" opens the start page of a business still setting up (for those who set it up), else
+      // the customers, which the front desk sees first: the shell and the list are drawn once,
+      // with the rows, rather than empty and then again. The address moves first (the router does
+      // so in a render of its own, of this page), the rows are waited for, and only then is the
+      // person signed in on screen.
       const setsUp = answer.me.permissions.includes("manage_catalog");
       const list = setsUp ? Promise.resolve() : queryClient.prefetchInfiniteQuery(customerListQuery(""));
       navigate(setsUp ? "/" : "/customers", { replace: true });
