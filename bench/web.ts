@@ -13,14 +13,8 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type Browser,
-  type BrowserContext,
-  type CDPSession,
-  chromium,
-  type Page,
-  type Request,
-} from "playwright-core";
+import type { Browser, BrowserContext, CDPSession, Page, Request } from "playwright-core";
+import { launch } from "../test/e2e/browser.js";
 import { startOwnServer } from "../test/e2e/own-server.js";
 import { median, report, round } from "./lib.js";
 
@@ -262,24 +256,10 @@ export async function runWeb(): Promise<boolean> {
     throw new Error("the web app did not build");
   // `carnet serve` on a fresh embedded database with the demo data, on a free port.
   const server = await startOwnServer({ CARNET_DEMO: "1" });
-  const browser = await chromium
-    .launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    })
-    .catch(async (error: unknown) => {
-      await server.stop();
-      throw error;
-    });
+  const browser = await launch(CHROMIUM).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
   try {
     const { logins } = (await (await fetch(`${server.url}/api/v1/auth/demo-logins`)).json()) as {
       logins: Array<{ email: string; password: string; role: string }>;

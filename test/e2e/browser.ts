@@ -11,9 +11,10 @@ export const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "scre
 const DOCS = join(import.meta.dirname, "..", "..", "docs", "screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
-export function launch(): Promise<Browser> {
+/** Debian's Chromium, headless, with what would reach out to the network turned off. */
+export function launch(executablePath = "/usr/bin/chromium"): Promise<Browser> {
   return chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath,
     args: [
       "--headless",
       "--no-sandbox",
