@@ -398,6 +398,36 @@ describe("sign-in with a session cookie", () => {
     expect((await signIn(s.staff.manager.email, PASSWORD)).statusCode).toBe(200);
   });
 
+  it("answers with the first page of customers when asked (U3), as GET /customers gives it", async () => {
+    const res = await api.server.inject({
+      method: "POST",
+      url: "/api/v1/auth/sign-in",
+      payload: { email: s.staff.front_desk.email, password: PASSWORD, firstCustomers: 2 },
+    });
+    expect(res.statusCode).toBe(200);
+    const cookie = String(res.headers["set-cookie"]).split(";")[0]!;
+    const list = await api.server.inject({
+      method: "GET",
+      url: "/api/v1/customers?limit=2",
+      headers: { cookie },
+    });
+    expect(list.statusCode).toBe(200);
+    expect(res.json().customers.items.length).toBeGreaterThan(0);
+    expect(res.json().customers).toEqual(list.json());
+    // not asked: not sent
+    const plain = await signIn(s.staff.front_desk.email, PASSWORD);
+    expect(plain.json()).not.toHaveProperty("customers");
+    for (const firstCustomers of [0, 101, 2.5, "25"]) {
+      const bad = await api.server.inject({
+        method: "POST",
+        url: "/api/v1/auth/sign-in",
+        payload: { email: s.staff.front_desk.email, password: PASSWORD, firstCustomers },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.field).toBe("firstCustomers");
+    }
+  });
+
   it("chooses a working location at sign-in", async () => {
     const res = await api.server.inject({
       method: "POST",

@@ -19,7 +19,7 @@ createRoot(document.getElementById("root")!).render(
       <MantineProvider theme={theme}>
         {/* Top centre: never over the signed-in person, the location or the buttons people click. */}
         <Notifications position="top-center" />
-        <BrowserRouter>
+        <BrowserRouter useTransitions={false}>
           <App />
         </BrowserRouter>
       </MantineProvider>

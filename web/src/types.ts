@@ -33,7 +33,7 @@ export interface SetupStatus {
 
 /** O1: a sign-in answer: signed in, or the businesses to choose from. */
 export type SignInAnswer =
-  | { signedIn: true; csrfToken: string; expiresAt: string; me: Me }
+  | { signedIn: true; csrfToken: string; expiresAt: string; me: Me; customers?: CustomerPage }
   | { signedIn: false; businesses: Array<{ id: string; name: string }> };
 
 /** O2: an open invitation to join as staff. */

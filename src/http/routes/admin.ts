@@ -85,7 +85,7 @@ const customerAnswer = z.object({
   createdAt: z.string(),
   language: z.string().nullable().describe("U2: the customer's language; null: the business's"),
 });
-const customerPage = z.object({
+export const customerPage = z.object({
   items: z.array(customerAnswer),
   nextCursor: z.string().nullable(),
   total: z.number().int(),

@@ -7,6 +7,7 @@ import type { App } from "../../app/context.js";
 import { ownLanguage, setOwnLanguage } from "../../app/languages.js";
 import { getBusiness } from "../../app/lookups.js";
 import { businessView, listLocations } from "../../app/manage-business.js";
+import { listCustomers } from "../../app/manage-customers.js";
 import {
   type Authenticated,
   authenticateSession,
@@ -15,11 +16,12 @@ import {
   switchLocation,
 } from "../../app/sign-in.js";
 import { AppError } from "../../domain/errors.js";
-import { allowedActions } from "../../domain/permissions.js";
+import { allowedActions, may } from "../../domain/permissions.js";
 import { cookieOptions, ctxOf, SESSION_COOKIE, unauthenticated } from "../auth.js";
 import { mutation } from "../mutation.js";
 import { id, language } from "../schemas.js";
 import { sendSignedIn, signedInAnswer } from "./accounts.js";
+import { customerPage } from "./admin.js";
 
 /** Every refusal is `{ error: { code, message, field? } }` (src/http/errors.ts). */
 const refusal = z.object({
@@ -93,6 +95,16 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
           password: z.string().min(1, "must not be empty").max(200),
           businessId: id.optional(),
           locationId: id.optional(),
+          firstCustomers: z
+            .number()
+            .int()
+            .min(1)
+            .max(100)
+            .optional()
+            .describe(
+              "also answer with the first page of this many customers, as GET /api/v1/customers?limit= " +
+                "gives it: the screen the front desk sees first, drawn with the rest (U3)",
+            ),
         }),
         response: {
           200: z.union([
@@ -100,6 +112,7 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
               me: meAnswer.describe(
                 "as /api/v1/auth/me: the app shows its first screen without asking again",
               ),
+              customers: customerPage.optional().describe("when firstCustomers was given"),
             }),
             z.object({
               signedIn: z.literal(false),
@@ -119,7 +132,15 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
       if ("businesses" in signed) return { signedIn: false as const, businesses: signed.businesses };
       const session = await authenticateSession(app, signed.sessionToken);
       if (!session) throw unauthenticated();
-      return sendSignedIn(req, reply, options, signed, 200, { me: await meOf(session) });
+      const { firstCustomers } = req.body;
+      const ctx = { database: app.database, clock: app.clock, actor: session.actor };
+      const [me, customers] = await Promise.all([
+        meOf(session),
+        firstCustomers === undefined || !may(session.actor.role, "read")
+          ? undefined
+          : listCustomers(ctx, { q: "", limit: firstCustomers }),
+      ]);
+      return sendSignedIn(req, reply, options, signed, 200, { me, ...(customers ? { customers } : {}) });
     },
   );
 

@@ -14,15 +14,12 @@ import {
 import { useEffect, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
-import { api, plainWords, soonest } from "../api.js";
-import { customerListQuery } from "../customers/list-query.js";
+import { api, plainWords } from "../api.js";
+import { customerListQuery, PAGE_SIZE } from "../customers/list-query.js";
 import { roleLabel } from "../format.js";
 import { queryClient } from "../query.js";
 import type { SetupStatus, SignInAnswer } from "../types.js";
 import { useSession } from "./session.js";
-
-/** How long signing in waits for the customer list to draw it with the shell (then drawn after). */
-const LIST_WAIT_MS = 500;
 
 /** What the page may be opened with: a person switching to another of their businesses. */
 export interface SignInState {
@@ -60,21 +57,23 @@ export function SignIn({ setup }: { setup?: SetupStatus | null }) {
         email: email.trim(),
         password,
         ...(businessId ? { businessId } : {}),
+        // The first screen of the front desk comes with the answer (U3).
+        firstCustomers: PAGE_SIZE,
       });
       if (!answer.signedIn) {
         setChoices(answer.businesses);
         return;
       }
       // "/" opens the start page of a business still setting up (for those who set it up), else
-      // the customers, which the front desk sees first: the shell and the list are drawn once,
-      // with the rows, rather than empty and then again. The address moves first (the router does
-      // so in a render of its own, of this page), the rows are waited for, and only then is the
-      // person signed in on screen.
+      // the customers, which the front desk sees first: their first page came with the answer, so
+      // the shell, the address and the rows are drawn in one render.
       const setsUp = answer.me.permissions.includes("manage_catalog");
-      const list = setsUp ? Promise.resolve() : queryClient.prefetchInfiniteQuery(customerListQuery(""));
-      navigate(setsUp ? "/" : "/customers", { replace: true });
-      await soonest(list, LIST_WAIT_MS);
-      await signedIn(answer.me);
+      if (answer.customers && !setsUp)
+        queryClient.setQueryData(customerListQuery("").queryKey, {
+          pages: [answer.customers],
+          pageParams: [null],
+        });
+      await signedIn(answer.me, () => navigate(setsUp ? "/" : "/customers", { replace: true }));
     } catch (e) {
       setChoices(null);
       setError(plainWords(e));

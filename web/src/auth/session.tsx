@@ -16,8 +16,11 @@ interface Session {
   me: Me | null;
   loading: boolean;
   refresh(): Promise<void>;
-  /** The answer of a sign-in carries who signed in: the app shows them without asking again. */
-  signedIn(me: Me): Promise<void>;
+  /**
+   * The answer of a sign-in carries who signed in: the app shows them without asking again. `go`
+   * moves the address (a router navigation) in the same render as the signed-in app appears.
+   */
+  signedIn(me: Me, go?: () => void): Promise<void>;
   signOut(): Promise<void>;
   can(permission: string): boolean;
 }
@@ -44,9 +47,10 @@ export function SessionProvider({ children }: { children: React.ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
-  const signedIn = useCallback(async (m: Me) => {
+  const signedIn = useCallback(async (m: Me, go?: () => void) => {
     setCsrfToken(m.csrfToken ?? null);
     await speakFor(m);
+    go?.();
     setMe(m);
     setLoading(false);
   }, []);

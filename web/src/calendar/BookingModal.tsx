@@ -20,7 +20,7 @@ import { DatePickerInput } from "@mantine/dates";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { memo, useCallback, useMemo, useState } from "react";
+import { memo, startTransition, useCallback, useEffect, useImperativeHandle, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, plainWords, soonest } from "../api.js";
 import { useMe } from "../auth/session.js";
@@ -61,35 +61,97 @@ const PANEL_WAIT_MS = 400;
 const QUARTERS = Array.from({ length: 96 }, (_, i) => hhmm(i * 15));
 
 interface BookingProps {
-  start: BookingStart;
   /** in the order "With" offers them: who does the services first */
   staff: StaffMember[];
   items: Item[];
   busy: Busy[];
-  onClose: () => void;
   onBooked: (a: Appointment) => void;
 }
 
-export function BookingModal(props: BookingProps) {
+/** How the calendar opens the booking modal: where the new appointment starts. */
+export interface BookingOpener {
+  open(start: BookingStart): void;
+}
+
+/**
+ * The booking modal, drawn once in the background as soon as the calendar is on screen and kept
+ * (hidden) between bookings: "New appointment" only shows it and says where the appointment starts,
+ * so that it opens at once on a phone too (U3). Until then it is drawn for `likely`, where the
+ * calendar would suggest a new appointment, so that opening it most often changes nothing inside.
+ * Its state is the calendar's no longer: opening it does not draw the calendar again.
+ */
+export function BookingModal({
+  ref,
+  likely,
+  ...props
+}: BookingProps & { ref: React.Ref<BookingOpener>; likely: BookingStart }) {
   const { t } = useTranslation("calendar");
   // read at once, not after a first render as a desktop modal that a second one makes full-screen
   const phone = useMediaQuery("(max-width: 36em)", undefined, { getInitialValueInEffect: false });
-  // The form keeps its own state: choosing a customer draws the form again, not the modal around it.
+  const [opened, setOpened] = useState<BookingStart | null>(null);
+  const [openings, setOpenings] = useState(0);
+  const [drawn, setDrawn] = useState(false);
+  useImperativeHandle(ref, () => ({
+    open: (start: BookingStart) => {
+      setOpened(start);
+      setOpenings((n) => n + 1);
+    },
+  }));
+  useEffect(() => soonAfter(() => setDrawn(true)), []);
+  if (!drawn && !opened) return null;
+  const start = opened ?? likely;
+  const close = () => setOpened(null);
   return (
     <Modal
-      opened
-      onClose={props.onClose}
+      opened={opened !== null}
+      // Kept in the page while closed, effects and all (hidden, not unmounted as an Activity).
+      keepMounted
+      keepMountedMode="display-none"
+      // The page behind keeps its scroll bar: locking it changed the calendar's width, which drew
+      // the whole calendar again at each opening.
+      lockScroll={false}
+      onClose={close}
       title={t("booking.title")}
       size="xl"
       fullScreen={phone}
       closeButtonProps={{ "aria-label": t("booking.close") }}
     >
-      <BookingForm {...props} />
+      {/* The form keeps its own state: choosing a customer draws the form again, not the modal. */}
+      <BookingForm
+        {...props}
+        start={start}
+        // a new appointment at each opening; while closed, ready for where the next one likely starts
+        startKey={
+          opened ? `opening ${openings}` : `likely ${start.date} ${start.time} ${start.staffId ?? ""}`
+        }
+        onClose={close}
+        onBooked={(a) => {
+          close();
+          props.onBooked(a);
+        }}
+      />
     </Modal>
   );
 }
 
-function BookingForm({ start, staff, items, busy, onClose, onBooked }: BookingProps) {
+/**
+ * Runs `work` a moment after the calendar is drawn, as a transition: React draws the hidden modal
+ * in slices between the browser's other work, so that it never holds up a click or a scroll.
+ */
+function soonAfter(work: () => void): () => void {
+  const id = setTimeout(() => startTransition(work), 300);
+  return () => clearTimeout(id);
+}
+
+function BookingForm({
+  start,
+  startKey,
+  staff,
+  items,
+  busy,
+  onClose,
+  onBooked,
+}: BookingProps & { start: BookingStart; startKey: string; onClose: () => void }) {
   const { t } = useTranslation("calendar");
   const me = useMe();
   const zone = me.location.timeZone;
@@ -104,6 +166,18 @@ function BookingForm({ start, staff, items, busy, onClose, onBooked }: BookingPr
   const [date, setDate] = useState(start.date);
   const [time, setTime] = useState(start.time);
   const [allowOverlap, setAllowOverlap] = useState(false);
+  // Each opening starts a new appointment where the calendar says (the form stays drawn between):
+  // what already is so is left alone, so that an opening where the form was ready draws little.
+  const [startedFor, setStartedFor] = useState(startKey);
+  if (startedFor !== startKey) {
+    setStartedFor(startKey);
+    setCustomer(null);
+    setChosen((c) => (c.length === 0 ? c : []));
+    setWho(start.staffId ?? staff[0]?.id ?? null);
+    setDate(start.date);
+    setTime(start.time);
+    setAllowOverlap(false);
+  }
 
   const services = useMemo(
     () => items.filter((i) => i.kind === "service" && i.prices[currency] !== undefined),
@@ -180,10 +254,11 @@ function BookingForm({ start, staff, items, busy, onClose, onBooked }: BookingPr
         <CustomerField
           value={customer}
           onChange={async (c) => {
-            // The customer and their packages are drawn together, once: their packages are asked
-            // for first (most often already on their way since the pointer reached the name),
-            // for a moment at most (U3).
-            if (c) await soonest(client.prefetchQuery(availablePackagesQuery(c.id)), PANEL_WAIT_MS);
+            // The customer and their packages are drawn together, once: most often the packages
+            // are here already (asked for when the customer was found or pointed at), drawn with
+            // the choice; else waited for a moment at most (U3).
+            const ahead = c && client.getQueryData(availablePackagesQuery(c.id).queryKey);
+            if (c && !ahead) await soonest(client.prefetchQuery(availablePackagesQuery(c.id)), PANEL_WAIT_MS);
             setCustomer(c);
             setChosen([]);
           }}

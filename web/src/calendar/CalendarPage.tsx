@@ -20,7 +20,7 @@ import {
 import { useElementSize } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { Calendar, type View, Views } from "react-big-calendar";
 import dragAndDropModule, { type EventInteractionArgs } from "react-big-calendar/lib/addons/dragAndDrop";
 import { useTranslation } from "react-i18next";
@@ -29,7 +29,7 @@ import { useMe, useSession } from "../auth/session.js";
 import { currentFormatLocale, dayHeadingIn, dayRangeIn, firstDayOfWeek } from "../format.js";
 import type { Appointment } from "../types.js";
 import { AppointmentDrawer } from "./AppointmentDrawer.js";
-import { BookingModal, type BookingStart } from "./BookingModal.js";
+import { BookingModal, type BookingOpener, type BookingStart } from "./BookingModal.js";
 import { calendarFormats, localizerFor } from "./calendar-format.js";
 import { CalendarLegend, STATUS_COLOR } from "./legend.js";
 import { PackageIcon } from "./PackageIcon.js";
@@ -125,7 +125,8 @@ export function CalendarPage() {
   const [view, setView] = useState<View>(Views.DAY);
   const [only, setOnly] = useState<string | null>(null);
   const [showCancelled, setShowCancelled] = useState(true);
-  const [booking, setBooking] = useState<BookingStart | null>(null);
+  const booking = useRef<BookingOpener>(null);
+  const setBooking = (start: BookingStart) => booking.current?.open(start);
   const [selected, setSelected] = useState<Appointment | null>(null);
   const { ref: frame, width: frameWidth } = useElementSize();
 
@@ -176,7 +177,8 @@ export function CalendarPage() {
       members.some((m) => m.id === h.id),
     );
 
-  function newAppointment() {
+  /** Where a new appointment starts: the next free slot of the day shown, else its opening. */
+  function suggestedStart(): BookingStart {
     const shown = wallDate(date);
     const slot = suggestSlot({
       date: shown,
@@ -186,16 +188,16 @@ export function CalendarPage() {
       busy,
     });
     const openAt = openingOn(opening.data ?? null, shown)[0]?.start ?? 9 * 60;
-    setBooking(
-      slot
-        ? { date: slot.date, time: hhmm(slot.minute), staffId: slot.staffId }
-        : {
-            date: shown,
-            time: hhmm(openAt),
-            staffId: only ?? staffFor(hours(staff), opening.data ?? null, busy, shown, openAt),
-          },
-    );
+    return slot
+      ? { date: slot.date, time: hhmm(slot.minute), staffId: slot.staffId }
+      : {
+          date: shown,
+          time: hhmm(openAt),
+          staffId: only ?? staffFor(hours(staff), opening.data ?? null, busy, shown, openAt),
+        };
   }
+  // biome-ignore lint/correctness/useExhaustiveDependencies: what the suggestion reads
+  const likely = useMemo(suggestedStart, [date, zone, opening.data, staffHours, staff, only, busy]);
 
   const move = useMutation({
     mutationFn: ({ event, start, end, resourceId }: EventInteractionArgs<CalendarEvent>) =>
@@ -224,7 +226,7 @@ export function CalendarPage() {
     <Stack gap="sm">
       <Group justify="space-between">
         <Title order={2}>{t("title", { location: me.location.name })}</Title>
-        {mayBook && <Button onClick={newAppointment}>{t("newAppointment")}</Button>}
+        {mayBook && <Button onClick={() => setBooking(suggestedStart())}>{t("newAppointment")}</Button>}
       </Group>
       <Group justify="space-between" gap="xs" data-testid="calendar-toolbar">
         <Group gap="xs" wrap="nowrap">
@@ -380,19 +382,14 @@ export function CalendarPage() {
           />
         </div>
       </div>
-      {booking && (
-        <BookingModal
-          start={booking}
-          staff={staff}
-          items={items.data ?? []}
-          busy={busy}
-          onClose={() => setBooking(null)}
-          onBooked={(a) => {
-            setBooking(null);
-            setDate(toWall(a.startAt, zone));
-          }}
-        />
-      )}
+      <BookingModal
+        ref={booking}
+        likely={likely}
+        staff={staff}
+        items={items.data ?? []}
+        busy={busy}
+        onBooked={(a) => setDate(toWall(a.startAt, zone))}
+      />
       {shownAppointment && (
         <AppointmentDrawer
           appointment={shownAppointment}

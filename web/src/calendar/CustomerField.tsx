@@ -3,10 +3,13 @@
 import { Select } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, query } from "../api.js";
 import type { CustomerPage } from "../types.js";
+
+/** How many of the first customers found have their packages asked for before one is chosen. */
+const LIKELY = 3;
 
 export function CustomerField({
   value,
@@ -15,7 +18,10 @@ export function CustomerField({
 }: {
   value: { id: string; name: string } | null;
   onChange: (customer: { id: string; name: string } | null) => void;
-  /** the pointer is on a customer's option: what choosing them shows may be asked for already */
+  /**
+   * a customer is likely to be chosen (among the first found, or the pointer is on them): what
+   * choosing them shows may be asked for already
+   */
   onIntent?: (customerId: string) => void;
 }) {
   const { t } = useTranslation("calendar");
@@ -29,6 +35,13 @@ export function CustomerField({
     enabled: asking,
     placeholderData: keepPreviousData,
   });
+  // The first few found are most likely the one: what choosing them shows is asked for already.
+  const first = asking ? (found.data?.items.slice(0, LIKELY) ?? []) : [];
+  const likely = first.map((c) => c.id).join();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the ids are the dependency, joined
+  useEffect(() => {
+    if (likely) for (const id of likely.split(",")) onIntent?.(id);
+  }, [likely]);
   const options = (asking ? (found.data?.items ?? []) : []).map((c) => ({
     value: c.id,
     label: c.phone ? `${c.name} · ${c.phone}` : c.name,

@@ -96,15 +96,18 @@ export function CustomerSearch() {
           )}
         </Group>
       )}
-      <Modal opened={creating} onClose={close} title={t("new.title")}>
-        <NewCustomerForm
-          initialName={text}
-          onCreated={(c) => {
-            close();
-            navigate(`/customers/${c.id}`);
-          }}
-        />
-      </Modal>
+      {/* mounted when asked for: a closed modal still costs the list its first render (U3) */}
+      {creating && (
+        <Modal opened onClose={close} title={t("new.title")}>
+          <NewCustomerForm
+            initialName={text}
+            onCreated={(c) => {
+              close();
+              navigate(`/customers/${c.id}`);
+            }}
+          />
+        </Modal>
+      )}
     </Stack>
   );
 }

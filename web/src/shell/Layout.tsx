@@ -12,8 +12,9 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useLocation, useNavigate } from "react-router";
+import { Link, type NavigateFunction, useLocation, useNavigate } from "react-router";
 import { api, plainWords } from "../api.js";
 import { ChangePasswordModal } from "../auth/ChangePassword.js";
 import { useMe, useSession } from "../auth/session.js";
@@ -80,49 +81,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
               onChange={(e) => void switchTo(e.currentTarget.value)}
               visibleFrom="xs"
             />
-            <Menu position="bottom-end">
-              <Menu.Target>
-                <UnstyledButton aria-label={t("account")}>
-                  <Stack gap={0} align="flex-end">
-                    <Text size="sm" fw={600} data-testid="current-user">
-                      {me.staff.name}
-                    </Text>
-                    <Badge size="xs" variant="light">
-                      {roleLabel(me.staff.role)}
-                    </Badge>
-                  </Stack>
-                </UnstyledButton>
-              </Menu.Target>
-              <Menu.Dropdown>
-                {/* U2: the staff member's own language, saved and switched at once */}
-                <LanguageMenuItems />
-                <Menu.Label>{me.location.name}</Menu.Label>
-                {me.account && <Menu.Item onClick={passwordDialog.open}>{t("changePassword")}</Menu.Item>}
-                {/* O1: a person who works for several businesses signs in again to another one */}
-                {me.account?.businesses
-                  .filter((b) => b.id !== me.business.id)
-                  .map((b) => (
-                    <Menu.Item
-                      key={b.id}
-                      onClick={async () => {
-                        const email = me.account?.email;
-                        await signOut();
-                        navigate("/", { state: { email, business: b } });
-                      }}
-                    >
-                      {t("switchTo", { business: b.name })}
-                    </Menu.Item>
-                  ))}
-                <Menu.Item
-                  onClick={async () => {
-                    await signOut();
-                    navigate("/");
-                  }}
-                >
-                  {t("common:actions.signOut")}
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
+            <AccountMenu passwordDialog={passwordDialog.open} signOut={signOut} navigate={navigate} />
           </Group>
         </Group>
       </AppShell.Header>
@@ -244,5 +203,71 @@ function ShellLink({
         )}
       </span>
     </Link>
+  );
+}
+
+/**
+ * The account menu (language, password, other businesses, sign out). Its button is drawn at once;
+ * the menu itself (a popover, its positioning and transitions) is mounted at the first click and
+ * opens then: drawn closed on every screen, it was a good part of the shell's first render (U3).
+ */
+function AccountMenu({
+  passwordDialog,
+  signOut,
+  navigate,
+}: {
+  passwordDialog: () => void;
+  signOut: () => Promise<void>;
+  navigate: NavigateFunction;
+}) {
+  const me = useMe();
+  const { t } = useTranslation("shell");
+  const [armed, setArmed] = useState(false);
+  const button = (
+    <UnstyledButton aria-label={t("account")} onClick={armed ? undefined : () => setArmed(true)}>
+      <Stack gap={0} align="flex-end">
+        <Text size="sm" fw={600} data-testid="current-user">
+          {me.staff.name}
+        </Text>
+        <Badge size="xs" variant="light">
+          {roleLabel(me.staff.role)}
+        </Badge>
+      </Stack>
+    </UnstyledButton>
+  );
+  if (!armed) return button;
+  return (
+    <Menu position="bottom-end" defaultOpened>
+      <Menu.Target>{button}</Menu.Target>
+      <Menu.Dropdown>
+        {/* U2: the staff member's own language, saved and switched at once */}
+        <LanguageMenuItems />
+        <Menu.Label>{me.location.name}</Menu.Label>
+        {me.account && <Menu.Item onClick={passwordDialog}>{t("changePassword")}</Menu.Item>}
+        {/* O1: a person who works for several businesses signs in again to another one */}
+        {me.account?.businesses
+          .filter((b) => b.id !== me.business.id)
+          .map((b) => (
+            <Menu.Item
+              key={b.id}
+              onClick={async () => {
+                const email = me.account?.email;
+                await signOut();
+                navigate("/", { state: { email, business: b } });
+              }}
+            >
+              {t("switchTo", { business: b.name })}
+            </Menu.Item>
+          ))}
+        <Menu.Item
+          onClick={async () => {
+            await signOut();
+            navigate("/");
+          }}
+        >
+          {t("common:actions.signOut")}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
   );
 }
