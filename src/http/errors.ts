@@ -3,11 +3,13 @@
 // the use cases' AppError codes, and for refusals of the framework and of Node's HTTP parser the
 // codes of FRAMEWORK_CODES and BY_STATUS below. No framework-internal code ever reaches a client.
 import { STATUS_CODES } from "node:http";
-import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { LOST_CONNECTION } from "../db/database.js";
 import { loggableError } from "../db/loggable-error.js";
 import { AppError, type ErrorKind, RateLimited } from "../domain/errors.js";
+import { problem } from "./schemas.js";
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -26,6 +28,91 @@ export interface ErrorBody {
 
 export function errorBody(code: string, message: string, field?: string): ErrorBody {
   return { error: { code, message, ...(field ? { field } : {}) } };
+}
+
+/** RFC 9457: the same refusal as a problem document; `code` and `field` are extension members. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  field?: string;
+}
+
+export const PROBLEM_JSON = "application/problem+json";
+/** Each code's problem type: a stable URI that names it (RFC 9457 §3.1.1); not meant to be fetched. */
+export const PROBLEM_TYPE_BASE = "https://carnet.example/problems/";
+
+export function problemBody(status: number, code: string, message: string, field?: string): ProblemBody {
+  return {
+    type: `${PROBLEM_TYPE_BASE}${code}`,
+    title: STATUS_CODES[status] ?? "Error",
+    status,
+    detail: message,
+    code,
+    ...(field ? { field } : {}),
+  };
+}
+
+/**
+ * Whether the client asked for problem documents: its Accept lists application/problem+json with a
+ * weight above 0. Everyone else keeps Carnet's `{ error }` body.
+ */
+export function wantsProblem(request: Pick<FastifyRequest, "headers">): boolean {
+  const accept = request.headers.accept;
+  if (!accept?.includes(PROBLEM_JSON)) return false;
+  return accept.split(",").some((range) => {
+    const [type, ...params] = range.split(";").map((part) => part.trim().toLowerCase());
+    if (type !== PROBLEM_JSON) return false;
+    const q = params.find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+/**
+ * An onRoute hook: an answer declared without words is named by its status ("Created"), and each
+ * refusal a route declares with one body (a zod schema at a 4xx or 5xx status)
+ * is declared with both, the `{ error }` body as application/json and the problem document as
+ * application/problem+json. The document then shows both, and the serializer picks the schema by
+ * the content type sendRefusal set.
+ */
+export function withProblemDocuments(route: RouteOptions) {
+  const response = (route.schema as { response?: Record<string, unknown> } | undefined)?.response;
+  if (!response) return;
+  for (const [status, body] of Object.entries(response)) {
+    if (!(body instanceof z.ZodType)) continue;
+    if (!/^[45]/.test(status)) {
+      // The document names an answer by its schema's description, else "Default Response".
+      if (!body.description) response[status] = body.describe(STATUS_CODES[Number(status)] ?? "Answer");
+      continue;
+    }
+    response[status] = {
+      description: body.description ?? STATUS_CODES[Number(status)] ?? "Refused",
+      content: {
+        "application/json": { schema: body },
+        [PROBLEM_JSON]: { schema: body.description ? problem.describe(body.description) : problem },
+      },
+    };
+  }
+}
+
+/** Sends a refusal in the shape the client asked for (see wantsProblem). */
+export function sendRefusal(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  field?: string,
+) {
+  if (wantsProblem(request)) {
+    return reply
+      .status(status)
+      .header("content-type", `${PROBLEM_JSON}; charset=utf-8`)
+      .send(problemBody(status, code, message, field));
+  }
+  return reply.status(status).send(errorBody(code, message, field));
 }
 
 // Data exceptions a value sent by the caller can cause (SQLSTATE class 22): a malformed or
@@ -156,20 +243,20 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     const context = error.validationContext ?? "body";
     const field = path ? (context === "body" ? path : `${context}.${path}`) : context;
     const message = issue?.message ?? "Invalid request.";
-    return reply.status(400).send(errorBody("invalid_input", `${field}: ${message}`, field));
+    return sendRefusal(request, reply, 400, "invalid_input", `${field}: ${message}`, field);
   }
   const app = toAppError(error);
   if (app) {
     if (app instanceof RateLimited) reply.header("retry-after", String(app.retryAfterSeconds));
-    return reply.status(statusOf(app)).send(errorBody(app.code, app.message, app.field));
+    return sendRefusal(request, reply, statusOf(app), app.code, app.message, app.field);
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     const refusal = frameworkRefusal(error);
-    return reply.status(refusal.status).send(errorBody(refusal.code, refusal.message));
+    return sendRefusal(request, reply, refusal.status, refusal.code, refusal.message);
   }
   request.log.error(
     { error: loggableError(error), route: `${request.method} ${request.routeOptions.url ?? "(no route)"}` },
     "unexpected error",
   );
-  return reply.status(500).send(errorBody("internal_error", "Something went wrong on our side."));
+  return sendRefusal(request, reply, 500, "internal_error", "Something went wrong on our side.");
 }

@@ -17,6 +17,21 @@ export const refusal = z.object({
     field: z.string().optional().describe("the request field it is about, e.g. prices.HUF or hours.2.end"),
   }),
 });
+/**
+ * The same refusal for a client that sends `Accept: application/problem+json` (RFC 9457). Every
+ * route's refusals are declared with both bodies, one per content type (withProblemDocuments in
+ * errors.ts), so the document and the serializer know both.
+ */
+export const problem = z
+  .object({
+    type: z.string().describe("a URI per code: https://carnet.example/problems/<code>"),
+    title: z.string().describe("the status's reason phrase, e.g. Bad Request"),
+    status: z.number().int(),
+    detail: z.string().describe("what went wrong, as `error.message` says it"),
+    code: z.string().describe("the stable snake_case code, as `error.code`"),
+    field: z.string().optional().describe("the request field it is about, as `error.field`"),
+  })
+  .describe("an RFC 9457 problem document");
 /** The statuses a refusal comes with, for routes whose refusals need no more words. */
 export const refusals = {
   400: refusal.describe("invalid input: the field and the rule"),
@@ -25,6 +40,31 @@ export const refusals = {
   404: refusal.describe("not found in this business"),
   409: refusal.describe("conflicts with the current state"),
 } as const;
+/** A write's answer to an Idempotency-Key that came before with another request. */
+export const keyReused = refusal.describe(
+  "idempotency_key_reused: the Idempotency-Key came with another request",
+);
+/** For the routes with nothing to refuse but an outage of the database. */
+export const unavailable = refusal.describe(
+  "database_unavailable: the database cannot be reached; try again",
+);
+/** For the routes limited per address or per e-mail. */
+export const rateLimited = refusal.describe("too many requests: Retry-After says when to try again");
+
+/** A signed-in route's refusals: bad input, not signed in, the role, an unknown id. */
+export const readRefusals = {
+  400: refusals[400],
+  401: refusals[401],
+  403: refusals[403],
+  404: refusals[404],
+} as const;
+/** A signed-in write's refusals: those of a read, a rule of the ledger, a reused Idempotency-Key. */
+export const writeRefusals = { ...readRefusals, 409: refusals[409], 422: keyReused } as const;
+
+/** A body that is not JSON, declared by its content type (CSV, iCalendar, a stream, a file). */
+export function textBody(description: string) {
+  return z.string().describe(description);
+}
 
 export const id = z.uuid({ error: "must be an id (UUID)" });
 export const quantity = z
@@ -126,3 +166,127 @@ export const lineParams = z.object({ packageId: id, lineId: id });
 export const movementParams = z.object({ movementId: id });
 export const itemParams = z.object({ itemId: id });
 export const templateParams = z.object({ templateId: id });
+
+// ---- Answers shared by the routes: what the app's views give (src/app), field for field ----
+
+const int = z.number().int();
+/** an instant as the API writes it: ISO 8601 in UTC */
+const instant = z.string().describe("an instant, ISO 8601 in UTC");
+
+export const movementKind = z.enum([
+  "grant",
+  "add",
+  "deduct",
+  "reserve",
+  "release",
+  "consume",
+  "redeem",
+  "restore",
+  "expire",
+  "unexpire",
+  "import",
+  "import_used",
+]);
+
+/** LineView (src/app/package-view.ts) */
+export const packageLineAnswer = z.object({
+  id: z.string(),
+  itemId: z.string(),
+  itemKind: z.string(),
+  itemName: z.string(),
+  retailPriceMinor: int,
+  total: int,
+  used: int,
+  booked: int,
+  remaining: int,
+  expired: int,
+  unlimited: z.boolean().describe("P10: more than 100 credits left; show no count"),
+  remainingValueMinor: int.describe("worth of the free credits (refund value, liability)"),
+});
+
+/** PackageView (src/app/package-view.ts) */
+export const packageAnswer = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  templateId: z.string(),
+  name: z.string(),
+  kind: z.string().describe("course or package"),
+  status: z.enum(["active", "fully_used", "expired", "refunded"]).describe("P5"),
+  locationId: z.string(),
+  timeZone: z.string(),
+  currency: z.string(),
+  priceMinor: int,
+  purchasedAt: instant,
+  expiresOn: z.string().nullable().describe("the last day, in the package's time zone"),
+  expiresAt: instant.nullable(),
+  refundedAt: instant.nullable(),
+  refundKind: z.string().nullable().describe("money or store_credit"),
+  refundMinor: int.nullable(),
+  onlineBookable: z.boolean(),
+  commissionBasis: z.string(),
+  redeemableLocationIds: z.array(z.string()).nullable().describe("null: every location"),
+  lines: z.array(packageLineAnswer),
+});
+
+/** WrittenMovement (src/app/write-movement.ts): one change of a line's counters */
+export const movementAnswer = z.object({
+  id: z.string(),
+  kind: movementKind,
+  quantity: int,
+  valueMinor: int,
+  occurredAt: instant,
+  packageId: z.string(),
+  lineId: z.string(),
+  customerId: z.string(),
+  itemId: z.string(),
+  itemName: z.string(),
+  counters: z
+    .object({ total: int, used: int, booked: int, remaining: int })
+    .describe("the line's counters after the change"),
+});
+
+const person = z.object({ id: z.string(), name: z.string() });
+
+/** AppointmentView (src/app/appointments.ts) */
+export const appointmentAnswer = z.object({
+  id: z.string(),
+  locationId: z.string(),
+  customer: person,
+  staff: person,
+  startAt: instant,
+  endAt: instant,
+  channel: z.enum(["in_store", "online"]),
+  status: z.enum(["booked", "checked_in", "completed", "cancelled", "no_show"]),
+  notes: z.string().nullable(),
+  ticketId: z.string().nullable(),
+  fromPackage: z.boolean(),
+  services: z.array(
+    z.object({
+      id: z.string(),
+      itemId: z.string(),
+      name: z.string(),
+      priceMinor: int,
+      fromPackage: z
+        .object({
+          packageLineId: z.string(),
+          packageId: z.string(),
+          packageName: z.string(),
+          sessions: z.string().describe('"5/10 sessions": used and booked of the total, this one included'),
+          session: z
+            .object({ number: int, total: int, unlimited: z.boolean() })
+            .nullable()
+            .describe("U1: which session of the line this one is; null when not recorded"),
+          state: z.enum(["booked", "used", "released"]),
+        })
+        .nullable(),
+    }),
+  ),
+});
+
+/**
+ * The routes of the redemption path serialize their answers with plain JSON.stringify: the answer
+ * is already the shape its schema declares (the contract test checks every one), and checking it
+ * again through zod on each redemption would cost time the benchmark counts. The schema still
+ * declares the answer in the document.
+ */
+export const plainJsonSerializer = () => (data: unknown) => JSON.stringify(data);

@@ -28,7 +28,7 @@ import { AppError } from "../../domain/errors.js";
 import { cookieOptions, ctxOf, SESSION_COOKIE } from "../auth.js";
 import { mutation } from "../mutation.js";
 import { linkBase } from "../public-url.js";
-import { currency, email, id, language, name, postalAddress, refusal } from "../schemas.js";
+import { currency, email, id, language, name, postalAddress, refusal, unavailable } from "../schemas.js";
 import type { AuthOptions } from "./auth.js";
 
 const role = z.enum(["owner", "manager", "front_desk", "practitioner"]);
@@ -148,7 +148,7 @@ export function accountRoutes(server: FastifyInstance, app: App, options: Accoun
       schema: {
         tags: ["setup"],
         summary: "Whether this Carnet waits for its first business, and whether sign-up is open (O1)",
-        response: { 200: z.object({ firstRun: z.boolean(), signUpOpen: z.boolean() }) },
+        response: { 200: z.object({ firstRun: z.boolean(), signUpOpen: z.boolean() }), 503: unavailable },
       },
     },
     async () => ({ firstRun: !demo && (await noBusinessYet()), signUpOpen }),

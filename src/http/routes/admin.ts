@@ -42,8 +42,10 @@ import {
   phone,
   postalAddress,
   prices,
+  readRefusals,
   refusals,
   templateParams,
+  writeRefusals,
 } from "../schemas.js";
 import { itemAnswer, locationAnswer, templateAnswer } from "./catalog.js";
 
@@ -85,6 +87,33 @@ const customerAnswer = z.object({
   createdAt: z.string(),
   language: z.string().nullable().describe("U2: the customer's language; null: the business's"),
 });
+const policyAnswer = z.enum(["consume", "release", "review"]);
+/** businessView (src/app/manage-business.ts) */
+export const businessAnswer = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  language: z.string().describe("U2: the language of staff and customers who have not chosen their own"),
+  settings: z.object({
+    allowRefundUsedPackages: z.boolean(),
+    coverZeroPriceItems: z.boolean(),
+    redemptionPoint: z.enum(["checkout_or_end", "checkout_only", "booking"]),
+    appointmentNoShowPolicy: policyAnswer,
+    classNoShowPolicy: policyAnswer,
+    reminderDaysBeforeExpiry: z.number().int().nullable(),
+    onlineBookingDaysAhead: z.number().int(),
+    onlineBookingMinNoticeMinutes: z.number().int(),
+  }),
+});
+/** staffView (src/app/manage-business.ts) */
+const staffMemberAnswer = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.enum(["owner", "manager", "front_desk", "practitioner"]),
+  homeLocationId: z.string(),
+  active: z.boolean(),
+});
 export const customerPage = z.object({
   items: z.array(customerAnswer),
   nextCursor: z.string().nullable(),
@@ -102,7 +131,13 @@ export function adminRoutes(server: FastifyInstance, app: App) {
 
   r.get(
     "/api/v1/business",
-    { schema: { tags: ["business"], summary: "The business and its settings" } },
+    {
+      schema: {
+        tags: ["business"],
+        summary: "The business and its settings",
+        response: { 200: businessAnswer, 401: refusals[401], 403: refusals[403] },
+      },
+    },
     async (req) => getBusinessView(ctxOf(app, req)),
   );
   r.patch(
@@ -134,6 +169,7 @@ export function adminRoutes(server: FastifyInstance, app: App) {
             .optional()
             .describe("U2: the language of staff and customers who have not chosen their own (en, hu)"),
         }),
+        response: { 200: businessAnswer, ...writeRefusals },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => updateSettings(ctx, req.body, db)),
@@ -169,8 +205,16 @@ export function adminRoutes(server: FastifyInstance, app: App) {
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => createLocation(ctx, req.body, db), 201),
   );
-  r.get("/api/v1/staff", { schema: { tags: ["business"], summary: "Staff" } }, async (req) =>
-    listStaff(ctxOf(app, req)),
+  r.get(
+    "/api/v1/staff",
+    {
+      schema: {
+        tags: ["business"],
+        summary: "Staff",
+        response: { 200: z.array(staffMemberAnswer), 401: refusals[401], 403: refusals[403] },
+      },
+    },
+    async (req) => listStaff(ctxOf(app, req)),
   );
 
   r.get(
@@ -194,12 +238,26 @@ export function adminRoutes(server: FastifyInstance, app: App) {
   );
   r.post(
     "/api/v1/customers",
-    { schema: { tags: ["customers"], summary: "Create a customer", body: customerBody } },
+    {
+      schema: {
+        tags: ["customers"],
+        summary: "Create a customer",
+        body: customerBody,
+        response: { 201: customerAnswer, ...writeRefusals },
+      },
+    },
     (req, reply) => mutation(app, req, reply, (ctx, db) => createCustomer(ctx, req.body, db), 201),
   );
   r.get(
     "/api/v1/customers/:customerId",
-    { schema: { tags: ["customers"], summary: "One customer", params: customerParams } },
+    {
+      schema: {
+        tags: ["customers"],
+        summary: "One customer",
+        params: customerParams,
+        response: { 200: customerAnswer, ...readRefusals },
+      },
+    },
     async (req) => getCustomerView(ctxOf(app, req), req.params.customerId),
   );
   r.patch(
@@ -210,6 +268,7 @@ export function adminRoutes(server: FastifyInstance, app: App) {
         summary: "Edit a customer",
         params: customerParams,
         body: customerBody.partial(),
+        response: { 200: customerAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -226,6 +285,14 @@ export function adminRoutes(server: FastifyInstance, app: App) {
           "Make a new balance link for the customer (R4; front desk, manager, owner). The token is " +
           "shown only in this answer; the customer's previous link stops working. Idempotency-Key is ignored.",
         params: customerParams,
+        response: {
+          201: z.object({
+            token: z.string(),
+            path: z.string().describe("the balance page's path on the web app, holding the token"),
+            createdAt: z.string(),
+          }),
+          ...readRefusals,
+        },
       },
     },
     async (req, reply) =>
@@ -238,6 +305,7 @@ export function adminRoutes(server: FastifyInstance, app: App) {
         tags: ["customers"],
         summary: "End the customer's balance link without making another (R4; front desk, manager, owner)",
         params: customerParams,
+        response: { 200: customerAnswer, ...writeRefusals },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => removeBalanceLink(ctx, req.params.customerId, db)),

@@ -19,9 +19,22 @@ import { type App, authorize } from "../../app/context.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { mutation, sendJson } from "../mutation.js";
-import { customerParams, id, isoInstant, notes, reason } from "../schemas.js";
+import {
+  appointmentAnswer,
+  customerParams,
+  id,
+  isoInstant,
+  notes,
+  packageAnswer,
+  readRefusals,
+  reason,
+  writeRefusals,
+} from "../schemas.js";
 
 const appointmentParams = z.object({ appointmentId: id });
+const overlapRefusal = writeRefusals[409].describe(
+  "staff_overlap: the staff member has another appointment then (allowOverlap books anyway); a rule of the ledger",
+);
 
 export function appointmentRoutes(server: FastifyInstance, app: App) {
   const r = server.withTypeProvider<ZodTypeProvider>();
@@ -34,6 +47,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "The booking panel: active packages with items, remaining counts and expiry (A1, A3)",
         params: customerParams,
+        response: { 200: z.array(packageAnswer), ...readRefusals },
       },
     },
     async (req, reply) =>
@@ -53,6 +67,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
           staffId: id.optional(),
           customerId: id.optional(),
         }),
+        response: { 200: z.array(appointmentAnswer), ...readRefusals },
       },
     },
     async (req) => {
@@ -92,6 +107,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
           allowOverlap: z.boolean().optional(),
           notes: notes.optional(),
         }),
+        response: { 201: appointmentAnswer, ...writeRefusals, 409: overlapRefusal },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => bookAppointment(ctx, req.body, db), 201),
@@ -99,7 +115,14 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
 
   r.get(
     "/api/v1/appointments/:appointmentId",
-    { schema: { tags, summary: "One appointment (A4)", params: appointmentParams } },
+    {
+      schema: {
+        tags,
+        summary: "One appointment (A4)",
+        params: appointmentParams,
+        response: { 200: appointmentAnswer, ...readRefusals },
+      },
+    },
     async (req) => {
       const ctx = ctxOf(app, req);
       authorize(ctx, "read");
@@ -120,6 +143,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
           staffId: id.optional(),
           allowOverlap: z.boolean().optional(),
         }),
+        response: { 200: appointmentAnswer, ...writeRefusals, 409: overlapRefusal },
       },
     },
     (req, reply) =>
@@ -136,6 +160,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
         summary: "Cancel; package credits come back (A6)",
         params: appointmentParams,
         body: z.strictObject({ reason: reason.optional() }).default({}),
+        response: { 200: appointmentAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -151,6 +176,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "Delete an appointment that never used a package (A6)",
         params: appointmentParams,
+        response: { 200: z.object({ deleted: z.literal(true) }), ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -164,6 +190,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "Mark a no-show; the no-show policy decides the credit (A7)",
         params: appointmentParams,
+        response: { 200: appointmentAnswer, ...writeRefusals },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => markNoShow(ctx, req.params.appointmentId, db)),
@@ -176,6 +203,21 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "Check in; may prompt to redeem from a package (A9)",
         params: appointmentParams,
+        response: {
+          200: z.object({
+            appointment: appointmentAnswer,
+            redeemPrompt: z
+              .object({
+                message: z.string(),
+                serviceId: z.string(),
+                packageLineId: z.string(),
+                packageName: z.string(),
+              })
+              .nullable()
+              .describe("one paid service the customer holds credits for: offer to redeem it"),
+          }),
+          ...writeRefusals,
+        },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => checkIn(ctx, req.params.appointmentId, db)),
@@ -192,6 +234,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
           z.strictObject({ mode: z.literal("package"), packageLineId: id.optional() }),
           z.strictObject({ mode: z.literal("paying") }),
         ]),
+        response: { 200: appointmentAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -207,6 +250,10 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "Open the till with the appointment's services, covered lines marked",
         params: appointmentParams,
+        response: {
+          200: z.object({ ticketId: z.string().describe("the ticket opened, or the one opened before") }),
+          ...writeRefusals,
+        },
       },
     },
     (req, reply) =>

@@ -146,7 +146,16 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
 
   r.post(
     "/api/v1/auth/sign-out",
-    { schema: { tags, summary: "Sign out", response: { 200: z.object({ signedOut: z.literal(true) }) } } },
+    {
+      schema: {
+        tags,
+        summary: "Sign out",
+        response: {
+          200: z.object({ signedOut: z.literal(true) }),
+          401: refusal.describe("not signed in"),
+        },
+      },
+    },
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await signOut(app, token);

@@ -18,10 +18,62 @@ import { type App, authorize } from "../../app/context.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { email, id, isoInstant, name, phone, reason } from "../schemas.js";
+import { email, id, isoInstant, name, phone, readRefusals, reason, writeRefusals } from "../schemas.js";
 
 const sessionParams = z.object({ sessionId: id });
 const enrolmentParams = z.object({ enrolmentId: id });
+
+const int = z.number().int();
+const person = z.object({ id: z.string(), name: z.string() });
+/** RosterEntry (src/app/classes.ts): an attendee and how their place is paid */
+const rosterEntryAnswer = z.object({
+  id: z.string(),
+  customer: person,
+  channel: z.enum(["in_store", "online"]),
+  status: z.enum(["enrolled", "cancelled", "no_show"]),
+  review: z
+    .string()
+    .nullable()
+    .describe("a no-show waiting for a decision: pending; then how it was decided"),
+  payment: z.object({
+    state: z.enum(["package_used", "available_in_package", "paid", "price"]),
+    label: z.string(),
+    priceMinor: int,
+    packageName: z.string().nullable(),
+    sessions: z.string().nullable(),
+    package: z
+      .object({
+        packageId: z.string(),
+        lineId: z.string(),
+        total: int,
+        used: int,
+        booked: int,
+        remaining: int,
+      })
+      .nullable()
+      .describe("the package line paying for the place, with its counters now"),
+  }),
+  ticketId: z.string().nullable(),
+});
+/** SessionView (src/app/classes.ts) */
+const sessionAnswer = z.object({
+  id: z.string(),
+  locationId: z.string(),
+  itemId: z.string(),
+  name: z.string(),
+  instructor: person,
+  startAt: z.string(),
+  endAt: z.string(),
+  capacity: int,
+  enrolled: int,
+  status: z.enum(["scheduled", "cancelled"]),
+  currency: z.string(),
+  priceMinor: int,
+  roster: z.array(rosterEntryAnswer),
+});
+const checkoutAnswer = z.object({
+  ticketId: z.string().describe("the ticket opened, or the one opened before"),
+});
 
 export function classRoutes(server: FastifyInstance, app: App) {
   const r = server.withTypeProvider<ZodTypeProvider>();
@@ -39,6 +91,7 @@ export function classRoutes(server: FastifyInstance, app: App) {
           locationId: id.optional(),
           staffId: id.optional(),
         }),
+        response: { 200: z.array(sessionAnswer), ...readRefusals },
       },
     },
     async (req) => {
@@ -65,13 +118,21 @@ export function classRoutes(server: FastifyInstance, app: App) {
           endAt: isoInstant.optional(),
           capacity: z.number().int().min(1).max(1000),
         }),
+        response: { 201: sessionAnswer, ...writeRefusals },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => createSession(ctx, req.body, db), 201),
   );
   r.get(
     "/api/v1/class-sessions/:sessionId",
-    { schema: { tags, summary: "A session with its roster and payment column", params: sessionParams } },
+    {
+      schema: {
+        tags,
+        summary: "A session with its roster and payment column",
+        params: sessionParams,
+        response: { 200: sessionAnswer, ...readRefusals },
+      },
+    },
     async (req) => {
       const ctx = ctxOf(app, req);
       authorize(ctx, "read");
@@ -86,6 +147,7 @@ export function classRoutes(server: FastifyInstance, app: App) {
         summary: "The business cancels a session: credits restored, attendees e-mailed (C7)",
         params: sessionParams,
         body: z.strictObject({ reason: reason.optional() }).default({}),
+        response: { 200: sessionAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -111,6 +173,7 @@ export function classRoutes(server: FastifyInstance, app: App) {
           channel: z.enum(["in_store", "online"]).optional(),
           usePackage: z.boolean().optional(),
         }),
+        response: { 201: sessionAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -119,7 +182,12 @@ export function classRoutes(server: FastifyInstance, app: App) {
   r.post(
     "/api/v1/class-enrolments/:enrolmentId/cancel",
     {
-      schema: { tags, summary: "The attendee cancels: the credit is released (C7)", params: enrolmentParams },
+      schema: {
+        tags,
+        summary: "The attendee cancels: the credit is released (C7)",
+        params: enrolmentParams,
+        response: { 200: sessionAnswer, ...writeRefusals },
+      },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => cancelEnrolment(ctx, req.params.enrolmentId, db)),
   );
@@ -130,6 +198,7 @@ export function classRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "Mark a no-show; the class no-show policy decides (C4)",
         params: enrolmentParams,
+        response: { 200: sessionAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -143,6 +212,7 @@ export function classRoutes(server: FastifyInstance, app: App) {
         summary: "Decide a reviewed no-show: use or release its credit",
         params: enrolmentParams,
         body: z.strictObject({ decision: z.enum(["consume", "release"]) }),
+        response: { 200: sessionAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -157,6 +227,7 @@ export function classRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "Open a ticket for the attendee, covered by the package (C2, C6)",
         params: enrolmentParams,
+        response: { 200: checkoutAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -164,7 +235,27 @@ export function classRoutes(server: FastifyInstance, app: App) {
   );
   r.get(
     "/api/v1/class-reviews",
-    { schema: { tags, summary: "No-shows waiting for a staff decision" } },
+    {
+      schema: {
+        tags,
+        summary: "No-shows waiting for a staff decision",
+        response: {
+          200: z.array(
+            z.object({
+              enrolmentId: z.string(),
+              sessionId: z.string(),
+              customerName: z.string(),
+              className: z.string(),
+              startAt: z.string(),
+              locationId: z.string(),
+              timeZone: z.string(),
+            }),
+          ),
+          401: readRefusals[401],
+          403: readRefusals[403],
+        },
+      },
+    },
     async (req) => reviewList(ctxOf(app, req)),
   );
 }

@@ -21,11 +21,68 @@ import {
   lineParams,
   localDate,
   money,
+  movementAnswer,
+  movementKind,
   movementParams,
+  packageAnswer,
   packageParams,
+  plainJsonSerializer,
   quantity,
+  readRefusals,
   reason,
+  writeRefusals,
 } from "../schemas.js";
+
+const int = z.number().int();
+/** packageUsage (src/app/history.ts): one movement of a package, with what became of it */
+const usageAnswer = z.object({
+  id: z.string(),
+  kind: movementKind,
+  quantity: int,
+  occurredAt: z.string(),
+  lineId: z.string(),
+  itemName: z.string().nullable(),
+  staffId: z.string().nullable(),
+  staffName: z.string().nullable(),
+  reason: z.string().nullable(),
+  appointmentId: z.string().nullable(),
+  ticketLineId: z.string().nullable(),
+  classEnrolmentId: z.string().nullable(),
+  reservationId: z.string().nullable(),
+  reversesId: z.string().nullable(),
+  valueMinor: int,
+  after: z.object({ total: int, used: int, booked: int, remaining: int }),
+  undone: z.boolean(),
+  undoneAt: z.string().nullable(),
+  resolvedAs: movementKind.nullable().describe("a reservation: how it ended (consume, release)"),
+  undoable: z.boolean(),
+});
+/** activityLog (src/app/history.ts): one entry of the activity log (L7) */
+const activityAnswer = z.object({
+  id: z.string(),
+  occurredAt: z.string(),
+  action: z.string(),
+  reason: z.string().nullable(),
+  details: z.unknown().describe("the action's own facts, as recorded"),
+  customerId: z.string().nullable(),
+  customerName: z.string().nullable(),
+  packageId: z.string().nullable(),
+  packageName: z
+    .string()
+    .nullable()
+    .describe("the entry's package, or for a no-show or cancellation the packages its credits came from"),
+  serviceName: z.string().nullable().describe("for a no-show or cancellation: the services or the class"),
+  movementId: z.string().nullable(),
+  staffId: z.string().nullable(),
+  staffName: z.string().nullable(),
+  locationId: z.string().nullable(),
+});
+const movementRefusals = {
+  ...writeRefusals,
+  409: writeRefusals[409].describe(
+    "a rule of the ledger: insufficient_credits, package_expired, package_refunded, package_not_valid_at_location, already_undone …",
+  ),
+} as const;
 
 export function packageRoutes(server: FastifyInstance, app: App) {
   const r = server.withTypeProvider<ZodTypeProvider>();
@@ -38,6 +95,7 @@ export function packageRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "A customer's packages with counters and status (P5)",
         params: customerParams,
+        response: { 200: z.array(packageAnswer), ...readRefusals },
       },
     },
     async (req) => {
@@ -60,6 +118,7 @@ export function packageRoutes(server: FastifyInstance, app: App) {
         summary: "Sell a package to a customer directly (P3)",
         params: customerParams,
         body: z.strictObject({ templateId: id, locationId: id.optional(), priceMinor: money.optional() }),
+        response: { 201: packageAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -74,7 +133,14 @@ export function packageRoutes(server: FastifyInstance, app: App) {
 
   r.get(
     "/api/v1/packages/:packageId",
-    { schema: { tags, summary: "One package", params: packageParams } },
+    {
+      schema: {
+        tags,
+        summary: "One package",
+        params: packageParams,
+        response: { 200: packageAnswer, ...readRefusals },
+      },
+    },
     async (req) =>
       loadPackage(app.database.db, ctxOf(app, req).actor.businessId, req.params.packageId, app.clock()),
   );
@@ -89,7 +155,10 @@ export function packageRoutes(server: FastifyInstance, app: App) {
         body: z
           .strictObject({ quantity: quantity.default(1), reason: reason.optional() })
           .default({ quantity: 1 }),
+        response: { 200: movementAnswer, ...movementRefusals },
       },
+      // The answer is JSON text the database wrote; only refusals are serialized, and cheaply.
+      serializerCompiler: plainJsonSerializer,
     },
     (req, reply) =>
       oneStatementMutation(app, req, reply, (ctx, claim) =>
@@ -105,7 +174,15 @@ export function packageRoutes(server: FastifyInstance, app: App) {
         summary: "Redeem an item for a customer; the package is chosen FIFO (L8)",
         params: customerParams,
         body: z.strictObject({ itemId: id, quantity: quantity.default(1), reason: reason.optional() }),
+        response: {
+          200: movementAnswer,
+          ...movementRefusals,
+          409: writeRefusals[409].describe(
+            "no_eligible_package: no active package has enough credits; concurrent_update: try again",
+          ),
+        },
       },
+      serializerCompiler: plainJsonSerializer,
     },
     (req, reply) =>
       mutation(app, req, reply, (ctx, db) =>
@@ -121,7 +198,9 @@ export function packageRoutes(server: FastifyInstance, app: App) {
         summary: "Undo a redemption, consume or deduct (L6; manager/owner)",
         params: movementParams,
         body: z.strictObject({ reason: reason.optional() }).default({}),
+        response: { 200: movementAnswer, ...movementRefusals },
       },
+      serializerCompiler: plainJsonSerializer,
     },
     (req, reply) =>
       mutation(app, req, reply, (ctx, db) =>
@@ -137,7 +216,9 @@ export function packageRoutes(server: FastifyInstance, app: App) {
         summary: "Add or deduct credits with a reason (P9; manager/owner)",
         params: lineParams,
         body: z.strictObject({ direction: z.enum(["add", "deduct"]), quantity, reason }),
+        response: { 200: movementAnswer, ...movementRefusals },
       },
+      serializerCompiler: plainJsonSerializer,
     },
     (req, reply) =>
       mutation(app, req, reply, (ctx, db) => adjustCredits(ctx, { ...req.body, ...req.params }, db)),
@@ -151,6 +232,7 @@ export function packageRoutes(server: FastifyInstance, app: App) {
         summary: "Move the expiry date later (P7; manager/owner)",
         params: packageParams,
         body: z.strictObject({ expiresOn: localDate, reason: reason.optional() }),
+        response: { 200: packageAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -167,6 +249,7 @@ export function packageRoutes(server: FastifyInstance, app: App) {
         summary: "Refund a package in money or as store credit (P8; manager/owner)",
         params: packageParams,
         body: z.strictObject({ kind: z.enum(["money", "store_credit"]), reason: reason.optional() }),
+        response: { 200: packageAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -177,7 +260,14 @@ export function packageRoutes(server: FastifyInstance, app: App) {
 
   r.get(
     "/api/v1/packages/:packageId/usage",
-    { schema: { tags, summary: "Usage history of a package (L5)", params: packageParams } },
+    {
+      schema: {
+        tags,
+        summary: "Usage history of a package (L5)",
+        params: packageParams,
+        response: { 200: z.array(usageAnswer), ...readRefusals },
+      },
+    },
     async (req) => packageUsage(ctxOf(app, req), req.params.packageId),
   );
 
@@ -197,6 +287,7 @@ export function packageRoutes(server: FastifyInstance, app: App) {
           before: id.optional().describe("the id of the last entry of the previous page"),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
+        response: { 200: z.array(activityAnswer), ...readRefusals },
       },
     },
     async (req) => {
@@ -211,7 +302,17 @@ export function packageRoutes(server: FastifyInstance, app: App) {
 
   r.get(
     "/api/v1/customers/:customerId/store-credit",
-    { schema: { tags, summary: "Store credit balances per currency", params: customerParams } },
+    {
+      schema: {
+        tags,
+        summary: "Store credit balances per currency",
+        params: customerParams,
+        response: {
+          200: z.array(z.object({ currency: z.string(), balanceMinor: int })),
+          ...readRefusals,
+        },
+      },
+    },
     async (req) => {
       const ctx = ctxOf(app, req);
       await getCustomer(app.database.db, ctx.actor.businessId, req.params.customerId, "customerId");

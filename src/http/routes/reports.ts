@@ -15,7 +15,7 @@ import {
 import { csvField } from "../../domain/csv-cell.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
-import { id, isoInstant } from "../schemas.js";
+import { id, isoInstant, readRefusals, textBody } from "../schemas.js";
 
 const balanceFilter = {
   locationId: id.optional(),
@@ -30,6 +30,50 @@ function periodOf(q: { from: string; to: string }) {
   if (to <= from) throw invalid("invalid_period", "to must be after from.", "to");
   return { from, to };
 }
+
+const int = z.number().int();
+/** balanceView (src/app/reports.ts): one package with what it still owes */
+const balanceAnswer = z.object({
+  packageId: z.string(),
+  packageName: z.string(),
+  templateId: z.string(),
+  customerId: z.string(),
+  customerName: z.string(),
+  locationId: z.string(),
+  locationName: z.string(),
+  currency: z.string(),
+  timeZone: z.string(),
+  purchasedAt: z.string(),
+  expiresOn: z.string().nullable(),
+  status: z.string().describe("P5: active, expired, fully_used or refunded"),
+  total: int,
+  used: int,
+  booked: int,
+  remaining: int,
+  sessionsOwed: int.describe("sessions still owed, unlimited passes left out (counted in unlimitedLines)"),
+  unlimitedLines: int,
+  liabilityMinor: int,
+  items: z.string().describe('each line as "Manicure 2/5" (left/total) or "Yoga UNLIMITED"'),
+  lines: z.array(
+    z.object({ itemName: z.string(), total: int, used: int, booked: int, unlimited: z.boolean() }),
+  ),
+});
+const liabilityAnswer = z.object({
+  locationId: z.string(),
+  locationName: z.string(),
+  templateId: z.string(),
+  packageName: z.string(),
+  currency: z.string(),
+  packages: int,
+  sessionsOwed: int,
+  unlimitedLines: int,
+  liabilityMinor: int,
+});
+const reportRefusals = {
+  400: readRefusals[400],
+  401: readRefusals[401],
+  403: readRefusals[403].describe("reports are for managers and owners"),
+} as const;
 
 const CSV_COLUMNS = [
   ["customer", "customerName"],
@@ -66,6 +110,21 @@ export function reportRoutes(server: FastifyInstance, app: App) {
           limit: z.coerce.number().int().min(1).max(1000).default(200),
           offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
         }),
+        response: {
+          200: z.object({
+            rows: z.array(balanceAnswer),
+            totals: z.array(
+              z.object({
+                currency: z.string(),
+                packages: int,
+                sessionsOwed: int,
+                unlimitedLines: int,
+                liabilityMinor: int,
+              }),
+            ),
+          }),
+          ...reportRefusals,
+        },
       },
     },
     async (req) => packageBalances(ctxOf(app, req), req.query),
@@ -78,6 +137,13 @@ export function reportRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "The balances report as CSV, every row (R1)",
         querystring: z.strictObject(balanceFilter),
+        response: {
+          200: {
+            description: "one row per package; the first row names the columns",
+            content: { "text/csv": { schema: textBody("CSV, RFC 4180, UTF-8, CRLF line ends") } },
+          },
+          ...reportRefusals,
+        },
       },
     },
     async (req, reply) => {
@@ -93,19 +159,28 @@ export function reportRoutes(server: FastifyInstance, app: App) {
           await batches.return(undefined); // a download cut short ends the query too
         }
       }
-      return reply
-        .header("content-type", "text/csv; charset=utf-8")
-        .header(
-          "content-disposition",
-          `attachment; filename="package-balances-${new Date().toISOString().slice(0, 10)}.csv"`,
-        )
-        .send(Readable.from(chunks(), { highWaterMark: 2 }));
+      return (
+        reply
+          .header("content-type", "text/csv; charset=utf-8")
+          .header(
+            "content-disposition",
+            `attachment; filename="package-balances-${new Date().toISOString().slice(0, 10)}.csv"`,
+          )
+          // the stream's chunks are the CSV text the schema declares (its type knows no streams)
+          .send(Readable.from(chunks(), { highWaterMark: 2 }) as unknown as string)
+      );
     },
   );
 
   r.get(
     "/api/v1/reports/liability",
-    { schema: { tags, summary: "Owed sessions and liability by location and template (R1)" } },
+    {
+      schema: {
+        tags,
+        summary: "Owed sessions and liability by location and template (R1)",
+        response: { 200: z.array(liabilityAnswer), 401: reportRefusals[401], 403: reportRefusals[403] },
+      },
+    },
     async (req) => liabilitySummary(ctxOf(app, req)),
   );
 
@@ -119,6 +194,7 @@ export function reportRoutes(server: FastifyInstance, app: App) {
           days: z.coerce.number().int().min(1).max(365).default(30),
           locationId: id.optional(),
         }),
+        response: { 200: z.array(balanceAnswer), ...reportRefusals },
       },
     },
     async (req) => expiringSoon(ctxOf(app, req), req.query.days, req.query.locationId),
@@ -134,6 +210,21 @@ export function reportRoutes(server: FastifyInstance, app: App) {
           groupBy: z.enum(["day", "staff", "location"]).default("day"),
           locationId: id.optional(),
         }),
+        response: {
+          200: z.array(
+            z.object({
+              key: z
+                .string()
+                .describe("the day (YYYY-MM-DD, the package's zone), staff name or location name"),
+              currency: z.string(),
+              redeemed: int,
+              undone: int,
+              net: int,
+              valueMinor: int,
+            }),
+          ),
+          ...reportRefusals,
+        },
       },
     },
     async (req) =>
@@ -151,6 +242,32 @@ export function reportRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "Earned package revenue in a period and what is still deferred (R5)",
         querystring: period,
+        response: {
+          200: z.object({
+            earned: z.array(
+              z.object({
+                locationName: z.string(),
+                packageName: z.string(),
+                templateId: z.string(),
+                currency: z.string(),
+                earnedMinor: int,
+                credits: int,
+              }),
+            ),
+            deferred: z.array(
+              z.object({
+                locationName: z.string(),
+                packageName: z.string(),
+                templateId: z.string(),
+                currency: z.string(),
+                deferredMinor: int,
+                credits: int,
+                unlimitedLines: int,
+              }),
+            ),
+          }),
+          ...reportRefusals,
+        },
       },
     },
     async (req) => revenueReport(ctxOf(app, req), periodOf(req.query)),

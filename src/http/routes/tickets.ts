@@ -19,12 +19,93 @@ import { loadTicket } from "../../app/ticket-view.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { id, isoInstant, localDate, money, reason } from "../schemas.js";
+import { id, isoInstant, localDate, money, readRefusals, reason, writeRefusals } from "../schemas.js";
 
 const ticketParams = z.object({ ticketId: id });
 const ticketLineParams = z.object({ ticketId: id, lineId: id });
 const tender = z.enum(["cash", "card", "store_credit"]);
 const minor = z.number().int();
+const ticketStatus = z.enum(["open", "closed", "voided", "refunded"]);
+/** TicketLineView (src/app/ticket-view.ts) */
+const ticketLineAnswer = z.object({
+  id: z.string(),
+  position: z.number().int(),
+  kind: z.enum(["service", "product", "class_type", "package_sale"]),
+  itemId: z.string().nullable(),
+  templateId: z.string().nullable(),
+  name: z.string(),
+  retailPriceMinor: minor,
+  taxRateBp: z.number().int(),
+  serviceDate: z.string(),
+  staffId: z.string().nullable(),
+  staffName: z.string().nullable(),
+  coverageMode: z.enum(["auto", "paying", "pinned"]),
+  covered: z.boolean(),
+  coverage: z.object({
+    packageLineId: z.string().nullable(),
+    packageId: z.string().nullable(),
+    packageName: z.string().nullable(),
+    bySaleLineId: z.string().nullable(),
+    reason: z.string().nullable(),
+    explanation: z.string().nullable(),
+    label: z.string().nullable().describe('"from 5x Manicure, 3 of 5 used" or "PACKAGE USED (#4/UNLIMITED)"'),
+    count: z.number().int().nullable().describe("U2: the label's parts: the k-th credit of n"),
+    total: z.number().int().nullable(),
+    unlimited: z.boolean(),
+    saleName: z
+      .string()
+      .nullable()
+      .describe("covered by a package sold on this ticket: that sale line's name"),
+  }),
+  priceMinor: minor.describe("0 when covered; the retail price again once a covered line is refunded (T8)"),
+  taxMinor: minor,
+  commissionMinor: minor.nullable(),
+  soldPackageId: z.string().nullable(),
+  refundedAt: z.string().nullable(),
+  refundedMinor: minor.nullable(),
+});
+/** TicketView (src/app/ticket-view.ts) */
+const ticketAnswer = z.object({
+  id: z.string(),
+  number: z.number().int().describe("T1: the ticket's number in its business"),
+  receiptNumber: z
+    .number()
+    .int()
+    .nullable()
+    .describe("T7: the receipt's number, consecutive; null until closed, and when voided"),
+  status: ticketStatus,
+  locationId: z.string(),
+  locationName: z.string(),
+  currency: z.string(),
+  timeZone: z.string(),
+  customer: z.object({ id: z.string(), name: z.string() }).nullable(),
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+  voidedAt: z.string().nullable(),
+  voidReason: z.string().nullable(),
+  lines: z.array(ticketLineAnswer),
+  totals: z.object({ dueMinor: minor, taxMinor: minor, paidMinor: minor, refundedMinor: minor }),
+  payments: z.array(
+    z.object({
+      tender: z.string(),
+      amountMinor: minor,
+      tenderedMinor: minor.nullable().describe("U5: the cash handed over when it was more than the amount"),
+      occurredAt: z.string(),
+    }),
+  ),
+});
+const ticketSummaryAnswer = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  receiptNumber: z.number().int().nullable(),
+  status: ticketStatus,
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+  currency: z.string(),
+  totalMinor: minor.nullable().describe("the total due; null while none is recorded"),
+  locationId: z.string(),
+  customer: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+});
 const commissionReportAnswer = z.object({
   totals: z.array(
     z.object({
@@ -76,6 +157,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
           locationId: id.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
+        response: { 200: z.array(ticketSummaryAnswer), ...readRefusals },
       },
     },
     async (req) => {
@@ -139,6 +221,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
               .describe("the first line, added in the same transaction: the ticket never exists empty"),
           })
           .default({}),
+        response: { 201: ticketAnswer, ...writeRefusals },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => openTicket(ctx, req.body, db), 201),
@@ -146,7 +229,14 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
 
   r.get(
     "/api/v1/tickets/:ticketId",
-    { schema: { tags, summary: "A ticket with its coverage and totals", params: ticketParams } },
+    {
+      schema: {
+        tags,
+        summary: "A ticket with its coverage and totals",
+        params: ticketParams,
+        response: { 200: ticketAnswer, ...readRefusals },
+      },
+    },
     async (req) => {
       const ctx = ctxOf(app, req);
       authorize(ctx, "read");
@@ -162,6 +252,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
         summary: "Put a customer on the ticket (or take them off)",
         params: ticketParams,
         body: z.strictObject({ customerId: id.nullable() }),
+        response: { 200: ticketAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -184,6 +275,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
           staffId: id.optional(),
           priceMinor: money.optional(),
         }),
+        response: { 201: ticketAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -197,6 +289,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "Remove a line from an open ticket; its credit is released",
         params: ticketLineParams,
+        response: { 200: ticketAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -217,6 +310,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
           z.strictObject({ mode: z.literal("paying") }),
           z.strictObject({ mode: z.literal("package"), packageLineId: id }),
         ]),
+        response: { 200: ticketAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -248,6 +342,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
               .default([]),
           })
           .default({ payments: [] }),
+        response: { 200: ticketAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -262,6 +357,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
         summary: "Void an open ticket; its reservations are released",
         params: ticketParams,
         body: z.strictObject({ reason: reason.optional() }).default({}),
+        response: { 200: ticketAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -276,6 +372,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
         summary: "Refund a line of a closed ticket (T8; manager/owner)",
         params: ticketLineParams,
         body: z.strictObject({ tender: tender.optional(), reason: reason.optional() }).default({}),
+        response: { 200: ticketAnswer, ...writeRefusals },
       },
     },
     (req, reply) =>
@@ -297,7 +394,7 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
           limit: z.coerce.number().int().min(1).max(5000).default(1000),
           offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
         }),
-        response: { 200: commissionReportAnswer },
+        response: { 200: commissionReportAnswer, ...readRefusals },
       },
     },
     async (req) => {
