@@ -31,5 +31,6 @@ export async function adjustCredits(
     actorStaffId: ctx.actor.staffId,
     reason: input.reason.trim(),
     activity: { action: "adjust", details: { direction: input.direction, quantity: input.quantity } },
+    webhook: "package.adjusted",
   });
 }

@@ -17,6 +17,8 @@ import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from 
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
 import { LINE_VIEWS_JSON, loadPackages, packageViewJson } from "./package-view.js";
 import { insertTicket } from "./ticket-numbers.js";
+import type { WebhookEventType } from "./webhooks/events.js";
+import { appointmentEventData, enqueueWebhookEvent } from "./webhooks/outbox.js";
 import { restoreUnlessRefunded, writeMovement } from "./write-movement.js";
 
 export interface AppointmentServiceView {
@@ -168,6 +170,19 @@ export async function loadAppointments(
       services: views,
     };
   });
+}
+
+/** W3: the appointment as it is now, told to the business's webhooks in the same transaction. */
+async function appointmentEvent(
+  tx: Executor,
+  type: WebhookEventType,
+  businessId: string,
+  id: string,
+  at: Temporal.Instant,
+) {
+  const view = await loadAppointment(tx, businessId, id);
+  await enqueueWebhookEvent(tx, { businessId, type, data: appointmentEventData(view), at });
+  return view;
 }
 
 export async function loadAppointment(db: Executor, businessId: string, id: string) {
@@ -514,7 +529,7 @@ export async function bookAppointment(
         }
       }
     }
-    return loadAppointment(tx, businessId, a.id);
+    return appointmentEvent(tx, "appointment.booked", businessId, a.id, ctx.clock());
   });
 }
 
@@ -587,7 +602,7 @@ export async function cancelAppointment(
       reason: reason ?? null,
       details: { appointmentId: a.id, creditsRestored: services.filter((s) => s.package_line_id).length },
     });
-    return loadAppointment(tx, a.business_id, a.id);
+    return appointmentEvent(tx, "appointment.cancelled", a.business_id, a.id, ctx.clock());
   });
 }
 
@@ -655,7 +670,7 @@ export async function markNoShow(ctx: Ctx, id: string, db: Executor = ctx.databa
       customerId: a.customer_id,
       details: { appointmentId: a.id, policy },
     });
-    return loadAppointment(tx, a.business_id, a.id);
+    return appointmentEvent(tx, "appointment.no_show", a.business_id, a.id, ctx.clock());
   });
 }
 

@@ -481,6 +481,7 @@ async function consumeEnrolmentCredit(
     classEnrolmentId: e.id,
     reason,
     activity: null,
+    webhook: "class.enrolment.consumed",
   });
   await tx
     .updateTable("class_enrolments")

@@ -19,6 +19,7 @@ import { spendStoreCredit } from "./store-credit.js";
 import { recomputeCoverage } from "./ticket-coverage.js";
 import { closeWithReceiptNumber } from "./ticket-numbers.js";
 import { loadTicket, type TicketView, taxContained } from "./ticket-view.js";
+import { enqueueWebhookEvent, ticketEventData } from "./webhooks/outbox.js";
 import { writeMovement } from "./write-movement.js";
 
 export type Tender = "cash" | "card" | "store_credit";
@@ -260,7 +261,14 @@ export async function closeTicket(
         currency: ticket.currency,
       },
     });
-    return loadTicket(tx, businessId, ticketId);
+    const closed = await loadTicket(tx, businessId, ticketId);
+    await enqueueWebhookEvent(tx, {
+      businessId,
+      type: "ticket.closed",
+      data: ticketEventData(closed),
+      at: now,
+    });
+    return closed;
   });
 }
 

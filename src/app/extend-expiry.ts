@@ -7,6 +7,7 @@ import { logActivity } from "./activity.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getPackageRow } from "./lookups.js";
 import { loadPackage, type PackageView } from "./package-view.js";
+import { enqueueWebhookEvent, packageEventData } from "./webhooks/outbox.js";
 import { writeMovement } from "./write-movement.js";
 
 export async function extendExpiry(
@@ -81,6 +82,13 @@ export async function extendExpiry(
       reason: input.reason ?? null,
       details: { from: pkg.expires_on, to: expiry.expiresOn },
     });
-    return loadPackage(tx, businessId, pkg.id, now);
+    const extended = await loadPackage(tx, businessId, pkg.id, now);
+    await enqueueWebhookEvent(tx, {
+      businessId,
+      type: "package.extended",
+      data: packageEventData(extended, { previousExpiresOn: pkg.expires_on }),
+      at: now,
+    });
+    return extended;
   });
 }

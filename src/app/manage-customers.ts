@@ -5,9 +5,10 @@
 import { sql } from "kysely";
 import { inNameOrder } from "../db/name-order.js";
 import { invalid, notFound } from "../domain/errors.js";
-import { authorize, type Ctx } from "./context.js";
+import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { assertLanguage } from "./languages.js";
 import { getLocation } from "./lookups.js";
+import { enqueueWebhookEvent } from "./webhooks/outbox.js";
 
 export interface CustomerInput {
   name: string;
@@ -137,20 +138,30 @@ const languageOf = (v: string | null | undefined) =>
 const clean = (v: string | null | undefined) =>
   v === undefined ? undefined : v === null || v.trim() === "" ? null : v.trim();
 
-export async function createCustomer(ctx: Ctx, input: CustomerInput, db = ctx.database.db) {
+export async function createCustomer(ctx: Ctx, input: CustomerInput, db: Executor = ctx.database.db) {
   authorize(ctx, "manage_customers");
-  const row = await db
-    .insertInto("customers")
-    .values({
-      business_id: ctx.actor.businessId,
-      name: input.name.trim(),
-      email: clean(input.email)?.toLowerCase() ?? null,
-      phone: clean(input.phone) ?? null,
-      language: languageOf(input.language) ?? null,
-    })
-    .returning(CUSTOMER_COLUMNS)
-    .executeTakeFirstOrThrow();
-  return customerView(row);
+  // W3: the customer and the webhook event that announces it commit together
+  return inTransaction(db, async (tx) => {
+    const row = await tx
+      .insertInto("customers")
+      .values({
+        business_id: ctx.actor.businessId,
+        name: input.name.trim(),
+        email: clean(input.email)?.toLowerCase() ?? null,
+        phone: clean(input.phone) ?? null,
+        language: languageOf(input.language) ?? null,
+      })
+      .returning(CUSTOMER_COLUMNS)
+      .executeTakeFirstOrThrow();
+    const view = customerView(row);
+    await enqueueWebhookEvent(tx, {
+      businessId: ctx.actor.businessId,
+      type: "customer.created",
+      data: { customerId: view.id, name: view.name, email: view.email, phone: view.phone },
+      at: ctx.clock(),
+    });
+    return view;
+  });
 }
 
 export async function updateCustomer(

@@ -56,6 +56,7 @@ function redemptionOf(ctx: Ctx, input: RedeemLineInput): MovementInput {
     appointmentId: input.appointmentId,
     ticketLineId: input.ticketLineId,
     activity: { action: "redeem", details: { quantity: input.quantity } },
+    webhook: "package.redeemed",
   };
 }
 

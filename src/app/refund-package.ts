@@ -10,6 +10,7 @@ import { authorize, type Ctx, type Executor, inTransaction } from "./context.js"
 import { getBusiness, getPackageRow } from "./lookups.js";
 import { lineView, loadPackage, type PackageView } from "./package-view.js";
 import { creditStoreCredit } from "./store-credit.js";
+import { enqueueWebhookEvent, packageEventData } from "./webhooks/outbox.js";
 
 export type RefundKind = "money" | "store_credit";
 
@@ -119,6 +120,17 @@ export async function refundPackage(
       reason: input.reason ?? null,
       details: { kind: input.kind, amountMinor: amount, currency: pkg.currency },
     });
-    return loadPackage(tx, businessId, pkg.id, now);
+    const refunded = await loadPackage(tx, businessId, pkg.id, now);
+    await enqueueWebhookEvent(tx, {
+      businessId,
+      type: "package.refunded",
+      data: packageEventData(refunded, {
+        refundKind: input.kind,
+        amountMinor: amount,
+        currency: pkg.currency,
+      }),
+      at: now,
+    });
+    return refunded;
   });
 }

@@ -12,6 +12,7 @@ import { getTicketLine } from "./edit-ticket.js";
 import { refundPackage } from "./refund-package.js";
 import { creditStoreCredit } from "./store-credit.js";
 import { loadTicket, type TicketView } from "./ticket-view.js";
+import { enqueueWebhookEvent, ticketEventData } from "./webhooks/outbox.js";
 import { writeMovement } from "./write-movement.js";
 
 export async function refundTicketLine(
@@ -141,7 +142,14 @@ export async function refundTicketLine(
         details: { ticketId: ticket.id, item: line.name, paidBackMinor: paidBack },
       });
     }
-    return loadTicket(tx, businessId, ticket.id);
+    const refunded = await loadTicket(tx, businessId, ticket.id);
+    await enqueueWebhookEvent(tx, {
+      businessId,
+      type: "ticket.refunded",
+      data: ticketEventData(refunded, { refundedLineId: line.id, paidBackMinor: paidBack }),
+      at: now,
+    });
+    return refunded;
   });
 }
 

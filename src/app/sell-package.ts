@@ -9,6 +9,7 @@ import { logActivity } from "./activity.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { getCustomer, getLocation } from "./lookups.js";
 import { loadPackage, type PackageView } from "./package-view.js";
+import { enqueueWebhookEvent, packageEventData } from "./webhooks/outbox.js";
 import { writeMovement } from "./write-movement.js";
 
 export interface SellPackageInput {
@@ -159,6 +160,13 @@ export async function sellPackage(
         expiresOn: expiry.expiresOn,
       },
     });
-    return loadPackage(tx, businessId, pkg.id, ctx.clock());
+    const sold = await loadPackage(tx, businessId, pkg.id, ctx.clock());
+    await enqueueWebhookEvent(tx, {
+      businessId,
+      type: "package.sold",
+      data: packageEventData(sold, { priceMinor: price, currency: location.currency }),
+      at: purchasedAt,
+    });
+    return sold;
   });
 }

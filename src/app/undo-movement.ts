@@ -44,5 +44,6 @@ export async function undoMovement(
     appointmentId: original.appointment_id,
     classEnrolmentId: original.class_enrolment_id,
     activity: { action: "undo", details: { undoneKind: original.kind, quantity: original.quantity } },
+    webhook: "package.redemption_reversed",
   });
 }

@@ -27,6 +27,8 @@ import {
   packageValidForServiceSql,
   usedCreditsValueSql,
 } from "./movement-sql.js";
+import type { WebhookEventType } from "./webhooks/events.js";
+import { webhookOutboxCtes } from "./webhooks/outbox.js";
 
 export interface MovementInput {
   businessId: string;
@@ -49,6 +51,8 @@ export interface MovementInput {
   classEnrolmentId?: string | null | undefined;
   /** the activity-log entry written with it; null for none */
   activity: { action: string; details?: Record<string, unknown> } | null;
+  /** W3: the webhook event the movement is, written in the same statement; absent for none */
+  webhook?: WebhookEventType | undefined;
 }
 
 export interface WrittenMovement {
@@ -130,6 +134,7 @@ interface LedgerValues {
   claimKey: string | null;
   claimHash: string | null;
   claimStatus: number;
+  webhook: string | null;
 }
 
 /** What changes the statement's text (its guards and the worth expression); the rest are values. */
@@ -186,6 +191,7 @@ const LEDGER_VALUE_NAMES = [
   "claimKey",
   "claimHash",
   "claimStatus",
+  "webhook",
 ] as const satisfies ReadonlyArray<keyof LedgerValues>;
 
 function oneMovement(v: (name: keyof LedgerValues) => unknown): ValueSource {
@@ -273,7 +279,17 @@ function ledgerStatement(shape: LedgerShape, values: ValueSource) {
     ), idem AS (
       INSERT INTO idempotency_keys (business_id, key, request_hash, response_status, response_body)
       SELECT business_id, claim_key, claim_hash, claim_status, body FROM answer WHERE claim_key IS NOT NULL
-    )
+    ), webhook_source AS (
+      SELECT ${a("businessId")}::uuid AS business_id, ${a("webhook")}::text AS type, ${a("at")}::timestamptz AS occurred_at,
+             jsonb_build_object('movementId', mv.id, 'kind', ${a("kind")}::text, 'quantity', ${a("quantity")}::int,
+             'packageId', mv.package_id, 'lineId', mv.line_id, 'customerId', mv.customer_id,
+             'itemId', line.item_id, 'reversesId', ${a("reversesId")}::uuid,
+             'appointmentId', ${a("appointmentId")}::uuid, 'ticketLineId', ${a("ticketLineId")}::uuid,
+             'classEnrolmentId', ${a("classEnrolmentId")}::uuid, 'counters', jsonb_build_object(
+             'total', mv.total_after, 'used', mv.used_after, 'booked', mv.booked_after,
+             'remaining', mv.total_after - mv.used_after - mv.booked_after)) AS data
+        FROM mv JOIN line ON line.id = mv.line_id WHERE ${a("webhook")}::text IS NOT NULL
+    ), ${webhookOutboxCtes("webhook_source")}
     SELECT ord, body FROM answer`;
 }
 
@@ -366,6 +382,7 @@ async function tryWrite(
     claimKey: claim?.key ?? null,
     claimHash: claim?.hash ?? null,
     claimStatus: claim?.status ?? 0,
+    webhook: m.webhook ?? null,
   };
   const shape: LedgerShape = {
     kind: m.kind,

@@ -510,6 +510,8 @@ export interface AppointmentsTable {
   created_by: string | null;
   created_at: DefaultTimestamp;
   cancelled_at: Timestamp | null;
+  /** W4: the calendar feed's SEQUENCE, raised by a trigger (migration 0022) */
+  calendar_sequence: Generated<number>;
 }
 
 export interface AppointmentServicesTable {
@@ -537,6 +539,8 @@ export interface ClassSessionsTable {
   status: Generated<"scheduled" | "cancelled">;
   cancelled_at: Timestamp | null;
   created_at: DefaultTimestamp;
+  /** W4: the calendar feed's SEQUENCE, raised by a trigger (migration 0022) */
+  calendar_sequence: Generated<number>;
 }
 
 export interface ClassEnrolmentsTable {
@@ -554,6 +558,8 @@ export interface ClassEnrolmentsTable {
   review: "pending" | "consumed" | "released" | null;
   created_at: DefaultTimestamp;
   cancelled_at: Timestamp | null;
+  /** W4: the calendar feed's SEQUENCE, raised by a trigger (migration 0022) */
+  calendar_sequence: Generated<number>;
 }
 
 export interface OutboxTable {
@@ -572,6 +578,50 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
   /** the body holds a one-time link: it is replaced once the message is sent or given up */
   body_has_secret: Generated<boolean>;
+}
+
+/** W3: an endpoint a business posts its events to (migration 0023). */
+export interface WebhookEndpointsTable {
+  business_id: string;
+  id: Generated<string>;
+  url: string;
+  description: Generated<string>;
+  events: string[];
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: Timestamp | null;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  failing_since: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** W3: something that happened, as the endpoints that wanted it are told (migration 0023). */
+export interface WebhookEventsTable {
+  business_id: string;
+  id: Generated<string>;
+  type: string;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  occurred_at: DefaultTimestamp;
+}
+
+/** W3: one event to one endpoint: the outbox row and its delivery log (migration 0023). */
+export interface WebhookDeliveriesTable {
+  business_id: string;
+  id: Generated<string>;
+  event_id: string;
+  endpoint_id: string;
+  status: Generated<"pending" | "delivered" | "failed">;
+  attempts: Generated<number>;
+  next_attempt_at: DefaultTimestamp;
+  created_at: DefaultTimestamp;
+  delivered_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_duration_ms: number | null;
+  last_response: string | null;
+  last_error: string | null;
 }
 
 /** A10: a booking asked for online, made only when the e-mailed link is opened (migration 0012). */
@@ -603,15 +653,30 @@ export interface PublicRequestCountsTable {
   hits: number;
 }
 
+/** W4: a staff member's or a customer's private calendar feed, by its token's hash (migration 0022). */
+export interface CalendarFeedsTable {
+  business_id: string;
+  id: Generated<string>;
+  token_hash: string;
+  staff_id: string | null;
+  customer_id: string | null;
+  created_at: Timestamp;
+  created_by: string | null;
+}
+
 export interface DB {
   staff_working_hours: StaffWorkingHoursTable;
   location_opening_hours: LocationOpeningHoursTable;
   class_sessions: ClassSessionsTable;
   class_enrolments: ClassEnrolmentsTable;
   outbox: OutboxTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   online_booking_requests: OnlineBookingRequestsTable;
   public_request_counts: PublicRequestCountsTable;
   appointments: AppointmentsTable;
+  calendar_feeds: CalendarFeedsTable;
   appointment_services: AppointmentServicesTable;
   tickets: TicketsTable;
   ticket_counters: TicketCountersTable;

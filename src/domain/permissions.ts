@@ -19,7 +19,8 @@ export type Action =
   | "view_reports"
   | "import_data"
   | "export_customer_data"
-  | "export_business_data";
+  | "export_business_data"
+  | "manage_webhooks";
 
 const MANAGERS: ReadonlySet<Role> = new Set(["owner", "manager"]);
 const DESK: ReadonlySet<Role> = new Set(["owner", "manager", "front_desk"]);
@@ -48,6 +49,8 @@ const ALLOWED: Record<Action, ReadonlySet<Role>> = {
   import_data: MANAGERS,
   export_customer_data: MANAGERS,
   export_business_data: new Set(["owner"]),
+  // W3: integrations are managers' work too, as API tokens are
+  manage_webhooks: MANAGERS,
 };
 
 export const may = (role: Role, action: Action) => ALLOWED[action].has(role);

@@ -23,6 +23,8 @@ const PUBLIC_PREFIXES = [
   "/api/v1/setup",
   "/api/v1/public/",
   "/api/v1/health",
+  // W4: a calendar program fetches a private feed by its token alone
+  "/api/v1/feeds/",
 ];
 
 /**

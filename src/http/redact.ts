@@ -20,6 +20,8 @@ const BEFORE_TOKEN = new Set([
   "sign-up",
   "password-resets",
   "reset-password",
+  // W4: a private calendar feed, /api/v1/feeds/<token>.ics
+  "feeds",
 ]);
 const TOKEN_LIKE = /^[A-Za-z0-9_-]{40,}$/;
 const TOKENS_IN_TEXT = /[A-Za-z0-9_-]{40,}/g;
@@ -63,7 +65,7 @@ export function redactUrl(url: string): string {
 export function redactText(text: string): string {
   return text
     .replace(
-      /\S*\/(?:balance|booking-requests|confirm-booking|invites?|sign-ups?|password-resets|reset-password)\/\S*/gi,
+      /\S*\/(?:balance|booking-requests|confirm-booking|invites?|sign-ups?|password-resets|reset-password|feeds)\/\S*/gi,
       (m) => redactUrl(m),
     )
     .replace(TOKENS_IN_TEXT, REDACTED);

@@ -19,7 +19,13 @@ import type { App } from "../app/context.js";
 import type { TrustProxy } from "../config.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { registerAuth } from "./auth.js";
-import { clientErrorResponse, errorBody, frameworkRefusal, handleError } from "./errors.js";
+import {
+  clientErrorResponse,
+  frameworkRefusal,
+  handleError,
+  sendRefusal,
+  withProblemDocuments,
+} from "./errors.js";
 import { fastifyTrustProxy } from "./proxy-trust.js";
 import { redactingLogger } from "./redact.js";
 import { accountRoutes } from "./routes/accounts.js";
@@ -29,12 +35,14 @@ import { type AuthOptions, authRoutes } from "./routes/auth.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { classRoutes } from "./routes/classes.js";
 import { dataRoutes } from "./routes/data.js";
+import { feedRoutes } from "./routes/feeds.js";
 import { type LiveOptions, liveRoutes } from "./routes/live.js";
 import { packageRoutes } from "./routes/packages.js";
 import { publicRoutes } from "./routes/public.js";
 import { reportRoutes } from "./routes/reports.js";
 import { staffRoutes } from "./routes/staff.js";
 import { ticketRoutes } from "./routes/tickets.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 import { isWebAppPage, registerCompression, registerWebApp, sendWebAppPage } from "./static-assets.js";
 
 export interface ServerOptions extends AuthOptions {
@@ -108,9 +116,9 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     trustProxy: fastifyTrustProxy(options.trustProxy),
     bodyLimit: 256 * 1024,
     // The router's own refusals (a malformed or overlong URL) answer in the error shape too.
-    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const refusal = frameworkRefusal(error);
-      reply.status(refusal.status).send(errorBody(refusal.code, refusal.message));
+      sendRefusal(request, reply, refusal.status, refusal.code, refusal.message);
     },
     // So do the refusals of Node's HTTP parser: a request timeout, malformed HTTP, huge headers.
     clientErrorHandler: (error, socket) => {
@@ -125,6 +133,8 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     // Per-request log lines cost more than a redemption on the hot path; errors are still logged.
     logController: new LogController({ disableRequestLogging: process.env.CARNET_LOG_REQUESTS !== "1" }),
   });
+  // Before the caller's hook: it sees each route's refusals declared in both shapes.
+  server.addHook("onRoute", withProblemDocuments);
   if (options.onRoute) server.addHook("onRoute", options.onRoute);
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
@@ -134,9 +144,13 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
     if (webDir && isWebAppPage(req) && existsSync(join(webDir, "index.html"))) {
       return sendWebAppPage(reply, webDir);
     }
-    return reply
-      .status(404)
-      .send(errorBody("route_not_found", `No route ${req.method} ${req.url.split("?")[0]}.`));
+    return sendRefusal(
+      req,
+      reply,
+      404,
+      "route_not_found",
+      `No route ${req.method} ${req.url.split("?")[0]}.`,
+    );
   });
 
   await server.register(fastifyCookie);
@@ -154,11 +168,14 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   await registerCompression(server);
   await server.register(fastifySwagger, {
     openapi: {
+      openapi: "3.1.0",
       info: {
         title: "Carnet API",
         description:
           "Prepaid packages and courses: sell, book, redeem, and account for every credit. Every error is " +
-          '`{ "error": { "code", "message", "field"? } }`. Mutating calls accept an `Idempotency-Key` header.',
+          '`{ "error": { "code", "message", "field"? } }`, or an RFC 9457 problem document ' +
+          "`{ type, title, status, detail, code, field? }` for a client that sends " +
+          "`Accept: application/problem+json`. Mutating calls accept an `Idempotency-Key` header.",
         version: "1.0.0",
       },
       components: {
@@ -190,6 +207,8 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   appointmentRoutes(server, app);
   classRoutes(server, app);
   dataRoutes(server, app);
+  webhookRoutes(server, app);
+  feedRoutes(server, app);
 
   if (options.webDir) await registerWebApp(server, options.webDir);
   return server;

@@ -25,6 +25,7 @@ import {
   packageValidForServiceSql,
   usedCreditsValueSql,
 } from "../app/movement-sql.js";
+import { webhookOutboxCtes } from "../app/webhooks/outbox.js";
 import { type CandidateLine, chooseLineFifo } from "../domain/fifo.js";
 import { toDate, toInstant } from "../domain/validity.js";
 
@@ -242,7 +243,8 @@ async function writeTakes(
              x.enrolment_id, line.total, line.used_before + x.nth, line.booked_before - x.consumed_nth
         FROM paying x JOIN line ON line.business_id = x.business_id AND line.id = x.line_id
        ORDER BY x.ord
-   RETURNING business_id, id, kind, line_id, package_id, customer_id, location_id, reason, class_enrolment_id
+   RETURNING business_id, id, kind, line_id, package_id, customer_id, location_id, reason, class_enrolment_id,
+             total_after, used_after, booked_after
     ), act AS (
       INSERT INTO activity_log ${activityColumns}
       SELECT mv.business_id, ${at}::timestamptz, NULL::uuid, mv.location_id, 'redeem', mv.customer_id,
@@ -252,7 +254,16 @@ async function writeTakes(
     ), paid AS (
       SELECT mv.business_id, mv.class_enrolment_id AS enrolment_id, mv.id AS movement_id, mv.line_id, t.reservation_id
         FROM mv JOIN take t ON t.business_id = mv.business_id AND t.enrolment_id = mv.class_enrolment_id
-    ), ticket AS (
+    ), webhook_source AS (
+      -- W3: the same event, and the same data, as a consume written one at a time (write-movement.ts)
+      SELECT mv.business_id, 'class.enrolment.consumed'::text AS type, ${at}::timestamptz AS occurred_at,
+             jsonb_build_object('movementId', mv.id, 'kind', mv.kind, 'quantity', 1, 'packageId', mv.package_id,
+             'lineId', mv.line_id, 'customerId', mv.customer_id, 'itemId', pl.item_id, 'reversesId', NULL,
+             'appointmentId', NULL, 'ticketLineId', NULL, 'classEnrolmentId', mv.class_enrolment_id,
+             'counters', jsonb_build_object('total', mv.total_after, 'used', mv.used_after,
+             'booked', mv.booked_after, 'remaining', mv.total_after - mv.used_after - mv.booked_after)) AS data
+        FROM mv JOIN package_lines pl ON pl.business_id = mv.business_id AND pl.id = mv.line_id
+    ), ${webhookOutboxCtes("webhook_source")}, ticket AS (
       -- an open ticket holding this credit: its line is now paid by the used credit
       UPDATE ticket_lines tl SET consumed_movement_id = paid.movement_id
         FROM paid

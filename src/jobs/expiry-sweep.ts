@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import type { Temporal } from "temporal-polyfill";
 import type { Executor } from "../app/context.js";
+import { webhookOutboxCtes } from "../app/webhooks/outbox.js";
 import { toDate } from "../domain/validity.js";
 
 export async function sweepExpiredPackages(
@@ -40,7 +41,7 @@ export async function sweepExpiredPackages(
         SELECT business_id, package_id, id, customer_id, 'expire', quantity, ${toDate(now)}::timestamptz,
                'package expired', total, used, booked
           FROM line
-        RETURNING business_id, package_id, quantity
+        RETURNING business_id, id, package_id, line_id, quantity, total_after, used_after, booked_after
       ), act AS (
         INSERT INTO activity_log (business_id, occurred_at, action, customer_id, package_id, details)
         SELECT marked.business_id, ${toDate(now)}::timestamptz, 'expire', marked.customer_id, marked.id,
@@ -48,7 +49,17 @@ export async function sweepExpiredPackages(
                  (SELECT coalesce(sum(quantity), 0) FROM mv WHERE mv.business_id = marked.business_id
                    AND mv.package_id = marked.id))
           FROM marked
-      )
+      ), webhook_source AS (
+        -- W3: one event per package, with each line's write-off (none when nothing was left)
+        SELECT marked.business_id, 'package.expired'::text AS type, ${toDate(now)}::timestamptz AS occurred_at,
+               jsonb_build_object('packageId', marked.id, 'customerId', marked.customer_id,
+                 'lines', coalesce((SELECT jsonb_agg(jsonb_build_object('lineId', mv.line_id, 'movementId', mv.id,
+                   'quantity', mv.quantity, 'counters', jsonb_build_object('total', mv.total_after,
+                   'used', mv.used_after, 'booked', mv.booked_after,
+                   'remaining', mv.total_after - mv.used_after - mv.booked_after)) ORDER BY mv.line_id)
+                   FROM mv WHERE mv.business_id = marked.business_id AND mv.package_id = marked.id), '[]'::jsonb)) AS data
+          FROM marked
+      ), ${webhookOutboxCtes("webhook_source")}
       SELECT count(*)::int AS packages,
              coalesce(array_agg(DISTINCT business_id::text), '{}') AS businesses
         FROM marked`.execute(db);

@@ -13,6 +13,7 @@ import { sweepEndedAppointments } from "./appointment-sweep.js";
 import { sweepEndedClasses } from "./class-sweep.js";
 import { queueExpiryReminders } from "./expiry-reminders.js";
 import { sweepExpiredPackages } from "./expiry-sweep.js";
+import { deliverWebhooks, purgeOldWebhookEvents } from "./webhook-delivery.js";
 
 export interface Job {
   name: string;
@@ -28,6 +29,13 @@ export const jobs = (mail: { mailer: Mailer; from: string }): Job[] => [
 ];
 
 const BASE_JOBS: Job[] = [
+  // W3: webhooks go out within seconds of their change's commit, never in its request
+  { name: "webhooks", everyMs: 2_000, run: (app) => deliverWebhooks(app, app.clock()) },
+  {
+    name: "webhook-log-purge",
+    everyMs: 3_600_000,
+    run: (app) => purgeOldWebhookEvents(app.database.db, app.clock()),
+  },
   {
     name: "expiry-sweep",
     everyMs: 60_000,

@@ -222,6 +222,26 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "POST /api/v1/imports": { own: MANAGERS, other: MANAGERS, note: "other: into B's own business" },
   "GET /api/v1/exports/business.zip": { own: OWNER, other: OWNER, note: "other: B's own archive" },
   "GET /api/v1/customers/:customerId/export": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  // W3: webhook endpoints and their delivery logs
+  "GET /api/v1/webhooks": { own: MANAGERS, other: MANAGERS, note: "other: B's own endpoints" },
+  "POST /api/v1/webhooks": { own: MANAGERS, other: MANAGERS, note: "other: into B's own business" },
+  "GET /api/v1/webhooks/:endpointId": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "PATCH /api/v1/webhooks/:endpointId": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "DELETE /api/v1/webhooks/:endpointId": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "POST /api/v1/webhooks/:endpointId/rotate-secret": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "GET /api/v1/webhooks/:endpointId/deliveries": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "POST /api/v1/webhooks/:endpointId/deliveries/:deliveryId/resend": {
+    own: MANAGERS,
+    other: HIDDEN_MANAGERS,
+  },
+  // W4: calendar feeds: one's own link, a customer's link, and the feed, whose token is the key
+  "GET /api/v1/auth/me/calendar-feed": { own: EVERYONE, other: EVERYONE },
+  "POST /api/v1/auth/me/calendar-feed": { own: EVERYONE, other: EVERYONE },
+  "DELETE /api/v1/auth/me/calendar-feed": { own: EVERYONE, other: EVERYONE },
+  "GET /api/v1/customers/:customerId/calendar-feed": { own: EVERYONE, other: HIDDEN },
+  "POST /api/v1/customers/:customerId/calendar-feed": { own: DESK, other: HIDDEN_DESK },
+  "DELETE /api/v1/customers/:customerId/calendar-feed": { own: DESK, other: HIDDEN_DESK },
+  "GET /api/v1/feeds/:file": { own: PUBLIC, other: PUBLIC, note: "W4: `<token>.ics`, the token is the key" },
 };
 
 const parse = (row: string) => row.trim().split(/\s+/) as Outcome[];
@@ -483,6 +503,20 @@ const onlineBooking = () => ({
 });
 
 /** One request per route that an allowed caller of business A could make successfully. */
+/** W3: an endpoint on a public address literal (nothing is delivered in this test) */
+const webhookBody = () => ({
+  url: "https://93.184.215.14/carnet-hook",
+  events: ["customer.created"],
+  description: "a receiver",
+});
+const freshWebhookOfA = async () => (await asOwnerA("POST", "/api/v1/webhooks", webhookBody())).id as string;
+/** one endpoint for the routes that leave it there (a business has at most 20) */
+let webhookA: Promise<string> | undefined;
+const webhookOfA = () => {
+  webhookA ??= freshWebhookOfA();
+  return webhookA;
+};
+
 const REQUESTS: Record<string, Build> = {
   "GET /api/openapi.json": async () => ({ url: "/api/openapi.json" }),
   "GET /api/docs": async () => ({ url: "/api/docs" }),
@@ -889,6 +923,51 @@ const REQUESTS: Record<string, Build> = {
   "GET /api/v1/customers/:customerId/export": async () => ({
     url: `/api/v1/customers/${f.customerId}/export`,
   }),
+  "GET /api/v1/webhooks": async () => ({ url: "/api/v1/webhooks" }),
+  "POST /api/v1/webhooks": async () => ({ url: "/api/v1/webhooks", body: webhookBody() }),
+  "GET /api/v1/webhooks/:endpointId": async () => ({ url: `/api/v1/webhooks/${await webhookOfA()}` }),
+  "PATCH /api/v1/webhooks/:endpointId": async () => ({
+    url: `/api/v1/webhooks/${await webhookOfA()}`,
+    body: { description: `changed ${MARK_A}` },
+  }),
+  "DELETE /api/v1/webhooks/:endpointId": async () => ({ url: `/api/v1/webhooks/${await freshWebhookOfA()}` }),
+  "POST /api/v1/webhooks/:endpointId/rotate-secret": async () => ({
+    url: `/api/v1/webhooks/${await webhookOfA()}/rotate-secret`,
+  }),
+  "GET /api/v1/webhooks/:endpointId/deliveries": async () => ({
+    url: `/api/v1/webhooks/${await webhookOfA()}/deliveries`,
+  }),
+  "POST /api/v1/webhooks/:endpointId/deliveries/:deliveryId/resend": async () => {
+    const endpointId = await webhookOfA();
+    await f.customer();
+    const log = await asOwnerA("GET", `/api/v1/webhooks/${endpointId}/deliveries`);
+    return { url: `/api/v1/webhooks/${endpointId}/deliveries/${log.items[0].id}/resend` };
+  },
+  "GET /api/v1/auth/me/calendar-feed": async () => ({ url: "/api/v1/auth/me/calendar-feed" }),
+  "POST /api/v1/auth/me/calendar-feed": async () => ({ url: "/api/v1/auth/me/calendar-feed" }),
+  "DELETE /api/v1/auth/me/calendar-feed": async () => ({ url: "/api/v1/auth/me/calendar-feed" }),
+  "GET /api/v1/customers/:customerId/calendar-feed": async () => ({
+    url: `/api/v1/customers/${f.customerId}/calendar-feed`,
+  }),
+  "POST /api/v1/customers/:customerId/calendar-feed": async () => ({
+    url: `/api/v1/customers/${(await f.customer()).id}/calendar-feed`,
+  }),
+  "DELETE /api/v1/customers/:customerId/calendar-feed": async () => ({
+    url: `/api/v1/customers/${(await f.customer()).id}/calendar-feed`,
+  }),
+  // a customer of A with a booking, and a new link to their feed
+  "GET /api/v1/feeds/:file": async () => {
+    const c = await f.customer();
+    await asOwnerA("POST", "/api/v1/appointments", {
+      customerId: c.id,
+      staffId: a.staff.practitioner.staffId,
+      startAt: `2026-06-${String(2 + (++n % 20)).padStart(2, "0")}T09:00:00Z`,
+      services: [{ itemId: a.items.pedicure }],
+      allowOverlap: true,
+    });
+    const feed = await asOwnerA("POST", `/api/v1/customers/${c.id}/calendar-feed`);
+    return { url: feed.path as string };
+  },
 };
 
 beforeAll(async () => {
@@ -1017,8 +1096,11 @@ describe("authorization matrix (S1, S2)", () => {
             if (res.statusCode >= 500) mismatches.push(`${route} ${side} ${caller}: ${res.statusCode}`);
             // The public balance link shows its customer's data to whoever holds the token (R4).
             // The public catalog shows its business's bookable staff by name to anyone (A10).
+            // A calendar feed shows its person's bookings to whoever holds its token (W4).
             const publicByDesign =
-              route.includes("/public/balance/") || route.includes("/public/businesses/");
+              route.includes("/public/balance/") ||
+              route.includes("/public/businesses/") ||
+              route.startsWith("GET /api/v1/feeds/");
             if (side === "other" && !publicByDesign && res.body.includes(MARK_A))
               leaks.push(`${m} ${req.url} (${caller})`);
           }

@@ -46,6 +46,9 @@ export const WRITE_ROUTES: Record<string, Write> = {
   "PATCH /api/v1/auth/me": ["staff"],
   "POST /api/v1/auth/tokens": ["settings"],
   "POST /api/v1/auth/tokens/:tokenId/revoke": ["settings"],
+  // W4: a person's own calendar feed link shows on no other screen
+  "POST /api/v1/auth/me/calendar-feed": [],
+  "DELETE /api/v1/auth/me/calendar-feed": [],
   // a business that did not exist had no one watching it
   "POST /api/v1/setup/business": [],
   "POST /api/v1/public/sign-ups": [],
@@ -78,11 +81,19 @@ export const WRITE_ROUTES: Record<string, Write> = {
   "PATCH /api/v1/templates/:templateId": ["catalog"],
   "POST /api/v1/templates/:templateId/retire": ["catalog"],
   "POST /api/v1/templates/preview": [],
+  // W3: webhook endpoints (shown on the settings screen)
+  "POST /api/v1/webhooks": ["settings"],
+  "PATCH /api/v1/webhooks/:endpointId": ["settings"],
+  "DELETE /api/v1/webhooks/:endpointId": ["settings"],
+  "POST /api/v1/webhooks/:endpointId/rotate-secret": ["settings"],
+  "POST /api/v1/webhooks/:endpointId/deliveries/:deliveryId/resend": ["settings"],
   // customers and the ledger
   "POST /api/v1/customers": ["customers"],
   "PATCH /api/v1/customers/:customerId": ["customers", "appointments", "tickets"],
   "POST /api/v1/customers/:customerId/balance-link": ["customers"],
   "DELETE /api/v1/customers/:customerId/balance-link": ["customers"],
+  "POST /api/v1/customers/:customerId/calendar-feed": ["customers"],
+  "DELETE /api/v1/customers/:customerId/calendar-feed": ["customers"],
   "POST /api/v1/customers/:customerId/packages": LEDGER,
   "POST /api/v1/packages/:packageId/lines/:lineId/redeem": LEDGER,
   "POST /api/v1/customers/:customerId/redemptions": LEDGER,
@@ -201,7 +212,10 @@ export function liveRoutes(server: FastifyInstance, app: App, options: LiveOptio
             .optional(),
         }),
         response: {
-          200: z.string().describe("text/event-stream"),
+          200: {
+            description: "Server-Sent Events: ready, change, resync, end",
+            content: { "text/event-stream": { schema: z.string().describe("Server-Sent Events") } },
+          },
           401: refusals[401],
         },
       },

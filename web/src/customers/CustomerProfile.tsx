@@ -22,6 +22,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
+import { FeedLink } from "../feeds/FeedLink.js";
 import { dateTimeIn, money } from "../format.js";
 import { CustomerLanguageField } from "../languages/LanguagePickers.js";
 import { type PackageAction, PackageCard } from "../packages/PackageCard.js";
@@ -143,6 +144,14 @@ export function CustomerProfile() {
             <Box maw={360}>
               <CustomerLanguageField customer={customer} />
             </Box>
+            {/* W4: the customer's private calendar feed */}
+            <Card withBorder maw={600} className="no-print">
+              <FeedLink
+                base={`/api/v1/customers/${customer.id}/calendar-feed`}
+                canManage={can("manage_customers")}
+                whose="customer"
+              />
+            </Card>
           </Stack>
         </Tabs.Panel>
       </Tabs>

@@ -25,6 +25,7 @@ import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { LANGUAGES, languageName } from "../i18n/index.js";
 import { numberInputSeparators } from "../number-input.js";
+import { WebhooksSection } from "./WebhooksSection.js";
 
 type RedemptionPoint = "checkout_or_end" | "checkout_only" | "booking";
 type NoShowPolicy = "consume" | "release" | "review";
@@ -291,6 +292,7 @@ export function SettingsPage() {
           </Group>
         </Stack>
       </form>
+      <WebhooksSection />
     </Stack>
   );
 }

@@ -18,6 +18,7 @@ import { Link, type NavigateFunction, useLocation, useNavigate } from "react-rou
 import { api, plainWords } from "../api.js";
 import { ChangePasswordModal } from "../auth/ChangePassword.js";
 import { useMe, useSession } from "../auth/session.js";
+import { CalendarFeedModal } from "../feeds/CalendarFeedModal.js";
 import { roleLabel } from "../format.js";
 import { LanguageMenuItems } from "../languages/LanguagePickers.js";
 import { useLiveUpdates } from "../live.js";
@@ -30,6 +31,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const { signOut, refresh, can } = useSession();
   const [opened, { toggle, close }] = useDisclosure();
   const [passwordOpened, passwordDialog] = useDisclosure();
+  const [feedOpened, feedDialog] = useDisclosure();
   const location = useLocation();
   const navigate = useNavigate();
 
@@ -81,7 +83,12 @@ export function Layout({ children }: { children: React.ReactNode }) {
               onChange={(e) => void switchTo(e.currentTarget.value)}
               visibleFrom="xs"
             />
-            <AccountMenu passwordDialog={passwordDialog.open} signOut={signOut} navigate={navigate} />
+            <AccountMenu
+              passwordDialog={passwordDialog.open}
+              feedDialog={feedDialog.open}
+              signOut={signOut}
+              navigate={navigate}
+            />
           </Group>
         </Group>
       </AppShell.Header>
@@ -165,6 +172,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <AppShell.Main>{children}</AppShell.Main>
       {/* mounted when asked for: a closed modal still costs the first screen its render */}
       {passwordOpened && <ChangePasswordModal opened onClose={passwordDialog.close} />}
+      {/* W4: the staff member's own calendar feed */}
+      {feedOpened && <CalendarFeedModal opened onClose={feedDialog.close} />}
     </AppShell>
   );
 }
@@ -213,10 +222,12 @@ function ShellLink({
  */
 function AccountMenu({
   passwordDialog,
+  feedDialog,
   signOut,
   navigate,
 }: {
   passwordDialog: () => void;
+  feedDialog: () => void;
   signOut: () => Promise<void>;
   navigate: NavigateFunction;
 }) {
@@ -244,6 +255,7 @@ function AccountMenu({
         <LanguageMenuItems />
         <Menu.Label>{me.location.name}</Menu.Label>
         {me.account && <Menu.Item onClick={passwordDialog}>{t("changePassword")}</Menu.Item>}
+        <Menu.Item onClick={feedDialog}>{t("feeds:menu")}</Menu.Item>
         {/* O1: a person who works for several businesses signs in again to another one */}
         {me.account?.businesses
           .filter((b) => b.id !== me.business.id)
