@@ -11,6 +11,7 @@ import { migrate } from "../../src/db/migrate.js";
 import type { Role } from "../../src/db/schema.js";
 import { buildServer } from "../../src/http/server.js";
 import { businessSlug, ROLES, scenarioWithApiEach } from "../support/api-scenario.js";
+import { databaseGoneAway, leaksOf, withCapturedLog } from "../support/captured-log.js";
 import type { Api } from "../support/http.js";
 import type { Scenario } from "../support/scenario.js";
 import { databaseBefore } from "../support/test-db.js";
@@ -137,39 +138,6 @@ it("R4: links made before tokens were hashed keep working; the migration keeps o
 // ---------------------------------------------------------------------------------------------
 // Logs: with request logging on, no line carries a balance-link or a booking confirmation token.
 
-async function withCapturedLog<T>(
-  fn: (lines: string[], build: (app: App) => Promise<FastifyInstance>) => Promise<T>,
-) {
-  const lines: string[] = [];
-  const previous = process.env.CARNET_LOG_REQUESTS;
-  process.env.CARNET_LOG_REQUESTS = "1";
-  const servers: FastifyInstance[] = [];
-  const build = async (app: App) => {
-    const server = await buildServer(app, {
-      logger: { level: "info", stream: { write: (line: string) => lines.push(line) } },
-      secureCookies: false,
-      demoLogins: null,
-    });
-    servers.push(server);
-    return server;
-  };
-  try {
-    return await fn(lines, build);
-  } finally {
-    if (previous === undefined) delete process.env.CARNET_LOG_REQUESTS;
-    else process.env.CARNET_LOG_REQUESTS = previous;
-    for (const server of servers) await server.close();
-  }
-}
-
-/** Any 12 characters in a row of the secret: a partly encoded token must not slip through either. */
-function leaksOf(secret: string, text: string): string[] {
-  const found: string[] = [];
-  for (let i = 0; i + 12 <= secret.length; i++)
-    if (text.includes(secret.slice(i, i + 12))) found.push(secret.slice(i, i + 12));
-  return found;
-}
-
 it("R4, A10: request and error logs never carry a balance-link or a confirmation token", async () => {
   const dora = await newCustomer();
   const token = (await mint(dora.id)).json().token as string;
@@ -209,20 +177,7 @@ it("R4, A10: request and error logs never carry a balance-link or a confirmation
     for (const c of calls) await server.inject({ ...c, ...(c.method === "POST" ? { payload: {} } : {}) });
 
     // An error on the way: the database fails under the balance page's query.
-    const broken: App = {
-      ...s.app,
-      database: {
-        ...s.database,
-        db: new Proxy(s.database.db, {
-          get: (target, key, receiver) =>
-            key === "selectFrom"
-              ? () => {
-                  throw new Error("the database went away");
-                }
-              : Reflect.get(target, key, receiver),
-        }),
-      },
-    };
+    const broken = databaseGoneAway(s.app, "selectFrom");
     const failing = await build(broken);
     const crashed = await failing.inject({ method: "GET", url: `/api/v1/public/balance/${token}` });
     expect(crashed.statusCode).toBe(500);

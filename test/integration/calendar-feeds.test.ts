@@ -6,13 +6,11 @@
 // clock across a change of summer time. The link's token is the only key: rotating or ending it,
 // or a wrong one, answers 404, and no log line carries it.
 import { createHash } from "node:crypto";
-import type { FastifyInstance } from "fastify";
 import ICAL from "ical.js";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
-import type { App } from "../../src/app/context.js";
-import { buildServer } from "../../src/http/server.js";
 import { scenarioWithApiEach } from "../support/api-scenario.js";
+import { databaseGoneAway, withCapturedLog } from "../support/captured-log.js";
 import { type Api, startApi } from "../support/http.js";
 import { addBusiness, type Scenario } from "../support/scenario.js";
 
@@ -401,45 +399,15 @@ describe("W4: calendar feeds", () => {
   it("request and error logs never carry a feed's token", async () => {
     const path = await ownFeed();
     const token = path.slice("/api/v1/feeds/".length, -".ics".length);
-    const lines: string[] = [];
-    const previous = process.env.CARNET_LOG_REQUESTS;
-    process.env.CARNET_LOG_REQUESTS = "1";
-    const servers: FastifyInstance[] = [];
-    const build = async (app: App) => {
-      const server = await buildServer(app, {
-        logger: { level: "info", stream: { write: (line: string) => lines.push(line) } },
-        secureCookies: false,
-        demoLogins: null,
-      });
-      servers.push(server);
-      return server;
-    };
-    try {
+    const log = await withCapturedLog(async (lines, build) => {
       const server = await build(s.app);
       for (const url of [path, `${path}?x=1`, `/api/v1/%66eeds/${token}.ics`, `/api/v1/feeds/${token}`])
         await server.inject({ method: "GET", url });
-      const broken: App = {
-        ...s.app,
-        database: {
-          ...s.database,
-          db: new Proxy(s.database.db, {
-            get: (target, key, receiver) =>
-              key === "getExecutor"
-                ? () => {
-                    throw new Error("the database went away");
-                  }
-                : Reflect.get(target, key, receiver),
-          }),
-        },
-      };
+      const broken = databaseGoneAway(s.app, "getExecutor");
       const crashed = await (await build(broken)).inject({ method: "GET", url: path });
       expect(crashed.statusCode).toBe(500);
-    } finally {
-      if (previous === undefined) delete process.env.CARNET_LOG_REQUESTS;
-      else process.env.CARNET_LOG_REQUESTS = previous;
-      for (const server of servers) await server.close();
-    }
-    const log = lines.join("");
+      return lines.join("");
+    });
     expect(log).toContain("the database went away");
     expect(log).toContain("[redacted]");
     for (let i = 0; i + 12 <= token.length; i++) expect(log).not.toContain(token.slice(i, i + 12));
