@@ -10,13 +10,15 @@ import {
 } from "../domain/readable-text.js";
 
 /** Every refusal is `{ error: { code, message, field? } }` (errors.ts; the codes in docs/api.md). */
-export const refusal = z.object({
-  error: z.object({
-    code: z.string().describe("stable snake_case code, e.g. invalid_input, forbidden, last_owner"),
-    message: z.string(),
-    field: z.string().optional().describe("the request field it is about, e.g. prices.HUF or hours.2.end"),
-  }),
-});
+export const refusal = z
+  .object({
+    error: z.object({
+      code: z.string().describe("stable snake_case code, e.g. invalid_input, forbidden, last_owner"),
+      message: z.string(),
+      field: z.string().optional().describe("the request field it is about, e.g. prices.HUF or hours.2.end"),
+    }),
+  })
+  .meta({ id: "Error" });
 /**
  * The same refusal for a client that sends `Accept: application/problem+json` (RFC 9457). Every
  * route's refusals are declared with both bodies, one per content type (withProblemDocuments in
@@ -31,7 +33,8 @@ export const problem = z
     code: z.string().describe("the stable snake_case code, as `error.code`"),
     field: z.string().optional().describe("the request field it is about, as `error.field`"),
   })
-  .describe("an RFC 9457 problem document");
+  .describe("an RFC 9457 problem document")
+  .meta({ id: "Problem" });
 /** The statuses a refusal comes with, for routes whose refusals need no more words. */
 export const refusals = {
   400: refusal.describe("invalid input: the field and the rule"),
@@ -65,6 +68,9 @@ export const writeRefusals = { ...readRefusals, 409: refusals[409], 422: keyReus
 export function textBody(description: string) {
   return z.string().describe(description);
 }
+
+/** A staff member's role (S1). */
+export const role = z.enum(["owner", "manager", "front_desk", "practitioner"]).meta({ id: "Role" });
 
 export const id = z.uuid({ error: "must be an id (UUID)" });
 export const quantity = z
@@ -189,99 +195,107 @@ export const movementKind = z.enum([
 ]);
 
 /** LineView (src/app/package-view.ts) */
-export const packageLineAnswer = z.object({
-  id: z.string(),
-  itemId: z.string(),
-  itemKind: z.string(),
-  itemName: z.string(),
-  retailPriceMinor: int,
-  total: int,
-  used: int,
-  booked: int,
-  remaining: int,
-  expired: int,
-  unlimited: z.boolean().describe("P10: more than 100 credits left; show no count"),
-  remainingValueMinor: int.describe("worth of the free credits (refund value, liability)"),
-});
+export const packageLineAnswer = z
+  .object({
+    id: z.string(),
+    itemId: z.string(),
+    itemKind: z.string(),
+    itemName: z.string(),
+    retailPriceMinor: int,
+    total: int,
+    used: int,
+    booked: int,
+    remaining: int,
+    expired: int,
+    unlimited: z.boolean().describe("P10: more than 100 credits left; show no count"),
+    remainingValueMinor: int.describe("worth of the free credits (refund value, liability)"),
+  })
+  .meta({ id: "PackageLine" });
 
 /** PackageView (src/app/package-view.ts) */
-export const packageAnswer = z.object({
-  id: z.string(),
-  customerId: z.string(),
-  templateId: z.string(),
-  name: z.string(),
-  kind: z.string().describe("course or package"),
-  status: z.enum(["active", "fully_used", "expired", "refunded"]).describe("P5"),
-  locationId: z.string(),
-  timeZone: z.string(),
-  currency: z.string(),
-  priceMinor: int,
-  purchasedAt: instant,
-  expiresOn: z.string().nullable().describe("the last day, in the package's time zone"),
-  expiresAt: instant.nullable(),
-  refundedAt: instant.nullable(),
-  refundKind: z.string().nullable().describe("money or store_credit"),
-  refundMinor: int.nullable(),
-  onlineBookable: z.boolean(),
-  commissionBasis: z.string(),
-  redeemableLocationIds: z.array(z.string()).nullable().describe("null: every location"),
-  lines: z.array(packageLineAnswer),
-});
+export const packageAnswer = z
+  .object({
+    id: z.string(),
+    customerId: z.string(),
+    templateId: z.string(),
+    name: z.string(),
+    kind: z.string().describe("course or package"),
+    status: z.enum(["active", "fully_used", "expired", "refunded"]).describe("P5"),
+    locationId: z.string(),
+    timeZone: z.string(),
+    currency: z.string(),
+    priceMinor: int,
+    purchasedAt: instant,
+    expiresOn: z.string().nullable().describe("the last day, in the package's time zone"),
+    expiresAt: instant.nullable(),
+    refundedAt: instant.nullable(),
+    refundKind: z.string().nullable().describe("money or store_credit"),
+    refundMinor: int.nullable(),
+    onlineBookable: z.boolean(),
+    commissionBasis: z.string(),
+    redeemableLocationIds: z.array(z.string()).nullable().describe("null: every location"),
+    lines: z.array(packageLineAnswer),
+  })
+  .meta({ id: "Package" });
 
 /** WrittenMovement (src/app/write-movement.ts): one change of a line's counters */
-export const movementAnswer = z.object({
-  id: z.string(),
-  kind: movementKind,
-  quantity: int,
-  valueMinor: int,
-  occurredAt: instant,
-  packageId: z.string(),
-  lineId: z.string(),
-  customerId: z.string(),
-  itemId: z.string(),
-  itemName: z.string(),
-  counters: z
-    .object({ total: int, used: int, booked: int, remaining: int })
-    .describe("the line's counters after the change"),
-});
+export const movementAnswer = z
+  .object({
+    id: z.string(),
+    kind: movementKind,
+    quantity: int,
+    valueMinor: int,
+    occurredAt: instant,
+    packageId: z.string(),
+    lineId: z.string(),
+    customerId: z.string(),
+    itemId: z.string(),
+    itemName: z.string(),
+    counters: z
+      .object({ total: int, used: int, booked: int, remaining: int })
+      .describe("the line's counters after the change"),
+  })
+  .meta({ id: "Movement" });
 
 const person = z.object({ id: z.string(), name: z.string() });
 
 /** AppointmentView (src/app/appointments.ts) */
-export const appointmentAnswer = z.object({
-  id: z.string(),
-  locationId: z.string(),
-  customer: person,
-  staff: person,
-  startAt: instant,
-  endAt: instant,
-  channel: z.enum(["in_store", "online"]),
-  status: z.enum(["booked", "checked_in", "completed", "cancelled", "no_show"]),
-  notes: z.string().nullable(),
-  ticketId: z.string().nullable(),
-  fromPackage: z.boolean(),
-  services: z.array(
-    z.object({
-      id: z.string(),
-      itemId: z.string(),
-      name: z.string(),
-      priceMinor: int,
-      fromPackage: z
-        .object({
-          packageLineId: z.string(),
-          packageId: z.string(),
-          packageName: z.string(),
-          sessions: z.string().describe('"5/10 sessions": used and booked of the total, this one included'),
-          session: z
-            .object({ number: int, total: int, unlimited: z.boolean() })
-            .nullable()
-            .describe("U1: which session of the line this one is; null when not recorded"),
-          state: z.enum(["booked", "used", "released"]),
-        })
-        .nullable(),
-    }),
-  ),
-});
+export const appointmentAnswer = z
+  .object({
+    id: z.string(),
+    locationId: z.string(),
+    customer: person,
+    staff: person,
+    startAt: instant,
+    endAt: instant,
+    channel: z.enum(["in_store", "online"]),
+    status: z.enum(["booked", "checked_in", "completed", "cancelled", "no_show"]),
+    notes: z.string().nullable(),
+    ticketId: z.string().nullable(),
+    fromPackage: z.boolean(),
+    services: z.array(
+      z.object({
+        id: z.string(),
+        itemId: z.string(),
+        name: z.string(),
+        priceMinor: int,
+        fromPackage: z
+          .object({
+            packageLineId: z.string(),
+            packageId: z.string(),
+            packageName: z.string(),
+            sessions: z.string().describe('"5/10 sessions": used and booked of the total, this one included'),
+            session: z
+              .object({ number: int, total: int, unlimited: z.boolean() })
+              .nullable()
+              .describe("U1: which session of the line this one is; null when not recorded"),
+            state: z.enum(["booked", "used", "released"]),
+          })
+          .nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "Appointment" });
 
 /**
  * The routes of the redemption path serialize their answers with plain JSON.stringify: the answer

@@ -14,7 +14,12 @@ import Fastify, {
   LogController,
   type RouteOptions,
 } from "fastify";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from "fastify-type-provider-zod";
 import type { App } from "../app/context.js";
 import type { TrustProxy } from "../config.js";
 import { PROJECT_ROOT } from "../paths.js";
@@ -108,6 +113,22 @@ const HSTS = "max-age=31536000; includeSubDomains";
 
 export const WEB_DIST = join(PROJECT_ROOT, "web", "dist");
 
+/**
+ * The document names its shared answers (Package, Ticket, Error, …) under components.schemas, from
+ * the ids the schemas carry (`.meta({ id })`). The transform adds an input variant of each
+ * (`PackageInput`) whether or not a request uses it; this drops the ones nothing refers to.
+ */
+function withoutUnusedSchemas<T>(document: T): T {
+  const schemas = (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas;
+  if (!schemas) return document;
+  for (;;) {
+    const text = JSON.stringify(document);
+    const unused = Object.keys(schemas).filter((name) => !text.includes(`"#/components/schemas/${name}"`));
+    if (unused.length === 0) return document;
+    for (const name of unused) delete schemas[name];
+  }
+}
+
 export async function buildServer(app: App, options: ServerOptions): Promise<FastifyInstance> {
   const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
   const server = Fastify({
@@ -187,6 +208,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
       security: [{ session: [] }, { bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (input) => withoutUnusedSchemas(jsonSchemaTransformObject(input)),
   });
   // No validator badge: it is an image from validator.swagger.io that would be told the document's URL.
   await server.register(fastifySwaggerUi, { routePrefix: "/api/docs", uiConfig: { validatorUrl: null } });

@@ -67,12 +67,29 @@ describe("W1: every route declares its answers", () => {
     await SwaggerParser.validate(structuredClone(doc));
     // what the document says of the redemption: the movement, and each refusal in both shapes
     const redeem = doc.paths["/api/v1/packages/{packageId}/lines/{lineId}/redeem"].post.responses;
-    expect(redeem["200"].content["application/json"].schema.properties).toHaveProperty("counters");
+    expect(redeem["200"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Movement",
+    });
+    expect(doc.components.schemas.Movement.properties).toHaveProperty("counters");
+    // the shared answers are named once, and every name is used (no unused input variants)
+    const named = Object.keys(doc.components.schemas);
+    expect(named).toEqual(expect.arrayContaining(["Package", "PackageLine", "Ticket", "Customer", "Error"]));
+    expect(doc.components.schemas.Problem.required).toEqual(
+      expect.arrayContaining(["type", "title", "status", "detail", "code"]),
+    );
+    const text = JSON.stringify(doc.paths);
+    const everywhere = JSON.stringify(doc);
+    for (const name of named)
+      expect(everywhere.split(`"#/components/schemas/${name}"`).length).toBeGreaterThan(1);
+    expect(text).toContain('"#/components/schemas/Package"');
     for (const status of ["400", "401", "403", "404", "409", "422"]) {
       expect(Object.keys(redeem[status].content)).toEqual(["application/json", "application/problem+json"]);
-      expect(redeem[status].content["application/problem+json"].schema.required).toEqual(
-        expect.arrayContaining(["type", "title", "status", "detail", "code"]),
-      );
+      expect(redeem[status].content["application/json"].schema).toEqual({
+        $ref: "#/components/schemas/Error",
+      });
+      expect(redeem[status].content["application/problem+json"].schema).toEqual({
+        $ref: "#/components/schemas/Problem",
+      });
     }
     const csv = doc.paths["/api/v1/reports/balances.csv"].get.responses["200"].content;
     expect(Object.keys(csv)).toEqual(["text/csv"]);

@@ -28,10 +28,18 @@ import { AppError } from "../../domain/errors.js";
 import { cookieOptions, ctxOf, SESSION_COOKIE } from "../auth.js";
 import { mutation } from "../mutation.js";
 import { linkBase } from "../public-url.js";
-import { currency, email, id, language, name, postalAddress, refusal, unavailable } from "../schemas.js";
+import {
+  currency,
+  email,
+  id,
+  language,
+  name,
+  postalAddress,
+  refusal,
+  role,
+  unavailable,
+} from "../schemas.js";
 import type { AuthOptions } from "./auth.js";
-
-const role = z.enum(["owner", "manager", "front_desk", "practitioner"]);
 
 const invalidInput = refusal.describe("invalid input: the field and the rule");
 const notSignedIn = refusal.describe("not signed in, or a wrong password (invalid_credentials)");
@@ -73,30 +81,36 @@ const location = z.strictObject({
 });
 const owner = z.strictObject({ name, email });
 
-export const actorAnswer = z.object({
-  businessId: z.string(),
-  staffId: z.string(),
-  role,
-  locationId: z.string(),
-});
+export const actorAnswer = z
+  .object({
+    businessId: z.string(),
+    staffId: z.string(),
+    role,
+    locationId: z.string(),
+  })
+  .meta({ id: "Actor" });
 /** The answer of every route that signs someone in; the session itself is the cookie. */
-export const signedInAnswer = z.object({
-  signedIn: z.literal(true),
-  csrfToken: z.string(),
-  expiresAt: z.string(),
-  actor: actorAnswer,
-});
-const invitationAnswer = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.string(),
-  role,
-  homeLocationId: z.string(),
-  status: z.enum(["pending", "expired"]),
-  invitedAt: z.string(),
-  sentAt: z.string(),
-  expiresAt: z.string(),
-});
+export const signedInAnswer = z
+  .object({
+    signedIn: z.literal(true),
+    csrfToken: z.string(),
+    expiresAt: z.string(),
+    actor: actorAnswer,
+  })
+  .meta({ id: "SignedIn" });
+const invitationAnswer = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    role,
+    homeLocationId: z.string(),
+    status: z.enum(["pending", "expired"]),
+    invitedAt: z.string(),
+    sentAt: z.string(),
+    expiresAt: z.string(),
+  })
+  .meta({ id: "Invitation" });
 
 export function sendSignedIn(
   req: FastifyRequest,

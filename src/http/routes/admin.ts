@@ -44,6 +44,7 @@ import {
   prices,
   readRefusals,
   refusals,
+  role,
   templateParams,
   writeRefusals,
 } from "../schemas.js";
@@ -78,47 +79,55 @@ const templateBody = z.strictObject({
     .max(100),
   locationIds: z.array(id).max(100).optional(),
 });
-const customerAnswer = z.object({
-  id,
-  name: z.string(),
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  balanceLinkCreatedAt: z.string().nullable(),
-  createdAt: z.string(),
-  language: z.string().nullable().describe("U2: the customer's language; null: the business's"),
-});
+const customerAnswer = z
+  .object({
+    id,
+    name: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    balanceLinkCreatedAt: z.string().nullable(),
+    createdAt: z.string(),
+    language: z.string().nullable().describe("U2: the customer's language; null: the business's"),
+  })
+  .meta({ id: "Customer" });
 const policyAnswer = z.enum(["consume", "release", "review"]);
 /** businessView (src/app/manage-business.ts) */
-export const businessAnswer = z.object({
-  id: z.string(),
-  name: z.string(),
-  slug: z.string(),
-  language: z.string().describe("U2: the language of staff and customers who have not chosen their own"),
-  settings: z.object({
-    allowRefundUsedPackages: z.boolean(),
-    coverZeroPriceItems: z.boolean(),
-    redemptionPoint: z.enum(["checkout_or_end", "checkout_only", "booking"]),
-    appointmentNoShowPolicy: policyAnswer,
-    classNoShowPolicy: policyAnswer,
-    reminderDaysBeforeExpiry: z.number().int().nullable(),
-    onlineBookingDaysAhead: z.number().int(),
-    onlineBookingMinNoticeMinutes: z.number().int(),
-  }),
-});
+export const businessAnswer = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    slug: z.string(),
+    language: z.string().describe("U2: the language of staff and customers who have not chosen their own"),
+    settings: z.object({
+      allowRefundUsedPackages: z.boolean(),
+      coverZeroPriceItems: z.boolean(),
+      redemptionPoint: z.enum(["checkout_or_end", "checkout_only", "booking"]),
+      appointmentNoShowPolicy: policyAnswer,
+      classNoShowPolicy: policyAnswer,
+      reminderDaysBeforeExpiry: z.number().int().nullable(),
+      onlineBookingDaysAhead: z.number().int(),
+      onlineBookingMinNoticeMinutes: z.number().int(),
+    }),
+  })
+  .meta({ id: "Business" });
 /** staffView (src/app/manage-business.ts) */
-const staffMemberAnswer = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.string(),
-  role: z.enum(["owner", "manager", "front_desk", "practitioner"]),
-  homeLocationId: z.string(),
-  active: z.boolean(),
-});
-export const customerPage = z.object({
-  items: z.array(customerAnswer),
-  nextCursor: z.string().nullable(),
-  total: z.number().int(),
-});
+export const staffMemberAnswer = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    role,
+    homeLocationId: z.string(),
+    active: z.boolean(),
+  })
+  .meta({ id: "StaffMember" });
+export const customerPage = z
+  .object({
+    items: z.array(customerAnswer),
+    nextCursor: z.string().nullable(),
+    total: z.number().int(),
+  })
+  .meta({ id: "CustomerPage" });
 const customerBody = z.strictObject({
   name,
   email: email.nullable().optional().or(z.literal("")),

@@ -19,52 +19,41 @@ import { AppError } from "../../domain/errors.js";
 import { allowedActions, may } from "../../domain/permissions.js";
 import { cookieOptions, ctxOf, SESSION_COOKIE, unauthenticated } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { id, language } from "../schemas.js";
+import { id, language, refusal, role } from "../schemas.js";
 import { sendSignedIn, signedInAnswer } from "./accounts.js";
 import { customerPage } from "./admin.js";
+import { locationAnswer } from "./catalog.js";
 
-/** Every refusal is `{ error: { code, message, field? } }` (src/http/errors.ts). */
-const refusal = z.object({
-  error: z.object({
-    code: z.string().describe("stable snake_case code, e.g. invalid_credentials, too_many_attempts"),
-    message: z.string(),
-    field: z.string().optional(),
-  }),
-});
-const location = z.object({
-  id: z.string(),
-  name: z.string(),
-  timeZone: z.string(),
-  currency: z.string(),
-  address: z.string().nullable(),
-  locale: z.string().describe("U1: how dates, clocks and money read there (hu-HU, en-US)"),
-});
-const meAnswer = z.object({
-  staff: z.object({
-    id: z.string(),
-    name: z.string().optional(),
-    role: z.string(),
-    language: z.string().nullable().describe("U2: the staff member's own language; null: the business's"),
-  }),
-  business: z.object({
-    id: z.string(),
-    name: z.string(),
-    slug: z.string(),
-    language: z.string().describe("U2: the language of staff and customers who have not chosen their own"),
-    settings: z.record(z.string(), z.unknown()).describe("the business's settings, as GET /api/v1/business"),
-  }),
-  location: location.optional(),
-  locations: z.array(location),
-  permissions: z.array(z.string()),
-  csrfToken: z.string().nullable().describe("the session's CSRF token; null for an API token"),
-  account: z
-    .object({
-      email: z.string(),
-      businesses: z.array(z.object({ id: z.string(), name: z.string() })),
-    })
-    .nullable()
-    .describe("the signed-in person and every business they work for (sessions only, O1)"),
-});
+const meAnswer = z
+  .object({
+    staff: z.object({
+      id: z.string(),
+      name: z.string().optional(),
+      role,
+      language: z.string().nullable().describe("U2: the staff member's own language; null: the business's"),
+    }),
+    business: z.object({
+      id: z.string(),
+      name: z.string(),
+      slug: z.string(),
+      language: z.string().describe("U2: the language of staff and customers who have not chosen their own"),
+      settings: z
+        .record(z.string(), z.unknown())
+        .describe("the business's settings, as GET /api/v1/business"),
+    }),
+    location: locationAnswer,
+    locations: z.array(locationAnswer),
+    permissions: z.array(z.string()),
+    csrfToken: z.string().nullable().describe("the session's CSRF token; null for an API token"),
+    account: z
+      .object({
+        email: z.string(),
+        businesses: z.array(z.object({ id: z.string(), name: z.string() })),
+      })
+      .nullable()
+      .describe("the signed-in person and every business they work for (sessions only, O1)"),
+  })
+  .meta({ id: "Me" });
 
 export interface AuthOptions {
   secureCookies: boolean;
@@ -173,10 +162,13 @@ export function authRoutes(server: FastifyInstance, app: App, options: AuthOptio
     // integration's token (which acts in one business and has no business knowing the others).
     const account = auth.csrfToken != null ? await accountOf(app.database.db, auth.accountId) : null;
     const language = await ownLanguage(app.database.db, actor.businessId, actor.staffId);
+    // A session's location is one of its business's (a foreign key); locations are never deleted.
+    const location = locations.find((l) => l.id === actor.locationId);
+    if (!location) throw new Error(`location ${actor.locationId} is not one of the business's`);
     return {
       staff: { id: actor.staffId, name: auth.staffName, role: actor.role, language },
       business: businessView(business),
-      location: locations.find((l) => l.id === actor.locationId),
+      location,
       locations,
       permissions: allowedActions(actor.role),
       csrfToken: auth.csrfToken,

@@ -23,82 +23,92 @@ import {
 const minor = z.number().int();
 
 const prices = z.record(z.string(), minor).describe("minor units per ISO 4217 currency");
-export const itemAnswer = z.object({
-  id: z.string(),
-  kind: z.enum(["service", "product", "class_type"]),
-  name: z.string(),
-  prices,
-  taxRateBp: z.number().int(),
-  durationMinutes: z.number().int().nullable(),
-  sellToClients: z.boolean(),
-  commissionEligible: z.boolean(),
-  active: z.boolean().describe("false: archived"),
-  category: z.string().nullable(),
-});
-export const templateAnswer = z.object({
-  id: z.string(),
-  kind: z.enum(["course", "package"]),
-  name: z.string(),
-  prices,
-  validity: z.object({
-    kind: z.enum(["days", "months", "fixed_date", "one_day", "none"]),
-    count: z.number().int().nullable(),
-    date: z.string().nullable(),
-  }),
-  commissionBasis: z.enum(["item_retail_price", "package_price_per_credit"]),
-  onlineBookable: z.boolean(),
-  active: z.boolean().describe("false: retired"),
-  items: z.array(
-    z.object({
-      itemId: z.string(),
-      itemName: z.string(),
-      itemKind: z.enum(["service", "product", "class_type"]),
-      itemActive: z.boolean(),
-      quantity: z.number().int(),
+export const itemAnswer = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["service", "product", "class_type"]),
+    name: z.string(),
+    prices,
+    taxRateBp: z.number().int(),
+    durationMinutes: z.number().int().nullable(),
+    sellToClients: z.boolean(),
+    commissionEligible: z.boolean(),
+    active: z.boolean().describe("false: archived"),
+    category: z.string().nullable(),
+  })
+  .meta({ id: "Item" });
+export const templateAnswer = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["course", "package"]),
+    name: z.string(),
+    prices,
+    validity: z.object({
+      kind: z.enum(["days", "months", "fixed_date", "one_day", "none"]),
+      count: z.number().int().nullable(),
+      date: z.string().nullable(),
     }),
-  ),
-  locationIds: z.array(z.string()).describe("where it can be redeemed; empty: every location"),
-  soldCount: z.number().int().describe("packages sold from it; they keep what they were sold with"),
-});
-const previewAnswer = z.object({
-  totalCredits: z.number().int(),
-  currencies: z.array(
-    z.object({
-      currency: z.string(),
-      priceMinor: minor,
-      lines: z.array(
-        z.object({
-          itemId: z.string(),
-          itemName: z.string(),
-          quantity: z.number().int(),
-          retailPriceMinor: minor.nullable().describe("null: the item has no price in this currency"),
-          lineValueMinor: minor.describe("the line's share of the package price"),
-          creditMinor: minor.describe("what each credit but the last is worth"),
-          lastCreditMinor: minor.describe("what the last credit is worth (the rounding remainder)"),
-        }),
-      ),
-      packagePricePerCredit: z
-        .object({ creditMinor: minor, lastCreditMinor: minor })
-        .describe("the commission base per credit on the package_price_per_credit basis (T10)"),
-    }),
-  ),
-});
-const rateAnswer = z.object({
-  id: z.string(),
-  staffId: z.string(),
-  staffName: z.string(),
-  category: z.string().nullable(),
-  rateBp: z.number().int(),
-  updatedAt: z.string(),
-});
-export const locationAnswer = z.object({
-  id: z.string(),
-  name: z.string(),
-  timeZone: z.string(),
-  currency: z.string(),
-  address: z.string().nullable(),
-  locale: z.string().describe("U1: how dates, clocks and money read there, a BCP 47 tag (hu-HU, en-US)"),
-});
+    commissionBasis: z.enum(["item_retail_price", "package_price_per_credit"]),
+    onlineBookable: z.boolean(),
+    active: z.boolean().describe("false: retired"),
+    items: z.array(
+      z.object({
+        itemId: z.string(),
+        itemName: z.string(),
+        itemKind: z.enum(["service", "product", "class_type"]),
+        itemActive: z.boolean(),
+        quantity: z.number().int(),
+      }),
+    ),
+    locationIds: z.array(z.string()).describe("where it can be redeemed; empty: every location"),
+    soldCount: z.number().int().describe("packages sold from it; they keep what they were sold with"),
+  })
+  .meta({ id: "Template" });
+const previewAnswer = z
+  .object({
+    totalCredits: z.number().int(),
+    currencies: z.array(
+      z.object({
+        currency: z.string(),
+        priceMinor: minor,
+        lines: z.array(
+          z.object({
+            itemId: z.string(),
+            itemName: z.string(),
+            quantity: z.number().int(),
+            retailPriceMinor: minor.nullable().describe("null: the item has no price in this currency"),
+            lineValueMinor: minor.describe("the line's share of the package price"),
+            creditMinor: minor.describe("what each credit but the last is worth"),
+            lastCreditMinor: minor.describe("what the last credit is worth (the rounding remainder)"),
+          }),
+        ),
+        packagePricePerCredit: z
+          .object({ creditMinor: minor, lastCreditMinor: minor })
+          .describe("the commission base per credit on the package_price_per_credit basis (T10)"),
+      }),
+    ),
+  })
+  .meta({ id: "TemplatePreview" });
+const rateAnswer = z
+  .object({
+    id: z.string(),
+    staffId: z.string(),
+    staffName: z.string(),
+    category: z.string().nullable(),
+    rateBp: z.number().int(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "CommissionRate" });
+export const locationAnswer = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    timeZone: z.string(),
+    currency: z.string(),
+    address: z.string().nullable(),
+    locale: z.string().describe("U1: how dates, clocks and money read there, a BCP 47 tag (hu-HU, en-US)"),
+  })
+  .meta({ id: "Location" });
 const rateBp = z
   .number({ error: "must be a whole number of basis points" })
   .int("must be a whole number of basis points (1250 = 12.5 %)")

@@ -26,54 +26,60 @@ const enrolmentParams = z.object({ enrolmentId: id });
 const int = z.number().int();
 const person = z.object({ id: z.string(), name: z.string() });
 /** RosterEntry (src/app/classes.ts): an attendee and how their place is paid */
-const rosterEntryAnswer = z.object({
-  id: z.string(),
-  customer: person,
-  channel: z.enum(["in_store", "online"]),
-  status: z.enum(["enrolled", "cancelled", "no_show"]),
-  review: z
-    .string()
-    .nullable()
-    .describe("a no-show waiting for a decision: pending; then how it was decided"),
-  payment: z.object({
-    state: z.enum(["package_used", "available_in_package", "paid", "price"]),
-    label: z.string(),
-    priceMinor: int,
-    packageName: z.string().nullable(),
-    sessions: z.string().nullable(),
-    package: z
-      .object({
-        packageId: z.string(),
-        lineId: z.string(),
-        total: int,
-        used: int,
-        booked: int,
-        remaining: int,
-      })
+const rosterEntryAnswer = z
+  .object({
+    id: z.string(),
+    customer: person,
+    channel: z.enum(["in_store", "online"]),
+    status: z.enum(["enrolled", "cancelled", "no_show"]),
+    review: z
+      .string()
       .nullable()
-      .describe("the package line paying for the place, with its counters now"),
-  }),
-  ticketId: z.string().nullable(),
-});
+      .describe("a no-show waiting for a decision: pending; then how it was decided"),
+    payment: z.object({
+      state: z.enum(["package_used", "available_in_package", "paid", "price"]),
+      label: z.string(),
+      priceMinor: int,
+      packageName: z.string().nullable(),
+      sessions: z.string().nullable(),
+      package: z
+        .object({
+          packageId: z.string(),
+          lineId: z.string(),
+          total: int,
+          used: int,
+          booked: int,
+          remaining: int,
+        })
+        .nullable()
+        .describe("the package line paying for the place, with its counters now"),
+    }),
+    ticketId: z.string().nullable(),
+  })
+  .meta({ id: "RosterEntry" });
 /** SessionView (src/app/classes.ts) */
-const sessionAnswer = z.object({
-  id: z.string(),
-  locationId: z.string(),
-  itemId: z.string(),
-  name: z.string(),
-  instructor: person,
-  startAt: z.string(),
-  endAt: z.string(),
-  capacity: int,
-  enrolled: int,
-  status: z.enum(["scheduled", "cancelled"]),
-  currency: z.string(),
-  priceMinor: int,
-  roster: z.array(rosterEntryAnswer),
-});
-const checkoutAnswer = z.object({
-  ticketId: z.string().describe("the ticket opened, or the one opened before"),
-});
+const sessionAnswer = z
+  .object({
+    id: z.string(),
+    locationId: z.string(),
+    itemId: z.string(),
+    name: z.string(),
+    instructor: person,
+    startAt: z.string(),
+    endAt: z.string(),
+    capacity: int,
+    enrolled: int,
+    status: z.enum(["scheduled", "cancelled"]),
+    currency: z.string(),
+    priceMinor: int,
+    roster: z.array(rosterEntryAnswer),
+  })
+  .meta({ id: "ClassSession" });
+const checkoutAnswer = z
+  .object({
+    ticketId: z.string().describe("the ticket opened, or the one opened before"),
+  })
+  .meta({ id: "ClassCheckout" });
 
 export function classRoutes(server: FastifyInstance, app: App) {
   const r = server.withTypeProvider<ZodTypeProvider>();

@@ -35,78 +35,84 @@ const importBody = z.strictObject({
   fileName: name.optional(),
 });
 
-const rowError = z.object({
-  row: z.number().int().nullable(),
-  column: z.string().nullable(),
-  message: z.string(),
-});
+const rowError = z
+  .object({
+    row: z.number().int().nullable(),
+    column: z.string().nullable(),
+    message: z.string(),
+  })
+  .meta({ id: "ImportRowError" });
 
-const importReport = z.object({
-  dryRun: z.boolean(),
-  imported: z.boolean(),
-  importId: z.string().nullable(),
-  fileName: z.string().nullable(),
-  rows: z.number().int(),
-  errorCount: z.number().int(),
-  errors: z.array(rowError),
-  summary: z.object({
-    packages: z.number().int(),
-    toCreate: z.number().int(),
-    alreadyImported: z.number().int(),
-    lines: z.number().int(),
-    customersNew: z.number().int(),
-    customersExisting: z.number().int(),
-    byCurrency: z.array(
+const importReport = z
+  .object({
+    dryRun: z.boolean(),
+    imported: z.boolean(),
+    importId: z.string().nullable(),
+    fileName: z.string().nullable(),
+    rows: z.number().int(),
+    errorCount: z.number().int(),
+    errors: z.array(rowError),
+    summary: z.object({
+      packages: z.number().int(),
+      toCreate: z.number().int(),
+      alreadyImported: z.number().int(),
+      lines: z.number().int(),
+      customersNew: z.number().int(),
+      customersExisting: z.number().int(),
+      byCurrency: z.array(
+        z.object({
+          currency: z.string(),
+          packages: z.number().int(),
+          pricePaidMinor: z.number().int(),
+          owedCredits: z.number().int(),
+          owedMinor: z.number().int(),
+        }),
+      ),
+    }),
+    packages: z.array(
       z.object({
+        rows: z.array(z.number().int()),
+        ref: z.string().nullable(),
+        customerName: z.string(),
+        customerEmail: z.string().nullable(),
+        customerPhone: z.string().nullable(),
+        newCustomer: z.boolean(),
+        name: z.string(),
+        templateName: z.string().nullable(),
+        locationName: z.string(),
         currency: z.string(),
-        packages: z.number().int(),
-        pricePaidMinor: z.number().int(),
-        owedCredits: z.number().int(),
-        owedMinor: z.number().int(),
+        priceMinor: z.number().int(),
+        purchasedOn: z.string(),
+        expiresOn: z.string().nullable(),
+        status: z.enum(["create", "already_imported"]),
+        lines: z.array(z.object({ itemName: z.string(), total: z.number().int(), used: z.number().int() })),
       }),
     ),
-  }),
-  packages: z.array(
-    z.object({
-      rows: z.array(z.number().int()),
-      ref: z.string().nullable(),
-      customerName: z.string(),
-      customerEmail: z.string().nullable(),
-      customerPhone: z.string().nullable(),
-      newCustomer: z.boolean(),
-      name: z.string(),
-      templateName: z.string().nullable(),
-      locationName: z.string(),
-      currency: z.string(),
-      priceMinor: z.number().int(),
-      purchasedOn: z.string(),
-      expiresOn: z.string().nullable(),
-      status: z.enum(["create", "already_imported"]),
-      lines: z.array(z.object({ itemName: z.string(), total: z.number().int(), used: z.number().int() })),
-    }),
-  ),
-});
+  })
+  .meta({ id: "ImportReport" });
 
 const records = z.array(z.record(z.string(), z.unknown()));
-const customerExportSchema = z.object({
-  exportedAt: z.string(),
-  business: z.object({ id: z.string(), name: z.string() }),
-  customer: z.record(z.string(), z.unknown()),
-  packages: records,
-  packageLines: records,
-  movements: records,
-  packageRefunds: records,
-  storeCredit: records,
-  storeCreditMovements: records,
-  tickets: records,
-  ticketLines: records,
-  payments: records,
-  appointments: records,
-  appointmentServices: records,
-  classEnrolments: records,
-  onlineBookingRequests: records,
-  activity: records,
-});
+const customerExportSchema = z
+  .object({
+    exportedAt: z.string(),
+    business: z.object({ id: z.string(), name: z.string() }),
+    customer: z.record(z.string(), z.unknown()),
+    packages: records,
+    packageLines: records,
+    movements: records,
+    packageRefunds: records,
+    storeCredit: records,
+    storeCreditMovements: records,
+    tickets: records,
+    ticketLines: records,
+    payments: records,
+    appointments: records,
+    appointmentServices: records,
+    classEnrolments: records,
+    onlineBookingRequests: records,
+    activity: records,
+  })
+  .meta({ id: "CustomerExport" });
 
 const NDJSON = "application/x-ndjson";
 

@@ -24,15 +24,19 @@ import { customerParams, readRefusals, refusals, textBody, writeRefusals } from 
 
 const tags = ["calendar feeds"];
 
-const feedStatus = z.object({
-  active: z.boolean().describe("whether there is a link that works"),
-  createdAt: z.string().nullable().describe("when the working link was made"),
-});
-const newFeed = z.object({
-  token: z.string().describe("the feed's key: shown only in this answer"),
-  path: z.string().describe("the feed's path, /api/v1/feeds/<token>.ics, on this server's address"),
-  createdAt: z.string(),
-});
+const feedStatus = z
+  .object({
+    active: z.boolean().describe("whether there is a link that works"),
+    createdAt: z.string().nullable().describe("when the working link was made"),
+  })
+  .meta({ id: "CalendarFeed" });
+const newFeed = z
+  .object({
+    token: z.string().describe("the feed's key: shown only in this answer"),
+    path: z.string().describe("the feed's path, /api/v1/feeds/<token>.ics, on this server's address"),
+    createdAt: z.string(),
+  })
+  .meta({ id: "CalendarFeedMade" });
 const MADE =
   "The link is shown only in this answer; the one before stops working at once. Idempotency-Key " +
   "is ignored (a retry makes another link, which ends the one before: the newest one is shown).";

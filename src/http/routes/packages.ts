@@ -35,48 +35,52 @@ import {
 
 const int = z.number().int();
 /** packageUsage (src/app/history.ts): one movement of a package, with what became of it */
-const usageAnswer = z.object({
-  id: z.string(),
-  kind: movementKind,
-  quantity: int,
-  occurredAt: z.string(),
-  lineId: z.string(),
-  itemName: z.string().nullable(),
-  staffId: z.string().nullable(),
-  staffName: z.string().nullable(),
-  reason: z.string().nullable(),
-  appointmentId: z.string().nullable(),
-  ticketLineId: z.string().nullable(),
-  classEnrolmentId: z.string().nullable(),
-  reservationId: z.string().nullable(),
-  reversesId: z.string().nullable(),
-  valueMinor: int,
-  after: z.object({ total: int, used: int, booked: int, remaining: int }),
-  undone: z.boolean(),
-  undoneAt: z.string().nullable(),
-  resolvedAs: movementKind.nullable().describe("a reservation: how it ended (consume, release)"),
-  undoable: z.boolean(),
-});
+const usageAnswer = z
+  .object({
+    id: z.string(),
+    kind: movementKind,
+    quantity: int,
+    occurredAt: z.string(),
+    lineId: z.string(),
+    itemName: z.string().nullable(),
+    staffId: z.string().nullable(),
+    staffName: z.string().nullable(),
+    reason: z.string().nullable(),
+    appointmentId: z.string().nullable(),
+    ticketLineId: z.string().nullable(),
+    classEnrolmentId: z.string().nullable(),
+    reservationId: z.string().nullable(),
+    reversesId: z.string().nullable(),
+    valueMinor: int,
+    after: z.object({ total: int, used: int, booked: int, remaining: int }),
+    undone: z.boolean(),
+    undoneAt: z.string().nullable(),
+    resolvedAs: movementKind.nullable().describe("a reservation: how it ended (consume, release)"),
+    undoable: z.boolean(),
+  })
+  .meta({ id: "UsageEntry" });
 /** activityLog (src/app/history.ts): one entry of the activity log (L7) */
-const activityAnswer = z.object({
-  id: z.string(),
-  occurredAt: z.string(),
-  action: z.string(),
-  reason: z.string().nullable(),
-  details: z.unknown().describe("the action's own facts, as recorded"),
-  customerId: z.string().nullable(),
-  customerName: z.string().nullable(),
-  packageId: z.string().nullable(),
-  packageName: z
-    .string()
-    .nullable()
-    .describe("the entry's package, or for a no-show or cancellation the packages its credits came from"),
-  serviceName: z.string().nullable().describe("for a no-show or cancellation: the services or the class"),
-  movementId: z.string().nullable(),
-  staffId: z.string().nullable(),
-  staffName: z.string().nullable(),
-  locationId: z.string().nullable(),
-});
+const activityAnswer = z
+  .object({
+    id: z.string(),
+    occurredAt: z.string(),
+    action: z.string(),
+    reason: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()).describe("the action's own facts, as recorded"),
+    customerId: z.string().nullable(),
+    customerName: z.string().nullable(),
+    packageId: z.string().nullable(),
+    packageName: z
+      .string()
+      .nullable()
+      .describe("the entry's package, or for a no-show or cancellation the packages its credits came from"),
+    serviceName: z.string().nullable().describe("for a no-show or cancellation: the services or the class"),
+    movementId: z.string().nullable(),
+    staffId: z.string().nullable(),
+    staffName: z.string().nullable(),
+    locationId: z.string().nullable(),
+  })
+  .meta({ id: "ActivityEntry" });
 const movementRefusals = {
   ...writeRefusals,
   409: writeRefusals[409].describe(

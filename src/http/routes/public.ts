@@ -49,26 +49,28 @@ const badLink = refusal.describe("the link is not valid (never was, or has ended
 const noBusiness = refusal.describe("no such business, or no such location, service or staff member in it");
 const slotGone = refusal.describe("slot_taken: the time has just been booked; a rule of the package");
 /** BookingRequestView (src/app/online-booking.ts): what a booking link asks to book */
-const bookingRequestAnswer = z.object({
-  status: z.enum(["awaiting_confirmation", "confirmed"]),
-  businessName: z.string(),
-  name: z.string(),
-  email: z.string(),
-  phone: z.string().nullable(),
-  service: z.object({
-    id: z.string(),
+const bookingRequestAnswer = z
+  .object({
+    status: z.enum(["awaiting_confirmation", "confirmed"]),
+    businessName: z.string(),
     name: z.string(),
-    durationMinutes: int,
-    priceMinor: int,
-    currency: z.string(),
-  }),
-  staff: z.object({ id: z.string(), name: z.string() }),
-  location: z.object({ id: z.string(), name: z.string(), timeZone: z.string(), locale: z.string() }),
-  startAt: z.string(),
-  endAt: z.string(),
-  confirmBy: z.string().describe("the link works until then"),
-  language: z.string().describe("U2: the language the page speaks: the e-mail's"),
-});
+    email: z.string(),
+    phone: z.string().nullable(),
+    service: z.object({
+      id: z.string(),
+      name: z.string(),
+      durationMinutes: int,
+      priceMinor: int,
+      currency: z.string(),
+    }),
+    staff: z.object({ id: z.string(), name: z.string() }),
+    location: z.object({ id: z.string(), name: z.string(), timeZone: z.string(), locale: z.string() }),
+    startAt: z.string(),
+    endAt: z.string(),
+    confirmBy: z.string().describe("the link works until then"),
+    language: z.string().describe("U2: the language the page speaks: the e-mail's"),
+  })
+  .meta({ id: "BookingRequest" });
 
 export function publicRoutes(server: FastifyInstance, app: App, options: { publicUrl?: string | undefined }) {
   const r = server.withTypeProvider<ZodTypeProvider>();

@@ -33,42 +33,46 @@ function periodOf(q: { from: string; to: string }) {
 
 const int = z.number().int();
 /** balanceView (src/app/reports.ts): one package with what it still owes */
-const balanceAnswer = z.object({
-  packageId: z.string(),
-  packageName: z.string(),
-  templateId: z.string(),
-  customerId: z.string(),
-  customerName: z.string(),
-  locationId: z.string(),
-  locationName: z.string(),
-  currency: z.string(),
-  timeZone: z.string(),
-  purchasedAt: z.string(),
-  expiresOn: z.string().nullable(),
-  status: z.string().describe("P5: active, expired, fully_used or refunded"),
-  total: int,
-  used: int,
-  booked: int,
-  remaining: int,
-  sessionsOwed: int.describe("sessions still owed, unlimited passes left out (counted in unlimitedLines)"),
-  unlimitedLines: int,
-  liabilityMinor: int,
-  items: z.string().describe('each line as "Manicure 2/5" (left/total) or "Yoga UNLIMITED"'),
-  lines: z.array(
-    z.object({ itemName: z.string(), total: int, used: int, booked: int, unlimited: z.boolean() }),
-  ),
-});
-const liabilityAnswer = z.object({
-  locationId: z.string(),
-  locationName: z.string(),
-  templateId: z.string(),
-  packageName: z.string(),
-  currency: z.string(),
-  packages: int,
-  sessionsOwed: int,
-  unlimitedLines: int,
-  liabilityMinor: int,
-});
+const balanceAnswer = z
+  .object({
+    packageId: z.string(),
+    packageName: z.string(),
+    templateId: z.string(),
+    customerId: z.string(),
+    customerName: z.string(),
+    locationId: z.string(),
+    locationName: z.string(),
+    currency: z.string(),
+    timeZone: z.string(),
+    purchasedAt: z.string(),
+    expiresOn: z.string().nullable(),
+    status: z.string().describe("P5: active, expired, fully_used or refunded"),
+    total: int,
+    used: int,
+    booked: int,
+    remaining: int,
+    sessionsOwed: int.describe("sessions still owed, unlimited passes left out (counted in unlimitedLines)"),
+    unlimitedLines: int,
+    liabilityMinor: int,
+    items: z.string().describe('each line as "Manicure 2/5" (left/total) or "Yoga UNLIMITED"'),
+    lines: z.array(
+      z.object({ itemName: z.string(), total: int, used: int, booked: int, unlimited: z.boolean() }),
+    ),
+  })
+  .meta({ id: "BalanceRow" });
+const liabilityAnswer = z
+  .object({
+    locationId: z.string(),
+    locationName: z.string(),
+    templateId: z.string(),
+    packageName: z.string(),
+    currency: z.string(),
+    packages: int,
+    sessionsOwed: int,
+    unlimitedLines: int,
+    liabilityMinor: int,
+  })
+  .meta({ id: "Liability" });
 const reportRefusals = {
   400: readRefusals[400],
   401: readRefusals[401],

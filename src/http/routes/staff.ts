@@ -15,9 +15,8 @@ import {
 } from "../../app/staff/working-hours.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { id, name, refusal } from "../schemas.js";
-
-const role = z.enum(["owner", "manager", "front_desk", "practitioner"]);
+import { id, name, refusal, role } from "../schemas.js";
+import { staffMemberAnswer } from "./admin.js";
 
 const invalidInput = refusal.describe("invalid input: the field and the rule");
 const notSignedIn = refusal.describe("not signed in, or the session or token has ended");
@@ -32,26 +31,20 @@ const staffParams = z.object({ staffId: id });
 const tokenParams = z.object({ tokenId: id });
 const locationParams = z.object({ locationId: id });
 
-const staffAnswer = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.string(),
-  role,
-  homeLocationId: z.string(),
-  active: z.boolean(),
-});
 const person = z.object({ id: z.string(), name: z.string() });
-const tokenAnswer = z.object({
-  id: z.string(),
-  name: z.string(),
-  status: z.enum(["active", "expired", "revoked"]),
-  madeBy: person.describe("the staff member the token acts as"),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  lastUsedAt: z.string().nullable().describe("to the minute; null: never used"),
-  revokedAt: z.string().nullable(),
-  revokedBy: person.nullable(),
-});
+const tokenAnswer = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(["active", "expired", "revoked"]),
+    madeBy: person.describe("the staff member the token acts as"),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    lastUsedAt: z.string().nullable().describe("to the minute; null: never used"),
+    revokedAt: z.string().nullable(),
+    revokedBy: person.nullable(),
+  })
+  .meta({ id: "ApiToken" });
 
 const TIME_MESSAGE = "must be a time written HH:MM (00:00 to 24:00)";
 const time = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, TIME_MESSAGE);
@@ -77,18 +70,22 @@ const hoursAnswer = z.array(
     end: z.string().describe("HH:MM; 24:00 is the end of the day"),
   }),
 );
-const workingHoursAnswer = z.object({
-  staffId: z.string(),
-  scheduled: z
-    .boolean()
-    .describe("false: no hours anywhere; online booking offers the member whenever a location is open"),
-  locations: z.array(z.object({ locationId: z.string(), hours: hoursAnswer })),
-});
-const openingHoursAnswer = z.object({
-  locationId: z.string(),
-  set: z.boolean().describe("false: no opening hours; online booking offers 09:00-18:00 every day"),
-  hours: hoursAnswer,
-});
+const workingHoursAnswer = z
+  .object({
+    staffId: z.string(),
+    scheduled: z
+      .boolean()
+      .describe("false: no hours anywhere; online booking offers the member whenever a location is open"),
+    locations: z.array(z.object({ locationId: z.string(), hours: hoursAnswer })),
+  })
+  .meta({ id: "WorkingHours" });
+const openingHoursAnswer = z
+  .object({
+    locationId: z.string(),
+    set: z.boolean().describe("false: no opening hours; online booking offers 09:00-18:00 every day"),
+    hours: hoursAnswer,
+  })
+  .meta({ id: "OpeningHours" });
 
 export function staffRoutes(server: FastifyInstance, app: App) {
   const r = server.withTypeProvider<ZodTypeProvider>();
@@ -103,7 +100,7 @@ export function staffRoutes(server: FastifyInstance, app: App) {
         description: "Demoting the last active owner answers 409 `last_owner`.",
         params: staffParams,
         body: z.strictObject({ role }),
-        response: { 200: staffAnswer, ...writes },
+        response: { 200: staffMemberAnswer, ...writes },
       },
     },
     (req, reply) =>
@@ -120,7 +117,7 @@ export function staffRoutes(server: FastifyInstance, app: App) {
           "They are no longer offered online nor bookable for new appointments; their history stays. " +
           "Deactivating the last active owner answers 409 `last_owner`.",
         params: staffParams,
-        response: { 200: staffAnswer, ...writes },
+        response: { 200: staffMemberAnswer, ...writes },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => deactivateStaff(ctx, req.params.staffId, db)),
@@ -132,7 +129,7 @@ export function staffRoutes(server: FastifyInstance, app: App) {
         tags,
         summary: "Reactivate a staff member (owner); they sign in again, their old tokens stay revoked",
         params: staffParams,
-        response: { 200: staffAnswer, ...writes },
+        response: { 200: staffMemberAnswer, ...writes },
       },
     },
     (req, reply) => mutation(app, req, reply, (ctx, db) => reactivateStaff(ctx, req.params.staffId, db)),

@@ -27,119 +27,130 @@ const tender = z.enum(["cash", "card", "store_credit"]);
 const minor = z.number().int();
 const ticketStatus = z.enum(["open", "closed", "voided", "refunded"]);
 /** TicketLineView (src/app/ticket-view.ts) */
-const ticketLineAnswer = z.object({
-  id: z.string(),
-  position: z.number().int(),
-  kind: z.enum(["service", "product", "class_type", "package_sale"]),
-  itemId: z.string().nullable(),
-  templateId: z.string().nullable(),
-  name: z.string(),
-  retailPriceMinor: minor,
-  taxRateBp: z.number().int(),
-  serviceDate: z.string(),
-  staffId: z.string().nullable(),
-  staffName: z.string().nullable(),
-  coverageMode: z.enum(["auto", "paying", "pinned"]),
-  covered: z.boolean(),
-  coverage: z.object({
-    packageLineId: z.string().nullable(),
-    packageId: z.string().nullable(),
-    packageName: z.string().nullable(),
-    bySaleLineId: z.string().nullable(),
-    reason: z.string().nullable(),
-    explanation: z.string().nullable(),
-    label: z.string().nullable().describe('"from 5x Manicure, 3 of 5 used" or "PACKAGE USED (#4/UNLIMITED)"'),
-    count: z.number().int().nullable().describe("U2: the label's parts: the k-th credit of n"),
-    total: z.number().int().nullable(),
-    unlimited: z.boolean(),
-    saleName: z
-      .string()
-      .nullable()
-      .describe("covered by a package sold on this ticket: that sale line's name"),
-  }),
-  priceMinor: minor.describe("0 when covered; the retail price again once a covered line is refunded (T8)"),
-  taxMinor: minor,
-  commissionMinor: minor.nullable(),
-  soldPackageId: z.string().nullable(),
-  refundedAt: z.string().nullable(),
-  refundedMinor: minor.nullable(),
-});
+const ticketLineAnswer = z
+  .object({
+    id: z.string(),
+    position: z.number().int(),
+    kind: z.enum(["service", "product", "class_type", "package_sale"]),
+    itemId: z.string().nullable(),
+    templateId: z.string().nullable(),
+    name: z.string(),
+    retailPriceMinor: minor,
+    taxRateBp: z.number().int(),
+    serviceDate: z.string(),
+    staffId: z.string().nullable(),
+    staffName: z.string().nullable(),
+    coverageMode: z.enum(["auto", "paying", "pinned"]),
+    covered: z.boolean(),
+    coverage: z.object({
+      packageLineId: z.string().nullable(),
+      packageId: z.string().nullable(),
+      packageName: z.string().nullable(),
+      bySaleLineId: z.string().nullable(),
+      reason: z.string().nullable(),
+      explanation: z.string().nullable(),
+      label: z
+        .string()
+        .nullable()
+        .describe('"from 5x Manicure, 3 of 5 used" or "PACKAGE USED (#4/UNLIMITED)"'),
+      count: z.number().int().nullable().describe("U2: the label's parts: the k-th credit of n"),
+      total: z.number().int().nullable(),
+      unlimited: z.boolean(),
+      saleName: z
+        .string()
+        .nullable()
+        .describe("covered by a package sold on this ticket: that sale line's name"),
+    }),
+    priceMinor: minor.describe("0 when covered; the retail price again once a covered line is refunded (T8)"),
+    taxMinor: minor,
+    commissionMinor: minor.nullable(),
+    soldPackageId: z.string().nullable(),
+    refundedAt: z.string().nullable(),
+    refundedMinor: minor.nullable(),
+  })
+  .meta({ id: "TicketLine" });
 /** TicketView (src/app/ticket-view.ts) */
-const ticketAnswer = z.object({
-  id: z.string(),
-  number: z.number().int().describe("T1: the ticket's number in its business"),
-  receiptNumber: z
-    .number()
-    .int()
-    .nullable()
-    .describe("T7: the receipt's number, consecutive; null until closed, and when voided"),
-  status: ticketStatus,
-  locationId: z.string(),
-  locationName: z.string(),
-  currency: z.string(),
-  timeZone: z.string(),
-  customer: z.object({ id: z.string(), name: z.string() }).nullable(),
-  openedAt: z.string(),
-  closedAt: z.string().nullable(),
-  voidedAt: z.string().nullable(),
-  voidReason: z.string().nullable(),
-  lines: z.array(ticketLineAnswer),
-  totals: z.object({ dueMinor: minor, taxMinor: minor, paidMinor: minor, refundedMinor: minor }),
-  payments: z.array(
-    z.object({
-      tender: z.string(),
-      amountMinor: minor,
-      tenderedMinor: minor.nullable().describe("U5: the cash handed over when it was more than the amount"),
-      occurredAt: z.string(),
-    }),
-  ),
-});
-const ticketSummaryAnswer = z.object({
-  id: z.string(),
-  number: z.number().int(),
-  receiptNumber: z.number().int().nullable(),
-  status: ticketStatus,
-  openedAt: z.string(),
-  closedAt: z.string().nullable(),
-  currency: z.string(),
-  totalMinor: minor.nullable().describe("the total due; null while none is recorded"),
-  locationId: z.string(),
-  customer: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
-});
-const commissionReportAnswer = z.object({
-  totals: z.array(
-    z.object({
-      staffId: z.string(),
-      staffName: z.string(),
-      currency: z.string(),
-      lines: z.number().int(),
-      coveredLines: z.number().int(),
-      linesWithoutRate: z.number().int().describe("lines closed while the staff member had no rate"),
-      baseMinor: minor,
-      amountMinor: minor,
-    }),
-  ),
-  lines: z.array(
-    z.object({
-      lineId: z.string(),
-      ticketId: z.string(),
-      ticketNumber: z.number().int(),
-      receiptNumber: z.number().int().nullable(),
-      closedAt: z.string(),
-      staffId: z.string(),
-      staffName: z.string(),
-      currency: z.string(),
-      name: z.string(),
-      kind: z.string(),
-      category: z.string().nullable(),
-      covered: z.boolean(),
-      baseMinor: minor,
-      rateBp: z.number().int().nullable().describe("frozen when the ticket closed; null: no rate then"),
-      amountMinor: minor.nullable(),
-    }),
-  ),
-  more: z.boolean().describe("more lines than limit: ask again with a larger offset"),
-});
+const ticketAnswer = z
+  .object({
+    id: z.string(),
+    number: z.number().int().describe("T1: the ticket's number in its business"),
+    receiptNumber: z
+      .number()
+      .int()
+      .nullable()
+      .describe("T7: the receipt's number, consecutive; null until closed, and when voided"),
+    status: ticketStatus,
+    locationId: z.string(),
+    locationName: z.string(),
+    currency: z.string(),
+    timeZone: z.string(),
+    customer: z.object({ id: z.string(), name: z.string() }).nullable(),
+    openedAt: z.string(),
+    closedAt: z.string().nullable(),
+    voidedAt: z.string().nullable(),
+    voidReason: z.string().nullable(),
+    lines: z.array(ticketLineAnswer),
+    totals: z.object({ dueMinor: minor, taxMinor: minor, paidMinor: minor, refundedMinor: minor }),
+    payments: z.array(
+      z.object({
+        tender: z.string(),
+        amountMinor: minor,
+        tenderedMinor: minor.nullable().describe("U5: the cash handed over when it was more than the amount"),
+        occurredAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: "Ticket" });
+const ticketSummaryAnswer = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    receiptNumber: z.number().int().nullable(),
+    status: ticketStatus,
+    openedAt: z.string(),
+    closedAt: z.string().nullable(),
+    currency: z.string(),
+    totalMinor: minor.nullable().describe("the total due; null while none is recorded"),
+    locationId: z.string(),
+    customer: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+  })
+  .meta({ id: "TicketSummary" });
+const commissionReportAnswer = z
+  .object({
+    totals: z.array(
+      z.object({
+        staffId: z.string(),
+        staffName: z.string(),
+        currency: z.string(),
+        lines: z.number().int(),
+        coveredLines: z.number().int(),
+        linesWithoutRate: z.number().int().describe("lines closed while the staff member had no rate"),
+        baseMinor: minor,
+        amountMinor: minor,
+      }),
+    ),
+    lines: z.array(
+      z.object({
+        lineId: z.string(),
+        ticketId: z.string(),
+        ticketNumber: z.number().int(),
+        receiptNumber: z.number().int().nullable(),
+        closedAt: z.string(),
+        staffId: z.string(),
+        staffName: z.string(),
+        currency: z.string(),
+        name: z.string(),
+        kind: z.string(),
+        category: z.string().nullable(),
+        covered: z.boolean(),
+        baseMinor: minor,
+        rateBp: z.number().int().nullable().describe("frozen when the ticket closed; null: no rate then"),
+        amountMinor: minor.nullable(),
+      }),
+    ),
+    more: z.boolean().describe("more lines than limit: ask again with a larger offset"),
+  })
+  .meta({ id: "CommissionReport" });
 
 export function ticketRoutes(server: FastifyInstance, app: App) {
   const r = server.withTypeProvider<ZodTypeProvider>();

@@ -30,42 +30,49 @@ const events = z
   .max(WEBHOOK_EVENT_TYPES.length * 2);
 const description = z.string().max(500, "must be at most 500 characters");
 
-const endpointAnswer = z.object({
-  id,
-  url: z.string(),
-  description: z.string(),
-  events: z.array(eventType),
-  enabled: z.boolean(),
-  disabledReason: z
-    .string()
-    .nullable()
-    .describe("turned_off (by a person) or failing_for_three_days (by Carnet); null while enabled"),
-  failingSince: z.string().nullable().describe("since when every attempt has failed; null while it answers"),
-  previousSecretUntil: z
-    .string()
-    .nullable()
-    .describe("after a rotation: until when the previous secret also signs"),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+const endpointAnswer = z
+  .object({
+    id,
+    url: z.string(),
+    description: z.string(),
+    events: z.array(eventType),
+    enabled: z.boolean(),
+    disabledReason: z
+      .string()
+      .nullable()
+      .describe("turned_off (by a person) or failing_for_three_days (by Carnet); null while enabled"),
+    failingSince: z
+      .string()
+      .nullable()
+      .describe("since when every attempt has failed; null while it answers"),
+    previousSecretUntil: z
+      .string()
+      .nullable()
+      .describe("after a rotation: until when the previous secret also signs"),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "WebhookEndpoint" });
 const endpointWithSecret = endpointAnswer.extend({
   secret: z.string().describe("whsec_…: the signing secret, shown this once"),
 });
-const deliveryAnswer = z.object({
-  id,
-  eventId: z.string().describe("the webhook-id header: the same at every attempt and resend"),
-  type: eventType,
-  occurredAt: z.string(),
-  status: z.enum(["pending", "delivered", "failed"]),
-  attempts: z.number().int(),
-  nextAttemptAt: z.string().nullable(),
-  deliveredAt: z.string().nullable(),
-  lastAttemptAt: z.string().nullable(),
-  lastStatusCode: z.number().int().nullable(),
-  lastDurationMs: z.number().int().nullable(),
-  lastResponse: z.string().nullable().describe("the first 500 characters of the receiver's answer"),
-  lastError: z.string().nullable(),
-});
+const deliveryAnswer = z
+  .object({
+    id,
+    eventId: z.string().describe("the webhook-id header: the same at every attempt and resend"),
+    type: eventType,
+    occurredAt: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    lastAttemptAt: z.string().nullable(),
+    lastStatusCode: z.number().int().nullable(),
+    lastDurationMs: z.number().int().nullable(),
+    lastResponse: z.string().nullable().describe("the first 500 characters of the receiver's answer"),
+    lastError: z.string().nullable(),
+  })
+  .meta({ id: "WebhookDelivery" });
 const endpointParams = z.strictObject({ endpointId: id });
 const deliveryParams = z.strictObject({ endpointId: id, deliveryId: id });
 

@@ -17,6 +17,7 @@ import {
 import { useEffect, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useLocation, useParams } from "react-router";
+import type { PasswordLink } from "../api/types.js";
 import { ApiError, api, plainWords } from "../api.js";
 import { errorHelpers, type FormError, formError } from "../onboarding/field-error.js";
 
@@ -106,12 +107,6 @@ export function ForgotPasswordPage() {
       )}
     </Card>
   );
-}
-
-interface PasswordLink {
-  email: string;
-  purpose: "reset" | "first_password";
-  expiresAt: string;
 }
 
 export function ResetPasswordPage() {

@@ -14,22 +14,17 @@ import {
 import { useEffect, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
+import type { DemoLogins, SetupStatus, SignInAnswer } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { customerListQuery, PAGE_SIZE } from "../customers/list-query.js";
 import { roleLabel } from "../format.js";
 import { queryClient } from "../query.js";
-import type { SetupStatus, SignInAnswer } from "../types.js";
 import { useSession } from "./session.js";
 
 /** What the page may be opened with: a person switching to another of their businesses. */
 export interface SignInState {
   email?: string;
   business?: { id: string; name: string };
-}
-
-interface DemoLogins {
-  demo: boolean;
-  logins: Array<{ email: string; password: string; role: string }>;
 }
 
 export function SignIn({ setup }: { setup?: SetupStatus | null }) {

@@ -1,9 +1,9 @@
 // Who is signed in, shared with every screen.
 import { createContext, useCallback, useContext, useEffect, useState } from "react";
+import type { Me } from "../api/types.js";
 import { ApiError, api, setCsrfToken } from "../api.js";
 import { setFormatLocale } from "../format.js";
 import { browserLanguage, switchLanguage } from "../i18n/index.js";
-import type { Me } from "../types.js";
 
 /** U1, U2: the screen speaks the staff member's language, and formats as their working location does. */
 async function speakFor(me: Me): Promise<void> {

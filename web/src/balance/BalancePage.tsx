@@ -5,25 +5,10 @@ import { Alert, Card, Center, Container, Loader, Stack, Text, Title } from "@man
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
+import type { Balance } from "../api/types.js";
 import { api } from "../api.js";
 import { localDate, setFormatLocale } from "../format.js";
 import { switchLanguage } from "../i18n/index.js";
-
-interface Balance {
-  businessName: string;
-  customerName: string;
-  /** U2: the customer's language, or the business's */
-  language: string;
-  /** U1: how dates read there */
-  locale: string;
-  packages: Array<{
-    id: string;
-    name: string;
-    expiresOn: string | null;
-    locationName: string | null;
-    lines: Array<{ itemName: string; remaining: number; booked: number; total: number; unlimited: boolean }>;
-  }>;
-}
 
 export function BalancePage() {
   const { t } = useTranslation("balance");

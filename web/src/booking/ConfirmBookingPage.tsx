@@ -18,10 +18,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
+import type { BookingRequest } from "../api/types.js";
 import { ApiError, api, plainWords } from "../api.js";
 import { dayHeadingIn, money, setFormatLocale, timeRangeIn } from "../format.js";
 import { switchLanguage } from "../i18n/index.js";
-import type { BookingRequest } from "../types.js";
 
 const TROUBLES = ["booking_request_expired", "booking_request_not_found", "slot_taken"];
 

@@ -5,8 +5,8 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { CustomerPage } from "../api/types.js";
 import { api, query } from "../api.js";
-import type { CustomerPage } from "../types.js";
 
 /** How many of the first customers found have their packages asked for before one is chosen. */
 const LIKELY = 3;

@@ -2,7 +2,7 @@
 // circle (A3: red used, orange booked, green free); a no-show card is pink, never orange.
 import { Box, Group, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import type { Appointment } from "../types.js";
+import type { Appointment } from "../api/types.js";
 import { PackageIcon } from "./PackageIcon.js";
 
 export const STATUS_COLOR: Record<Appointment["status"], string> = {

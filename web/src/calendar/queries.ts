@@ -1,17 +1,20 @@
 // U4: what the calendar reads, through TanStack Query. Keys start with the resource, so a booking
 // made here or at another desk (live updates invalidate ["appointments"]) redraws every calendar.
 import { type QueryClient, queryOptions, useQueries, useQuery } from "@tanstack/react-query";
-import { api, query } from "../api.js";
-import type { Appointment, Item, Package, Role } from "../types.js";
-import type { StaffHours, WeeklyHours } from "./slots.js";
+import type {
+  Appointment,
+  Item,
+  OpeningHours,
+  Package,
+  Role,
+  Member as StaffMember,
+  WorkingHours as WorkingHoursAnswer,
+} from "../api/types.js";
 
-export interface StaffMember {
-  id: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  homeLocationId: string;
-}
+export type { StaffMember };
+
+import { api, query } from "../api.js";
+import type { StaffHours, WeeklyHours } from "./slots.js";
 
 export const useStaffList = () =>
   useQuery({
@@ -26,15 +29,9 @@ export const useItems = () =>
 export const useOpeningHours = (locationId: string) =>
   useQuery({
     queryKey: ["staff", "opening-hours", locationId],
-    queryFn: () =>
-      api.get<{ set: boolean; hours: WeeklyHours[] }>(`/api/v1/locations/${locationId}/opening-hours`),
+    queryFn: () => api.get<OpeningHours>(`/api/v1/locations/${locationId}/opening-hours`),
     select: (r) => (r.set ? r.hours : null),
   });
-
-interface WorkingHoursAnswer {
-  scheduled: boolean;
-  locations: Array<{ locationId: string; hours: WeeklyHours[] }>;
-}
 
 /** Every member's hours at the location (null: no hours anywhere, so whenever it is open). */
 export function useStaffHours(staff: StaffMember[], locationId: string): StaffHours[] | undefined {

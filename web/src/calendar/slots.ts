@@ -2,7 +2,7 @@
 // location's opening hours when someone who does the services is working and free, and with them.
 // Hours are wall-clock minutes after local midnight at the location; a day is its ISO date.
 import { Temporal } from "temporal-polyfill";
-import type { Role } from "../types.js";
+import type { Role } from "../api/types.js";
 
 /** A weekly interval as the API answers it: "HH:MM", local at the location; 1 = Monday. */
 export interface WeeklyHours {

@@ -24,21 +24,13 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { CommissionRate as Rate } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { roleLabel } from "../format.js";
 import { useStaff } from "../staff/queries.js";
 import { parsePercent, percentText, showRefusal } from "./catalog-form.js";
 import { categoriesOf, useItems } from "./queries.js";
-
-interface Rate {
-  id: string;
-  staffId: string;
-  staffName: string;
-  category: string | null;
-  rateBp: number;
-  updatedAt: string;
-}
 
 interface Values {
   staffId: string | null;

@@ -17,10 +17,10 @@ import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Item } from "../api/types.js";
 import { api } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { numberInputSeparators } from "../number-input.js";
-import type { Item } from "../types.js";
 import { currenciesOf, pricesToText, readPrices, showRefusal } from "./catalog-form.js";
 import { PriceFields } from "./PriceFields.js";
 

@@ -5,9 +5,9 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Item } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { money } from "../format.js";
-import type { Item } from "../types.js";
 import { ItemForm, type ItemKind } from "./ItemForm.js";
 import { categoriesOf, useItems } from "./queries.js";
 

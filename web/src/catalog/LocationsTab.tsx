@@ -20,12 +20,12 @@ import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Location } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { LocaleSelect } from "../languages/LanguagePickers.js";
 import { browserZone, currencies, guessCurrency, timeZones } from "../onboarding/zones.js";
 import { OpeningHoursEditor } from "../staff/OpeningHoursEditor.js";
-import type { Location } from "../types.js";
 import { showRefusal } from "./catalog-form.js";
 import { useLocations } from "./queries.js";
 

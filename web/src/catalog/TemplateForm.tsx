@@ -24,10 +24,10 @@ import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Item, Template } from "../api/types.js";
 import { api } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { numberInputSeparators } from "../number-input.js";
-import type { Item, Template } from "../types.js";
 import {
   type CommissionBasis,
   currenciesOf,

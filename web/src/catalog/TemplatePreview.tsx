@@ -5,27 +5,10 @@ import { Alert, Card, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { TemplatePreview as Preview } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { money } from "../format.js";
 import { type CommissionBasis, readableLines, readPrices } from "./catalog-form.js";
-
-interface Preview {
-  totalCredits: number;
-  currencies: Array<{
-    currency: string;
-    priceMinor: number;
-    lines: Array<{
-      itemId: string;
-      itemName: string;
-      quantity: number;
-      retailPriceMinor: number | null;
-      lineValueMinor: number;
-      creditMinor: number;
-      lastCreditMinor: number;
-    }>;
-    packagePricePerCredit: { creditMinor: number; lastCreditMinor: number };
-  }>;
-}
 
 export function TemplatePreview({
   lines,

@@ -6,10 +6,10 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Template } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { localDate, money } from "../format.js";
-import type { Template } from "../types.js";
 import { useItems, useTemplates } from "./queries.js";
 import { TemplateForm } from "./TemplateForm.js";
 

@@ -2,8 +2,8 @@
 // locations, and the server's refusals put on the field they name.
 import type { UseFormReturnType } from "@mantine/form";
 import i18next from "i18next";
+import type { Location } from "../api/types.js";
 import { ApiError, plainWords } from "../api.js";
-import type { Location } from "../types.js";
 
 /** Every currency the business takes, from its locations. */
 export function currenciesOf(locations: Location[]): string[] {

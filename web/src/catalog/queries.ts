@@ -1,8 +1,8 @@
 // U4: what the catalog's screens read, one query per resource under "catalog", so that a change made
 // here or announced by the server refreshes every screen that shows it.
 import { useQuery } from "@tanstack/react-query";
+import type { Item, Location, Template } from "../api/types.js";
 import { api, query } from "../api.js";
-import type { Item, Location, Template } from "../types.js";
 
 /** Every item, archived too: the categories in use come from all of them. */
 export const useItems = () =>

@@ -6,8 +6,8 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Customer } from "../api/types.js";
 import { ApiError, api, query } from "../api.js";
-import type { Customer } from "../types.js";
 import { useClassesChanged } from "./class-queries.js";
 import { type ClassSession, useClassWords } from "./class-types.js";
 

@@ -2,15 +2,12 @@
 // change also changes packages (a credit booked, used or given back), tickets (a checkout), the
 // activity log and the reports, so each write refreshes all of them.
 import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, query } from "../api.js";
-import type { Item } from "../types.js";
-import type { ClassSession, ReviewEntry } from "./class-types.js";
+import type { Item, Member as StaffMember } from "../api/types.js";
 
-export interface StaffMember {
-  id: string;
-  name: string;
-  active: boolean;
-}
+export type { StaffMember };
+
+import { api, query } from "../api.js";
+import type { ClassSession, ReviewEntry } from "./class-types.js";
 
 export const classKeys = {
   all: ["classes"] as const,

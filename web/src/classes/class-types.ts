@@ -1,61 +1,11 @@
-// The shapes of the classes API (GET /api/v1/class-sessions, /:id, /api/v1/class-reviews), and the
-// words the class screens share.
+// The words the class screens share; the shapes of the classes API come from the API's types.
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
+import type { ClassSession, RosterEntry } from "../api/types.js";
 import { ApiError, plainWords } from "../api.js";
 
-export type PaymentState = "package_used" | "available_in_package" | "paid" | "price";
-
-export interface RosterEntry {
-  id: string;
-  customer: { id: string; name: string };
-  channel: "in_store" | "online";
-  status: "enrolled" | "cancelled" | "no_show";
-  review: string | null;
-  ticketId: string | null;
-  payment: {
-    state: PaymentState;
-    label: string;
-    priceMinor: number;
-    packageName: string | null;
-    /** the booking's credit as "used + booked/total" when it was booked ("3/10") */
-    sessions: string | null;
-    package: null | {
-      packageId: string;
-      lineId: string;
-      total: number;
-      used: number;
-      booked: number;
-      remaining: number;
-    };
-  };
-}
-
-export interface ClassSession {
-  id: string;
-  locationId: string;
-  itemId: string;
-  name: string;
-  instructor: { id: string; name: string };
-  startAt: string;
-  endAt: string;
-  capacity: number;
-  enrolled: number;
-  status: "scheduled" | "cancelled";
-  currency: string;
-  priceMinor: number;
-  roster: RosterEntry[];
-}
-
-export interface ReviewEntry {
-  enrolmentId: string;
-  sessionId: string;
-  customerName: string;
-  className: string;
-  startAt: string;
-  locationId: string;
-  timeZone: string;
-}
+export type { ClassSession, ReviewEntry, RosterEntry } from "../api/types.js";
+export type PaymentState = RosterEntry["payment"]["state"];
 
 export type ShownStatus = "scheduled" | "cancelled" | "ended";
 

@@ -20,6 +20,7 @@ import QRCode from "qrcode";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
+import type { BalanceLinkMade, Customer, Package } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { FeedLink } from "../feeds/FeedLink.js";
@@ -31,7 +32,6 @@ import { customerKey, packagesKey, storeCreditKey } from "../packages/queries.js
 import { UsageModal } from "../packages/UsageModal.js";
 import { ActivityTable } from "../reports/ActivityTable.js";
 import { startTicket } from "../till/TillHome.js";
-import type { BalanceLinkMade, Customer, Package } from "../types.js";
 
 const ORDER = { active: 0, expired: 1, fully_used: 2, refunded: 3 };
 

@@ -19,10 +19,10 @@ import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from 
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import type { Customer } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { CustomerLanguageSelect } from "../languages/LanguagePickers.js";
-import type { Customer } from "../types.js";
 import css from "./customers.module.css";
 import { customerListQuery, PAGE_SIZE } from "./list-query.js";
 

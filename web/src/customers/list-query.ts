@@ -1,8 +1,8 @@
 // The customer list's query, in a file of its own: the list reads it, and signing in asks for the
 // first page at once, beside drawing the screen, so that the rows come with it (U3: sign-in → list).
 import { infiniteQueryOptions } from "@tanstack/react-query";
+import type { CustomerPage } from "../api/types.js";
 import { api, query } from "../api.js";
-import type { CustomerPage } from "../types.js";
 
 export const PAGE_SIZE = 25;
 

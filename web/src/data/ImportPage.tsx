@@ -22,12 +22,11 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import type { ImportReport, Item, RowError, Template } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
 import { useItems, useTemplates } from "../catalog/queries.js";
 import { localDate, money } from "../format.js";
-import type { Item, Template } from "../types.js";
-import type { ImportReport, RowError } from "./types.js";
 import { type ImportPhase, importWithProgress } from "./upload.js";
 
 export function ImportPage() {

@@ -2,8 +2,8 @@
 // the upload's bytes as they leave, then the server's own progress lines (application/x-ndjson:
 // {"type":"progress","done","total"} per batch written, then {"type":"result"} or {"type":"error"}).
 import i18next from "i18next";
+import type { ImportReport } from "../api/types.js";
 import { ApiError, csrfHeader } from "../api.js";
-import type { ImportReport } from "./types.js";
 
 export type ImportPhase =
   | { phase: "uploading"; sent: number; size: number }

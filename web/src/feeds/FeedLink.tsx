@@ -5,19 +5,10 @@ import { Alert, Button, CopyButton, Group, Loader, Stack, Text } from "@mantine/
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { CalendarFeedMade as FeedMade, CalendarFeed as FeedStatus } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { dateTimeIn } from "../format.js";
-
-interface FeedStatus {
-  active: boolean;
-  createdAt: string | null;
-}
-interface FeedMade {
-  token: string;
-  path: string;
-  createdAt: string;
-}
 
 export const feedKey = (base: string) => ["calendar-feed", base] as const;
 

@@ -17,25 +17,10 @@ import {
 import { useEffect, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
+import type { InvitationLink as InvitationView, SignUpLink as SignUpView } from "../api/types.js";
 import { ApiError, api, plainWords } from "../api.js";
 import { roleLabel } from "../format.js";
 import { errorHelpers, type FormError, formError } from "../onboarding/field-error.js";
-
-interface LinkView {
-  email: string;
-  hasAccount: boolean;
-  expiresAt: string;
-}
-interface InvitationView extends LinkView {
-  businessName: string;
-  name: string;
-  role: string;
-}
-interface SignUpView extends LinkView {
-  businessName: string;
-  locationName: string;
-  ownerName: string;
-}
 
 function Frame({ children }: { children: React.ReactNode }) {
   return (
@@ -69,7 +54,7 @@ function AccountStep({
   submitPath,
   landing,
 }: {
-  view: LinkView;
+  view: InvitationView | SignUpView;
   action: string;
   submitPath: string;
   landing: string;

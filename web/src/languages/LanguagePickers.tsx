@@ -5,10 +5,10 @@ import { Menu, Select } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import type { Customer } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
 import { LANGUAGES, languageName, switchLanguage } from "../i18n/index.js";
-import type { Customer } from "../types.js";
 
 /** The value a Select holds for "no language of one's own: the business's". */
 const BUSINESS = "";

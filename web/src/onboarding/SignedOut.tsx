@@ -4,10 +4,10 @@ import { Center, Loader } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, Route, Routes } from "react-router";
+import type { SetupStatus } from "../api/types.js";
 import { api } from "../api.js";
 import { SignIn } from "../auth/SignIn.js";
 import { useSession } from "../auth/session.js";
-import type { SetupStatus } from "../types.js";
 import { CreateBusinessPage } from "./CreateBusinessPage.js";
 
 export function SignedOut() {

@@ -5,7 +5,7 @@
 // and grey and struck through when the package expired or was refunded: those credits are not free.
 import { Badge, Box, Group, Progress, Text, Tooltip } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import type { Line, PackageStatus } from "../types.js";
+import type { Line, PackageStatus } from "../api/types.js";
 
 const MAX_CIRCLES = 30;
 

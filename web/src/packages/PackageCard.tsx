@@ -2,10 +2,10 @@ import { Badge, Button, Card, Divider, Group, Stack, Text, Title } from "@mantin
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import type { Package } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
 import { dateIn, localDate, money, STATUS_COLOR, statusLabel } from "../format.js";
-import type { Package } from "../types.js";
 import { CreditBar } from "./CreditBar.js";
 import { afterPackageChange, packagesKey } from "./queries.js";
 

@@ -18,11 +18,11 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Line, Package, Template } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { currentFormatLocale, localDate, money } from "../format.js";
 import { numberInputSeparators } from "../number-input.js";
-import type { Line, Package, Template } from "../types.js";
 import { useCreditWords } from "./CreditBar.js";
 import { afterPackageChange } from "./queries.js";
 

@@ -19,10 +19,10 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Package, UsageEntry } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { dateTimeIn, movementLabel } from "../format.js";
-import type { Package, UsageEntry } from "../types.js";
 import { useCreditWords } from "./CreditBar.js";
 import { afterPackageChange, usageKey } from "./queries.js";
 

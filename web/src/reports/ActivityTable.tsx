@@ -6,10 +6,10 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import type { ActivityEntry } from "../api/types.js";
 import { api, plainWords, query } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { dateTimeIn } from "../format.js";
-import type { ActivityEntry } from "../types.js";
 import phone from "./phone-table.module.css";
 
 export interface ActivityFilter {

@@ -5,43 +5,13 @@ import { Alert, Badge, Group, ScrollArea, Select, Stack, Table, Text, Title } fr
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import type { CommissionReport } from "../api/types.js";
 import { query } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { percentText } from "../catalog/catalog-form.js";
 import { dateIn, money } from "../format.js";
 import phone from "./phone-table.module.css";
 import { usePeriod, useReport, useStaffOptions } from "./report-hooks.js";
-
-interface CommissionReport {
-  totals: Array<{
-    staffId: string;
-    staffName: string;
-    currency: string;
-    lines: number;
-    coveredLines: number;
-    linesWithoutRate: number;
-    baseMinor: number;
-    amountMinor: number;
-  }>;
-  lines: Array<{
-    lineId: string;
-    ticketId: string;
-    ticketNumber: number;
-    receiptNumber: number | null;
-    closedAt: string;
-    staffId: string;
-    staffName: string;
-    currency: string;
-    name: string;
-    kind: string;
-    category: string | null;
-    covered: boolean;
-    baseMinor: number;
-    rateBp: number | null;
-    amountMinor: number | null;
-  }>;
-  more: boolean;
-}
 
 export function CommissionTab() {
   const { t } = useTranslation("reports");

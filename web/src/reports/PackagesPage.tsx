@@ -24,54 +24,18 @@ import type { TFunction } from "i18next";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import type { BalanceReport as Balances, RevenueReport as Revenue, Template } from "../api/types.js";
 import { api, query } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { localDate, money } from "../format.js";
 import { numberInputSeparators } from "../number-input.js";
-import type { Template } from "../types.js";
 import { ACTIONS, ActivityTable, actionLabel } from "./ActivityTable.js";
 import { CommissionTab } from "./CommissionTab.js";
 import phone from "./phone-table.module.css";
 import { usePeriod, useReport, useStaffOptions } from "./report-hooks.js";
 
-interface BalanceLine {
-  itemName: string;
-  total: number;
-  used: number;
-  booked: number;
-  unlimited: boolean;
-}
-interface BalanceRow {
-  packageId: string;
-  packageName: string;
-  customerId: string;
-  customerName: string;
-  locationName: string;
-  currency: string;
-  expiresOn: string | null;
-  status: string;
-  total: number;
-  used: number;
-  booked: number;
-  remaining: number;
-  /** sessions still owed, unlimited passes left out */
-  sessionsOwed: number;
-  /** lines of the package that are unlimited passes (P10) */
-  unlimitedLines: number;
-  liabilityMinor: number;
-  items: string;
-  lines: BalanceLine[];
-}
-interface Balances {
-  rows: BalanceRow[];
-  totals: Array<{
-    currency: string;
-    packages: number;
-    sessionsOwed: number;
-    unlimitedLines: number;
-    liabilityMinor: number;
-  }>;
-}
+type BalanceRow = Balances["rows"][number];
+type BalanceLine = BalanceRow["lines"][number];
 
 /** U1: a line in words, one wording per meaning: "Manicure: 2 of 5 left", "Yoga class: unlimited". */
 function lineWords(t: TFunction<"reports">, l: BalanceLine): string {
@@ -442,24 +406,6 @@ function RedemptionsTab() {
       )}
     </Stack>
   );
-}
-
-interface Revenue {
-  earned: Array<{
-    locationName: string;
-    packageName: string;
-    currency: string;
-    earnedMinor: number;
-    credits: number;
-  }>;
-  deferred: Array<{
-    locationName: string;
-    packageName: string;
-    currency: string;
-    deferredMinor: number;
-    credits: number;
-    unlimitedLines: number;
-  }>;
 }
 
 function RevenueTable({

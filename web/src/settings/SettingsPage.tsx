@@ -21,33 +21,20 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Business as BusinessAnswer, BusinessSettings } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { LANGUAGES, languageName } from "../i18n/index.js";
 import { numberInputSeparators } from "../number-input.js";
 import { WebhooksSection } from "./WebhooksSection.js";
 
-type RedemptionPoint = "checkout_or_end" | "checkout_only" | "booking";
-type NoShowPolicy = "consume" | "release" | "review";
+export type { BusinessSettings };
 
-export interface BusinessSettings {
-  allowRefundUsedPackages: boolean;
-  coverZeroPriceItems: boolean;
-  redemptionPoint: RedemptionPoint;
-  appointmentNoShowPolicy: NoShowPolicy;
-  classNoShowPolicy: NoShowPolicy;
-  reminderDaysBeforeExpiry: number | null;
-  onlineBookingDaysAhead: number;
-  onlineBookingMinNoticeMinutes: number;
-}
+type RedemptionPoint = BusinessSettings["redemptionPoint"];
+type NoShowPolicy = BusinessSettings["appointmentNoShowPolicy"];
 
 /** What the page edits: the settings, and the business's language beside them. */
 type Form = BusinessSettings & { language: string };
-
-interface BusinessAnswer {
-  language: string;
-  settings: BusinessSettings;
-}
 
 const REDEMPTION_POINTS: RedemptionPoint[] = ["checkout_or_end", "checkout_only", "booking"];
 const NO_SHOW_POLICIES: NoShowPolicy[] = ["consume", "release", "review"];

@@ -20,6 +20,7 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { WebhookDelivery as Delivery, WebhookEndpoint as Endpoint } from "../api/types.js";
 import { api, plainWords, query } from "../api.js";
 
 export const WEBHOOK_EVENTS = [
@@ -38,29 +39,6 @@ export const WEBHOOK_EVENTS = [
   "class.enrolment.consumed",
   "customer.created",
 ] as const;
-
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string;
-  events: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  failingSince: string | null;
-}
-
-interface Delivery {
-  id: string;
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  status: "pending" | "delivered" | "failed";
-  attempts: number;
-  lastStatusCode: number | null;
-  lastDurationMs: number | null;
-  lastResponse: string | null;
-  lastError: string | null;
-}
 
 const KEY = ["settings", "webhooks"];
 

@@ -22,12 +22,12 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { ApiToken, ApiTokenMade } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { dateTimeIn } from "../format.js";
 import { numberInputSeparators } from "../number-input.js";
 import { formError } from "../onboarding/field-error.js";
-import type { ApiToken, ApiTokenMade } from "./types.js";
 
 const STATUS_COLOR: Record<ApiToken["status"], string> = { active: "green", expired: "gray", revoked: "red" };
 const TOKENS = ["staff", "tokens"];

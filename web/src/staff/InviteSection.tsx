@@ -19,12 +19,12 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Invitation, Role } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { dateTimeIn, roleLabel } from "../format.js";
 import { formError } from "../onboarding/field-error.js";
-import type { Invitation, Role } from "../types.js";
-import { ROLES } from "./types.js";
+import { ROLES } from "./roles.js";
 
 const FIELDS = ["name", "email", "role", "homeLocationId"];
 const INVITATIONS = ["staff", "invitations"];

@@ -5,9 +5,9 @@ import { Alert, Button, Group, Loader, Stack, Text, Title } from "@mantine/core"
 import { notifications } from "@mantine/notifications";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import type { Hours, OpeningHours } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
-import type { Hours, OpeningHours } from "./types.js";
 import { WeeklyHoursEditor } from "./WeeklyHoursEditor.js";
 
 export function OpeningHoursEditor({ locationId }: { locationId: string }) {

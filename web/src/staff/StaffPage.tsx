@@ -24,14 +24,14 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Member, Role } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
 import { roleLabel } from "../format.js";
-import type { Role } from "../types.js";
 import { ApiTokensSection } from "./ApiTokensSection.js";
 import { InviteSection } from "./InviteSection.js";
 import { useStaff } from "./queries.js";
-import { type Member, ROLES } from "./types.js";
+import { ROLES } from "./roles.js";
 import { WorkingHoursModal } from "./WorkingHoursModal.js";
 
 type Pending =

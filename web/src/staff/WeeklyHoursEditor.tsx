@@ -5,8 +5,8 @@
 import { ActionIcon, Alert, Button, Group, Paper, Stack, Text, TextInput } from "@mantine/core";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Hours } from "../api/types.js";
 import { type FormError, formError } from "../onboarding/field-error.js";
-import type { Hours } from "./types.js";
 
 /** Monday … Sunday, as the API numbers them (1 … 7). */
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];

@@ -7,9 +7,9 @@ import { notifications } from "@mantine/notifications";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Hours, Member, WorkingHours } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
-import type { Hours, Member, WorkingHours } from "./types.js";
 import { WeeklyHoursEditor } from "./WeeklyHoursEditor.js";
 
 export function WorkingHoursModal({ member, onClose }: { member: Member; onClose: () => void }) {

@@ -1,7 +1,7 @@
 // U4: the staff list, read by the Staff screen and by the catalog's commission rates under one key.
 import { useQuery } from "@tanstack/react-query";
+import type { Member } from "../api/types.js";
 import { api } from "../api.js";
-import type { Member } from "./types.js";
 
 /** The members, the active first, each group by name as the server sorts it. */
 export function useStaff() {

@@ -23,10 +23,10 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import type { Ticket } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { money } from "../format.js";
 import { numberInputSeparators } from "../number-input.js";
-import type { Ticket } from "../types.js";
 import { ticketSettled, useStoreCredit } from "./queries.js";
 import { coverageLabel, decimalsOf, TENDERS, type Tender, tenderName, toMinor } from "./words.js";
 

@@ -4,8 +4,8 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { CustomerPage } from "../api/types.js";
 import { api, query } from "../api.js";
-import type { CustomerPage } from "../types.js";
 
 export function CustomerPicker({
   value,

@@ -8,9 +8,9 @@ import { notifications } from "@mantine/notifications";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Package, Ticket, TicketLine } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { money } from "../format.js";
-import type { Package, Ticket, TicketLine } from "../types.js";
 import { ticketSettled } from "./queries.js";
 import { TENDERS, type Tender, tenderName } from "./words.js";
 

@@ -3,8 +3,8 @@
 // is struck through and says what came back (T8): a credit to its package, or money.
 import { Badge, Box, Button, Group, Menu, Stack, Text, Tooltip } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import type { Package, Ticket, TicketLine } from "../api/types.js";
 import { localDate, money } from "../format.js";
-import type { Package, Ticket, TicketLine } from "../types.js";
 import { coverageLabel, coverageReason } from "./words.js";
 
 export type CoverageChoice =

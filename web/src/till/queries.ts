@@ -2,22 +2,12 @@
 // ["tickets", "list", …]; a customer's packages and store credit share the customer screen's keys. Editing an open ticket moves reservations (packages); closing, voiding or
 // refunding settles credits, money, appointments, classes, reports and the activity log.
 import { useQuery } from "@tanstack/react-query";
+import type { Item, Package, Template, Ticket, TicketSummary } from "../api/types.js";
 import { api, query } from "../api.js";
 import { packagesKey, storeCreditKey } from "../packages/queries.js";
 import { queryClient } from "../query.js";
-import type { Item, Package, Template, Ticket } from "../types.js";
 
-export interface TicketSummary {
-  id: string;
-  number: number;
-  receiptNumber: number | null;
-  status: Ticket["status"];
-  openedAt: string;
-  closedAt: string | null;
-  currency: string;
-  totalMinor: number | null;
-  customer: { id: string; name: string } | null;
-}
+export type { TicketSummary };
 
 export const ticketKey = (ticketId: string) => ["tickets", ticketId] as const;
 

@@ -1,7 +1,7 @@
 // The till's words that several screens say alike: tenders, ticket statuses, and which package a line
 // draws from (T7), in the screen's language (U2) from the parts the server sends.
 import type { TFunction } from "i18next";
-import type { Ticket, TicketLine } from "../types.js";
+import type { Ticket, TicketLine } from "../api/types.js";
 
 export type Tender = "cash" | "card" | "store_credit";
 export const TENDERS: Tender[] = ["cash", "card", "store_credit"];
