@@ -4,10 +4,11 @@
 // (customer-balance.ts).
 import { sql } from "kysely";
 import { inNameOrder } from "../db/name-order.js";
-import { invalid, notFound } from "../domain/errors.js";
+import { notFound } from "../domain/errors.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { assertLanguage } from "./languages.js";
 import { getLocation } from "./lookups.js";
+import { cursorOf, pageOf } from "./pages.js";
 import { enqueueWebhookEvent } from "./webhooks/outbox.js";
 
 export interface CustomerInput {
@@ -65,23 +66,20 @@ export async function listCustomers(ctx: Ctx, query: CustomerListQuery) {
   authorize(ctx, "read");
   const { locale } = await getLocation(ctx.database.db, ctx.actor.businessId, ctx.actor.locationId);
   const name = inNameOrder(sql`name`, locale);
-  const after = query.cursor === undefined ? null : readCursor(query.cursor);
+  const after = cursorOf(query, ["text", "uuid"] as const);
   const matching = matchingCustomers(ctx, query.q);
   const [rows, count] = await Promise.all([
     matching
       .select(CUSTOMER_COLUMNS)
-      .$if(after !== null, (s) => s.where(sql<boolean>`(${name}, id) > (${after!.name}, ${after!.id}::uuid)`))
+      .$if(after !== null, (s) => s.where(sql<boolean>`(${name}, id) > (${after![0]}, ${after![1]}::uuid)`))
       .orderBy(name)
       .orderBy("id")
       .limit(query.limit + 1)
       .execute(),
     matching.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow(),
   ]);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
   return {
-    items: page.map(customerView),
-    nextCursor: rows.length > query.limit && last ? writeCursor(last) : null,
+    ...pageOf(rows, query.limit, (c) => [c.name, c.id], customerView),
     total: Number(count.total),
   };
 }
@@ -103,22 +101,6 @@ function matchingCustomers(ctx: Ctx, query: string) {
     ]),
   );
 }
-
-// A cursor is the last name and id of a page, opaque to the caller.
-const writeCursor = (c: { name: string; id: string }) =>
-  Buffer.from(JSON.stringify([c.name, c.id])).toString("base64url");
-
-function readCursor(cursor: string): { name: string; id: string } {
-  try {
-    const [name, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof name === "string" && typeof id === "string" && UUID.test(id)) return { name, id };
-  } catch {
-    // not base64url JSON: refused below
-  }
-  throw invalid("invalid_cursor", "cursor: must be the nextCursor of a previous page", "cursor");
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function getCustomerView(ctx: Ctx, customerId: string) {
   authorize(ctx, "read");

@@ -1,5 +1,6 @@
 // Request shapes shared by the routes. Zod refuses what does not fit, with the field's path.
 import { z } from "zod";
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from "../app/pages.js";
 import {
   BIDI_CONTROL,
   CONTROL,
@@ -68,6 +69,32 @@ export const writeRefusals = { ...readRefusals, 409: refusals[409], 422: keyReus
 export function textBody(description: string) {
   return z.string().describe(description);
 }
+
+/**
+ * W2: how every list pages: `limit` rows (default 50, at most 200), and `cursor`, the nextCursor of
+ * the page before. Spread into a route's querystring.
+ */
+export const pageQuery = {
+  limit: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(PAGE_LIMIT_MAX, `must be at most ${PAGE_LIMIT_MAX}`)
+    .default(PAGE_LIMIT_DEFAULT)
+    .describe(`rows per page: ${PAGE_LIMIT_DEFAULT} unless asked, at most ${PAGE_LIMIT_MAX}`),
+  cursor: z
+    .string()
+    .max(1000, "must be the nextCursor of a previous page of this list")
+    .optional()
+    .describe("the nextCursor of the previous page; leave out for the first page"),
+};
+
+/** W2: a page of a list: its rows, and the cursor of the next page (null on the last). */
+export const pageAnswer = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last page"),
+  });
 
 /** A staff member's role (S1). */
 export const role = z.enum(["owner", "manager", "front_desk", "practitioner"]).meta({ id: "Role" });

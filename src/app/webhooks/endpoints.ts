@@ -9,6 +9,7 @@ import type { WebhookDeliveriesTable, WebhookEndpointsTable } from "../../db/sch
 import { conflict, invalid, notFound } from "../../domain/errors.js";
 import { toDate } from "../../domain/validity.js";
 import { authorize, type Ctx, type Executor } from "../context.js";
+import { cursorOf, limitOf, type Page, type PageQuery, pageOf } from "../pages.js";
 import type { WebhookEventType } from "./events.js";
 import { checkEndpointUrl, webhookNetworkPolicy } from "./network.js";
 import { newWebhookSecret } from "./signing.js";
@@ -199,31 +200,17 @@ function deliveryView(d: DeliveryRow) {
 }
 export type DeliveryView = ReturnType<typeof deliveryView>;
 
-// A cursor is the last created_at and id of a page, opaque to the caller.
-const writeCursor = (d: { created_at: Date; id: string }) =>
-  Buffer.from(JSON.stringify([d.created_at.toISOString(), d.id])).toString("base64url");
-
-function readCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const date = new Date(String(at));
-    if (typeof id === "string" && /^[0-9a-f-]{36}$/i.test(id) && !Number.isNaN(date.getTime()))
-      return { at: date, id };
-  } catch {}
-  throw invalid("invalid_cursor", "cursor: must be the nextCursor of a previous page", "cursor");
-}
-
 /** W2: the endpoint's delivery log, newest first, a page at a time. */
 export async function listDeliveries(
   ctx: Ctx,
   endpointId: string,
-  query: { limit?: number | undefined; cursor?: string | undefined },
-): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
+  query: PageQuery,
+): Promise<Page<DeliveryView>> {
   authorize(ctx, "manage_webhooks");
   const db = ctx.database.db;
   await endpointRow(db, ctx.actor.businessId, endpointId);
-  const limit = query.limit ?? 50;
-  const after = query.cursor === undefined ? null : readCursor(query.cursor);
+  const limit = limitOf(query);
+  const after = cursorOf(query, ["instant", "uuid"] as const);
   let select = db
     .selectFrom("webhook_deliveries as d")
     .innerJoin("webhook_events as ev", (j) =>
@@ -235,7 +222,7 @@ export async function listDeliveries(
     .where("d.endpoint_id", "=", endpointId);
   if (after) {
     select = select.where(({ eb, refTuple, tuple }) =>
-      eb(refTuple("d.created_at", "d.id"), "<", tuple(after.at, after.id)),
+      eb(refTuple("d.created_at", "d.id"), "<", tuple(after[0], after[1])),
     );
   }
   const rows = await select
@@ -243,11 +230,7 @@ export async function listDeliveries(
     .orderBy("d.id", "desc")
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map(deliveryView),
-    nextCursor: rows.length > limit ? writeCursor(page[page.length - 1]!) : null,
-  };
+  return pageOf(rows, limit, (d) => [d.created_at, d.id], deliveryView);
 }
 
 /** Sends a delivery again, now, with the same event id and body: delivered or given up alike. */

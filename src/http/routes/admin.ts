@@ -39,6 +39,8 @@ import {
   localDate,
   locale,
   name,
+  pageAnswer,
+  pageQuery,
   phone,
   postalAddress,
   prices,
@@ -121,12 +123,8 @@ export const staffMemberAnswer = z
     active: z.boolean(),
   })
   .meta({ id: "StaffMember" });
-export const customerPage = z
-  .object({
-    items: z.array(customerAnswer),
-    nextCursor: z.string().nullable(),
-    total: z.number().int(),
-  })
+export const customerPage = pageAnswer(customerAnswer)
+  .extend({ total: z.number().int().describe("how many customers match, on every page") })
   .meta({ id: "CustomerPage" });
 const customerBody = z.strictObject({
   name,
@@ -237,8 +235,7 @@ export function adminRoutes(server: FastifyInstance, app: App) {
           "page's nextCursor as cursor for the next page (null on the last).",
         querystring: z.strictObject({
           q: z.string().max(200).default(""),
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-          cursor: z.string().min(1).max(1000).optional(),
+          ...pageQuery,
         }),
         response: { 200: customerPage, 400: refusals[400], 401: refusals[401] },
       },

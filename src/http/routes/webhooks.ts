@@ -16,7 +16,7 @@ import {
 import { WEBHOOK_EVENT_TYPES } from "../../app/webhooks/events.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { id, readRefusals, refusals, writeRefusals } from "../schemas.js";
+import { id, pageAnswer, pageQuery, readRefusals, refusals, writeRefusals } from "../schemas.js";
 
 const eventType = z.enum(WEBHOOK_EVENT_TYPES);
 const url = z
@@ -171,12 +171,9 @@ export function webhookRoutes(server: FastifyInstance, app: App) {
           "The endpoint's delivery log, newest first (W2, W3). Pass a page's nextCursor as cursor for " +
           "the next page (null on the last).",
         params: endpointParams,
-        querystring: z.strictObject({
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-          cursor: z.string().min(1).max(1000).optional(),
-        }),
+        querystring: z.strictObject(pageQuery),
         response: {
-          200: z.object({ items: z.array(deliveryAnswer), nextCursor: z.string().nullable() }),
+          200: pageAnswer(deliveryAnswer),
           ...readRefusals,
         },
       },
