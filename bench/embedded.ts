@@ -25,11 +25,11 @@ export async function runEmbedded(): Promise<boolean> {
       if (!owner) throw new Error("no demo owner");
       const token = await bearerToken(server.url, owner);
       const packages = (await (
-        await fetch(`${server.url}/api/v1/reports/balances?status=active&limit=1000`, {
+        await fetch(`${server.url}/api/v1/reports/balances?status=active&limit=200`, {
           headers: { authorization: `Bearer ${token}` },
         })
-      ).json()) as { rows: Array<{ packageId: string; remaining: number }> };
-      const pkg = packages.rows.sort((a, b) => b.remaining - a.remaining)[0];
+      ).json()) as { items: Array<{ packageId: string; remaining: number }> };
+      const pkg = packages.items.sort((a, b) => b.remaining - a.remaining)[0];
       if (!pkg) throw new Error("no active package");
       const view = (await (
         await fetch(`${server.url}/api/v1/packages/${pkg.packageId}`, {

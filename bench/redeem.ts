@@ -1,7 +1,11 @@
 // Benchmark 1: redemptions over HTTP (bearer token, an Idempotency-Key on every call, as the web
 // app sends), against pgbench tpcb-like on the same server with the same number of clients.
+// `BENCH_WEBHOOK=1`: the same with a webhook endpoint registered for package.redeemed (W3), posted
+// to a receiver on this machine by the server's own delivery worker while the load runs.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBusiness, ids, insertCustomers, insertPackages } from "./generate.js";
@@ -126,6 +130,30 @@ async function prepareCarnet(): Promise<Array<{ packageId: string; lineId: strin
   );
 }
 
+/** A receiver on this machine that takes every webhook post and counts them. */
+async function startReceiver(): Promise<{ server: Server; url: string; count: () => number }> {
+  let received = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      received++;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/carnet`, count: () => received };
+}
+
+async function registerEndpoint(base: string, token: string, url: string) {
+  const res = await fetch(`${base}/api/v1/webhooks`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ url, events: ["package.redeemed"], description: "benchmark receiver" }),
+  });
+  if (!res.ok) throw new Error(`registering the webhook endpoint: ${res.status} ${await res.text()}`);
+}
+
 /** `BENCH_ONLY=c16`: the 16-client run and its ratio alone, for quick comparisons while profiling. */
 function reportQuick(figures: Record<string, number>): boolean {
   figures.redeem_tps_ratio_vs_pgbench = figures.redeem_tps_ratio_vs_pgbench_c16 ?? 0;
@@ -143,11 +171,17 @@ export async function runRedeem(): Promise<boolean> {
   await preparePgbench();
   const lines = await prepareCarnet();
   await settle();
-  const server = await startServer({ DATABASE_URL: urlFor(DB) }, 3801);
+  const withWebhook = process.env.BENCH_WEBHOOK === "1";
+  const receiver = withWebhook ? await startReceiver() : null;
+  const server = await startServer(
+    { DATABASE_URL: urlFor(DB), ...(receiver ? { CARNET_WEBHOOK_ALLOW_NETWORKS: "loopback" } : {}) },
+    3801,
+  );
   let verified = false;
   const figures: Record<string, number> = {};
   try {
     const token = await bearerToken(server.url);
+    if (receiver) await registerEndpoint(server.url, token, receiver.url);
     const run = Date.now().toString(36);
     const redeemOn = (pick: (client: number) => number, tag: string) => (client: number, n: number) => {
       const line = lines[pick(client)]!;
@@ -224,6 +258,11 @@ export async function runRedeem(): Promise<boolean> {
     });
   } finally {
     await server.stop();
+    if (receiver) {
+      figures.webhook_events_received = receiver.count();
+      console.log(`webhook endpoint registered: ${receiver.count()} events received during the run`);
+      await new Promise((resolve) => receiver.server.close(resolve));
+    }
   }
   try {
     execFileSync(process.execPath, [join(ROOT, "bin", "carnet.js"), "verify"], {

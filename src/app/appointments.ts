@@ -16,6 +16,7 @@ import { logActivity } from "./activity.js";
 import { actorStaffId, authorize, type Ctx, type Executor, inTransaction } from "./context.js";
 import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.js";
 import { LINE_VIEWS_JSON, loadPackages, packageViewJson } from "./package-view.js";
+import { cursorOf, limitOf, type Page, type PageQuery, pageOf } from "./pages.js";
 import { insertTicket } from "./ticket-numbers.js";
 import type { WebhookEventType } from "./webhooks/events.js";
 import { appointmentEventData, enqueueWebhookEvent } from "./webhooks/outbox.js";
@@ -57,16 +58,42 @@ export interface AppointmentView {
   services: AppointmentServiceView[];
 }
 
+export interface AppointmentFilter {
+  locationId?: string | undefined;
+  from?: Date;
+  to?: Date;
+  customerId?: string | undefined;
+  staffId?: string | undefined;
+}
+
+/**
+ * W2: the calendar's list, a page at a time, in start order (then id, so that the order is total
+ * and a cursor names one place in it).
+ */
+export async function listAppointments(
+  db: Executor,
+  businessId: string,
+  query: AppointmentFilter & PageQuery,
+): Promise<Page<AppointmentView>> {
+  const limit = limitOf(query);
+  const after = cursorOf(query, ["instant", "uuid"] as const);
+  const rows = await loadAppointments(db, businessId, { ...query, after, take: limit + 1 });
+  return pageOf(
+    rows,
+    limit,
+    (a) => [a.startAt, a.id],
+    (a) => a,
+  );
+}
+
 export async function loadAppointments(
   db: Executor,
   businessId: string,
-  filter: {
+  filter: AppointmentFilter & {
     ids?: string[];
-    locationId?: string;
-    from?: Date;
-    to?: Date;
-    customerId?: string;
-    staffId?: string;
+    /** W2: only appointments after this (start, id) in the list's order */
+    after?: readonly [Date, string] | null;
+    take?: number;
   },
 ): Promise<AppointmentView[]> {
   let q = db
@@ -89,7 +116,16 @@ export async function loadAppointments(
   if (filter.staffId) q = q.where("a.staff_id", "=", filter.staffId);
   if (filter.from) q = q.where("a.end_at", ">", filter.from);
   if (filter.to) q = q.where("a.start_at", "<", filter.to);
-  const rows = await q.orderBy("a.start_at").limit(2000).execute();
+  const after = filter.after;
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("a.start_at", "a.id"), ">", tuple(after[0], after[1])),
+    );
+  const rows = await q
+    .orderBy("a.start_at")
+    .orderBy("a.id")
+    .limit(filter.take ?? 2000)
+    .execute();
   if (rows.length === 0) return [];
   const services = await db
     .selectFrom("appointment_services as sv")

@@ -12,6 +12,7 @@ import { sql } from "kysely";
 import { Temporal } from "temporal-polyfill";
 import { AppError, notFound } from "../domain/errors.js";
 import { toDate } from "../domain/validity.js";
+import { logAdminAction } from "./activity.js";
 import { type App, actorStaffId, authorize, type Ctx, type Executor } from "./context.js";
 import { LANGUAGES, LOCALES_DIR } from "./languages.js";
 import { newSecret, sha256 } from "./sign-in.js";
@@ -89,8 +90,14 @@ async function makeFeed(ctx: Ctx, owner: FeedOwner, db: Executor): Promise<NewFe
       }),
     )
     .execute();
+  // L7: who made the link, for whom; never the token
+  await logAdminAction(db, ctx, "make_calendar_feed", feedDetails(owner), customerOf(owner));
   return { token, path: feedPath(token), createdAt: createdAt.toISOString() };
 }
+
+const feedDetails = (owner: FeedOwner) =>
+  "staffId" in owner ? { for: "staff", staffId: owner.staffId } : { for: "customer" };
+const customerOf = (owner: FeedOwner) => ("customerId" in owner ? owner.customerId : null);
 
 async function endFeed(ctx: Ctx, owner: FeedOwner, db: Executor): Promise<FeedStatus> {
   let q = db.deleteFrom("calendar_feeds").where("business_id", "=", ctx.actor.businessId);
@@ -98,7 +105,10 @@ async function endFeed(ctx: Ctx, owner: FeedOwner, db: Executor): Promise<FeedSt
     "staffId" in owner
       ? q.where("staff_id", "=", owner.staffId)
       : q.where("customer_id", "=", owner.customerId);
-  await q.execute();
+  const ended = await q.executeTakeFirst();
+  if (ended.numDeletedRows > 0n) {
+    await logAdminAction(db, ctx, "end_calendar_feed", feedDetails(owner), customerOf(owner));
+  }
   return { active: false, createdAt: null };
 }
 

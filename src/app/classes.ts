@@ -15,6 +15,7 @@ import { candidateLine, getBusiness, getCustomer, getLocation } from "./lookups.
 import { customerLanguage, mailWords } from "./mail-words.js";
 import { createCustomer } from "./manage-customers.js";
 import { enqueueMail } from "./outbox.js";
+import { cursorOf, limitOf, type Page, type PageQuery, pageOf } from "./pages.js";
 import { insertTicket } from "./ticket-numbers.js";
 import { restoreUnlessRefunded, writeMovement } from "./write-movement.js";
 
@@ -73,16 +74,42 @@ function paymentOf(
   return { state: "price" as const, label: `${price / 100} ${currency}` };
 }
 
+export interface SessionFilter {
+  locationId?: string | undefined;
+  from?: Date;
+  to?: Date;
+  staffId?: string | undefined;
+}
+
+/**
+ * W2: the class schedule, a page at a time, in start order (then id, so that the order is total
+ * and a cursor names one place in it).
+ */
+export async function listSessions(
+  db: Executor,
+  businessId: string,
+  query: SessionFilter & PageQuery,
+): Promise<Page<SessionView>> {
+  const limit = limitOf(query);
+  const after = cursorOf(query, ["instant", "uuid"] as const);
+  const rows = await loadSessions(db, businessId, { ...query, after, take: limit + 1 });
+  return pageOf(
+    rows,
+    limit,
+    (s) => [s.startAt, s.id],
+    (s) => s,
+  );
+}
+
 export async function loadSessions(
   db: Executor,
   businessId: string,
-  filter: {
+  filter: SessionFilter & {
     ids?: string[];
-    locationId?: string;
-    from?: Date;
-    to?: Date;
-    staffId?: string;
     withRoster?: boolean;
+    /** W2: only sessions after this (start, id) in the list's order */
+    after?: readonly [Date, string] | null;
+    take?: number;
   },
 ): Promise<SessionView[]> {
   let q = db
@@ -107,7 +134,16 @@ export async function loadSessions(
   if (filter.staffId) q = q.where("s.instructor_id", "=", filter.staffId);
   if (filter.from) q = q.where("s.end_at", ">", filter.from);
   if (filter.to) q = q.where("s.start_at", "<", filter.to);
-  const sessions = await q.orderBy("s.start_at").limit(500).execute();
+  const after = filter.after;
+  if (after)
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("s.start_at", "s.id"), ">", tuple(after[0], after[1])),
+    );
+  const sessions = await q
+    .orderBy("s.start_at")
+    .orderBy("s.id")
+    .limit(filter.take ?? 500)
+    .execute();
   if (sessions.length === 0) return [];
   const enrolments = await db
     .selectFrom("class_enrolments as e")

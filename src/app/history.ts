@@ -3,12 +3,35 @@ import { sql } from "kysely";
 import { invalid } from "../domain/errors.js";
 import { authorize, type Ctx } from "./context.js";
 import { getPackageRow } from "./lookups.js";
+import { cursorOf, limitOf, type PageQuery, pageOf } from "./pages.js";
 
-export async function packageUsage(ctx: Ctx, packageId: string) {
+/** A cursor that names an entry which is not (or no longer) where the list goes on from. */
+const unknownCursor = () =>
+  invalid("invalid_cursor", "cursor: must be the nextCursor of a previous page of this list", "cursor");
+
+/**
+ * L5, newest first, in the order of writing (the movements' global sequence). W2: a page goes on
+ * from the movement its cursor names: the sequence stays inside, as an answer shows no counter that
+ * would tell one business how much the others do.
+ */
+export async function packageUsage(ctx: Ctx, packageId: string, query: PageQuery = {}) {
   authorize(ctx, "read");
   const businessId = ctx.actor.businessId;
   const pkg = await getPackageRow(ctx.database.db, businessId, packageId, "packageId");
-  const rows = await ctx.database.db
+  const limit = limitOf(query);
+  const [afterId] = cursorOf(query, ["uuid"] as const) ?? [];
+  const after =
+    afterId === undefined
+      ? undefined
+      : await ctx.database.db
+          .selectFrom("movements")
+          .select("seq")
+          .where("business_id", "=", businessId)
+          .where("package_id", "=", pkg.id)
+          .where("id", "=", afterId)
+          .executeTakeFirst();
+  if (afterId !== undefined && !after) throw unknownCursor();
+  let q = ctx.database.db
     .selectFrom("movements as m")
     .leftJoin("package_lines as l", (j) =>
       j.onRef("l.business_id", "=", "m.business_id").onRef("l.id", "=", "m.line_id"),
@@ -47,52 +70,61 @@ export async function packageUsage(ctx: Ctx, packageId: string) {
       "res.kind as resolved_as",
     ])
     .where("m.business_id", "=", businessId)
-    .where("m.package_id", "=", pkg.id)
+    .where("m.package_id", "=", pkg.id);
+  if (after) q = q.where("m.seq", "<", after.seq);
+  const rows = await q
     .orderBy("m.seq", "desc")
+    .limit(limit + 1)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    quantity: r.quantity,
-    occurredAt: r.occurred_at.toISOString(),
-    lineId: r.line_id,
-    itemName: r.item_name,
-    staffId: r.actor_staff_id,
-    staffName: r.staff_name,
-    reason: r.reason,
-    appointmentId: r.appointment_id,
-    ticketLineId: r.ticket_line_id,
-    classEnrolmentId: r.class_enrolment_id,
-    reservationId: r.reservation_id,
-    reversesId: r.reverses_id,
-    valueMinor: r.value_minor,
-    after: {
-      total: r.total_after,
-      used: r.used_after,
-      booked: r.booked_after,
-      remaining: r.total_after - r.used_after - r.booked_after,
-    },
-    undone: r.undone_by_id !== null && r.kind !== "expire",
-    undoneAt: r.undone_at?.toISOString() ?? null,
-    resolvedAs: r.resolved_as,
-    undoable:
-      ["redeem", "consume", "deduct"].includes(r.kind) &&
-      r.undone_by_id === null &&
-      !(r.kind === "consume" && r.ticket_line_id),
-  }));
+  return pageOf(
+    rows,
+    limit,
+    (r) => [r.id],
+    (r) => ({
+      id: r.id,
+      kind: r.kind,
+      quantity: r.quantity,
+      occurredAt: r.occurred_at.toISOString(),
+      lineId: r.line_id,
+      itemName: r.item_name,
+      staffId: r.actor_staff_id,
+      staffName: r.staff_name,
+      reason: r.reason,
+      appointmentId: r.appointment_id,
+      ticketLineId: r.ticket_line_id,
+      classEnrolmentId: r.class_enrolment_id,
+      reservationId: r.reservation_id,
+      reversesId: r.reverses_id,
+      valueMinor: r.value_minor,
+      after: {
+        total: r.total_after,
+        used: r.used_after,
+        booked: r.booked_after,
+        remaining: r.total_after - r.used_after - r.booked_after,
+      },
+      undone: r.undone_by_id !== null && r.kind !== "expire",
+      undoneAt: r.undone_at?.toISOString() ?? null,
+      resolvedAs: r.resolved_as,
+      undoable:
+        ["redeem", "consume", "deduct"].includes(r.kind) &&
+        r.undone_by_id === null &&
+        !(r.kind === "consume" && r.ticket_line_id),
+    }),
+  );
 }
 
-export interface ActivityFilter {
+export interface ActivityFilter extends PageQuery {
   customerId?: string | undefined;
   packageId?: string | undefined;
   action?: string | undefined;
   staffId?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
-  limit: number;
-  /** the id of the last entry of the previous page: the page goes on from the entry after it */
-  before?: string | undefined;
 }
+
+/** An entry's instant in full, to the microsecond: a JavaScript Date would drop the microseconds. */
+const occurredKeySql = sql<string>`to_char(a.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const OCCURRED_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /**
  * L7: a no-show or a cancellation names no package of its own (its credit moved, or not, by the
@@ -122,12 +154,14 @@ const bookedPackagesSql = sql<string | null>`CASE WHEN ${isBookingAction} AND a.
 /**
  * L7, newest first: by instant, and in the order of writing within one instant (a close's consumes
  * before its close_ticket). The order of writing is the log's global sequence, which stays inside:
- * an answer shows no counter that would tell one business how much the others do. A page goes on
- * from an entry of the previous one, named by its id; being a key into the order, not a position
- * in it, entries written meanwhile neither repeat nor push an entry out of the pages.
+ * an answer shows no counter that would tell one business how much the others do. W2: a page goes
+ * on from the entry its cursor names (its instant and id); being a key into the order, not a
+ * position in it, entries written meanwhile neither repeat nor push an entry out of the pages.
  */
 export async function activityLog(ctx: Ctx, f: ActivityFilter) {
   authorize(ctx, "read");
+  const limit = limitOf(f);
+  const after = await activityCursor(ctx, f);
   let q = ctx.database.db
     .selectFrom("activity_log as a")
     .leftJoin("staff as s", (j) =>
@@ -155,6 +189,7 @@ export async function activityLog(ctx: Ctx, f: ActivityFilter) {
       "a.location_id",
       bookedServicesSql.as("service_name"),
       bookedPackagesSql.as("booked_package_names"),
+      occurredKeySql.as("occurred_key"),
     ])
     .where("a.business_id", "=", ctx.actor.businessId);
   if (f.customerId) q = q.where("a.customer_id", "=", f.customerId);
@@ -163,39 +198,60 @@ export async function activityLog(ctx: Ctx, f: ActivityFilter) {
   if (f.staffId) q = q.where("a.actor_staff_id", "=", f.staffId);
   if (f.from) q = q.where("a.occurred_at", ">=", f.from);
   if (f.to) q = q.where("a.occurred_at", "<", f.to);
-  if (f.before) {
-    const last = await ctx.database.db
-      .selectFrom("activity_log")
-      .select("id")
-      .where("business_id", "=", ctx.actor.businessId)
-      .where("id", "=", f.before)
-      .executeTakeFirst();
-    if (!last) throw invalid("unknown_activity_entry", "No such entry in the activity log.", "before");
-    // The entry's instant stays in the database: a JavaScript Date would drop its microseconds.
-    const entry = sql`FROM activity_log c WHERE c.business_id = ${ctx.actor.businessId} AND c.id = ${f.before}`;
+  if (after) {
+    const at = sql<Date>`${after.occurredAt}::timestamptz`;
     q = q
-      .where("a.occurred_at", "<=", sql<Date>`(SELECT c.occurred_at ${entry})`)
-      .where(sql<boolean>`(a.occurred_at, a.seq) < (SELECT c.occurred_at, c.seq ${entry})`);
+      .where("a.occurred_at", "<=", at)
+      .where(sql<boolean>`(a.occurred_at, a.seq) < (${at}, ${after.seq}::bigint)`);
   }
-  const rows = await q.orderBy("a.occurred_at", "desc").orderBy("a.seq", "desc").limit(f.limit).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    occurredAt: r.occurred_at.toISOString(),
-    action: r.action,
-    reason: r.reason,
-    details: r.details,
-    customerId: r.customer_id,
-    customerName: r.customer_name,
-    packageId: r.package_id,
-    /** the package of the entry, or for a no-show or cancellation the packages its credits came from */
-    packageName: r.package_name ?? r.booked_package_names,
-    /** for a no-show or cancellation: the appointment's services or the class */
-    serviceName: r.service_name,
-    movementId: r.movement_id,
-    staffId: r.actor_staff_id,
-    staffName: r.staff_name,
-    locationId: r.location_id,
-  }));
+  const rows = await q
+    .orderBy("a.occurred_at", "desc")
+    .orderBy("a.seq", "desc")
+    .limit(limit + 1)
+    .execute();
+  return pageOf(
+    rows,
+    limit,
+    (r) => [r.occurred_key, r.id],
+    (r) => ({
+      id: r.id,
+      occurredAt: r.occurred_at.toISOString(),
+      action: r.action,
+      reason: r.reason,
+      details: r.details,
+      customerId: r.customer_id,
+      customerName: r.customer_name,
+      packageId: r.package_id,
+      /** the package of the entry, or for a no-show or cancellation the packages its credits came from */
+      packageName: r.package_name ?? r.booked_package_names,
+      /** for a no-show or cancellation: the appointment's services or the class */
+      serviceName: r.service_name,
+      movementId: r.movement_id,
+      staffId: r.actor_staff_id,
+      staffName: r.staff_name,
+      locationId: r.location_id,
+    }),
+  );
+}
+
+/**
+ * The entry a page goes on from, found by its instant (the log's time index) and id, within the
+ * caller's business: another business's entry, or an edited cursor, is a 400.
+ */
+async function activityCursor(ctx: Ctx, f: PageQuery) {
+  const key = cursorOf(f, ["text", "uuid"] as const);
+  if (!key) return null;
+  const [occurredAt, id] = key;
+  if (!OCCURRED_KEY.test(occurredAt) || Number.isNaN(Date.parse(occurredAt))) throw unknownCursor();
+  const entry = await ctx.database.db
+    .selectFrom("activity_log")
+    .select("seq")
+    .where("business_id", "=", ctx.actor.businessId)
+    .where("occurred_at", "=", sql<Date>`${occurredAt}::timestamptz`)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!entry) throw unknownCursor();
+  return { occurredAt, seq: entry.seq };
 }
 
 export async function storeCredit(ctx: Ctx, customerId: string) {

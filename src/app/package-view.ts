@@ -15,6 +15,7 @@ import {
 } from "../domain/package-status.js";
 import { toInstant } from "../domain/validity.js";
 import type { Executor } from "./context.js";
+import { cursorOf, limitOf, type Page, type PageQuery, pageOf } from "./pages.js";
 
 export interface LineView {
   id: string;
@@ -151,6 +152,53 @@ export async function loadPackages(
     q = q.where("id", "in", filter.packageIds);
   }
   const packages = await q.orderBy("purchased_at").orderBy("id").execute();
+  return withLines(db, businessId, packages, now);
+}
+
+/**
+ * W2: a page of a customer's packages, oldest purchase first (as loadPackages orders them), the
+ * package id breaking ties; the cursor is the last package's purchase instant and id.
+ */
+export async function customerPackagesPage(
+  db: Executor,
+  businessId: string,
+  customerId: string,
+  query: PageQuery,
+  now: Temporal.Instant,
+): Promise<Page<PackageView>> {
+  const limit = limitOf(query);
+  const after = cursorOf(query, ["instant", "uuid"] as const);
+  let q = db
+    .selectFrom("customer_packages as p")
+    .selectAll("p")
+    .where("p.business_id", "=", businessId)
+    .where("p.customer_id", "=", customerId);
+  if (after) {
+    q = q.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("p.purchased_at", "p.id"), ">", tuple(after[0], after[1])),
+    );
+  }
+  const rows = await q
+    .orderBy("p.purchased_at")
+    .orderBy("p.id")
+    .limit(limit + 1)
+    .execute();
+  const page = pageOf(
+    rows,
+    limit,
+    (p) => [p.purchased_at, p.id],
+    (p) => p,
+  );
+  return { ...page, items: await withLines(db, businessId, page.items, now) };
+}
+
+/** The views of packages, in the order given, with their lines. */
+async function withLines(
+  db: Executor,
+  businessId: string,
+  packages: CustomerPackageRow[],
+  now: Temporal.Instant,
+): Promise<PackageView[]> {
   if (packages.length === 0) return [];
   const lines = await db
     .selectFrom("package_lines")

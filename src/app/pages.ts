@@ -18,7 +18,12 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** What a cursor's parts are: text, an instant, a whole number, or a row id (UUID). */
+/**
+ * What a cursor's parts are: text, an instant, a whole number, or a row id (UUID). An instant is
+ * kept to the millisecond, as JavaScript's dates are: enough for instants written whole to the
+ * millisecond (opened_at, start_at, purchased_at). A column that may hold microseconds (the
+ * activity log's occurred_at) goes in the cursor as its exact text instead (history.ts).
+ */
 export type KeyPart = "text" | "instant" | "int" | "uuid";
 type PartValue<P extends KeyPart> = P extends "instant" ? Date : P extends "int" ? number : string;
 export type CursorKey<S extends readonly KeyPart[]> = { [I in keyof S]: PartValue<S[I]> };

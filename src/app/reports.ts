@@ -8,6 +8,7 @@ import { CELL_START_PATTERN, INNER_CELL_START_PATTERN } from "../domain/csv-cell
 import { UNLIMITED_ABOVE } from "../domain/package-status.js";
 import { authorize, type Ctx } from "./context.js";
 import { getLocation } from "./lookups.js";
+import { cursorOf, limitOf, type Page, type PageQuery, pageOf } from "./pages.js";
 
 export type StatusFilter = "active" | "expired" | "fully_used" | "refunded" | "all";
 
@@ -122,17 +123,19 @@ export function balanceView(r: BalanceRow) {
   };
 }
 
-export async function packageBalances(ctx: Ctx, f: BalanceFilter & { limit: number; offset: number }) {
+export async function packageBalances(ctx: Ctx, f: BalanceFilter & PageQuery) {
   authorize(ctx, "view_reports");
   const now = new Date(ctx.clock().epochMilliseconds);
   const base = balanceRowsQuery(ctx, f, now);
   // U1: customers in the order the working location reads names (Á with A in Budapest).
   const { locale } = await getLocation(ctx.database.db, ctx.actor.businessId, ctx.actor.locationId);
   const customer = inNameOrder(sql`customer_name`, locale);
-  const rows =
-    await sql<BalanceRow>`${base} ORDER BY ${customer}, purchased_at, package_id LIMIT ${f.limit} OFFSET ${f.offset}`.execute(
-      ctx.database.db,
-    );
+  // W2: a page after the last customer, purchase and package of the page before
+  const limit = limitOf(f);
+  const after = cursorOf(f, ["text", "instant", "uuid"] as const);
+  const rows = await sql<BalanceRow>`SELECT * FROM (${base}) b
+    ${after ? sql`WHERE (${customer}, purchased_at, package_id) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)` : sql``}
+    ORDER BY ${customer}, purchased_at, package_id LIMIT ${limit + 1}`.execute(ctx.database.db);
   const totals = await sql<{
     currency: string;
     packages: number;
@@ -146,7 +149,7 @@ export async function packageBalances(ctx: Ctx, f: BalanceFilter & { limit: numb
            coalesce(sum(owed_value_minor) FILTER (WHERE status = 'active'), 0)::bigint AS liability_minor
       FROM (${base}) b GROUP BY currency ORDER BY currency`.execute(ctx.database.db);
   return {
-    rows: rows.rows.map(balanceView),
+    ...pageOf(rows.rows, limit, (r) => [r.customer_name, r.purchased_at, r.package_id], balanceView),
     totals: totals.rows.map((t) => ({
       currency: t.currency,
       packages: t.packages,
@@ -392,16 +395,23 @@ export async function liabilitySummary(ctx: Ctx) {
 }
 
 /** R2: active packages with credits left that expire within `days` days. */
-export async function expiringSoon(ctx: Ctx, days: number, locationId?: string) {
+export async function expiringSoon(
+  ctx: Ctx,
+  q: { days: number; locationId?: string | undefined } & PageQuery,
+): Promise<Page<ReturnType<typeof balanceView>>> {
   authorize(ctx, "view_reports");
   const now = ctx.clock().epochMilliseconds;
-  const until = new Date(now + days * 86_400_000);
+  const until = new Date(now + q.days * 86_400_000);
+  // W2: a page after the last day, customer and package of the page before
+  const limit = limitOf(q);
+  const after = cursorOf(q, ["text", "text", "uuid"] as const);
   const rows = await sql<BalanceRow>`
-    SELECT * FROM (${balanceRowsQuery(ctx, { status: "active", locationId }, new Date(now))}) b
+    SELECT * FROM (${balanceRowsQuery(ctx, { status: "active", locationId: q.locationId }, new Date(now))}) b
      WHERE b.remaining > 0 AND b.package_id IN (
        SELECT id FROM customer_packages WHERE business_id = ${ctx.actor.businessId} AND expires_at <= ${until})
-     ORDER BY expires_on, customer_name LIMIT 500`.execute(ctx.database.db);
-  return rows.rows.map(balanceView);
+       ${after ? sql`AND (b.expires_on::text, b.customer_name, b.package_id) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)` : sql``}
+     ORDER BY b.expires_on::text, b.customer_name, b.package_id LIMIT ${limit + 1}`.execute(ctx.database.db);
+  return pageOf(rows.rows, limit, (r) => [String(r.expires_on), r.customer_name, r.package_id], balanceView);
 }
 
 export type RedemptionGrouping = "day" | "staff" | "location";
@@ -500,9 +510,13 @@ export async function revenueReport(ctx: Ctx, q: { from: Date; to: Date }) {
  */
 export async function commissionReport(
   ctx: Ctx,
-  q: { from: Date; to: Date; staffId?: string | undefined; limit: number; offset: number },
+  q: { from: Date; to: Date; staffId?: string | undefined } & PageQuery,
 ) {
   authorize(ctx, "view_reports");
+  // W2: lines a page at a time, after the last staff member, close, ticket and line of the page
+  // before; the totals count every matching line, the same on every page.
+  const limit = limitOf(q);
+  const after = cursorOf(q, ["text", "uuid", "instant", "int", "int", "uuid"] as const);
   const where = sql`tl.business_id = ${ctx.actor.businessId} AND t.closed_at >= ${q.from} AND t.closed_at < ${q.to}
        AND t.status IN ('closed', 'refunded') AND tl.refunded_at IS NULL
        ${q.staffId ? sql`AND tl.staff_id = ${q.staffId}` : sql``}`;
@@ -528,32 +542,30 @@ export async function commissionReport(
      WHERE ${where}
      GROUP BY tl.staff_id, s.name, t.currency
      ORDER BY s.name, t.currency`.execute(ctx.database.db);
-  const lines = await sql<{
-    line_id: string;
-    ticket_id: string;
-    ticket_number: number;
-    receipt_number: number | null;
-    closed_at: Date;
-    staff_id: string;
-    staff_name: string;
-    currency: string;
-    name: string;
-    kind: string;
-    category: string | null;
-    covered: boolean;
-    base_minor: number | null;
-    rate_bp: number | null;
-    amount_minor: number | null;
-  }>`
+  const lines = await sql<CommissionLineRow>`
     SELECT tl.id AS line_id, t.id AS ticket_id, t.number AS ticket_number, t.receipt_number, t.closed_at,
            tl.staff_id, s.name AS staff_name, t.currency, tl.name, tl.kind, tl.commission_category AS category,
            tl.consumed_movement_id IS NOT NULL AS covered, tl.commission_minor AS base_minor,
-           tl.commission_rate_bp AS rate_bp, tl.commission_amount_minor AS amount_minor
+           tl.commission_rate_bp AS rate_bp, tl.commission_amount_minor AS amount_minor, tl.position
       FROM ${from}
      WHERE ${where}
-     ORDER BY s.name, tl.staff_id, t.closed_at, t.number, tl.position
-     LIMIT ${q.limit + 1} OFFSET ${q.offset}`.execute(ctx.database.db);
+       ${
+         after
+           ? sql`AND (s.name, tl.staff_id, t.closed_at, t.number, tl.position, tl.id) >
+                 (${after[0]}::text, ${after[1]}::uuid, ${after[2]}::timestamptz, ${after[3]}::bigint,
+                  ${after[4]}::int, ${after[5]}::uuid)`
+           : sql``
+       }
+     ORDER BY s.name, tl.staff_id, t.closed_at, t.number, tl.position, tl.id
+     LIMIT ${limit + 1}`.execute(ctx.database.db);
+  const page = pageOf(
+    lines.rows,
+    limit,
+    (r) => [r.staff_name, r.staff_id, r.closed_at, Number(r.ticket_number), Number(r.position), r.line_id],
+    commissionLineView,
+  );
   return {
+    ...page,
     totals: totals.rows.map((r) => ({
       staffId: r.staff_id,
       staffName: r.staff_name,
@@ -564,24 +576,44 @@ export async function commissionReport(
       baseMinor: Number(r.base_minor),
       amountMinor: Number(r.amount_minor),
     })),
-    lines: lines.rows.slice(0, q.limit).map((r) => ({
-      lineId: r.line_id,
-      ticketId: r.ticket_id,
-      ticketNumber: Number(r.ticket_number),
-      receiptNumber: r.receipt_number === null ? null : Number(r.receipt_number),
-      closedAt: r.closed_at.toISOString(),
-      staffId: r.staff_id,
-      staffName: r.staff_name,
-      currency: r.currency,
-      name: r.name,
-      kind: r.kind,
-      category: r.category,
-      covered: r.covered,
-      baseMinor: Number(r.base_minor ?? 0),
-      rateBp: r.rate_bp,
-      amountMinor: r.amount_minor === null ? null : Number(r.amount_minor),
-    })),
-    /** more lines than the limit: ask again with a larger offset */
-    more: lines.rows.length > q.limit,
+  };
+}
+
+interface CommissionLineRow {
+  line_id: string;
+  ticket_id: string;
+  ticket_number: number;
+  receipt_number: number | null;
+  closed_at: Date;
+  staff_id: string;
+  staff_name: string;
+  currency: string;
+  name: string;
+  kind: string;
+  category: string | null;
+  position: number;
+  covered: boolean;
+  base_minor: number | null;
+  rate_bp: number | null;
+  amount_minor: number | null;
+}
+
+function commissionLineView(r: CommissionLineRow) {
+  return {
+    lineId: r.line_id,
+    ticketId: r.ticket_id,
+    ticketNumber: Number(r.ticket_number),
+    receiptNumber: r.receipt_number === null ? null : Number(r.receipt_number),
+    closedAt: r.closed_at.toISOString(),
+    staffId: r.staff_id,
+    staffName: r.staff_name,
+    currency: r.currency,
+    name: r.name,
+    kind: r.kind,
+    category: r.category,
+    covered: r.covered,
+    baseMinor: Number(r.base_minor ?? 0),
+    rateBp: r.rate_bp,
+    amountMinor: r.amount_minor === null ? null : Number(r.amount_minor),
   };
 }

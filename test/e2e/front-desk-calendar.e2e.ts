@@ -44,10 +44,13 @@ async function petraFirstFree(page: Page, date: string): Promise<string> {
   const day = Temporal.PlainDate.from(date);
   const from = day.toZonedDateTime(ZONE).toInstant().toString();
   const to = day.add({ days: 1 }).toZonedDateTime(ZONE).toInstant().toString();
-  const { body: rows } = await apiIn<ApiAppointment[]>(
+  // W2: the list pages; a day's appointments fit in one page of 200
+  const {
+    body: { items: rows },
+  } = await apiIn<{ items: ApiAppointment[] }>(
     page,
     "GET",
-    `/api/v1/appointments?from=${from}&to=${to}`,
+    `/api/v1/appointments?from=${from}&to=${to}&limit=200`,
   );
   const minute = (iso: string) => {
     const z = Temporal.Instant.from(iso).toZonedDateTimeISO(ZONE);

@@ -232,7 +232,7 @@ it("L7, S3 (item 9): the activity log names a no-show's class and package, and a
   // (on Noah's yoga pass, which no other test looks at)
   const customers = await (await page.request.get(at("/api/v1/customers?q=Noah%20Davis"))).json();
   const noah = (Array.isArray(customers) ? customers : customers.items)[0];
-  const packages = await (await page.request.get(at(`/api/v1/customers/${noah.id}/packages`))).json();
+  const packages = (await (await page.request.get(at(`/api/v1/customers/${noah.id}/packages`))).json()).items;
   const yoga = packages.find((p: { name: string }) => p.name === "10-class Yoga pass");
   const adjust = `/api/v1/packages/${yoga.id}/lines/${yoga.lines[0].id}/adjustments`;
   const refused = await apiAs(page, "POST", adjust, {

@@ -62,7 +62,7 @@ async function apiAs(page: Page, method: "POST" | "PATCH", path: string, data: u
 }
 
 const openTickets = async (page: Page): Promise<number> =>
-  (await (await page.request.get(at("/api/v1/tickets?status=open"))).json()).length;
+  (await (await page.request.get(at("/api/v1/tickets?status=open&limit=200"))).json()).items.length;
 
 async function customerId(page: Page, name: string): Promise<string> {
   const found = await (await page.request.get(at(`/api/v1/customers?q=${encodeURIComponent(name)}`))).json();
@@ -172,7 +172,7 @@ it("U5: the close step shows the total and what packages cover, chooses nothing,
 it("U5: store credit shows the balance, cannot go above it, and splits with a card", async () => {
   const manager = await signedIn("manager@demo.carnet.test");
   const judit = await customerId(manager, "Judit Farkas");
-  const [pkg] = await (await manager.request.get(at(`/api/v1/customers/${judit}/packages`))).json();
+  const [pkg] = (await (await manager.request.get(at(`/api/v1/customers/${judit}/packages`))).json()).items;
   await apiAs(manager, "POST", `/api/v1/packages/${pkg.id}/refund`, { kind: "store_credit" });
 
   await newTicket(desk, "Judit", "Massage", "Mani-pedi", "Pedicure");

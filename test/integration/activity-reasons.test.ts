@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const desk = () => s.as("front_desk");
 const entries = async (customerId: string, action: string) =>
-  (await activityLog(desk(), { customerId, action, limit: 50 })).map((e) => ({
+  (await activityLog(desk(), { customerId, action, limit: 50 })).items.map((e) => ({
     packageName: e.packageName,
     serviceName: e.serviceName,
   }));
@@ -95,7 +95,10 @@ describe("no-shows and cancellations in the activity log (L7, A7, C4)", () => {
       "GET",
       `/api/v1/activity?customerId=${sold.customerId}&action=no_show`,
     );
-    expect(res.json()[0]).toMatchObject({ packageName: "10-class Yoga pass", serviceName: "Yoga class" });
+    expect(res.json().items[0]).toMatchObject({
+      packageName: "10-class Yoga pass",
+      serviceName: "Yoga class",
+    });
   });
 });
 

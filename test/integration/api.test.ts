@@ -447,3 +447,140 @@ describe("documentation", () => {
     expect(Object.keys(doc.paths)).toContain("/api/v1/packages/{packageId}/lines/{lineId}/redeem");
   });
 });
+
+// -------------------------------------------------------------------------------------------------
+// W2: a customer's packages and a package's usage, a page at a time
+
+interface PageAnswer {
+  items: Array<{ id: string }>;
+  nextCursor: string | null;
+}
+
+/** Every page of `path`, `limit` rows at a time, with `between` run after each page but the last. */
+async function everyPage(path: string, limit: number, between: () => Promise<void> = async () => {}) {
+  const pages: string[][] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    const res = await api.call(
+      "manager",
+      "GET",
+      `${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const page = res.json() as PageAnswer;
+    pages.push(page.items.map((row) => row.id));
+    cursor = page.nextCursor;
+    if (cursor) await between();
+  } while (cursor);
+  return pages;
+}
+
+/** What a list answers to a bad limit or cursor: a 400 naming the field. */
+async function refusals(path: string) {
+  const sep = path.includes("?") ? "&" : "?";
+  const asked = ["limit=0", "limit=201", "limit=abc", "cursor=garbage", "cursor=WyJ4Il0"];
+  const answers = [];
+  for (const q of asked) {
+    const res = await api.call("manager", "GET", `${path}${sep}${q}`);
+    // a query's field is named as the schema sees it: querystring.limit
+    answers.push([q, res.statusCode, res.json().error?.field?.replace(/^querystring\./, "")]);
+  }
+  return answers;
+}
+
+const REFUSED = [
+  ["limit=0", 400, "limit"],
+  ["limit=201", 400, "limit"],
+  ["limit=abc", 400, "limit"],
+  ["cursor=garbage", 400, "cursor"],
+  ["cursor=WyJ4Il0", 400, "cursor"], // ["x"]: well-formed, but not this list's key
+];
+
+describe("a customer's packages, a page at a time (W2)", () => {
+  it("pages oldest purchase first, every package once, unshifted by a sale written meanwhile", async () => {
+    const template = await s.template({ items: [{ itemId: s.items.manicure, quantity: 5 }] });
+    const customerId = await s.customer("Paging Petra");
+    for (let i = 0; i < 7; i++) {
+      if (i % 2 === 0) s.clock.advance({ minutes: 1 }); // two by two in one instant: the id decides
+      await s.sold(template, { customerId });
+    }
+    const path = `/api/v1/customers/${customerId}/packages`;
+    const expected = (
+      await s.database.db
+        .selectFrom("customer_packages")
+        .select("id")
+        .where("customer_id", "=", customerId)
+        .orderBy("purchased_at")
+        .orderBy("id")
+        .execute()
+    ).map((p) => p.id);
+    const pages = await everyPage(path, 3, async () => {
+      s.clock.set("2026-01-01T00:00:00Z"); // bought before all of them: before the cursor
+      await s.sold(template, { customerId });
+    });
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat()).toEqual(expected);
+    expect(await refusals(path)).toEqual(REFUSED);
+    const usageCursor = (
+      await api.call("manager", "GET", `/api/v1/packages/${pkg.packageId}/usage?limit=1`)
+    ).json().nextCursor;
+    expect((await api.call("manager", "GET", `${path}?cursor=${usageCursor}`)).json().error.field).toBe(
+      "cursor",
+    );
+  });
+
+  it("gives 50 packages unless asked for another number", async () => {
+    const template = await s.template({ items: [{ itemId: s.items.manicure, quantity: 1 }] });
+    const customerId = await s.customer("Many Mari");
+    for (let i = 0; i < 51; i++) await s.sold(template, { customerId });
+    const first = (await api.call("manager", "GET", `/api/v1/customers/${customerId}/packages`)).json();
+    expect(first.items).toHaveLength(50);
+    const rest = (
+      await api.call("manager", "GET", `/api/v1/customers/${customerId}/packages?cursor=${first.nextCursor}`)
+    ).json();
+    expect(rest).toMatchObject({ items: [expect.anything()], nextCursor: null });
+  });
+});
+
+describe("a package's usage, a page at a time (W2)", () => {
+  it("pages newest first, every movement once, unshifted by a redemption written meanwhile", async () => {
+    const sold = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 20 }] }));
+    for (let i = 0; i < 7; i++) {
+      if (i % 3 === 0) s.clock.advance({ minutes: 1 });
+      await s.redeem(sold);
+    }
+    const path = `/api/v1/packages/${sold.packageId}/usage`;
+    const expected = (
+      await s.database.db
+        .selectFrom("movements")
+        .select("id")
+        .where("package_id", "=", sold.packageId)
+        .orderBy("seq", "desc")
+        .execute()
+    ).map((m) => m.id);
+    expect(expected).toHaveLength(8); // the grant and seven redemptions
+    const pages = await everyPage(path, 3, () => s.redeem(sold)); // each the newest: before the cursor
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
+    expect(pages.flat()).toEqual(expected);
+    expect(await refusals(path)).toEqual(REFUSED);
+    // another package's cursor does not go on in this one
+    const otherCursor = (
+      await api.call("manager", "GET", `/api/v1/packages/${pkg.packageId}/usage?limit=1`)
+    ).json().nextCursor;
+    const res = await api.call("manager", "GET", `${path}?cursor=${otherCursor}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: "invalid_cursor", field: "cursor" });
+  });
+
+  it("gives 50 movements unless asked for another number", async () => {
+    const sold = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 60 }] }));
+    await s.redeem(sold, 50);
+    const first = (await api.call("manager", "GET", `/api/v1/packages/${sold.packageId}/usage`)).json();
+    expect(first.items).toHaveLength(50);
+    const rest = (
+      await api.call("manager", "GET", `/api/v1/packages/${sold.packageId}/usage?cursor=${first.nextCursor}`)
+    ).json();
+    expect(rest).toMatchObject({ items: [{ kind: "grant" }], nextCursor: null });
+  });
+});

@@ -21,6 +21,7 @@ import { undoMovement } from "../../src/app/undo-movement.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { openDatabase } from "../../src/db/database.js";
 import { sweepEndedAppointments } from "../../src/jobs/appointment-sweep.js";
+import { type Api, startApi } from "../support/http.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
@@ -175,16 +176,18 @@ describe("seed 001: booking from a package", () => {
       action: "no_show",
       limit: 10,
     });
-    expect(log).toHaveLength(1);
+    expect(log.items).toHaveLength(1);
     // Scenario 5, manager override: the no-show's consume is undone, the log records it.
-    const consume = (await packageUsage(s.as("manager"), pkg.packageId)).find((m) => m.kind === "consume")!;
+    const consume = (await packageUsage(s.as("manager"), pkg.packageId)).items.find(
+      (m) => m.kind === "consume",
+    )!;
     await expect(undoMovement(desk(), { movementId: consume.id })).rejects.toMatchObject({
       code: "forbidden",
     });
     await undoMovement(s.as("manager"), { movementId: consume.id, reason: "system error" });
     expect(await shown()).toBe("2/5");
     expect(
-      (await activityLog(s.as("manager"), { customerId: pkg.customerId, action: "undo", limit: 10 }))[0]
+      (await activityLog(s.as("manager"), { customerId: pkg.customerId, action: "undo", limit: 10 })).items[0]
         ?.reason,
     ).toBe("system error");
   });
@@ -324,5 +327,113 @@ describe("checkout, conversion, check-in, rescheduling", () => {
   it("a booking cannot take a credit the customer does not have", async () => {
     await s.redeem(pkg, 5);
     await expect(book()).rejects.toMatchObject({ code: "no_eligible_package" });
+  });
+});
+
+describe("the calendar's list a page at a time (W2)", () => {
+  type Page = {
+    items: Array<{ id: string; startAt: string; customer: { id: string } }>;
+    nextCursor: string | null;
+  };
+  const period = () =>
+    `from=${encodeURIComponent(s.clock.now.toString())}&to=${encodeURIComponent(s.clock.now.add({ hours: 24 * 40 }).toString())}`;
+
+  /** Every page after `cursor` (or from the first), through the API. */
+  async function pagesOf(api: Api, query: string, cursor: string | null = null): Promise<Page[]> {
+    const pages: Page[] = [];
+    do {
+      const res = await api.call(
+        "front_desk",
+        "GET",
+        `/api/v1/appointments?${period()}${query ? `&${query}` : ""}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as Page;
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor !== null && pages.length < 100);
+    return pages;
+  }
+  const idsOf = (pages: Page[]) => pages.flatMap((p) => p.items.map((a) => a.id));
+
+  it("start order, ties by id: 50 unless asked, pages follow one another, a booking made meanwhile shifts nothing", async () => {
+    const api = await startApi(s);
+    try {
+      // 55 appointments, two to a start time: those starting together are ordered by id.
+      const booked: Array<{ id: string; startAt: string }> = [];
+      for (let i = 0; i < 55; i++) {
+        const a = await book(false, 2 + Math.floor(i / 2), { allowOverlap: true });
+        booked.push({ id: a.id, startAt: a.startAt });
+      }
+      const inOrder = booked
+        .sort((a, b) => a.startAt.localeCompare(b.startAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map((a) => a.id);
+
+      const byDefault = await pagesOf(api, "");
+      expect(byDefault.map((p) => p.items.length)).toEqual([50, 5]);
+      expect(idsOf(byDefault)).toEqual(inOrder);
+
+      const byTwenty = await pagesOf(api, "limit=20");
+      expect(byTwenty.map((p) => p.items.length)).toEqual([20, 20, 15]);
+      expect(idsOf(byTwenty)).toEqual(inOrder);
+      expect(byTwenty.at(-1)!.nextCursor).toBeNull();
+
+      // A booking before the cursor's place, made after the first page was read: the later pages
+      // neither repeat a row nor skip one; the list read again starts with it.
+      const first = (
+        await api.call("front_desk", "GET", `/api/v1/appointments?${period()}&limit=20`)
+      ).json() as Page;
+      expect(first.items.map((a) => a.id)).toEqual(inOrder.slice(0, 20));
+      const early = await book(false, 1, { allowOverlap: true });
+      const rest = await pagesOf(api, "limit=20", first.nextCursor);
+      expect(idsOf(rest)).toEqual(inOrder.slice(20));
+      const again = await pagesOf(api, "limit=20");
+      expect(idsOf(again)).toEqual([early.id, ...inOrder]);
+
+      // The filters page too: three appointments of another customer, two to a page.
+      const bea = await s.customer("Bea");
+      const hers: string[] = [];
+      for (const hours of [3, 4, 5]) {
+        const a = await bookAppointment(desk(), {
+          customerId: bea,
+          staffId: s.staff.owner.staffId,
+          startAt: at(hours),
+          services: [{ itemId: s.items.pedicure }],
+        });
+        hers.push(a.id);
+      }
+      const filtered = await pagesOf(api, `customerId=${bea}&locationId=${s.budapest}&limit=2`);
+      expect(filtered.map((p) => p.items.map((a) => a.id))).toEqual([hers.slice(0, 2), hers.slice(2)]);
+      const byStaff = await pagesOf(api, `staffId=${s.staff.owner.staffId}&limit=2`);
+      expect(idsOf(byStaff)).toEqual(hers);
+    } finally {
+      await api.close();
+    }
+  }, 120_000);
+
+  it("limit is 1 to 200 and a cursor must be one this list gave: else 400 naming the field", async () => {
+    const api = await startApi(s);
+    try {
+      for (const [query, field] of [
+        ["limit=0", "limit"],
+        ["limit=201", "limit"],
+        ["limit=abc", "limit"],
+        ["limit=2.5", "limit"],
+        ["cursor=not-a-cursor", "cursor"],
+        [`cursor=${Buffer.from(JSON.stringify(["x", 1])).toString("base64url")}`, "cursor"],
+        [
+          `cursor=${Buffer.from(JSON.stringify(["2026-06-01T10:00:00.000Z", "x"])).toString("base64url")}`,
+          "cursor",
+        ],
+        [`cursor=${Buffer.from(JSON.stringify(["Anna", pkg.customerId])).toString("base64url")}`, "cursor"],
+      ]) {
+        const res = await api.call("front_desk", "GET", `/api/v1/appointments?${period()}&${query}`);
+        expect(res.statusCode, query).toBe(400);
+        // the query's own field: "querystring.limit" as the schema names it, "cursor" as the list does
+        expect(res.json().error.field, query).toMatch(new RegExp(`(^|\\.)${field}$`));
+      }
+    } finally {
+      await api.close();
+    }
   });
 });

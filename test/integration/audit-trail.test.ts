@@ -26,7 +26,7 @@ interface Entry {
 async function entries(action: string): Promise<Entry[]> {
   const res = await api.call("owner", "GET", `/api/v1/activity?action=${action}`);
   expect(res.statusCode).toBe(200);
-  return res.json();
+  return res.json().items;
 }
 
 describe("administrative actions leave a trail (L7)", () => {
@@ -128,5 +128,95 @@ describe("administrative actions leave a trail (L7)", () => {
     const [made] = await entries("make_balance_link");
     expect(made).toMatchObject({ staffId: s.staff.front_desk.staffId, customerId });
     expect(JSON.stringify(made)).not.toContain(link.json().token);
+  });
+});
+
+describe("the activity log, a page at a time (W2)", () => {
+  /** Every page of the log of `query`, `limit` entries at a time, `between` run after each page but the last. */
+  async function everyPage(query: string, limit: number, between: () => Promise<void> = async () => {}) {
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await api.call(
+        "manager",
+        "GET",
+        `/api/v1/activity?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as { items: Array<{ id: string }>; nextCursor: string | null };
+      pages.push(page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+      if (cursor) await between();
+    } while (cursor);
+    return pages;
+  }
+
+  it("pages newest first, every entry once, unshifted by entries written meanwhile", async () => {
+    const pkg = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 20 }] }));
+    s.clock.set("2026-06-01T11:00:00.000250Z"); // finer than a JavaScript Date
+    for (let i = 0; i < 7; i++) {
+      if (i % 3 === 0) s.clock.advance({ seconds: 1 }); // three in one instant: their order of writing decides
+      await s.redeem(pkg);
+    }
+    const expected = (
+      await s.database.db
+        .selectFrom("activity_log")
+        .select("id")
+        .where("package_id", "=", pkg.packageId)
+        .orderBy("occurred_at", "desc")
+        .orderBy("seq", "desc")
+        .execute()
+    ).map((e) => e.id);
+    expect(expected).toHaveLength(8); // the sale and seven redemptions
+    const pages = await everyPage(`packageId=${pkg.packageId}`, 3, () => s.redeem(pkg));
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
+    expect(pages.flat()).toEqual(expected);
+    // the filters hold on every page
+    const redemptions = await everyPage(
+      `packageId=${pkg.packageId}&action=redeem&to=2026-06-01T11:00:02Z`,
+      2,
+    );
+    expect(redemptions.map((p) => p.length)).toEqual([2, 1]);
+  });
+
+  it("gives 50 entries unless asked for another number", async () => {
+    const pkg = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 60 }] }));
+    await s.redeem(pkg, 50);
+    const first = (await api.call("manager", "GET", `/api/v1/activity?packageId=${pkg.packageId}`)).json();
+    expect(first.items).toHaveLength(50);
+    const rest = (
+      await api.call(
+        "manager",
+        "GET",
+        `/api/v1/activity?packageId=${pkg.packageId}&cursor=${first.nextCursor}`,
+      )
+    ).json();
+    expect(rest).toMatchObject({ items: [{ action: "sell" }], nextCursor: null });
+  });
+
+  it("refuses a bad limit or cursor, and the old before, naming the field", async () => {
+    await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 5 }] }));
+    const ids = "5f0c1a2e-0000-4000-8000-000000000000";
+    const edited = Buffer.from(JSON.stringify(["2026-06-01T10:00:00.000000Z", ids])).toString("base64url");
+    const badInstant = Buffer.from(JSON.stringify(["yesterday", ids])).toString("base64url");
+    const asked: Array<[query: string, field: string]> = [
+      ["limit=0", "limit"],
+      ["limit=201", "limit"],
+      ["limit=abc", "limit"],
+      ["cursor=garbage", "cursor"],
+      [`cursor=${edited}`, "cursor"], // well-formed, but no such entry
+      [`cursor=${badInstant}`, "cursor"],
+      [`before=${ids}`, "querystring"], // gone: an unknown key, named in the message
+    ];
+    for (const [q, field] of asked) {
+      const res = await api.call("manager", "GET", `/api/v1/activity?${q}`);
+      const named = res.json().error?.field?.replace(/^querystring\./, ""); // as the schema names it
+      expect([q, res.statusCode, named, res.body]).toEqual([
+        q,
+        400,
+        field,
+        expect.stringContaining(q.split("=")[0] ?? q),
+      ]);
+    }
   });
 });

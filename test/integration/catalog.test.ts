@@ -80,11 +80,13 @@ describe("items: category and archive (O3, P1)", () => {
       (await ok<ItemAnswer>("manager", "PATCH", `/api/v1/items/${lone.id}`, { category: null })).category,
     ).toBeNull();
 
-    const [entry] = await ok<Array<{ details: Record<string, unknown> }>>(
-      "owner",
-      "GET",
-      "/api/v1/activity?action=update_item",
-    );
+    const [entry] = (
+      await ok<{ items: Array<{ details: Record<string, unknown> }> }>(
+        "owner",
+        "GET",
+        "/api/v1/activity?action=update_item",
+      )
+    ).items;
     expect(entry!.details).toMatchObject({ changes: { category: { from: "Nail art", to: null } } });
   });
 
@@ -382,11 +384,13 @@ describe("package templates and their preview (O3, P2)", () => {
     });
     expect(next.lines).toHaveLength(2);
 
-    const [entry] = await ok<Array<{ details: { changes: Record<string, unknown> } }>>(
-      "owner",
-      "GET",
-      "/api/v1/activity?action=update_template",
-    );
+    const [entry] = (
+      await ok<{ items: Array<{ details: { changes: Record<string, unknown> } }> }>(
+        "owner",
+        "GET",
+        "/api/v1/activity?action=update_template",
+      )
+    ).items;
     expect(Object.keys(entry!.details.changes).sort()).toEqual(
       [
         "commissionBasis",
@@ -481,11 +485,13 @@ describe("locations (O3)", () => {
     });
     const listed = await ok<LocationAnswer[]>("practitioner", "GET", "/api/v1/locations");
     expect(listed.find((l) => l.id === added.id)).toEqual(edited);
-    const [entry] = await ok<Array<{ details: Record<string, unknown> }>>(
-      "owner",
-      "GET",
-      "/api/v1/activity?action=update_location",
-    );
+    const [entry] = (
+      await ok<{ items: Array<{ details: Record<string, unknown> }> }>(
+        "owner",
+        "GET",
+        "/api/v1/activity?action=update_location",
+      )
+    ).items;
     expect(entry!.details).toEqual({
       locationId: added.id,
       name: "Wien",
@@ -601,6 +607,7 @@ describe("the catalog's routes in the OpenAPI document (O3, O4, W1)", () => {
   ];
   it("every catalog route describes its answer and its refusals, and the refusals are the error shape", async () => {
     const doc = (await api.call(null, "GET", "/api/openapi.json")).json() as {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
       paths: Record<
         string,
         Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
@@ -611,10 +618,12 @@ describe("the catalog's routes in the OpenAPI document (O3, O4, W1)", () => {
       for (const status of statuses) {
         const schema = responses[status]?.content?.["application/json"]?.schema;
         expect(schema, `${method.toUpperCase()} ${path} → ${status}`).toBeDefined();
+        // a refusal is the named Error answer (W1: components.schemas.Error, which has the code)
         if (status >= "400")
-          expect(JSON.stringify(schema), `${method} ${path} ${status}`).toContain('"code"');
+          expect(schema, `${method} ${path} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
       }
     }
+    expect(JSON.stringify(doc.components.schemas.Error)).toContain('"code"');
     // A refusal goes out through the declared schema unchanged: field and rule, no 500.
     const res = await api.call("manager", "POST", "/api/v1/templates/preview", {
       prices: { HUF: 1000 },

@@ -14,7 +14,7 @@ import { closeTicket } from "../../src/app/close-ticket.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { openDatabase } from "../../src/db/database.js";
 import { sweepEndedClasses } from "../../src/jobs/class-sweep.js";
-import { startApi } from "../support/http.js";
+import { type Api, startApi } from "../support/http.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
@@ -248,5 +248,109 @@ describe("roster rules (C1, C7)", () => {
     expect(await remaining(pkg)).toBe(4);
     await cancelEnrolment(desk(), view.roster[0]!.id);
     expect(await remaining(pkg)).toBe(5);
+  });
+});
+
+describe("the class schedule a page at a time (W2)", () => {
+  type Page = { items: Array<{ id: string; startAt: string }>; nextCursor: string | null };
+  const period = () =>
+    `from=${encodeURIComponent(s.clock.now.toString())}&to=${encodeURIComponent(s.clock.now.add({ hours: 24 * 40 }).toString())}`;
+
+  /** Every page after `cursor` (or from the first), through the API. */
+  async function pagesOf(api: Api, query: string, cursor: string | null = null): Promise<Page[]> {
+    const pages: Page[] = [];
+    do {
+      const res = await api.call(
+        "front_desk",
+        "GET",
+        `/api/v1/class-sessions?${period()}${query ? `&${query}` : ""}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as Page;
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor !== null && pages.length < 100);
+    return pages;
+  }
+  const idsOf = (pages: Page[]) => pages.flatMap((p) => p.items.map((c) => c.id));
+
+  it("start order, ties by id: 50 unless asked, pages follow one another, a session scheduled meanwhile shifts nothing", async () => {
+    const api = await startApi(s);
+    try {
+      // 55 sessions, two to a start time: those starting together are ordered by id.
+      const scheduled: Array<{ id: string; startAt: string }> = [];
+      for (let i = 0; i < 55; i++) {
+        const c = await session(2 + Math.floor(i / 2));
+        scheduled.push({ id: c.id, startAt: c.startAt });
+      }
+      const inOrder = scheduled
+        .sort((a, b) => a.startAt.localeCompare(b.startAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map((c) => c.id);
+
+      const byDefault = await pagesOf(api, "");
+      expect(byDefault.map((p) => p.items.length)).toEqual([50, 5]);
+      expect(idsOf(byDefault)).toEqual(inOrder);
+
+      const byTwenty = await pagesOf(api, "limit=20");
+      expect(byTwenty.map((p) => p.items.length)).toEqual([20, 20, 15]);
+      expect(idsOf(byTwenty)).toEqual(inOrder);
+      expect(byTwenty.at(-1)!.nextCursor).toBeNull();
+
+      // A session before the cursor's place, scheduled after the first page was read: the later
+      // pages neither repeat a row nor skip one; the schedule read again starts with it.
+      const first = (
+        await api.call("front_desk", "GET", `/api/v1/class-sessions?${period()}&limit=20`)
+      ).json() as Page;
+      expect(first.items.map((c) => c.id)).toEqual(inOrder.slice(0, 20));
+      const early = await session(1);
+      const rest = await pagesOf(api, "limit=20", first.nextCursor);
+      expect(idsOf(rest)).toEqual(inOrder.slice(20));
+      const again = await pagesOf(api, "limit=20");
+      expect(idsOf(again)).toEqual([early.id, ...inOrder]);
+
+      // The filters page too: three sessions taught by the manager, two to a page.
+      const theirs: string[] = [];
+      for (const hours of [3, 4, 5]) {
+        const c = await createSession(s.as("manager"), {
+          itemId: s.items.yoga,
+          instructorId: s.staff.manager.staffId,
+          startAt: s.clock.now.add({ hours }).toString(),
+          capacity: 3,
+        });
+        theirs.push(c.id);
+      }
+      const filtered = await pagesOf(
+        api,
+        `staffId=${s.staff.manager.staffId}&locationId=${s.budapest}&limit=2`,
+      );
+      expect(filtered.map((p) => p.items.map((c) => c.id))).toEqual([theirs.slice(0, 2), theirs.slice(2)]);
+    } finally {
+      await api.close();
+    }
+  }, 120_000);
+
+  it("limit is 1 to 200 and a cursor must be one this list gave: else 400 naming the field", async () => {
+    const api = await startApi(s);
+    try {
+      for (const [query, field] of [
+        ["limit=0", "limit"],
+        ["limit=201", "limit"],
+        ["limit=abc", "limit"],
+        ["limit=2.5", "limit"],
+        ["cursor=not-a-cursor", "cursor"],
+        [`cursor=${Buffer.from(JSON.stringify(["x", 1])).toString("base64url")}`, "cursor"],
+        [
+          `cursor=${Buffer.from(JSON.stringify(["2026-06-01T10:00:00.000Z", "x"])).toString("base64url")}`,
+          "cursor",
+        ],
+      ]) {
+        const res = await api.call("front_desk", "GET", `/api/v1/class-sessions?${period()}&${query}`);
+        expect(res.statusCode, query).toBe(400);
+        // the query's own field: "querystring.limit" as the schema names it, "cursor" as the list does
+        expect(res.json().error.field, query).toMatch(new RegExp(`(^|\\.)${field}$`));
+      }
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -38,7 +38,8 @@ interface Report {
     baseMinor: number;
     amountMinor: number;
   }>;
-  lines: Array<{
+  items: Array<{
+    lineId: string;
     name: string;
     staffId: string;
     category: string | null;
@@ -47,7 +48,7 @@ interface Report {
     amountMinor: number | null;
     covered: boolean;
   }>;
-  more: boolean;
+  nextCursor: string | null;
 }
 
 const report = (query = "") =>
@@ -120,7 +121,7 @@ describe("commission rates (O4)", () => {
 
     const r = await report();
     expect(
-      r.lines.map(({ name, category, baseMinor, rateBp, amountMinor, covered }) => ({
+      r.items.map(({ name, category, baseMinor, rateBp, amountMinor, covered }) => ({
         name,
         category,
         baseMinor,
@@ -187,9 +188,9 @@ describe("commission rates (O4)", () => {
         amountMinor: 180_000 + 150_000 + 45_000 + 3 * 417,
       },
     ]);
-    expect(r.more).toBe(false);
+    expect(r.nextCursor).toBeNull();
     const mine = await report(`&staffId=${manager}&limit=1`);
-    expect(mine.lines).toHaveLength(1);
+    expect(mine.items).toHaveLength(1);
     expect(mine.totals.map((t) => t.staffId)).toEqual([manager]);
   });
 
@@ -205,7 +206,7 @@ describe("commission rates (O4)", () => {
     await closedTicket([manicure]);
 
     const r = await report();
-    expect(r.lines.map((l) => [l.rateBp, l.amountMinor])).toEqual([
+    expect(r.items.map((l) => [l.rateBp, l.amountMinor])).toEqual([
       [null, null],
       [1_000, 120_000],
       [2_000, 240_000],
@@ -218,7 +219,7 @@ describe("commission rates (O4)", () => {
       amountMinor: 360_000,
     });
 
-    const set = await ok<Array<{ staffId: string; details: Record<string, unknown> }>>(
+    const { items: set } = await ok<{ items: Array<{ staffId: string; details: Record<string, unknown> }> }>(
       "owner",
       "GET",
       "/api/v1/activity?action=set_commission_rate",
@@ -231,11 +232,13 @@ describe("commission rates (O4)", () => {
       staffId: s.staff.owner.staffId,
       details: { staffId: practitioner, staffName: "practitioner of Salon", category: null },
     });
-    const [removed] = await ok<Array<{ details: Record<string, unknown> }>>(
-      "owner",
-      "GET",
-      "/api/v1/activity?action=remove_commission_rate",
-    );
+    const [removed] = (
+      await ok<{ items: Array<{ details: Record<string, unknown> }> }>(
+        "owner",
+        "GET",
+        "/api/v1/activity?action=remove_commission_rate",
+      )
+    ).items;
     expect(removed!.details).toMatchObject({ changes: { rateBp: { from: 2_000, to: null } } });
   });
 
@@ -249,7 +252,7 @@ describe("commission rates (O4)", () => {
     const ticket = closed as unknown as { id: string; lines: Array<{ id: string }> };
     await ok("manager", "POST", `/api/v1/tickets/${ticket.id}/lines/${ticket.lines[0]!.id}/refund`, {});
     const r = await report();
-    expect(r.lines.map((l) => l.name)).toEqual(["Pedicure"]);
+    expect(r.items.map((l) => l.name)).toEqual(["Pedicure"]);
     expect(r.totals[0]).toMatchObject({ amountMinor: 150_000 });
   });
 
@@ -289,5 +292,99 @@ describe("commission rates (O4)", () => {
     );
     expect(listed).toEqual([expect.objectContaining({ id: again.id, rateBp: 1_100, category: "Nails" })]);
     expect((await api.call("front_desk", "GET", "/api/v1/commission-rates")).statusCode).toBe(403);
+  });
+});
+
+describe("the commission report a page at a time (W2)", () => {
+  const pagesOf = async (query: string, cursor: string | null = null) => {
+    const pages: Report[] = [];
+    do {
+      pages.push(await report(`${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`));
+      cursor = pages.at(-1)!.nextCursor;
+    } while (cursor !== null && pages.length < 100);
+    return pages;
+  };
+
+  it("lines by staff member, close, ticket and line: 50 unless asked, the same totals on every page, a line closed meanwhile before the cursor shifts nothing", async () => {
+    const practitioner = s.staff.practitioner.staffId;
+    const manager = s.staff.manager.staffId;
+    await rate(practitioner, 1_000);
+    await rate(manager, 1_250);
+    // 18 tickets of 3 lines, closed two to a minute: 54 lines, 18 of them the manager's.
+    for (let i = 0; i < 18; i++) {
+      if (i % 2 === 0) s.clock.advance({ minutes: 1 });
+      await closedTicket([
+        { itemId: s.items.manicure, staffId: practitioner },
+        { itemId: s.items.oil, staffId: manager },
+        { itemId: s.items.pedicure, staffId: practitioner },
+      ]);
+    }
+    const whole = await report("&limit=200");
+    expect(whole.nextCursor).toBeNull();
+    const inOrder = whole.items.map((l) => l.lineId);
+    expect(inOrder).toHaveLength(54);
+    expect(whole.items.slice(0, 18).every((l) => l.staffId === manager)).toBe(true);
+    expect(whole.items.slice(18).map((l) => l.name)).toEqual(
+      Array.from({ length: 18 }, () => ["Manicure", "Pedicure"]).flat(),
+    );
+
+    const byDefault = await pagesOf("");
+    expect(byDefault.map((p) => p.items.length)).toEqual([50, 4]);
+    expect(byDefault.flatMap((p) => p.items.map((l) => l.lineId))).toEqual(inOrder);
+
+    const bySeven = await pagesOf("&limit=7");
+    expect(bySeven.map((p) => p.items.length)).toEqual([7, 7, 7, 7, 7, 7, 7, 5]);
+    expect(bySeven.flatMap((p) => p.items.map((l) => l.lineId))).toEqual(inOrder);
+    for (const page of bySeven) expect(page.totals).toEqual(whole.totals);
+    expect(whole.totals.map((t) => [t.staffId, t.lines])).toEqual([
+      [manager, 18],
+      [practitioner, 36],
+    ]);
+
+    // After three pages the cursor is among the practitioner's lines; a manager's line closed now
+    // sorts before it: the later pages neither repeat nor skip a line, the totals count it.
+    const [first, second, third] = bySeven;
+    expect(third!.items.at(-1)!.staffId).toBe(practitioner);
+    await closedTicket([{ itemId: s.items.facial, staffId: manager }]);
+    const rest = await pagesOf("&limit=7", third!.nextCursor);
+    expect(rest.flatMap((p) => p.items.map((l) => l.lineId))).toEqual(inOrder.slice(21));
+    expect(rest[0]!.totals.map((t) => [t.staffId, t.lines])).toEqual([
+      [manager, 19],
+      [practitioner, 36],
+    ]);
+    expect([first, second].flatMap((p) => p!.items)).toHaveLength(14);
+
+    // A staff member's lines page too.
+    const mine = await pagesOf(`&staffId=${manager}&limit=10`);
+    expect(mine.map((p) => p.items.length)).toEqual([10, 9]);
+    expect(mine.flatMap((p) => p.items.map((l) => l.name)).at(-1)).toBe("Facial");
+  });
+
+  it("limit is 1 to 200 and a cursor must be one this report gave: else 400 naming the field; offset is gone", async () => {
+    const ticketsCursor = Buffer.from(JSON.stringify(["2026-06-01T10:00:00.000Z", s.staff.manager.staffId]));
+    for (const [query, field] of [
+      ["limit=0", "limit"],
+      ["limit=201", "limit"],
+      ["limit=abc", "limit"],
+      ["limit=5000", "limit"],
+      ["cursor=not-a-cursor", "cursor"],
+      [`cursor=${ticketsCursor.toString("base64url")}`, "cursor"],
+    ]) {
+      const res = await api.call(
+        "manager",
+        "GET",
+        `/api/v1/reports/commissions?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&${query}`,
+      );
+      expect(res.statusCode, query).toBe(400);
+      // the schema names the query's field "querystring.limit"; the report names its cursor "cursor"
+      expect(res.json().error.field, query).toMatch(new RegExp(`(^|\\.)${field}$`));
+    }
+    const offset = await api.call(
+      "manager",
+      "GET",
+      "/api/v1/reports/commissions?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&offset=10",
+    );
+    expect(offset.statusCode).toBe(400);
+    expect(JSON.stringify(offset.json().error)).toMatch(/offset/);
   });
 });

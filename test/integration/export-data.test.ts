@@ -78,7 +78,9 @@ describe("the business's archive (O6)", () => {
   it("is the owner's alone, and is logged", async () => {
     for (const role of ["manager", "front_desk", "practitioner"] as const)
       expect((await api.call(role, "GET", "/api/v1/exports/business.zip")).statusCode).toBe(403);
-    const log = (await api.call("owner", "GET", "/api/v1/activity")).json() as Array<{ action: string }>;
+    const log = (await api.call("owner", "GET", "/api/v1/activity")).json().items as Array<{
+      action: string;
+    }>;
     expect(log.map((e) => e.action)).toContain("export_business");
   });
 });
@@ -100,5 +102,58 @@ describe("one customer's data (O6)", () => {
     const theirs = await b.customer("Someone else");
     expect((await api.call("manager", "GET", `/api/v1/customers/${theirs}/export`)).statusCode).toBe(404);
     expect((await api.call("front_desk", "GET", `/api/v1/customers/${annaId}/export`)).statusCode).toBe(403);
+  });
+});
+
+describe("webhook endpoints and calendar feeds in the archive and the activity log (O6, L7, W3, W4)", () => {
+  it("exports them without their secret or token, and logs who made them, never what they hold", async () => {
+    const made = await api.call("owner", "POST", "/api/v1/webhooks", {
+      url: "https://93.184.216.34/carnet",
+      events: ["package.redeemed"],
+      description: "Accounting",
+    });
+    expect(made.statusCode).toBe(201);
+    const { id: endpointId, secret } = made.json() as { id: string; secret: string };
+    expect((await api.call("owner", "POST", `/api/v1/webhooks/${endpointId}/rotate-secret`)).statusCode).toBe(
+      200,
+    );
+    const feed = await api.call("front_desk", "POST", `/api/v1/customers/${annaId}/calendar-feed`);
+    expect(feed.statusCode).toBe(201);
+    const { token } = feed.json() as { token: string };
+    expect(
+      (await api.call("front_desk", "DELETE", `/api/v1/customers/${annaId}/calendar-feed`)).statusCode,
+    ).toBe(200);
+    expect((await api.call("owner", "DELETE", `/api/v1/webhooks/${endpointId}`)).statusCode).toBe(200);
+    await api.call("owner", "POST", "/api/v1/webhooks", {
+      url: "https://93.184.216.34/kept",
+      events: ["customer.created"],
+    });
+
+    const files = csvFiles((await api.call("owner", "GET", "/api/v1/exports/business.zip")).rawPayload);
+    expect(files["webhook_endpoints.csv"]).toContain("https://93.184.216.34/kept");
+    expect(files["calendar_feeds.csv"]?.split("\r\n")[0]).toMatch(/customer_id/);
+    for (const text of Object.values(files)) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(token);
+    }
+
+    const log = (await api.call("owner", "GET", "/api/v1/activity?limit=200")).json().items as Array<{
+      action: string;
+      customerId: string | null;
+      details: Record<string, unknown>;
+    }>;
+    const actions = log.map((e) => e.action);
+    for (const action of [
+      "create_webhook_endpoint",
+      "rotate_webhook_secret",
+      "delete_webhook_endpoint",
+      "make_calendar_feed",
+      "end_calendar_feed",
+    ])
+      expect(actions).toContain(action);
+    expect(log.find((e) => e.action === "make_calendar_feed")?.customerId).toBe(annaId);
+    const text = JSON.stringify(log);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(token);
   });
 });

@@ -205,14 +205,15 @@ describe("the import (O5)", () => {
       customersExisting: 1,
     });
     const zsofi = await api.call("manager", "GET", `/api/v1/customers/${existing.json().id}/packages`);
-    expect(zsofi.json().map((p: { name: string }) => p.name)).toEqual(["5x Manicure"]);
+    expect(zsofi.json().items.map((p: { name: string }) => p.name)).toEqual(["5x Manicure"]);
     const kati = await s.database.db
       .selectFrom("customers")
       .select(["id", "name", "phone"])
       .where("email", "=", "kati@example.test")
       .execute();
     expect(kati).toEqual([{ id: expect.any(String), name: "Kati Fekete", phone: "+36 30 123 4567" }]);
-    const katis = (await api.call("manager", "GET", `/api/v1/customers/${kati[0]!.id}/packages`)).json();
+    const katis = (await api.call("manager", "GET", `/api/v1/customers/${kati[0]!.id}/packages`)).json()
+      .items;
     expect(katis.map((p: { name: string; lines: unknown[] }) => [p.name, p.lines.length]).sort()).toEqual([
       ["10× Yoga class", 1],
       ["Spa duo", 2],
@@ -296,7 +297,7 @@ describe("imported packages in the ledger (O5, L2, L8, P5, R1, R5)", () => {
   });
 
   const packagesOf = async () =>
-    (await api.call("manager", "GET", `/api/v1/customers/${customerId}/packages`)).json() as Array<{
+    (await api.call("manager", "GET", `/api/v1/customers/${customerId}/packages`)).json().items as Array<{
       id: string;
       name: string;
       status: string;
@@ -319,7 +320,7 @@ describe("imported packages in the ledger (O5, L2, L8, P5, R1, R5)", () => {
 
   it("enters the ledger with an import and an import_used movement at the import instant", async () => {
     const manicure = (await packagesOf()).find((p) => p.name === "10× Manicure")!;
-    const usage = (await api.call("manager", "GET", `/api/v1/packages/${manicure.id}/usage`)).json();
+    const usage = (await api.call("manager", "GET", `/api/v1/packages/${manicure.id}/usage`)).json().items;
     expect(
       usage.map((m: { kind: string; quantity: number; occurredAt: string }) => [
         m.kind,
@@ -346,8 +347,8 @@ describe("imported packages in the ledger (O5, L2, L8, P5, R1, R5)", () => {
   });
 
   it("counts its free credits in the liability at their value, and never the credits used before (R1, R5)", async () => {
-    const liability = (await api.call("manager", "GET", "/api/v1/reports/balances?limit=1000")).json();
-    const row = liability.rows.find(
+    const liability = (await api.call("manager", "GET", "/api/v1/reports/balances?limit=200")).json();
+    const row = liability.items.find(
       (r: { packageName: string; customerId: string }) => r.customerId === customerId,
     );
     // 100,000 Ft for 10 manicures, 4 used: 6 free credits of 1,000,000 minor each
@@ -375,7 +376,7 @@ describe("imported packages in the ledger (O5, L2, L8, P5, R1, R5)", () => {
     // the 5th credit earned its 1,000,000 here; the 4 used before earned nothing in Carnet
     expect(
       after.earned.filter((e: { templateId: string }) =>
-        liability.rows.some(
+        liability.items.some(
           (r: { templateId: string; customerId: string }) =>
             r.customerId === customerId && r.templateId === e.templateId,
         ),
@@ -387,7 +388,7 @@ describe("imported packages in the ledger (O5, L2, L8, P5, R1, R5)", () => {
   it("records who imported what in the activity log (L7)", async () => {
     const entries = (
       await api.call("owner", "GET", "/api/v1/activity?action=import_packages&limit=50")
-    ).json();
+    ).json().items;
     expect(entries[0]).toMatchObject({
       action: "import_packages",
       staffId: s.staff.manager.staffId,
@@ -395,7 +396,7 @@ describe("imported packages in the ledger (O5, L2, L8, P5, R1, R5)", () => {
     });
     const perPackage = (
       await api.call("owner", "GET", `/api/v1/activity?customerId=${customerId}&action=import&limit=50`)
-    ).json();
+    ).json().items;
     expect(perPackage).toHaveLength(3);
     expect(perPackage[0].details).toMatchObject({
       fileName: "old-system.csv",

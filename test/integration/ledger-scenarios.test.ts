@@ -79,14 +79,14 @@ describe("seed 000: redemption, history and undo (L5, L6)", () => {
     const pkg = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 5 }] }));
     await s.redeem(pkg, 2);
     expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 2 });
-    const history = await packageUsage(s.as("front_desk"), pkg.packageId);
+    const { items: history } = await packageUsage(s.as("front_desk"), pkg.packageId);
     const mistaken = history.find((h) => h.kind === "redeem")!;
     await expect(undoMovement(s.as("front_desk"), { movementId: mistaken.id })).rejects.toMatchObject({
       code: "forbidden",
     });
     const restore = await undoMovement(s.as("manager"), { movementId: mistaken.id, reason: "double click" });
     expect(restore.counters).toMatchObject({ used: 1, remaining: 4 });
-    const after = await packageUsage(s.as("manager"), pkg.packageId);
+    const { items: after } = await packageUsage(s.as("manager"), pkg.packageId);
     expect(after.find((h) => h.id === mistaken.id)).toMatchObject({
       undone: true,
       undoable: false,
@@ -100,12 +100,12 @@ describe("seed 000: redemption, history and undo (L5, L6)", () => {
       code: "already_undone",
     });
     const log = await activityLog(s.as("manager"), { packageId: pkg.packageId, limit: 50 });
-    expect(log.map((e) => e.action)).toEqual(["undo", "redeem", "redeem", "sell"]);
+    expect(log.items.map((e) => e.action)).toEqual(["undo", "redeem", "redeem", "sell"]);
   });
 
   it("a grant or an undo cannot itself be undone", async () => {
     const pkg = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 5 }] }));
-    const [grant] = await packageUsage(s.as("manager"), pkg.packageId);
+    const [grant] = (await packageUsage(s.as("manager"), pkg.packageId)).items;
     await expect(undoMovement(s.as("manager"), { movementId: grant!.id })).rejects.toMatchObject({
       code: "movement_not_undoable",
     });
@@ -120,7 +120,7 @@ describe("seed 000: redemption, history and undo (L5, L6)", () => {
     await expect(redeemLine(s.as("front_desk"), { lineId: pkg.lineId, quantity: 3 })).rejects.toMatchObject({
       code: "insufficient_credits",
     });
-    expect((await packageUsage(s.as("manager"), pkg.packageId)).length).toBe(3);
+    expect((await packageUsage(s.as("manager"), pkg.packageId)).items.length).toBe(3);
     expect((await loadPackage(s.database.db, s.businessId, pkg.packageId, s.clock.now)).status).toBe(
       "fully_used",
     );
@@ -245,7 +245,7 @@ describe("extend expiry (P7) and the expiry sweep", () => {
       expiresAt: "2026-12-31T22:59:59.999Z",
     });
     expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ remaining: 2, expired: 0 });
-    const history = await packageUsage(s.as("manager"), pkg.packageId);
+    const { items: history } = await packageUsage(s.as("manager"), pkg.packageId);
     expect(history.map((h) => h.kind)).toEqual(["unexpire", "expire", "redeem", "grant"]);
     await s.redeem(pkg);
   });

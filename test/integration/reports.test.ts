@@ -56,8 +56,8 @@ afterAll(async () => {
 
 describe("balances (R1)", () => {
   it("owed sessions and liability: free and booked credits of active packages at their worth", async () => {
-    const report = await packageBalances(s.as("manager"), { status: "active", limit: 100, offset: 0 });
-    const row = report.rows.find((r) => r.packageId === three.packageId)!;
+    const report = await packageBalances(s.as("manager"), { status: "active", limit: 100 });
+    const row = report.items.find((r) => r.packageId === three.packageId)!;
     // total 5 (3 sold + 2 added), 1 used → 4 owed; worth: credits 2 and 3 of the sold ones (3,333 + 3,334), added ones 0.
     expect(row).toMatchObject({
       total: 5,
@@ -71,9 +71,9 @@ describe("balances (R1)", () => {
       { currency: "HUF", packages: 1, sessionsOwed: 4, unlimitedLines: 0, liabilityMinor: 6_667 },
       { currency: "USD", packages: 1, sessionsOwed: 3, unlimitedLines: 0, liabilityMinor: 9_000 },
     ]);
-    const expired = await packageBalances(s.as("manager"), { status: "expired", limit: 100, offset: 0 });
-    expect(expired.rows.map((r) => r.packageName)).toEqual(["Old"]);
-    expect(expired.rows[0]!.liabilityMinor).toBe(0);
+    const expired = await packageBalances(s.as("manager"), { status: "expired", limit: 100 });
+    expect(expired.items.map((r) => r.packageName)).toEqual(["Old"]);
+    expect(expired.items[0]!.liabilityMinor).toBe(0);
   });
 
   it("filters by location", async () => {
@@ -81,9 +81,8 @@ describe("balances (R1)", () => {
       status: "all",
       locationId: s.newYork,
       limit: 100,
-      offset: 0,
     });
-    expect(report.rows.map((r) => r.packageId)).toEqual([ny.packageId]);
+    expect(report.items.map((r) => r.packageId)).toEqual([ny.packageId]);
   });
 
   it("the business-wide summary by location and template", async () => {
@@ -95,9 +94,9 @@ describe("balances (R1)", () => {
   });
 
   it("front desk may not see reports", async () => {
-    await expect(
-      packageBalances(s.as("front_desk"), { status: "active", limit: 10, offset: 0 }),
-    ).rejects.toMatchObject({ code: "forbidden" });
+    await expect(packageBalances(s.as("front_desk"), { status: "active", limit: 10 })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     const res = await api.call("front_desk", "GET", "/api/v1/reports/balances");
     expect(res.statusCode).toBe(403);
   });
@@ -115,9 +114,10 @@ describe("balances (R1)", () => {
 
 describe("expiring soon and redemptions (R2)", () => {
   it("lists active packages with credits left expiring within N days", async () => {
-    const soon = await expiringSoon(s.as("manager"), 30);
-    expect(soon.map((r) => r.packageId).sort()).toEqual([three.packageId, ny.packageId].sort());
-    expect(await expiringSoon(s.as("manager"), 1)).toEqual([]);
+    const soon = await expiringSoon(s.as("manager"), { days: 30 });
+    expect(soon.items.map((r) => r.packageId).sort()).toEqual([three.packageId, ny.packageId].sort());
+    expect(soon.nextCursor).toBeNull();
+    expect(await expiringSoon(s.as("manager"), { days: 1 })).toEqual({ items: [], nextCursor: null });
   });
 
   it("counts redemptions less undos, by staff", async () => {
@@ -150,5 +150,75 @@ describe("revenue (R5)", () => {
       },
     ]);
     expect(report.deferred.map((d) => d.deferredMinor)).toEqual([6_667, 9_000]);
+  });
+});
+
+describe("W2: the reports a page at a time", () => {
+  type Row = { packageId: string; customerName: string };
+  type Paged = { items: Row[]; nextCursor: string | null; totals?: unknown };
+  async function everyPage(path: string, limit: number): Promise<{ rows: Row[]; pages: Paged[] }> {
+    const pages: Paged[] = [];
+    let cursor: string | null = null;
+    do {
+      const sep = path.includes("?") ? "&" : "?";
+      const url: string = `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const res = await api.call("manager", "GET", url);
+      expect(res.statusCode).toBe(200);
+      const page = res.json() as Paged;
+      expect(page.items.length).toBeLessThanOrEqual(limit);
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { rows: pages.flatMap((p) => p.items), pages };
+  }
+
+  it("W2: balances come a page at a time in name order, totals on every page, stable under a sale meanwhile", async () => {
+    const t = await s.template({ name: "Paged", items: [{ itemId: s.items.facial, quantity: 2 }] });
+    for (const name of ["Pál", "Ödön", "Zsófia", "Ágnes", "Rita"]) {
+      await s.sold(t, { customerId: await s.customer(name) });
+    }
+    const whole = (await api.call("manager", "GET", "/api/v1/reports/balances?status=all&limit=200")).json();
+    expect(whole.nextCursor).toBeNull();
+    const { rows, pages } = await everyPage("/api/v1/reports/balances?status=all", 2);
+    expect(pages.length).toBeGreaterThanOrEqual(4);
+    expect(rows.map((r) => r.packageId)).toEqual(whole.items.map((r: Row) => r.packageId));
+    for (const p of pages) expect(p.totals).toEqual(whole.totals);
+
+    // a sale to a customer before the cursor, made between two pages, shifts nothing after it
+    const first = (await api.call("manager", "GET", "/api/v1/reports/balances?status=all&limit=3")).json();
+    await s.sold(t, { customerId: await s.customer("Aladár") });
+    const rest = await everyPage(
+      `/api/v1/reports/balances?status=all&cursor=${encodeURIComponent(first.nextCursor)}`,
+      200,
+    );
+    expect([...first.items, ...rest.rows].map((r: Row) => r.packageId)).toEqual(
+      whole.items.map((r: Row) => r.packageId),
+    );
+  });
+
+  it("W2: the expiring report pages soonest first, every package once", async () => {
+    const whole = (await api.call("manager", "GET", "/api/v1/reports/expiring?days=365&limit=200")).json();
+    expect(whole.items.length).toBeGreaterThanOrEqual(2);
+    const { rows } = await everyPage("/api/v1/reports/expiring?days=365", 1);
+    expect(rows.map((r) => r.packageId)).toEqual(whole.items.map((r: Row) => r.packageId));
+    expect(new Set(rows.map((r) => r.packageId)).size).toBe(rows.length);
+  });
+
+  it("W2: limit is a whole number from 1 to 200; a cursor must be one this list gave", async () => {
+    for (const [query, field] of [
+      ["limit=0", "limit"],
+      ["limit=201", "limit"],
+      ["limit=abc", "limit"],
+      ["limit=2.5", "limit"],
+      ["cursor=not-a-cursor", "cursor"],
+      [`cursor=${Buffer.from(JSON.stringify(["x", 1])).toString("base64url")}`, "cursor"],
+    ]) {
+      for (const path of ["/api/v1/reports/balances?status=all&", "/api/v1/reports/expiring?"]) {
+        const res = await api.call("manager", "GET", `${path}${query}`);
+        expect(res.statusCode, `${path}${query}`).toBe(400);
+        // the query's own field: "querystring.limit" as the schema names it, "cursor" as the list does
+        expect(res.json().error.field, `${path}${query}`).toMatch(new RegExp(`(^|\\.)${field}$`));
+      }
+    }
   });
 });

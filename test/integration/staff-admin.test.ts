@@ -231,8 +231,8 @@ describe("O2 deactivating a member", () => {
     expect(JSON.stringify(t)).toContain(practitioner);
     const appointments = (
       await as("front_desk", "GET", "/api/v1/appointments?from=2026-06-01T00:00:00Z&to=2026-06-10T00:00:00Z")
-    ).json() as Array<{ id: string; staffId?: string; staff?: { id: string } }>;
-    expect(appointments.map((a) => a.id)).toContain(booked.json().id);
+    ).json() as { items: Array<{ id: string; staffId?: string; staff?: { id: string } }> };
+    expect(appointments.items.map((a) => a.id)).toContain(booked.json().id);
 
     const log = await logged("deactivate_staff");
     expect(log).toHaveLength(1);

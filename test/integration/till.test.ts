@@ -14,6 +14,7 @@ import { refundTicketLine } from "../../src/app/refund-ticket-line.js";
 import { commissionReport } from "../../src/app/reports.js";
 import { verifyLedger } from "../../src/app/verify-ledger.js";
 import { openDatabase } from "../../src/db/database.js";
+import { type Api, startApi } from "../support/http.js";
 import { lineCounters, type Scenario, type Sold, scenario } from "../support/scenario.js";
 import { databaseUrlOf, testBackend } from "../support/test-db.js";
 
@@ -280,7 +281,6 @@ describe("commission (T10)", () => {
       from: new Date("2026-01-01"),
       to: new Date("2027-01-01"),
       limit: 100,
-      offset: 0,
     });
     // No rate set (O4): the base is reported, nothing is owed yet.
     expect(report.totals).toEqual([
@@ -341,6 +341,112 @@ describe.runIf(testBackend() === "postgres")("two tills racing for one credit (L
       expect(await lineCounters(s.database, pkg.lineId)).toMatchObject({ used: 4, booked: 1, remaining: 0 });
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe("the till's ticket list a page at a time (W2)", () => {
+  interface Summary {
+    id: string;
+    number: number;
+    status: string;
+    openedAt: string;
+  }
+  type Page = { items: Summary[]; nextCursor: string | null };
+
+  /** Every page after `cursor` (or from the first), through the API. */
+  async function pagesOf(api: Api, query: string, cursor: string | null = null): Promise<Page[]> {
+    const pages: Page[] = [];
+    do {
+      const res = await api.call(
+        "front_desk",
+        "GET",
+        `/api/v1/tickets?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as Page;
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor !== null && pages.length < 100);
+    return pages;
+  }
+
+  it("newest first, ties by id: 50 unless asked, pages follow one another, a ticket opened meanwhile shifts nothing", async () => {
+    const api = await startApi(s);
+    try {
+      // 55 tickets, two to a minute: tickets opened in the same instant are ordered by id.
+      const opened: Array<{ id: string; openedAt: string }> = [];
+      for (let i = 0; i < 55; i++) {
+        if (i % 2 === 0) s.clock.advance({ minutes: 1 });
+        const t = await openTicket(desk(), {});
+        opened.push({ id: t.id, openedAt: t.openedAt });
+      }
+      const newestFirst = opened
+        .sort((a, b) => b.openedAt.localeCompare(a.openedAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .map((t) => t.id);
+
+      const byDefault = await pagesOf(api, "");
+      expect(byDefault.map((p) => p.items.length)).toEqual([50, 5]);
+      expect(byDefault.flatMap((p) => p.items.map((t) => t.id))).toEqual(newestFirst);
+
+      const byTwenty = await pagesOf(api, "limit=20");
+      expect(byTwenty.map((p) => p.items.length)).toEqual([20, 20, 15]);
+      expect(byTwenty.flatMap((p) => p.items.map((t) => t.id))).toEqual(newestFirst);
+      expect(byTwenty.at(-1)!.nextCursor).toBeNull();
+
+      // A ticket opened after the first page was read is newer than the cursor: the later pages
+      // neither repeat a row nor skip one; the first page read again starts with it.
+      const first = (
+        await api.call("front_desk", "GET", "/api/v1/tickets?limit=20&status=open")
+      ).json() as Page;
+      expect(first.items.map((t) => t.id)).toEqual(newestFirst.slice(0, 20));
+      s.clock.advance({ minutes: 1 });
+      const late = await openTicket(desk(), {});
+      const rest = await pagesOf(api, "limit=20&status=open", first.nextCursor);
+      expect(rest.flatMap((p) => p.items.map((t) => t.id))).toEqual(newestFirst.slice(20));
+      const again = await pagesOf(api, "limit=20&status=open");
+      expect(again[0]!.items[0]!.id).toBe(late.id);
+      expect(again.flatMap((p) => p.items.map((t) => t.id))).toEqual([late.id, ...newestFirst]);
+
+      // The filters page too: three voided tickets, two to a page.
+      for (const id of newestFirst.slice(10, 13)) await voidTicket(desk(), id, undefined);
+      const voided = await pagesOf(api, `status=voided&locationId=${s.budapest}&limit=2`);
+      expect(voided.map((p) => p.items.map((t) => t.id))).toEqual([
+        newestFirst.slice(10, 12),
+        newestFirst.slice(12, 13),
+      ]);
+      // done: every ticket no longer open, as the till's "recent" card asks
+      const done = await pagesOf(api, "status=done&limit=2");
+      const doneRows = done.flatMap((p) => p.items);
+      expect(doneRows.map((t) => t.id)).toEqual(expect.arrayContaining(newestFirst.slice(10, 13)));
+      expect(doneRows.filter((t) => t.status === "open")).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("limit is 1 to 200 and a cursor must be one this list gave: else 400 naming the field", async () => {
+    const api = await startApi(s);
+    try {
+      for (const [query, field] of [
+        ["limit=0", "limit"],
+        ["limit=201", "limit"],
+        ["limit=abc", "limit"],
+        ["limit=2.5", "limit"],
+        ["cursor=not-a-cursor", "cursor"],
+        [`cursor=${Buffer.from(JSON.stringify(["x", 1])).toString("base64url")}`, "cursor"],
+        [
+          `cursor=${Buffer.from(JSON.stringify(["2026-06-01T10:00:00.000Z", "x"])).toString("base64url")}`,
+          "cursor",
+        ],
+      ]) {
+        const res = await api.call("front_desk", "GET", `/api/v1/tickets?${query}`);
+        expect(res.statusCode, query).toBe(400);
+        // the schema names the query's field "querystring.limit"; the list names its cursor "cursor"
+        expect(res.json().error.field, query).toMatch(new RegExp(`(^|\\.)${field}$`));
+      }
+    } finally {
+      await api.close();
     }
   });
 });

@@ -211,7 +211,13 @@ function StaffApp() {
           />
           <Route
             path="/settings"
-            element={can("manage_settings") ? <SettingsPage /> : <Navigate to="/customers" replace />}
+            element={
+              can("manage_settings") || can("manage_webhooks") ? (
+                <SettingsPage />
+              ) : (
+                <Navigate to="/customers" replace />
+              )
+            }
           />
           <Route path="*" element={<Navigate to="/customers" replace />} />
         </Routes>

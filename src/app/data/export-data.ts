@@ -40,6 +40,8 @@ const ARCHIVE: Array<{ file: string; table: string; about: string }> = [
   { file: "class_enrolments.csv", table: "class_enrolments", about: "who enrolled in which" },
   { file: "online_booking_requests.csv", table: "online_booking_requests", about: "online booking requests" },
   { file: "activity.csv", table: "activity_log", about: "the activity log" },
+  { file: "webhook_endpoints.csv", table: "webhook_endpoints", about: "webhook endpoints (no secrets)" },
+  { file: "calendar_feeds.csv", table: "calendar_feeds", about: "who has a calendar feed link (no tokens)" },
 ];
 
 /** A value as a CSV field: numbers as they are, texts formula-safe, JSON for lists and objects. */

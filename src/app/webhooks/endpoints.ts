@@ -8,6 +8,7 @@ import type { Temporal } from "temporal-polyfill";
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from "../../db/schema.js";
 import { conflict, invalid, notFound } from "../../domain/errors.js";
 import { toDate } from "../../domain/validity.js";
+import { logAdminAction } from "../activity.js";
 import { authorize, type Ctx, type Executor } from "../context.js";
 import { cursorOf, limitOf, type Page, type PageQuery, pageOf } from "../pages.js";
 import type { WebhookEventType } from "./events.js";
@@ -77,6 +78,12 @@ export async function createEndpoint(
     .executeTakeFirst();
   if (!row)
     throw conflict("too_many_webhook_endpoints", `A business can have at most ${MAX_ENDPOINTS} endpoints.`);
+  // L7: who registered which URL for which events; never the secret
+  await logAdminAction(db, ctx, "create_webhook_endpoint", {
+    endpointId: row.id,
+    url: row.url,
+    events: row.events,
+  });
   return { ...endpointView(row), secret };
 }
 
@@ -140,6 +147,7 @@ export async function updateEndpoint(
     .returningAll()
     .executeTakeFirst();
   if (!row) throw notFound("webhook_endpoint", "endpointId");
+  await logAdminAction(db, ctx, "update_webhook_endpoint", { endpointId: id, ...change });
   return endpointView(row);
 }
 
@@ -149,9 +157,10 @@ export async function deleteEndpoint(ctx: Ctx, id: string, db: Executor = ctx.da
     .deleteFrom("webhook_endpoints")
     .where("business_id", "=", ctx.actor.businessId)
     .where("id", "=", id)
-    .returning("id")
+    .returning(["id", "url"])
     .executeTakeFirst();
   if (!row) throw notFound("webhook_endpoint", "endpointId");
+  await logAdminAction(db, ctx, "delete_webhook_endpoint", { endpointId: id, url: row.url });
 }
 
 /** A new secret, answered once; the one it replaces keeps signing beside it for a day. */
@@ -176,6 +185,7 @@ export async function rotateSecret(
     .returningAll()
     .executeTakeFirst();
   if (!row) throw notFound("webhook_endpoint", "endpointId");
+  await logAdminAction(db, ctx, "rotate_webhook_secret", { endpointId: id });
   return { ...endpointView(row), secret };
 }
 

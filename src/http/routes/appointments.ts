@@ -10,8 +10,8 @@ import {
   checkoutAppointment,
   convertService,
   deleteAppointment,
+  listAppointments,
   loadAppointment,
-  loadAppointments,
   markNoShow,
   rescheduleAppointment,
 } from "../../app/appointments.js";
@@ -26,6 +26,8 @@ import {
   isoInstant,
   notes,
   packageAnswer,
+  pageAnswer,
+  pageQuery,
   readRefusals,
   reason,
   writeRefusals,
@@ -59,15 +61,16 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "Appointments overlapping a period, for the calendar",
+        summary: "Appointments overlapping a period, for the calendar; pages in start order, then id (W2)",
         querystring: z.strictObject({
           from: isoInstant,
           to: isoInstant,
           locationId: id.optional(),
           staffId: id.optional(),
           customerId: id.optional(),
+          ...pageQuery,
         }),
-        response: { 200: z.array(appointmentAnswer), ...readRefusals },
+        response: { 200: pageAnswer(appointmentAnswer), ...readRefusals },
       },
     },
     async (req) => {
@@ -77,7 +80,7 @@ export function appointmentRoutes(server: FastifyInstance, app: App) {
       const to = new Date(req.query.to);
       if (to <= from || to.getTime() - from.getTime() > 62 * 86_400_000)
         throw invalid("invalid_period", "to must be after from, at most 62 days later.", "to");
-      return loadAppointments(app.database.db, ctx.actor.businessId, { ...req.query, from, to });
+      return listAppointments(app.database.db, ctx.actor.businessId, { ...req.query, from, to });
     },
   );
 

@@ -8,8 +8,8 @@ import {
   checkoutEnrolment,
   createSession,
   enrol,
+  listSessions,
   loadSession,
-  loadSessions,
   markEnrolmentNoShow,
   resolveReview,
   reviewList,
@@ -18,7 +18,18 @@ import { type App, authorize } from "../../app/context.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { email, id, isoInstant, name, phone, readRefusals, reason, writeRefusals } from "../schemas.js";
+import {
+  email,
+  id,
+  isoInstant,
+  name,
+  pageAnswer,
+  pageQuery,
+  phone,
+  readRefusals,
+  reason,
+  writeRefusals,
+} from "../schemas.js";
 
 const sessionParams = z.object({ sessionId: id });
 const enrolmentParams = z.object({ enrolmentId: id });
@@ -90,14 +101,16 @@ export function classRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "The class schedule, filterable by location, period and staff (C1)",
+        summary:
+          "The class schedule, filterable by location, period and staff (C1); pages in start order, then id (W2)",
         querystring: z.strictObject({
           from: isoInstant,
           to: isoInstant,
           locationId: id.optional(),
           staffId: id.optional(),
+          ...pageQuery,
         }),
-        response: { 200: z.array(sessionAnswer), ...readRefusals },
+        response: { 200: pageAnswer(sessionAnswer), ...readRefusals },
       },
     },
     async (req) => {
@@ -107,7 +120,7 @@ export function classRoutes(server: FastifyInstance, app: App) {
       const to = new Date(req.query.to);
       if (to <= from || to.getTime() - from.getTime() > 62 * 86_400_000)
         throw invalid("invalid_period", "to must be after from, at most 62 days later.", "to");
-      return loadSessions(app.database.db, ctx.actor.businessId, { ...req.query, from, to });
+      return listSessions(app.database.db, ctx.actor.businessId, { ...req.query, from, to });
     },
   );
   r.post(

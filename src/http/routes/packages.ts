@@ -7,7 +7,7 @@ import type { App } from "../../app/context.js";
 import { extendExpiry } from "../../app/extend-expiry.js";
 import { activityLog, packageUsage, storeCredit } from "../../app/history.js";
 import { getCustomer } from "../../app/lookups.js";
-import { loadPackage, loadPackages } from "../../app/package-view.js";
+import { customerPackagesPage, loadPackage } from "../../app/package-view.js";
 import { redeemItemFifo, redeemLineOnce } from "../../app/redeem-credits.js";
 import { refundPackage } from "../../app/refund-package.js";
 import { sellPackage } from "../../app/sell-package.js";
@@ -26,6 +26,8 @@ import {
   movementParams,
   packageAnswer,
   packageParams,
+  pageAnswer,
+  pageQuery,
   plainJsonSerializer,
   quantity,
   readRefusals,
@@ -97,18 +99,21 @@ export function packageRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "A customer's packages with counters and status (P5)",
+        summary:
+          "A customer's packages with counters and status (P5), oldest purchase first, a page at a time (W2)",
         params: customerParams,
-        response: { 200: z.array(packageAnswer), ...readRefusals },
+        querystring: z.strictObject({ ...pageQuery }),
+        response: { 200: pageAnswer(packageAnswer), ...readRefusals },
       },
     },
     async (req) => {
       const ctx = ctxOf(app, req);
       await getCustomer(app.database.db, ctx.actor.businessId, req.params.customerId, "customerId");
-      return loadPackages(
+      return customerPackagesPage(
         app.database.db,
         ctx.actor.businessId,
-        { customerId: req.params.customerId },
+        req.params.customerId,
+        req.query,
         app.clock(),
       );
     },
@@ -267,12 +272,13 @@ export function packageRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "Usage history of a package (L5)",
+        summary: "Usage history of a package (L5), newest first, a page at a time (W2)",
         params: packageParams,
-        response: { 200: z.array(usageAnswer), ...readRefusals },
+        querystring: z.strictObject({ ...pageQuery }),
+        response: { 200: pageAnswer(usageAnswer), ...readRefusals },
       },
     },
-    async (req) => packageUsage(ctxOf(app, req), req.params.packageId),
+    async (req) => packageUsage(ctxOf(app, req), req.params.packageId, req.query),
   );
 
   r.get(
@@ -280,7 +286,7 @@ export function packageRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "The activity log (L7), newest first",
+        summary: "The activity log (L7), newest first, a page at a time (W2)",
         querystring: z.strictObject({
           customerId: id.optional(),
           packageId: id.optional(),
@@ -288,10 +294,9 @@ export function packageRoutes(server: FastifyInstance, app: App) {
           action: z.string().max(40).optional(),
           from: isoInstant.optional(),
           to: isoInstant.optional(),
-          before: id.optional().describe("the id of the last entry of the previous page"),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
+          ...pageQuery,
         }),
-        response: { 200: z.array(activityAnswer), ...readRefusals },
+        response: { 200: pageAnswer(activityAnswer), ...readRefusals },
       },
     },
     async (req) => {

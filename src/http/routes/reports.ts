@@ -15,7 +15,7 @@ import {
 import { csvField } from "../../domain/csv-cell.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
-import { id, isoInstant, readRefusals, textBody } from "../schemas.js";
+import { id, isoInstant, pageAnswer, pageQuery, readRefusals, textBody } from "../schemas.js";
 
 const balanceFilter = {
   locationId: id.optional(),
@@ -108,15 +108,12 @@ export function reportRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "Package balances with sessions owed and liability (R1)",
-        querystring: z.strictObject({
-          ...balanceFilter,
-          limit: z.coerce.number().int().min(1).max(1000).default(200),
-          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-        }),
+        summary:
+          "Package balances with sessions owed and liability (R1), a page at a time (W2): customers in " +
+          "the working location's order of names; totals count every matching package, on every page.",
+        querystring: z.strictObject({ ...balanceFilter, ...pageQuery }),
         response: {
-          200: z.object({
-            rows: z.array(balanceAnswer),
+          200: pageAnswer(balanceAnswer).extend({
             totals: z.array(
               z.object({
                 currency: z.string(),
@@ -193,15 +190,17 @@ export function reportRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "Active packages with credits left expiring within N days (R2)",
+        summary:
+          "Active packages with credits left expiring within N days (R2), soonest first, a page at a time (W2)",
         querystring: z.strictObject({
           days: z.coerce.number().int().min(1).max(365).default(30),
           locationId: id.optional(),
+          ...pageQuery,
         }),
-        response: { 200: z.array(balanceAnswer), ...reportRefusals },
+        response: { 200: pageAnswer(balanceAnswer), ...reportRefusals },
       },
     },
-    async (req) => expiringSoon(ctxOf(app, req), req.query.days, req.query.locationId),
+    async (req) => expiringSoon(ctxOf(app, req), req.query),
   );
 
   r.get(

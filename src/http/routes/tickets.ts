@@ -13,13 +13,24 @@ import {
   setTicketCustomer,
   voidTicket,
 } from "../../app/edit-ticket.js";
+import { cursorOf, limitOf, pageOf } from "../../app/pages.js";
 import { refundTicketLine } from "../../app/refund-ticket-line.js";
 import { commissionReport } from "../../app/reports.js";
 import { loadTicket } from "../../app/ticket-view.js";
 import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
-import { id, isoInstant, localDate, money, readRefusals, reason, writeRefusals } from "../schemas.js";
+import {
+  id,
+  isoInstant,
+  localDate,
+  money,
+  pageAnswer,
+  pageQuery,
+  readRefusals,
+  reason,
+  writeRefusals,
+} from "../schemas.js";
 
 const ticketParams = z.object({ ticketId: id });
 const ticketLineParams = z.object({ ticketId: id, lineId: id });
@@ -115,6 +126,7 @@ const ticketSummaryAnswer = z
     customer: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
   })
   .meta({ id: "TicketSummary" });
+/** W2: a page of lines, with the totals of every matching line (the same on every page). */
 const commissionReportAnswer = z
   .object({
     totals: z.array(
@@ -129,7 +141,7 @@ const commissionReportAnswer = z
         amountMinor: minor,
       }),
     ),
-    lines: z.array(
+    items: z.array(
       z.object({
         lineId: z.string(),
         ticketId: z.string(),
@@ -148,7 +160,7 @@ const commissionReportAnswer = z
         amountMinor: minor.nullable(),
       }),
     ),
-    more: z.boolean().describe("more lines than limit: ask again with a larger offset"),
+    nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last page"),
   })
   .meta({ id: "CommissionReport" });
 
@@ -161,19 +173,25 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "Tickets, newest first",
+        summary: "Tickets, newest first, a page at a time (W2)",
         querystring: z.strictObject({
-          status: z.enum(["open", "closed", "voided", "refunded"]).optional(),
+          status: z
+            .enum(["open", "closed", "voided", "refunded", "done"])
+            .optional()
+            .describe("one status, or done: every ticket no longer open (closed, voided or refunded)"),
           customerId: id.optional(),
           locationId: id.optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
+          ...pageQuery,
         }),
-        response: { 200: z.array(ticketSummaryAnswer), ...readRefusals },
+        response: { 200: pageAnswer(ticketSummaryAnswer), ...readRefusals },
       },
     },
     async (req) => {
       const ctx = ctxOf(app, req);
       authorize(ctx, "read");
+      // W2: newest first, the id breaking ties, so a page starts just after the last one shown
+      const limit = limitOf(req.query);
+      const after = cursorOf(req.query, ["instant", "uuid"] as const);
       let q = app.database.db
         .selectFrom("tickets as t")
         .leftJoin("customers as c", (j) =>
@@ -193,22 +211,37 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
           "c.name as customer_name",
         ])
         .where("t.business_id", "=", ctx.actor.businessId);
-      if (req.query.status) q = q.where("t.status", "=", req.query.status);
+      const status = req.query.status;
+      if (status === "done") q = q.where("t.status", "!=", "open");
+      else if (status) q = q.where("t.status", "=", status);
       if (req.query.customerId) q = q.where("t.customer_id", "=", req.query.customerId);
       if (req.query.locationId) q = q.where("t.location_id", "=", req.query.locationId);
-      const rows = await q.orderBy("t.opened_at", "desc").limit(req.query.limit).execute();
-      return rows.map((t) => ({
-        id: t.id,
-        number: t.number,
-        receiptNumber: t.receipt_number,
-        status: t.status,
-        openedAt: t.opened_at.toISOString(),
-        closedAt: t.closed_at?.toISOString() ?? null,
-        currency: t.currency,
-        totalMinor: t.total_minor,
-        locationId: t.location_id,
-        customer: t.customer_id ? { id: t.customer_id, name: t.customer_name } : null,
-      }));
+      if (after)
+        q = q.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple("t.opened_at", "t.id"), "<", tuple(after[0], after[1])),
+        );
+      const rows = await q
+        .orderBy("t.opened_at", "desc")
+        .orderBy("t.id", "desc")
+        .limit(limit + 1)
+        .execute();
+      return pageOf(
+        rows,
+        limit,
+        (t) => [t.opened_at, t.id],
+        (t) => ({
+          id: t.id,
+          number: t.number,
+          receiptNumber: t.receipt_number,
+          status: t.status,
+          openedAt: t.opened_at.toISOString(),
+          closedAt: t.closed_at?.toISOString() ?? null,
+          currency: t.currency,
+          totalMinor: t.total_minor,
+          locationId: t.location_id,
+          customer: t.customer_id ? { id: t.customer_id, name: t.customer_name } : null,
+        }),
+      );
     },
   );
 
@@ -397,13 +430,13 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
         tags: ["reports"],
         summary:
           "Commission for tickets closed in a period (T10, O4): per staff member the base and the " +
-          "amount owed, and line by line the base, the rate frozen at close and the amount",
+          "amount owed, and line by line the base, the rate frozen at close and the amount; the " +
+          "lines a page at a time, the totals over every line on every page (W2)",
         querystring: z.strictObject({
           from: isoInstant,
           to: isoInstant,
           staffId: id.optional(),
-          limit: z.coerce.number().int().min(1).max(5000).default(1000),
-          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+          ...pageQuery,
         }),
         response: { 200: commissionReportAnswer, ...readRefusals },
       },

@@ -74,6 +74,7 @@ export type BusinessSettings = Business["settings"];
 export type TemplatePreview = Schemas["TemplatePreview"];
 export type CommissionRate = Schemas["CommissionRate"];
 export type BalanceReport = Answer<"/api/v1/reports/balances", "get">;
+export type ExpiringReport = Answer<"/api/v1/reports/expiring", "get">;
 export type RevenueReport = Answer<"/api/v1/reports/revenue", "get">;
 export type CommissionReport = Schemas["CommissionReport"];
 /** R4: what a customer's balance link shows. */

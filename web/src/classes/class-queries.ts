@@ -6,7 +6,8 @@ import type { Item, Member as StaffMember } from "../api/types.js";
 
 export type { StaffMember };
 
-import { api, query } from "../api.js";
+import { api } from "../api.js";
+import { allPages } from "../pages.js";
 import type { ClassSession, ReviewEntry } from "./class-types.js";
 
 export const classKeys = {
@@ -20,7 +21,8 @@ export const classKeys = {
 export function useSessions(f: { from: string; to: string; locationId: string; staffId: string | null }) {
   return useQuery({
     queryKey: classKeys.sessions(f),
-    queryFn: () => api.get<ClassSession[]>(`/api/v1/class-sessions${query(f)}`),
+    // W2: the list comes a page at a time; the schedule shows the whole range, so it reads every page.
+    queryFn: () => allPages<ClassSession>("/api/v1/class-sessions", f),
   });
 }
 

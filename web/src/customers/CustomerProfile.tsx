@@ -30,6 +30,7 @@ import { type PackageAction, PackageCard } from "../packages/PackageCard.js";
 import { AdjustModal, ExtendModal, RefundModal, SellModal } from "../packages/PackageDialogs.js";
 import { customerKey, packagesKey, storeCreditKey } from "../packages/queries.js";
 import { UsageModal } from "../packages/UsageModal.js";
+import { allPages } from "../pages.js";
 import { ActivityTable } from "../reports/ActivityTable.js";
 import { startTicket } from "../till/TillHome.js";
 
@@ -47,7 +48,8 @@ export function CustomerProfile() {
   });
   const packagesQuery = useQuery({
     queryKey: packagesKey(customerId),
-    queryFn: () => api.get<Package[]>(`/api/v1/customers/${customerId}/packages`),
+    // W2: every page: the profile shows all of the customer's packages, sorted by status
+    queryFn: () => allPages<Package>(`/api/v1/customers/${customerId}/packages`),
   });
   const creditQuery = useQuery({
     queryKey: storeCreditKey(customerId),

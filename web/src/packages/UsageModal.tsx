@@ -16,13 +16,15 @@ import {
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Package, UsageEntry } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { dateTimeIn, movementLabel } from "../format.js";
+import { pagedQuery } from "../pages.js";
+import { LoadMore } from "../shell/LoadMore.js";
 import { useCreditWords } from "./CreditBar.js";
 import { afterPackageChange, usageKey } from "./queries.js";
 
@@ -36,9 +38,10 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
   const words = useCreditWords();
   const phone = useMediaQuery("(max-width: 36em)");
   const queryClient = useQueryClient();
-  const usage = useQuery({
+  // W2: newest first, a page at a time, "Show more" for older movements
+  const usage = useInfiniteQuery({
     queryKey: usageKey(pkg.customerId, pkg.id),
-    queryFn: () => api.get<UsageEntry[]>(`/api/v1/packages/${pkg.id}/usage`),
+    ...pagedQuery<UsageEntry>(`/api/v1/packages/${pkg.id}/usage`, {}),
   });
   const [confirming, setConfirming] = useState<UsageEntry | null>(null);
   // What the confirmation talks about, kept while it fades out after closing.
@@ -90,7 +93,7 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
         </Button>
       )
     );
-  const entries = usage.data;
+  const entries = usage.data?.pages.flatMap((page) => page.items);
   const kind = undoKind(target?.kind ?? "redeem");
 
   return (
@@ -162,6 +165,7 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
             </Table>
           </ScrollArea>
         )}
+        <LoadMore list={usage} testId="usage-more" />
       </Modal>
       <Modal
         opened={confirming !== null}

@@ -1,15 +1,17 @@
 // L7: the activity log, newest first, with "load more". A no-show or a cancellation shows the
 // services booked and the package their credit came from, so a disputed no-show can be settled here;
 // a reason wraps inside its column, however long (the server keeps it to 500 characters).
-import { Alert, Badge, Button, Group, Loader, ScrollArea, Table, Text } from "@mantine/core";
+import { Alert, Badge, Loader, ScrollArea, Table, Text } from "@mantine/core";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { ActivityEntry } from "../api/types.js";
-import { api, plainWords, query } from "../api.js";
+import { plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { dateTimeIn } from "../format.js";
+import { pagedQuery } from "../pages.js";
+import { LoadMore } from "../shell/LoadMore.js";
 import phone from "./phone-table.module.css";
 
 export interface ActivityFilter {
@@ -69,6 +71,12 @@ export const ACTIONS = [
   "end_balance_link",
   "export_business",
   "export_customer",
+  "make_calendar_feed",
+  "end_calendar_feed",
+  "create_webhook_endpoint",
+  "update_webhook_endpoint",
+  "delete_webhook_endpoint",
+  "rotate_webhook_secret",
 ] as const;
 
 /** The action in words; an action this screen does not know yet, as its code. */
@@ -176,8 +184,6 @@ function describe(t: TFunction<"reports">, e: Entry): string {
   }
 }
 
-const PAGE = 50;
-
 export function ActivityTable({
   filter,
   showCustomer = true,
@@ -190,17 +196,15 @@ export function ActivityTable({
   const zone = me.location.timeZone;
   const log = useInfiniteQuery({
     queryKey: ["activity", filter],
-    queryFn: ({ pageParam }) =>
-      api.get<Entry[]>(`/api/v1/activity${query({ ...filter, limit: PAGE, before: pageParam })}`),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => (last.length === PAGE ? last[last.length - 1]!.id : undefined),
+    // W2: a page at a time, "Show more" for the next
+    ...pagedQuery<Entry>("/api/v1/activity", { ...filter }),
     // the log is read when it is opened: a change made elsewhere a moment ago is in it
     refetchOnMount: "always",
   });
 
   if (log.error) return <Alert color="red">{plainWords(log.error)}</Alert>;
   if (log.isPending) return <Loader size="sm" aria-label={t("activity.loading")} />;
-  const entries = log.data.pages.flat();
+  const entries = log.data.pages.flatMap((page) => page.items);
   if (entries.length === 0) return <Text c="dimmed">{t("activity.empty")}</Text>;
   const columns = {
     when: t("activity.when", { zone }),
@@ -285,18 +289,7 @@ export function ActivityTable({
           </Table.Tbody>
         </Table>
       </ScrollArea>
-      {log.hasNextPage && (
-        <Group justify="center" mt="sm">
-          <Button
-            variant="default"
-            size="xs"
-            loading={log.isFetchingNextPage}
-            onClick={() => log.fetchNextPage()}
-          >
-            {t("activity.more")}
-          </Button>
-        </Group>
-      )}
+      <LoadMore list={log} testId="activity-more" />
     </>
   );
 }

@@ -1,17 +1,23 @@
 // T10, O4: commission owed for tickets closed in a period. Per staff member the base and the amount;
 // line by line the base, the rate the line closed with and the amount (base × rate). A line closed
-// while its staff member had no rate shows its base and "no rate".
+// while its staff member had no rate shows its base and "no rate". W2: the lines come a page at a
+// time ("Show more"); the totals cover every line and come with the first page.
 import { Alert, Badge, Group, ScrollArea, Select, Stack, Table, Text, Title } from "@mantine/core";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { CommissionReport } from "../api/types.js";
-import { query } from "../api.js";
+import { plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { percentText } from "../catalog/catalog-form.js";
 import { dateIn, money } from "../format.js";
+import { pagedQuery } from "../pages.js";
+import { LoadMore } from "../shell/LoadMore.js";
 import phone from "./phone-table.module.css";
-import { usePeriod, useReport, useStaffOptions } from "./report-hooks.js";
+import { usePeriod, useStaffOptions } from "./report-hooks.js";
+
+type CommissionLine = CommissionReport["items"][number];
 
 export function CommissionTab() {
   const { t } = useTranslation("reports");
@@ -19,8 +25,16 @@ export function CommissionTab() {
   const { params, inputs } = usePeriod();
   const [staffId, setStaffId] = useState<string | null>(null);
   const staff = useStaffOptions();
-  const url = params ? `/api/v1/reports/commissions${query({ ...params, staffId })}` : null;
-  const { data, error } = useReport<CommissionReport>(url);
+  const filter = { ...(params ?? { from: "", to: "" }), staffId };
+  // under "reports" like every report, so a change anywhere refreshes it (U4)
+  const report = useInfiniteQuery({
+    queryKey: ["reports", "commissions", filter] as const,
+    ...pagedQuery<CommissionLine>("/api/v1/reports/commissions", filter),
+    enabled: params !== null,
+  });
+  const first = report.data?.pages[0] as CommissionReport | undefined;
+  const data = first ? { totals: first.totals, lines: report.data!.pages.flatMap((p) => p.items) } : null;
+  const error = report.error ? plainWords(report.error) : null;
   const zone = me.location.timeZone;
   const byCurrency = new Map<string, { base: number; amount: number }>();
   for (const t of data?.totals ?? []) {
@@ -159,11 +173,7 @@ export function CommissionTab() {
               </Table.Tbody>
             </Table>
           </ScrollArea>
-          {data.more && (
-            <Text size="sm" c="dimmed">
-              {t("commission.more", { count: data.lines.length })}
-            </Text>
-          )}
+          <LoadMore list={report} testId="commission-more" />
         </>
       )}
     </Stack>

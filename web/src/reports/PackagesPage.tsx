@@ -24,17 +24,23 @@ import type { TFunction } from "i18next";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import type { BalanceReport as Balances, RevenueReport as Revenue, Template } from "../api/types.js";
+import type {
+  BalanceReport as Balances,
+  ExpiringReport as Expiring,
+  RevenueReport as Revenue,
+  Template,
+} from "../api/types.js";
 import { api, query } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { localDate, money } from "../format.js";
 import { numberInputSeparators } from "../number-input.js";
+import { LoadMore } from "../shell/LoadMore.js";
 import { ACTIONS, ActivityTable, actionLabel } from "./ActivityTable.js";
 import { CommissionTab } from "./CommissionTab.js";
 import phone from "./phone-table.module.css";
-import { usePeriod, useReport, useStaffOptions } from "./report-hooks.js";
+import { usePagedReport, usePeriod, useReport, useStaffOptions } from "./report-hooks.js";
 
-type BalanceRow = Balances["rows"][number];
+type BalanceRow = Balances["items"][number];
 type BalanceLine = BalanceRow["lines"][number];
 
 /** U1: a line in words, one wording per meaning: "Manicure: 2 of 5 left", "Yoga class: unlimited". */
@@ -117,9 +123,16 @@ function BalancesTab() {
     queryFn: () => api.get<Template[]>("/api/v1/templates?includeRetired=true"),
   });
   const filter = query({ locationId, templateId, status });
-  const { data, error } = useReport<Balances>(
-    `/api/v1/reports/balances${filter}${filter ? "&" : "?"}limit=500`,
-  );
+  const {
+    first: data,
+    rows,
+    list,
+    error,
+  } = usePagedReport<Balances>("/api/v1/reports/balances", {
+    locationId,
+    templateId,
+    status,
+  });
   const statusWord = (s: string) => t(`packageStatus.${s}`, { ns: "common", defaultValue: s });
   const columns = {
     customer: t("balances.customer"),
@@ -202,7 +215,7 @@ function BalancesTab() {
             ))}
             {data.totals.length === 0 && <Text c="dimmed">{t("balances.noMatch")}</Text>}
           </SimpleGrid>
-          {data.rows.length > 0 && (
+          {rows.length > 0 && (
             <ScrollArea type="auto">
               <Table striped highlightOnHover data-testid="balances-table" miw={720} className={phone.table}>
                 <Table.Thead>
@@ -218,7 +231,7 @@ function BalancesTab() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {data.rows.map((r) => (
+                  {rows.map((r) => (
                     <Table.Tr key={r.packageId} data-testid="balance-row" data-package-id={r.packageId}>
                       <Table.Td fw={600}>
                         <Link to={`/customers/${r.customerId}`}>{r.customerName}</Link>
@@ -244,11 +257,7 @@ function BalancesTab() {
               </Table>
             </ScrollArea>
           )}
-          {data.rows.length === 500 && (
-            <Text size="sm" c="dimmed">
-              {t("balances.first500")}
-            </Text>
-          )}
+          <LoadMore list={list} testId="balances-more" />
         </>
       )}
     </Stack>
@@ -258,7 +267,14 @@ function BalancesTab() {
 function ExpiringTab() {
   const { t } = useTranslation("reports");
   const [days, setDays] = useState<number | string>(30);
-  const { data, error } = useReport<BalanceRow[]>(`/api/v1/reports/expiring?days=${Number(days) || 30}`);
+  const {
+    first,
+    rows: data,
+    list,
+    error,
+  } = usePagedReport<Expiring>("/api/v1/reports/expiring", {
+    days: Number(days) || 30,
+  });
   const columns = {
     expires: t("expiring.expires"),
     customer: t("balances.customer"),
@@ -279,11 +295,11 @@ function ExpiringTab() {
         allowDecimal={false}
       />
       {error && <Alert color="red">{error}</Alert>}
-      {!data && !error && <Loader aria-label={t("loading")} />}
-      {data && data.length === 0 && (
+      {!first && !error && <Loader aria-label={t("loading")} />}
+      {first && data.length === 0 && (
         <Text c="dimmed">{t("expiring.none", { count: Number(days) || 30 })}</Text>
       )}
-      {data && data.length > 0 && (
+      {data.length > 0 && (
         <ScrollArea type="auto">
           <Table striped miw={600} className={phone.table}>
             <Table.Thead>
@@ -317,6 +333,7 @@ function ExpiringTab() {
           </Table>
         </ScrollArea>
       )}
+      <LoadMore list={list} testId="expiring-more" />
     </Stack>
   );
 }

@@ -1,10 +1,11 @@
 // What the report tabs share: loading a report through TanStack Query (key ["reports", url], so a
 // change anywhere refreshes it, U4), the staff list for the filters, and the period picker.
 import { TextInput } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, plainWords } from "../api.js";
+import { api, plainWords, query } from "../api.js";
+import type { Page } from "../pages.js";
 
 /** A report by its URL; null waits (e.g. for a valid period). */
 export function useReport<T>(url: string | null) {
@@ -14,6 +15,28 @@ export function useReport<T>(url: string | null) {
     enabled: url !== null,
   });
   return { data: q.data ?? null, error: q.error ? plainWords(q.error) : null, loading: q.isPending };
+}
+
+/**
+ * W2: a report read a page at a time (key ["reports", path, params], refreshed as useReport is):
+ * the rows shown so far, the first page's other fields (a report's totals cover every row), and
+ * `list` for LoadMore. null params wait.
+ */
+export function usePagedReport<P extends Page<unknown>>(
+  path: string,
+  params: Record<string, string | number | null | undefined> | null,
+  limit = 100,
+) {
+  const q = useInfiniteQuery({
+    queryKey: ["reports", path, params],
+    queryFn: ({ pageParam }) => api.get<P>(`${path}${query({ ...params, limit, cursor: pageParam })}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    enabled: params !== null,
+  });
+  const first = q.data?.pages[0] ?? null;
+  const rows = (q.data?.pages.flatMap((p) => p.items) ?? []) as P["items"];
+  return { first, rows, list: q, error: q.error ? plainWords(q.error) : null };
 }
 
 /** Every staff member (active or not: a report names who did what then), for a filter. */

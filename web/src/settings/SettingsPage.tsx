@@ -67,7 +67,23 @@ function noticeOptions(t: TFunction<"settings">, current: number) {
 
 const toForm = (b: BusinessAnswer): Form => ({ ...b.settings, language: b.language });
 
+/**
+ * Owners change the business's rules; owners and managers register webhooks (W3). A manager sees
+ * the webhooks alone.
+ */
 export function SettingsPage() {
+  const { t } = useTranslation("settings");
+  const { can } = useSession();
+  return (
+    <Stack maw={720}>
+      <Title order={2}>{t("title")}</Title>
+      {can("manage_settings") && <BusinessRules />}
+      {can("manage_webhooks") && <WebhooksSection />}
+    </Stack>
+  );
+}
+
+function BusinessRules() {
   const { t } = useTranslation("settings");
   const { refresh } = useSession();
   const queryClient = useQueryClient();
@@ -99,8 +115,7 @@ export function SettingsPage() {
   const notice = form.onlineBookingMinNoticeMinutes;
 
   return (
-    <Stack maw={720}>
-      <Title order={2}>{t("title")}</Title>
+    <Stack>
       <Text c="dimmed">{t("intro")}</Text>
       {save.error && <Alert color="red">{plainWords(save.error)}</Alert>}
       <form
@@ -279,7 +294,6 @@ export function SettingsPage() {
           </Group>
         </Stack>
       </form>
-      <WebhooksSection />
     </Stack>
   );
 }

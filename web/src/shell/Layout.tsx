@@ -160,7 +160,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             onClick={close}
           />
         )}
-        {can("manage_settings") && (
+        {(can("manage_settings") || can("manage_webhooks")) && (
           <ShellLink
             label={t("common:nav.settings")}
             to="/settings"

@@ -18,6 +18,7 @@ import { useNavigate } from "react-router";
 import { plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
 import { dateTimeIn, money } from "../format.js";
+import { LoadMore } from "../shell/LoadMore.js";
 import { type TicketSummary, useTicketList } from "./queries.js";
 import { STATUS_COLOR, statusName } from "./words.js";
 
@@ -31,9 +32,11 @@ export function TillHome() {
   const me = useMe();
   const { can } = useSession();
   const navigate = useNavigate();
+  // W2: each list a page at a time, "Show more" under it for the next
   const open = useTicketList({ status: "open", locationId: me.location.id });
-  const recent = useTicketList({ locationId: me.location.id, limit: 15 });
-  const closed = (recent.data ?? []).filter((r) => r.status !== "open");
+  const recent = useTicketList({ status: "done", locationId: me.location.id }, 15);
+  const openTickets = open.data?.pages.flatMap((p) => p.items) ?? [];
+  const closed = recent.data?.pages.flatMap((p) => p.items) ?? [];
 
   const rows = (tickets: TicketSummary[]) => (
     <Stack gap={0}>
@@ -97,18 +100,20 @@ export function TillHome() {
         </Text>
         {open.isPending ? (
           <Loader size="sm" aria-label={t("home.loading")} />
-        ) : !open.data || open.data.length === 0 ? (
+        ) : openTickets.length === 0 ? (
           <Text c="dimmed">{t("home.noOpen")}</Text>
         ) : (
-          rows(open.data)
+          rows(openTickets)
         )}
+        <LoadMore list={open} testId="till-open-more" />
       </Card>
-      {closed.length > 0 && (
+      {(closed.length > 0 || recent.hasNextPage) && (
         <Card withBorder>
           <Text fw={600} mb="xs">
             {t("home.recent")}
           </Text>
           {rows(closed)}
+          <LoadMore list={recent} testId="till-recent-more" />
         </Card>
       )}
     </Stack>

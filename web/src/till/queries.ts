@@ -1,10 +1,11 @@
 // The till's reads and what a change refreshes (U4): a ticket is ["tickets", id], lists are
 // ["tickets", "list", …]; a customer's packages and store credit share the customer screen's keys. Editing an open ticket moves reservations (packages); closing, voiding or
 // refunding settles credits, money, appointments, classes, reports and the activity log.
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type { Item, Package, Template, Ticket, TicketSummary } from "../api/types.js";
-import { api, query } from "../api.js";
+import { api } from "../api.js";
 import { packagesKey, storeCreditKey } from "../packages/queries.js";
+import { allPages, pagedQuery } from "../pages.js";
 import { queryClient } from "../query.js";
 
 export type { TicketSummary };
@@ -17,10 +18,11 @@ export const useTicket = (ticketId: string) =>
     queryFn: () => api.get<Ticket>(`/api/v1/tickets/${ticketId}`),
   });
 
-export const useTicketList = (params: { locationId: string; status?: "open"; limit?: number }) =>
-  useQuery({
-    queryKey: ["tickets", "list", params] as const,
-    queryFn: () => api.get<TicketSummary[]>(`/api/v1/tickets${query(params)}`),
+/** W2: tickets newest first, a page of `limit` at a time ("Show more" reads the next). */
+export const useTicketList = (params: { locationId: string; status?: "open" | "done" }, limit = 50) =>
+  useInfiniteQuery({
+    queryKey: ["tickets", "list", params, limit] as const,
+    ...pagedQuery<TicketSummary>("/api/v1/tickets", params, limit),
   });
 
 /** What the till sells: items and package templates, as the catalog stands. */
@@ -38,7 +40,8 @@ export const useSellable = () => ({
 export const useCustomerPackages = (customerId: string | null) =>
   useQuery({
     queryKey: packagesKey(customerId ?? ""),
-    queryFn: () => api.get<Package[]>(`/api/v1/customers/${customerId}/packages`),
+    // W2: every page: the till picks from all of the customer's packages
+    queryFn: () => allPages<Package>(`/api/v1/customers/${customerId}/packages`),
     enabled: customerId !== null,
   });
 
