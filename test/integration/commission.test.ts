@@ -3,6 +3,7 @@
 // real server, on both databases.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Api, startApi } from "../support/http.js";
+import { expectPageRefusals } from "../support/pages.js";
 import { addBusiness, rowCounts, type Scenario, scenario } from "../support/scenario.js";
 
 let s: Scenario;
@@ -361,24 +362,13 @@ describe("the commission report a page at a time (W2)", () => {
   });
 
   it("limit is 1 to 200 and a cursor must be one this report gave: else 400 naming the field; offset is gone", async () => {
-    const ticketsCursor = Buffer.from(JSON.stringify(["2026-06-01T10:00:00.000Z", s.staff.manager.staffId]));
-    for (const [query, field] of [
-      ["limit=0", "limit"],
-      ["limit=201", "limit"],
-      ["limit=abc", "limit"],
-      ["limit=5000", "limit"],
-      ["cursor=not-a-cursor", "cursor"],
-      [`cursor=${ticketsCursor.toString("base64url")}`, "cursor"],
-    ]) {
-      const res = await api.call(
-        "manager",
-        "GET",
-        `/api/v1/reports/commissions?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&${query}`,
-      );
-      expect(res.statusCode, query).toBe(400);
-      // the schema names the query's field "querystring.limit"; the report names its cursor "cursor"
-      expect(res.json().error.field, query).toMatch(new RegExp(`(^|\\.)${field}$`));
-    }
+    // a ticket list's cursor is not this report's
+    await expectPageRefusals(
+      api,
+      "manager",
+      "/api/v1/reports/commissions?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z",
+      [["2026-06-01T10:00:00.000Z", s.staff.manager.staffId]],
+    );
     const offset = await api.call(
       "manager",
       "GET",
