@@ -2,7 +2,8 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const BASE_URL = process.env.CARNET_E2E_URL ?? "http://127.0.0.1:3000";
 /** The demo server's mail log (scripts/e2e.js gives each run its own). */
@@ -133,4 +134,19 @@ export const shot = (page: Page, name: string) =>
 export async function shotForDocs(page: Page, name: string, docsName = name) {
   await shot(page, name);
   copyFileSync(join(SHOTS, `${name}.png`), join(DOCS, `${docsName}.png`));
+}
+
+/**
+ * W2: presses a list's "Show more" (LoadMore, by its test id) until every page is on the screen.
+ * Call it once the first rows show: the button is drawn with them when there are more.
+ */
+export async function showEveryPage(page: Page, testId: string, rows: Locator) {
+  const more = page.getByTestId(testId);
+  for (let pages = 1; pages < 100; pages++) {
+    if ((await more.count()) === 0) return;
+    const before = await rows.count();
+    await more.click();
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(before);
+  }
+  throw new Error(`${testId}: more than 100 pages`);
 }

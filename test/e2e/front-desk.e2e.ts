@@ -4,7 +4,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { BASE_URL, launch, openCustomer, SHOTS, shot, shotForDocs, signIn } from "./browser.js";
+import {
+  BASE_URL,
+  launch,
+  openCustomer,
+  SHOTS,
+  shot,
+  shotForDocs,
+  showEveryPage,
+  signIn,
+} from "./browser.js";
 
 let browser: Browser;
 let page: Page;
@@ -113,6 +122,7 @@ it("the packages page: the balances CSV downloads and its rows match the screen"
   await page.goto(`${BASE_URL}/packages`);
   await page.getByTestId("balance-row").first().waitFor();
   await shotForDocs(page, "packages-page");
+  await showEveryPage(page, "balances-more", page.getByTestId("balance-row"));
   const screenRows = await page.getByTestId("balance-row").evaluateAll((rows) =>
     rows.map((r) => ({
       id: r.getAttribute("data-package-id"),

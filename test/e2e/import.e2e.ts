@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BASE_URL, launch, SHOTS, shot, signIn } from "./browser.js";
+import { BASE_URL, launch, SHOTS, shot, showEveryPage, signIn } from "./browser.js";
 
 let browser: Browser;
 let page: Page;
@@ -130,6 +130,7 @@ it("the imported packages are in the balances report (R1)", async () => {
     .filter({ hasText: `Imported ${RUN} 0` })
     .first()
     .waitFor();
+  await showEveryPage(page, "balances-more", page.getByTestId("balance-row"));
   const mine = page.getByTestId("balance-row").filter({ hasText: `Imported ${RUN} ` });
   expect(await mine.count()).toBe(ROWS);
   // the first package: 10 manicures, none used before (0 of 10), 60,000 Ft paid: all 10 still owed

@@ -103,7 +103,7 @@ it("W3: a manager registers an endpoint in Settings; a redemption reaches it sig
   await shot(page, "webhooks-secret");
   await page.getByRole("button", { name: "I have copied it" }).click();
   await section.getByText(hook).waitFor();
-  expect(await page.getByTestId("webhook-secret").count()).toBe(0);
+  await page.getByTestId("webhook-secret").waitFor({ state: "detached" });
 
   const movementId = await redeemOne(page);
   await expect

@@ -8,7 +8,7 @@
 // balances report.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { closeTicket, launch, shot } from "./browser.js";
+import { closeTicket, launch, shot, showEveryPage } from "./browser.js";
 import { type OwnServer, startOwnServer } from "./own-server.js";
 
 let browser: Browser;
@@ -303,6 +303,7 @@ it("O5: a 200-row file from the old system: the dry run names the bad row, the f
   await owner.getByRole("option", { name: "Imported packages" }).click();
   const imported = owner.getByTestId("balance-row").filter({ hasText: "Régi Vendég" });
   await imported.first().waitFor({ timeout: 30_000 });
+  await showEveryPage(owner, "balances-more", owner.getByTestId("balance-row"));
   await expect.poll(() => imported.count()).toBe(200);
   await shot(owner, "story-balances");
 });

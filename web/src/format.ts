@@ -4,6 +4,9 @@ import i18next from "i18next";
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
+/** P10: more than this many credits left is an unlimited pass: no count is shown. */
+export const UNLIMITED_ABOVE = 100;
+
 export function money(minor: number, currency: string): string {
   let f = moneyFormats.get(currency);
   if (!f) {

@@ -36,6 +36,8 @@ export type Package = Schemas["Package"];
 export type PackageStatus = Package["status"];
 export type Line = Schemas["PackageLine"];
 export type UsageEntry = Schemas["UsageEntry"];
+/** A change of a line's credits, as a redemption answers it (L1). */
+export type Movement = Schemas["Movement"];
 export type ActivityEntry = Schemas["ActivityEntry"];
 
 export type Item = Schemas["Item"];

@@ -9,12 +9,9 @@ import { useTranslation } from "react-i18next";
 import type { Template } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
-import { localDate, money } from "../format.js";
+import { localDate, money, UNLIMITED_ABOVE } from "../format.js";
 import { useItems, useTemplates } from "./queries.js";
 import { TemplateForm } from "./TemplateForm.js";
-
-/** P10: more credits than this is an unlimited pass (src/domain/package-status.ts), never "999 ×". */
-const UNLIMITED_ABOVE = 100;
 
 export function validityText(t: TFunction<"catalog">, v: Template["validity"]): string {
   switch (v.kind) {

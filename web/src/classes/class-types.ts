@@ -3,6 +3,7 @@ import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import type { ClassSession, RosterEntry } from "../api/types.js";
 import { ApiError, plainWords } from "../api.js";
+import { UNLIMITED_ABOVE } from "../format.js";
 
 export type { ClassSession, ReviewEntry, RosterEntry } from "../api/types.js";
 export type PaymentState = RosterEntry["payment"]["state"];
@@ -42,9 +43,6 @@ export function useClassWords(): (error: unknown) => string {
   return (error) =>
     error instanceof ApiError && CLASS_CODES.has(error.code) ? t(`errors.${error.code}`) : plainWords(error);
 }
-
-/** P10: more than this many credits left is an unlimited pass. */
-export const UNLIMITED_ABOVE = 100;
 
 /**
  * U1 one wording per meaning, P10: what is left on the package paying for the class ("7 of 10 left

@@ -2,21 +2,14 @@ import { Badge, Button, Card, Divider, Group, Stack, Text, Title } from "@mantin
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { Package } from "../api/types.js";
+import type { Package, Movement as Redeemed } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
-import { dateIn, localDate, money, STATUS_COLOR, statusLabel } from "../format.js";
+import { dateIn, localDate, money, STATUS_COLOR, statusLabel, UNLIMITED_ABOVE } from "../format.js";
 import { CreditBar } from "./CreditBar.js";
 import { afterPackageChange, packagesKey } from "./queries.js";
 
 export type PackageAction = "usage" | "adjust" | "extend" | "refund";
-
-interface Redeemed {
-  lineId: string;
-  counters: { total: number; used: number; booked: number; remaining: number };
-}
-
-const UNLIMITED_ABOVE = 100;
 
 export function PackageCard({
   pkg,

@@ -22,13 +22,12 @@ import { useTranslation } from "react-i18next";
 import type { Package, UsageEntry } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
-import { dateTimeIn, movementLabel } from "../format.js";
+import { dateTimeIn, movementLabel, UNLIMITED_ABOVE } from "../format.js";
 import { pagedQuery } from "../pages.js";
 import { LoadMore } from "../shell/LoadMore.js";
 import { useCreditWords } from "./CreditBar.js";
 import { afterPackageChange, usageKey } from "./queries.js";
 
-const UNLIMITED_ABOVE = 100;
 type UndoKind = "redeem" | "consume" | "deduct";
 const undoKind = (kind: string): UndoKind => (kind === "consume" || kind === "deduct" ? kind : "redeem");
 
