@@ -100,7 +100,7 @@ export async function start(config: Config): Promise<Running> {
     url,
     warnings,
     async stop() {
-      stopJobs();
+      await stopJobs();
       mailer.close();
       await server.close();
       await database.close();

@@ -68,30 +68,45 @@ const BASE_JOBS: Job[] = [
   },
 ];
 
+const STOP_PATIENCE_MS = 5_000;
+
 export function startScheduler(app: App, log: { error: (o: object, msg: string) => void }, scheduled: Job[]) {
   const timers: NodeJS.Timeout[] = [];
-  const running = new Set<string>();
-  const runJob = async (job: Job) => {
+  /** the run of each job under way: stopping waits for them, so none outlives the database */
+  const running = new Map<string, Promise<void>>();
+  const runJob = (job: Job) => {
     if (running.has(job.name)) return;
-    running.add(job.name);
-    try {
-      await job.run(app);
-    } catch (err) {
-      log.error(
-        { error: loggableError(err), job: job.name },
-        "scheduled job failed; it runs again at its next turn",
-      );
-    } finally {
-      running.delete(job.name);
-    }
+    const run = (async () => {
+      try {
+        await job.run(app);
+      } catch (err) {
+        log.error(
+          { error: loggableError(err), job: job.name },
+          "scheduled job failed; it runs again at its next turn",
+        );
+      } finally {
+        running.delete(job.name);
+      }
+    })();
+    running.set(job.name, run);
   };
   for (const job of scheduled) {
-    void runJob(job);
-    const timer = setInterval(() => void runJob(job), job.everyMs);
+    runJob(job);
+    const timer = setInterval(() => runJob(job), job.everyMs);
     timer.unref();
     timers.push(timer);
   }
-  return () => {
+  /**
+   * Stops the timers, then waits for the runs under way to end, 5 s at most: a webhook round may
+   * wait 10 s for a slow receiver, and what a cut-off run claimed is retried after its lease.
+   */
+  return async () => {
     for (const t of timers) clearInterval(t);
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, STOP_PATIENCE_MS);
+    });
+    await Promise.race([Promise.all(running.values()), patience]);
+    clearTimeout(timer);
   };
 }
