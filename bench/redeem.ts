@@ -145,6 +145,33 @@ async function startReceiver(): Promise<{ server: Server; url: string; count: ()
   return { server, url: `http://127.0.0.1:${port}/carnet`, count: () => received };
 }
 
+/** Deliveries not yet posted (webhook_deliveries still pending). */
+const pendingDeliveries = () =>
+  withClient(DB, (c) =>
+    c
+      .query("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'")
+      .then((r) => Number(r.rows[0].n)),
+  );
+
+/**
+ * Waits until every delivery is posted, three minutes at most, and says how far behind delivery
+ * was when the round's load stopped.
+ */
+async function drain(drains: Array<{ backlog: number; seconds: number }>) {
+  const started = performance.now();
+  const backlog = await pendingDeliveries();
+  let left = backlog;
+  while (left > 0 && performance.now() - started < 180_000) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    left = await pendingDeliveries();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  drains.push({ backlog, seconds });
+  console.log(
+    `webhooks: ${backlog} events still to post when the load stopped; ${left === 0 ? "all posted" : `${left} still pending`} ${round(seconds, 1)} s later`,
+  );
+}
+
 async function registerEndpoint(base: string, token: string, url: string) {
   const res = await fetch(`${base}/api/v1/webhooks`, {
     method: "POST",
@@ -193,6 +220,9 @@ export async function runRedeem(): Promise<boolean> {
       };
     };
     const quick = process.env.BENCH_ONLY === "c16";
+    // With a webhook endpoint: after each Carnet round, the events it caused are waited for before
+    // pgbench runs, so that deliveries never run beside pgbench's turn.
+    const drains: Array<{ backlog: number; seconds: number }> = [];
     for (const clients of quick ? [16] : [16, 64]) {
       // pgbench and Carnet take turns, ROUNDS times at 16 clients: on a shared machine the rate of
       // either drifts by a fifth between runs a minute apart, so one pair would compare two moments.
@@ -209,6 +239,7 @@ export async function runRedeem(): Promise<boolean> {
         );
         const ratio = r.rps / pgTps;
         rounds.push({ pgTps, pgP99: pg.p99_ms, r, ratio });
+        if (receiver) await drain(drains);
         console.log(
           `${clients} clients, distinct packages, round ${i + 1}: pgbench ${round(pgTps, 0)} tps (p50 ${pg.p50_ms} ms, p99 ${pg.p99_ms} ms), Carnet ${round(r.rps, 0)} req/s (×${round(ratio, 2)}), p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms,`,
           JSON.stringify(r.statuses),
@@ -239,6 +270,10 @@ export async function runRedeem(): Promise<boolean> {
           2,
         );
       }
+    }
+    if (drains.length > 0) {
+      figures.webhook_backlog_at_round_end_max = Math.max(...drains.map((d) => d.backlog));
+      figures.webhook_drain_s_max = round(Math.max(...drains.map((d) => d.seconds)), 1);
     }
     if (quick) return reportQuick(figures);
     const contended = await load(

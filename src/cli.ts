@@ -14,10 +14,13 @@ import { migrate } from "./db/migrate.js";
 import { seedWarning } from "./demo-warnings.js";
 import { AppError } from "./domain/errors.js";
 import { email as emailShape, name as nameShape, postalAddress } from "./http/schemas.js";
+import { processRole, runChild, supervise, webProcessCount } from "./processes.js";
 import { isEmpty, openConfiguredDatabase, start } from "./runtime.js";
 
 const USAGE = `usage: carnet <command>
-  serve    start the server (PORT, DATABASE_URL, CARNET_DATA_DIR, CARNET_DEMO)
+  serve [--workers N|auto]
+           start the server (PORT, DATABASE_URL, CARNET_DATA_DIR, CARNET_DEMO, CARNET_WORKERS);
+           on PostgreSQL, N web processes (default 1) and a jobs process at a lower CPU priority
            with the embedded database, the demo lives in .carnet/demo and a real business in
            .carnet/data; the commands below work on .carnet/data unless CARNET_DEMO=1
   migrate  apply database migrations
@@ -45,6 +48,21 @@ async function main(command: string | undefined): Promise<number> {
   );
   switch (command) {
     case "serve": {
+      const { values } = parseArgs({
+        args: process.argv.slice(3),
+        options: { workers: { type: "string" } },
+        strict: true,
+      });
+      const role = processRole();
+      if (role) return runChild(config, role);
+      const webProcesses = webProcessCount(values.workers);
+      if (config.databaseUrl) return supervise(config, webProcesses);
+      if (webProcesses > 1) {
+        console.error(
+          "--workers: the embedded database opens in one process only; set DATABASE_URL to serve from several",
+        );
+        return 2;
+      }
       const running = await start(config);
       const shutdown = async () => {
         await running.stop();

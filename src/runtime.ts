@@ -71,11 +71,51 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function start(config: Config): Promise<Running> {
+/**
+ * What happens once, before any process serves: the database migrated, the demo loaded into an empty
+ * one, and the warnings to show. `carnet serve` on PostgreSQL does this in its supervising process
+ * (src/processes.ts) before it starts the others.
+ */
+export async function prepare(config: Config): Promise<{ app: App; warnings: string[] }> {
   const database = await openConfiguredDatabase(config);
   await migrate(database);
   const app: App = { database, clock: systemClock };
   if (config.demo && (await isEmpty(database))) await loadDemoData(app);
+  const warnings = config.demo
+    ? [demoModeWarning(config.host)]
+    : await liveDemoLogins(database).then((emails) =>
+        emails.length > 0 ? [demoLoginsLiveWarning(config.host, emails)] : [],
+      );
+  return { app, warnings };
+}
+
+/** Runs the scheduled jobs (src/jobs/scheduler.ts) for `app`; the answer stops them. */
+export function runJobs(
+  app: App,
+  config: Config,
+  log: { info(msg: string): void; error(o: object, msg: string): void },
+) {
+  const mailer = createMailer(config.mail);
+  if (!config.mail.host) log.info(`no SMTP_HOST: e-mail is written to ${config.mail.logFile}`);
+  const stopJobs = startScheduler(app, log, jobs({ mailer, from: config.mail.from }));
+  return async () => {
+    await stopJobs();
+    mailer.close();
+  };
+}
+
+/**
+ * One server process: the API and the web app on config.port, with the scheduled jobs unless
+ * `jobs: false` (another process runs them). `prepared` skips the migration and the demo (done).
+ */
+export async function start(
+  config: Config,
+  options: { jobs?: boolean; prepared?: boolean } = {},
+): Promise<Running> {
+  const { app, warnings } = options.prepared
+    ? { app: { database: await openConfiguredDatabase(config), clock: systemClock }, warnings: [] }
+    : await prepare(config);
+  const { database } = app;
   const server = await buildServer(app, {
     logger: { level: config.logLevel },
     secureCookies: config.secureCookies,
@@ -85,15 +125,8 @@ export async function start(config: Config): Promise<Running> {
     demoLogins: config.demo ? DEMO_LOGINS : null,
     webDir: WEB_DIST,
   });
-  const mailer = createMailer(config.mail);
-  if (!config.mail.host) server.log.info(`no SMTP_HOST: e-mail is written to ${config.mail.logFile}`);
-  const stopJobs = startScheduler(app, server.log, jobs({ mailer, from: config.mail.from }));
+  const stopJobs = options.jobs === false ? async () => {} : runJobs(app, config, server.log);
   const url = await server.listen({ port: config.port, host: config.host });
-  const warnings = config.demo
-    ? [demoModeWarning(config.host)]
-    : await liveDemoLogins(database).then((emails) =>
-        emails.length > 0 ? [demoLoginsLiveWarning(config.host, emails)] : [],
-      );
   return {
     server,
     app,
@@ -101,7 +134,6 @@ export async function start(config: Config): Promise<Running> {
     warnings,
     async stop() {
       await stopJobs();
-      mailer.close();
       await server.close();
       await database.close();
     },

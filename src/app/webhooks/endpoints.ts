@@ -6,10 +6,10 @@ import type { Selectable } from "kysely";
 import { sql } from "kysely";
 import type { Temporal } from "temporal-polyfill";
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from "../../db/schema.js";
-import { conflict, invalid, notFound } from "../../domain/errors.js";
+import { conflict, notFound } from "../../domain/errors.js";
 import { toDate } from "../../domain/validity.js";
 import { logAdminAction } from "../activity.js";
-import { authorize, type Ctx, type Executor } from "../context.js";
+import { authorize, type Ctx, type Executor, inTransaction } from "../context.js";
 import { cursorOf, limitOf, type Page, type PageQuery, pageOf } from "../pages.js";
 import type { WebhookEventType } from "./events.js";
 import { checkEndpointUrl, webhookNetworkPolicy } from "./network.js";
@@ -153,14 +153,22 @@ export async function updateEndpoint(
 
 export async function deleteEndpoint(ctx: Ctx, id: string, db: Executor = ctx.database.db): Promise<void> {
   authorize(ctx, "manage_webhooks");
-  const row = await db
-    .deleteFrom("webhook_endpoints")
-    .where("business_id", "=", ctx.actor.businessId)
-    .where("id", "=", id)
-    .returning(["id", "url"])
-    .executeTakeFirst();
-  if (!row) throw notFound("webhook_endpoint", "endpointId");
-  await logAdminAction(db, ctx, "delete_webhook_endpoint", { endpointId: id, url: row.url });
+  await inTransaction(db, async (tx) => {
+    const row = await tx
+      .deleteFrom("webhook_endpoints")
+      .where("business_id", "=", ctx.actor.businessId)
+      .where("id", "=", id)
+      .returning(["id", "url"])
+      .executeTakeFirst();
+    if (!row) throw notFound("webhook_endpoint", "endpointId");
+    // its deliveries go with it (no foreign key does it: 0024_webhook_outbox_without_shared_row_locks.sql)
+    await tx
+      .deleteFrom("webhook_deliveries")
+      .where("business_id", "=", ctx.actor.businessId)
+      .where("endpoint_id", "=", id)
+      .execute();
+    await logAdminAction(tx, ctx, "delete_webhook_endpoint", { endpointId: id, url: row.url });
+  });
 }
 
 /** A new secret, answered once; the one it replaces keeps signing beside it for a day. */
