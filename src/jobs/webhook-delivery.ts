@@ -15,7 +15,6 @@ import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import type { Temporal } from "temporal-polyfill";
 import type { App, Executor } from "../app/context.js";
-import type { DB } from "../db/schema.js";
 import { LANGUAGES, LOCALES_DIR } from "../app/languages.js";
 import { enqueueMail } from "../app/outbox.js";
 import {
@@ -26,6 +25,7 @@ import {
   webhookNetworkPolicy,
 } from "../app/webhooks/network.js";
 import { signatureHeader } from "../app/webhooks/signing.js";
+import type { DB } from "../db/schema.js";
 import { toDate } from "../domain/validity.js";
 
 /** One post may take this long, all of it: connecting, sending, the answer. */

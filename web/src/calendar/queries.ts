@@ -6,7 +6,6 @@ import type {
   Item,
   OpeningHours,
   Package,
-  Role,
   Member as StaffMember,
   WorkingHours as WorkingHoursAnswer,
 } from "../api/types.js";
@@ -15,7 +14,7 @@ export type { StaffMember };
 
 import { api } from "../api.js";
 import { allPages } from "../pages.js";
-import type { StaffHours, WeeklyHours } from "./slots.js";
+import type { StaffHours } from "./slots.js";
 
 export const useStaffList = () =>
   useQuery({
