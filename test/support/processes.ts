@@ -21,8 +21,12 @@ export async function tokenForServerProcess(app: App, actor: Actor, name: string
   return (await createApiToken({ ...app, clock: systemClock }, actor, name)).token;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, "serve"], {
+export async function startServerProcess(
+  env: Record<string, string>,
+  /** after `serve`, e.g. ["--workers", "3"] */
+  args: string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [BIN, "serve", ...args], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", CARNET_DEMO: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
