@@ -21,6 +21,14 @@ export interface Config {
   /** CARNET_SIGNUP=open: further businesses may sign up from the sign-in page (a hosted Carnet) */
   signUpOpen: boolean;
   logLevel: string;
+  /** X5: where Prometheus scrapes (src/http/routes/metrics.ts); off unless a port or a token is set */
+  metrics: {
+    /** CARNET_METRICS_PORT: a port of its own for /metrics, on CARNET_METRICS_HOST (default loopback) */
+    port: number | undefined;
+    host: string;
+    /** CARNET_METRICS_TOKEN: /metrics on the public port, for `Authorization: Bearer <token>` only */
+    token: string | undefined;
+  };
   mail: {
     host: string | undefined;
     port: number | undefined;
@@ -48,6 +56,13 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, max: number): number 
   if (!Number.isInteger(value) || value < 1 || value > max)
     throw new Error(`${name} must be a whole number from 1 to ${max}, not ${text}`);
   return value;
+}
+
+/** A token short enough to guess would open the figures to anyone: 24 characters at least. */
+function metricsToken(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  if (text.length < 24) throw new Error("CARNET_METRICS_TOKEN must be 24 characters or more");
+  return text;
 }
 
 /**
@@ -149,6 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: publicUrl(env.CARNET_PUBLIC_URL),
     signUpOpen: signUp(env.CARNET_SIGNUP),
     logLevel: env.LOG_LEVEL || "info",
+    metrics: {
+      port: wholeNumber(env, "CARNET_METRICS_PORT", 65535),
+      host: env.CARNET_METRICS_HOST || DEMO_HOST,
+      token: metricsToken(env.CARNET_METRICS_TOKEN),
+    },
     mail: {
       host: env.SMTP_HOST || undefined,
       port: env.SMTP_PORT ? Number(env.SMTP_PORT) : undefined,

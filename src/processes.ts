@@ -17,6 +17,13 @@ import os from "node:os";
 import pino from "pino";
 import { systemClock } from "./app/context.js";
 import type { Config } from "./config.js";
+import {
+  collectProcessMetrics,
+  gatherClusterMetrics,
+  offerMetricsToSupervisor,
+  serveMetricsPort,
+  watchPool,
+} from "./metrics.js";
 import { openConfiguredDatabase, prepare, runJobs, start } from "./runtime.js";
 
 /** The jobs process runs this much "nicer" than the web processes (Unix niceness, 0–19). */
@@ -41,6 +48,10 @@ export const processRole = (): Role | null => {
 export async function supervise(config: Config, webProcesses: number): Promise<number> {
   const { app, warnings } = await prepare(config);
   await app.database.close();
+  const gather = gatherClusterMetrics();
+  const metricsServer = config.metrics.port
+    ? await serveMetricsPort(config.metrics.port, config.metrics.host, gather)
+    : null;
 
   let stopping = false;
   const roles = new Map<Worker, { role: Role; startedAt: number }>();
@@ -86,6 +97,7 @@ export async function supervise(config: Config, webProcesses: number): Promise<n
 
   async function stopAll() {
     stopping = true;
+    metricsServer?.close();
     const ended = [...roles.keys()].map(
       (worker) =>
         new Promise<void>((resolve) => {
@@ -118,8 +130,9 @@ export async function supervise(config: Config, webProcesses: number): Promise<n
 /** The body of a process the supervisor started: serves, or runs the jobs, until told to stop. */
 export async function runChild(config: Config, role: Role): Promise<number> {
   let stop: () => Promise<void>;
+  offerMetricsToSupervisor();
   if (role === "web") {
-    const running = await start(config, { jobs: false, prepared: true });
+    const running = await start(config, { jobs: false, prepared: true, metricsPort: false });
     stop = running.stop;
   } else {
     try {
@@ -128,6 +141,8 @@ export async function runChild(config: Config, role: Role): Promise<number> {
       // a system that refuses: the jobs run at the web processes' priority
     }
     const database = await openConfiguredDatabase(config);
+    collectProcessMetrics();
+    if (database.pool) watchPool(database.pool);
     const log = pino({ level: config.logLevel, base: { process: "jobs" } });
     const stopJobs = runJobs({ database, clock: systemClock }, config, log);
     stop = async () => {

@@ -12,6 +12,7 @@ import { migrate } from "./db/migrate.js";
 import { demoLoginsLiveWarning, demoModeWarning } from "./demo-warnings.js";
 import { buildServer, WEB_DIST } from "./http/server.js";
 import { jobs, startScheduler } from "./jobs/scheduler.js";
+import { collectProcessMetrics, readMetrics, serveMetricsPort, watchOutboxes, watchPool } from "./metrics.js";
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({
@@ -95,6 +96,7 @@ export function runJobs(
   config: Config,
   log: { info(msg: string): void; error(o: object, msg: string): void },
 ) {
+  watchOutboxes(app.database);
   const mailer = createMailer(config.mail);
   if (!config.mail.host) log.info(`no SMTP_HOST: e-mail is written to ${config.mail.logFile}`);
   const stopJobs = startScheduler(app, log, jobs({ mailer, from: config.mail.from }));
@@ -110,12 +112,14 @@ export function runJobs(
  */
 export async function start(
   config: Config,
-  options: { jobs?: boolean; prepared?: boolean } = {},
+  options: { jobs?: boolean; prepared?: boolean; metricsPort?: boolean } = {},
 ): Promise<Running> {
   const { app, warnings } = options.prepared
     ? { app: { database: await openConfiguredDatabase(config), clock: systemClock }, warnings: [] }
     : await prepare(config);
   const { database } = app;
+  collectProcessMetrics();
+  if (database.pool) watchPool(database.pool);
   const server = await buildServer(app, {
     logger: { level: config.logLevel },
     secureCookies: config.secureCookies,
@@ -124,7 +128,12 @@ export async function start(
     signUpOpen: config.signUpOpen,
     demoLogins: config.demo ? DEMO_LOGINS : null,
     webDir: WEB_DIST,
+    metricsToken: config.metrics.token,
   });
+  const metricsServer =
+    options.metricsPort !== false && config.metrics.port
+      ? await serveMetricsPort(config.metrics.port, config.metrics.host, readMetrics)
+      : null;
   const stopJobs = options.jobs === false ? async () => {} : runJobs(app, config, server.log);
   const url = await server.listen({ port: config.port, host: config.host });
   return {
@@ -133,6 +142,7 @@ export async function start(
     url,
     warnings,
     async stop() {
+      metricsServer?.close();
       await stopJobs();
       await server.close();
       await database.close();

@@ -18,6 +18,7 @@ import {
   TAKES_FREE_CREDITS,
 } from "../domain/ledger.js";
 import { instantIso, toInstant } from "../domain/validity.js";
+import { ledgerBatchSize, ledgerStatements } from "../metrics.js";
 import type { Executor } from "./context.js";
 import type { IdempotencyClaim } from "./idempotency.js";
 import { Batcher, type Outcome } from "./ledger-batcher.js";
@@ -340,6 +341,8 @@ async function writeMovementsAtOnce(
 ): Promise<Array<string | null>> {
   const arrays = { index: batch.map((_, i) => String(i)) } as LedgerArrays;
   for (const name of LEDGER_VALUE_NAMES) arrays[name] = batch.map((values) => asText(values[name]));
+  ledgerStatements.inc({ shape: "batch" });
+  ledgerBatchSize.observe(batch.length);
   const result = await db.executeQuery(batchStatementOf(shape)(db, arrays));
   const bodies: Array<string | null> = batch.map(() => null);
   for (const row of result.rows) bodies[Number(row.ord)] = row.body;
@@ -473,6 +476,8 @@ async function writeOneMovement(
   shape: LedgerShape,
   values: LedgerValues,
 ): Promise<string | null> {
+  ledgerStatements.inc({ shape: "one" });
+  ledgerBatchSize.observe(1);
   const result = await db.executeQuery(ledgerStatementOf(shape)(db, values));
   return result.rows[0]?.body ?? null;
 }

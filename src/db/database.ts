@@ -19,6 +19,7 @@ import {
 } from "kysely";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { poolWait } from "../metrics.js";
 import { BinaryColumnReader, inlineParameters } from "./copy-out.js";
 import { type ListenHandlers, type Listening, listenOn } from "./listen.js";
 import { prepareMarkedStatements } from "./prepared.js";
@@ -46,6 +47,8 @@ export interface Database {
    */
   listen?(channel: string, handlers: ListenHandlers): Listening;
   close(): Promise<void>;
+  /** PostgreSQL server only: the pool's counts, for the metrics (src/metrics.ts) */
+  readonly pool?: { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
   /** The embedded instance, when there is one (tests clone it). */
   readonly pglite?: PGlite;
 }
@@ -127,6 +130,7 @@ function openServer(url: string, options: OpenOptions): Database {
   return {
     db,
     backend: "postgres",
+    pool,
     async exec(script) {
       // The simple query protocol runs several statements in one call.
       await pool.query(script);
@@ -212,7 +216,9 @@ function discardingLostClients(pool: pg.Pool): PostgresPool {
   };
   return {
     async connect(): Promise<PostgresPoolClient> {
+      const asked = performance.now();
       const client = await pool.connect();
+      poolWait.observe((performance.now() - asked) / 1000);
       // A client once lost is destroyed on release and never handed out again: `lost` needs no reset.
       return (wrappers.get(client) ?? wrap(client)).client;
     },

@@ -2,6 +2,7 @@
 // carnet_migrations. An advisory lock lets two servers start at once against one PostgreSQL.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { PROJECT_ROOT } from "../paths.js";
 import type { Database } from "./database.js";
 
@@ -40,4 +41,11 @@ export async function migrate(database: Database): Promise<string[]> {
       await query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
     }
   });
+}
+
+/** The migration files not yet applied to the database (X5: a server that is not ready says so). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`SELECT name FROM carnet_migrations`.execute(database.db);
+  const done = new Set(rows.map((r) => r.name));
+  return migrationFiles().filter((file) => !done.has(file));
 }

@@ -22,6 +22,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { App } from "../app/context.js";
 import type { TrustProxy } from "../config.js";
+import { httpDuration } from "../metrics.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { registerAuth } from "./auth.js";
 import {
@@ -42,6 +43,7 @@ import { classRoutes } from "./routes/classes.js";
 import { dataRoutes } from "./routes/data.js";
 import { feedRoutes } from "./routes/feeds.js";
 import { type LiveOptions, liveRoutes } from "./routes/live.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { packageRoutes } from "./routes/packages.js";
 import { publicRoutes } from "./routes/public.js";
 import { reportRoutes } from "./routes/reports.js";
@@ -64,6 +66,8 @@ export interface ServerOptions extends AuthOptions {
   timeouts?: Partial<HttpTimeouts>;
   /** U4: the live stream's heartbeat and session check (src/http/routes/live.ts) */
   live?: LiveOptions;
+  /** X5: CARNET_METRICS_TOKEN, for /metrics on this port (src/http/routes/metrics.ts) */
+  metricsToken?: string | undefined;
 }
 
 export interface HttpTimeouts {
@@ -186,6 +190,18 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   server.addHook("onRequest", async (request, reply) => {
     if (request.protocol === "https") reply.header("strict-transport-security", HSTS);
   });
+  // X5: every answer's time, by the route's pattern (never a path with its ids or tokens)
+  server.addHook("onResponse", (request, reply, done) => {
+    httpDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? "(no route)",
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
   await registerCompression(server);
   await server.register(fastifySwagger, {
     openapi: {
@@ -231,6 +247,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   dataRoutes(server, app);
   webhookRoutes(server, app);
   feedRoutes(server, app);
+  metricsRoutes(server, options.metricsToken);
 
   if (options.webDir) await registerWebApp(server, options.webDir);
   return server;

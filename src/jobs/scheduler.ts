@@ -9,6 +9,7 @@ import { forgetOldRequests } from "../app/online-booking.js";
 import { deliverOutbox, type Mailer } from "../app/outbox.js";
 import { pruneSignInThrottle } from "../app/sign-in-throttle.js";
 import { loggableError } from "../db/loggable-error.js";
+import { jobDuration, jobLastSuccess, jobRuns } from "../metrics.js";
 import { sweepEndedAppointments } from "./appointment-sweep.js";
 import { sweepEndedClasses } from "./class-sweep.js";
 import { queueExpiryReminders } from "./expiry-reminders.js";
@@ -77,14 +78,19 @@ export function startScheduler(app: App, log: { error: (o: object, msg: string) 
   const runJob = (job: Job) => {
     if (running.has(job.name)) return;
     const run = (async () => {
+      const started = performance.now();
       try {
         await job.run(app);
+        jobRuns.inc({ job: job.name, outcome: "ok" });
+        jobLastSuccess.set({ job: job.name }, Date.now() / 1000);
       } catch (err) {
+        jobRuns.inc({ job: job.name, outcome: "error" });
         log.error(
           { error: loggableError(err), job: job.name },
           "scheduled job failed; it runs again at its next turn",
         );
       } finally {
+        jobDuration.observe({ job: job.name }, (performance.now() - started) / 1000);
         running.delete(job.name);
       }
     })();

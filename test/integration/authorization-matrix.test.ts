@@ -52,6 +52,8 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "GET /api/docs/json": { own: PUBLIC, other: PUBLIC },
   "GET /api/docs/yaml": { own: PUBLIC, other: PUBLIC },
   "GET /api/v1/health": { own: PUBLIC, other: PUBLIC },
+  "GET /api/v1/health/live": { own: PUBLIC, other: PUBLIC },
+  "GET /api/v1/health/ready": { own: PUBLIC, other: PUBLIC },
   // sign-in and the session
   "POST /api/v1/auth/sign-in": { own: PUBLIC, other: PUBLIC, note: "public: the body signs in" },
   "POST /api/v1/auth/sign-out": { own: EVERYONE, other: EVERYONE },
@@ -529,6 +531,8 @@ const REQUESTS: Record<string, Build> = {
   "GET /api/docs/json": async () => ({ url: "/api/docs/json" }),
   "GET /api/docs/yaml": async () => ({ url: "/api/docs/yaml" }),
   "GET /api/v1/health": async () => ({ url: "/api/v1/health" }),
+  "GET /api/v1/health/live": async () => ({ url: "/api/v1/health/live" }),
+  "GET /api/v1/health/ready": async () => ({ url: "/api/v1/health/ready" }),
   "POST /api/v1/auth/sign-in": async () => ({
     url: "/api/v1/auth/sign-in",
     body: { email: a.staff.front_desk.email, password: PASSWORD },

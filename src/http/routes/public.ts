@@ -14,7 +14,9 @@ import {
   publicCatalog,
   requestOnlineBooking,
 } from "../../app/online-booking.js";
+import { pendingMigrations } from "../../db/migrate.js";
 import { AppError } from "../../domain/errors.js";
+import { sendRefusal } from "../errors.js";
 import { linkBase } from "../public-url.js";
 import {
   appointmentAnswer,
@@ -272,6 +274,45 @@ export function publicRoutes(server: FastifyInstance, app: App, options: { publi
     async () => {
       await sql`SELECT 1`.execute(app.database.db);
       return { ok: true, backend: app.database.backend };
+    },
+  );
+  // X5: for an orchestrator: liveness (restart me if this fails) apart from readiness (send me
+  // requests only when this answers 200).
+  r.get(
+    "/api/v1/health/live",
+    {
+      schema: {
+        tags: ["public"],
+        summary: "Liveness: the process answers (it asks nothing of the database)",
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
+    async () => ({ ok: true as const }),
+  );
+  r.get(
+    "/api/v1/health/ready",
+    {
+      schema: {
+        tags: ["public"],
+        summary: "Readiness: the database answers and every migration is applied; 503 otherwise",
+        response: {
+          200: z.object({ ok: z.literal(true), backend: z.string() }),
+          503: unavailable,
+        },
+      },
+    },
+    async (req, reply) => {
+      const pending = await pendingMigrations(app.database);
+      if (pending.length > 0) {
+        return sendRefusal(
+          req,
+          reply,
+          503,
+          "migrations_pending",
+          `The database lacks ${pending.length} migration(s), from ${pending[0]}: run \`carnet migrate\`.`,
+        );
+      }
+      return { ok: true as const, backend: app.database.backend };
     },
   );
 }
