@@ -1,4 +1,6 @@
 // carnet serve | migrate | seed | verify | create-business
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createBusiness } from "./app/accounts/create-business.js";
@@ -14,6 +16,14 @@ import { migrate } from "./db/migrate.js";
 import { seedWarning } from "./demo-warnings.js";
 import { AppError } from "./domain/errors.js";
 import { email as emailShape, name as nameShape, postalAddress } from "./http/schemas.js";
+import {
+  backupPostgres,
+  embeddedArchive,
+  restoreEmbedded,
+  restorePostgres,
+  writeWhole,
+} from "./ops/backup.js";
+import { backupFromServer, serverHolds } from "./ops/control.js";
 import { processRole, runChild, supervise, webProcessCount } from "./processes.js";
 import { isEmpty, openConfiguredDatabase, start } from "./runtime.js";
 
@@ -27,6 +37,12 @@ const USAGE = `usage: carnet <command>
   seed     load the demo data into an empty database
   verify   recompute every counter from the ledger, every store-credit balance from its movements,
            and check each refund; exit 1 naming each record that disagrees
+  backup FILE
+           a backup of the database: the embedded one while its server runs (the server writes
+           it) or not; PostgreSQL's with pg_dump (custom format)
+  restore FILE
+           a backup into an empty data folder (CARNET_DATA_DIR) or an empty PostgreSQL database
+           (DATABASE_URL), then the migrations and verify
   create-business --name NAME --zone IANA_ZONE --currency ISO_4217 --owner-email EMAIL
            [--owner-name NAME] [--location NAME] [--address TEXT] [--password-stdin]
            a business with its first location and its owner; the owner's password is read from
@@ -125,6 +141,10 @@ async function main(command: string | undefined): Promise<number> {
         await database.close();
       }
     }
+    case "backup":
+      return backupCommand(config, process.argv.slice(3));
+    case "restore":
+      return restoreCommand(config, process.argv.slice(3));
     case "create-business":
       return createBusinessCommand(config, process.argv.slice(3));
     default:
@@ -251,6 +271,80 @@ async function createBusinessCommand(config: Config, argv: string[]): Promise<nu
       return 1;
     }
     throw error;
+  } finally {
+    await database.close();
+  }
+}
+
+/** `carnet backup FILE` (X1). */
+async function backupCommand(config: Config, args: string[]): Promise<number> {
+  const file = args[0];
+  if (!file || args.length > 1) {
+    console.error("usage: carnet backup FILE");
+    return 2;
+  }
+  const target = resolve(file);
+  const started = performance.now();
+  if (config.databaseUrl) {
+    await backupPostgres(config.databaseUrl, target);
+  } else {
+    let bytes = await backupFromServer(config.dataDir);
+    if (bytes === null) {
+      const database = await openConfiguredDatabase(config);
+      try {
+        bytes = await embeddedArchive(database);
+      } finally {
+        await database.close();
+      }
+    }
+    writeWhole(target, bytes);
+  }
+  const size = statSync(target).size;
+  console.log(
+    `backup of ${where(config)} written to ${target} (${(size / 1_048_576).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  return 0;
+}
+
+/** `carnet restore FILE` (X1): into an empty folder or database, then migrate and verify. */
+async function restoreCommand(config: Config, args: string[]): Promise<number> {
+  const file = args[0];
+  if (!file || args.length > 1) {
+    console.error("usage: carnet restore FILE");
+    return 2;
+  }
+  const source = resolve(file);
+  if (!existsSync(source)) {
+    console.error(`no such file: ${source}`);
+    return 2;
+  }
+  if (config.databaseUrl) {
+    const database = await openConfiguredDatabase(config);
+    try {
+      await restorePostgres(config.databaseUrl, source, database);
+    } finally {
+      await database.close();
+    }
+  } else {
+    if (await serverHolds(config.dataDir)) {
+      console.error(
+        `a Carnet server is running on ${config.dataDir}: restore into another folder (CARNET_DATA_DIR)`,
+      );
+      return 1;
+    }
+    await restoreEmbedded(source, config.dataDir);
+  }
+  console.log(`restored ${source} into ${where(config)}`);
+  const database = await openConfiguredDatabase(config);
+  try {
+    const applied = await migrate(database);
+    if (applied.length > 0) console.log(`applied: ${applied.join(", ")}`);
+    const { lines, mismatches } = await verifyLedger(database.db);
+    const money = await verifyMoney(database.db);
+    console.log(
+      `verified ${lines} package lines: ${mismatches.length === 0 && money.length === 0 ? "clean" : `${mismatches.length + money.length} problem(s); run carnet verify`}`,
+    );
+    return mismatches.length === 0 && money.length === 0 ? 0 : 1;
   } finally {
     await database.close();
   }

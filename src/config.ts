@@ -29,6 +29,14 @@ export interface Config {
     /** CARNET_METRICS_TOKEN: /metrics on the public port, for `Authorization: Bearer <token>` only */
     token: string | undefined;
   };
+  /** X1: automatic backups (src/ops/backup.ts), off unless CARNET_BACKUP_DIR is set */
+  backup: {
+    dir: string | undefined;
+    /** CARNET_BACKUP_KEEP: the newest this many are kept (default 7) */
+    keep: number;
+    /** CARNET_BACKUP_EVERY_HOURS: one backup this often (default 24) */
+    everyHours: number;
+  };
   mail: {
     host: string | undefined;
     port: number | undefined;
@@ -168,6 +176,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: wholeNumber(env, "CARNET_METRICS_PORT", 65535),
       host: env.CARNET_METRICS_HOST || DEMO_HOST,
       token: metricsToken(env.CARNET_METRICS_TOKEN),
+    },
+    backup: {
+      dir: env.CARNET_BACKUP_DIR
+        ? isAbsolute(env.CARNET_BACKUP_DIR)
+          ? env.CARNET_BACKUP_DIR
+          : join(PROJECT_ROOT, env.CARNET_BACKUP_DIR)
+        : undefined,
+      keep: wholeNumber(env, "CARNET_BACKUP_KEEP", 10_000) ?? 7,
+      everyHours: wholeNumber(env, "CARNET_BACKUP_EVERY_HOURS", 24 * 366) ?? 24,
     },
     mail: {
       host: env.SMTP_HOST || undefined,

@@ -13,8 +13,14 @@ import { demoLoginsLiveWarning, demoModeWarning } from "./demo-warnings.js";
 import { buildServer, WEB_DIST } from "./http/server.js";
 import { jobs, startScheduler } from "./jobs/scheduler.js";
 import { collectProcessMetrics, readMetrics, serveMetricsPort, watchOutboxes, watchPool } from "./metrics.js";
+import { serveControl, serverHolds } from "./ops/control.js";
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  if (!config.databaseUrl && (await serverHolds(config.dataDir))) {
+    throw new Error(
+      `a Carnet server is running on ${config.dataDir}: stop it first (\`carnet backup\` works while it runs)`,
+    );
+  }
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     poolSize: config.poolSize,
@@ -99,7 +105,16 @@ export function runJobs(
   watchOutboxes(app.database);
   const mailer = createMailer(config.mail);
   if (!config.mail.host) log.info(`no SMTP_HOST: e-mail is written to ${config.mail.logFile}`);
-  const stopJobs = startScheduler(app, log, jobs({ mailer, from: config.mail.from }));
+  const stopJobs = startScheduler(
+    app,
+    log,
+    jobs(
+      { mailer, from: config.mail.from },
+      config.backup.dir
+        ? { ...config.backup, dir: config.backup.dir, databaseUrl: config.databaseUrl }
+        : undefined,
+    ),
+  );
   return async () => {
     await stopJobs();
     mailer.close();
@@ -134,6 +149,8 @@ export async function start(
     options.metricsPort !== false && config.metrics.port
       ? await serveMetricsPort(config.metrics.port, config.metrics.host, readMetrics)
       : null;
+  // X1: `carnet backup` asks this process, the one that holds the embedded database
+  const stopControl = database.pglite ? await serveControl(database, config.dataDir) : async () => {};
   const stopJobs = options.jobs === false ? async () => {} : runJobs(app, config, server.log);
   const url = await server.listen({ port: config.port, host: config.host });
   return {
@@ -145,6 +162,7 @@ export async function start(
       metricsServer?.close();
       await stopJobs();
       await server.close();
+      await stopControl();
       await database.close();
     },
   };

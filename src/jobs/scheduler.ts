@@ -11,6 +11,7 @@ import { pruneSignInThrottle } from "../app/sign-in-throttle.js";
 import { loggableError } from "../db/loggable-error.js";
 import { jobDuration, jobLastSuccess, jobRuns } from "../metrics.js";
 import { sweepEndedAppointments } from "./appointment-sweep.js";
+import { type AutomaticBackups, automaticBackup } from "./automatic-backup.js";
 import { sweepEndedClasses } from "./class-sweep.js";
 import { queueExpiryReminders } from "./expiry-reminders.js";
 import { sweepExpiredPackages } from "./expiry-sweep.js";
@@ -22,7 +23,13 @@ export interface Job {
   run(app: App): Promise<unknown>;
 }
 
-export const jobs = (mail: { mailer: Mailer; from: string }): Job[] => [
+export const jobs = (
+  mail: { mailer: Mailer; from: string },
+  backup?: AutomaticBackups | undefined,
+): Job[] => [
+  ...(backup
+    ? [{ name: "backups", everyMs: 15 * 60_000, run: (app: App) => automaticBackup(app, backup) }]
+    : []),
   { name: "class-sweep", everyMs: 60_000, run: (app) => sweepEndedClasses(app, app.clock()) },
   { name: "expiry-reminders", everyMs: 15 * 60_000, run: (app) => queueExpiryReminders(app, app.clock()) },
   { name: "outbox", everyMs: 15_000, run: (app) => deliverOutbox(app, mail.mailer, mail.from, app.clock()) },
