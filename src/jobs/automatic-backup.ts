@@ -5,7 +5,6 @@
 import { join } from "node:path";
 import type { App } from "../app/context.js";
 import {
-  AUTO_PREFIX,
   backupName,
   backupPostgres,
   embeddedArchive,
@@ -48,6 +47,6 @@ export async function automaticBackup(app: App, b: AutomaticBackups): Promise<st
     });
     if (!made) return null;
   }
-  keepNewest(b.dir, AUTO_PREFIX, b.keep);
+  keepNewest(b.dir, b.keep);
   return file;
 }

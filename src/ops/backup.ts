@@ -13,7 +13,7 @@
 // Every backup is written to `<file>.partial` and renamed when whole, so a file of that name is
 // always a whole backup.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { sql } from "kysely";
@@ -119,13 +119,20 @@ export async function restoreEmbedded(file: string, dataDir: string): Promise<vo
   }
 }
 
-/** Keeps the newest `keep` files of `dir` whose names start with `prefix`; removes the rest. */
-export function keepNewest(dir: string, prefix: string, keep: number): string[] {
-  const files = readdirSync(dir)
-    .filter((f) => f.startsWith(prefix) && !f.endsWith(".partial"))
-    .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.t - a.t);
-  const gone = files.slice(keep).map((x) => x.f);
+const AUTOMATIC = /^carnet-(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})Z\.(tar\.gz|dump)$/;
+
+/** The automatic backups in `dir`, newest first (their names say when: they sort by time). */
+function automaticBackups(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => AUTOMATIC.test(f))
+    .sort()
+    .reverse();
+}
+
+/** Keeps the newest `keep` automatic backups of `dir`; removes the rest. */
+export function keepNewest(dir: string, keep: number): string[] {
+  const gone = automaticBackups(dir).slice(keep);
   for (const f of gone) rmSync(join(dir, f), { force: true });
   return gone;
 }
@@ -136,13 +143,9 @@ export function backupName(at: Date, backend: Database["backend"]): string {
   return `carnet-${stamp}Z.${backend === "pglite" ? "tar.gz" : "dump"}`;
 }
 
-/** The newest automatic backup's time, or null when there is none. */
+/** When the newest automatic backup was made (from its name), or null when there is none. */
 export function newestBackupAt(dir: string): Date | null {
-  if (!existsSync(dir)) return null;
-  const times = readdirSync(dir)
-    .filter((f) => /^carnet-.*\.(tar\.gz|dump)$/.test(f))
-    .map((f) => statSync(join(dir, f)).mtimeMs);
-  return times.length > 0 ? new Date(Math.max(...times)) : null;
+  const newest = automaticBackups(dir)[0];
+  const m = newest ? AUTOMATIC.exec(newest) : null;
+  return m ? new Date(`${m[1]}T${m[2]}:${m[3]}:00Z`) : null;
 }
-
-export const AUTO_PREFIX = "carnet-";
