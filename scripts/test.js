@@ -65,7 +65,39 @@ async function postgresReachable(url) {
   }
 }
 
+/**
+ * On a Debian machine that lacks Chromium or a reachable PostgreSQL, installs or starts them as
+ * `.ci/run` does (scripts/setup-machine.sh), when this user may (root, or sudo without a password).
+ */
+async function setUpMachine() {
+  const url = process.env.CARNET_TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+  const chromium = existsSync("/usr/bin/chromium");
+  if (chromium && (await postgresReachable(url))) return;
+  const may =
+    existsSync("/usr/bin/apt-get") &&
+    (process.getuid?.() === 0 || spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0);
+  if (!may) {
+    console.warn(
+      `${chromium ? "" : "Debian's chromium is not installed (the browser tests need it); "}` +
+        "scripts/setup-machine.sh installs what is missing, as root.",
+    );
+    return;
+  }
+  console.log("\n=== setting up this machine (scripts/setup-machine.sh) ===");
+  const setup = spawnSync("bash", [join(root, "scripts", "setup-machine.sh")], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+  });
+  if (setup.status !== 0) {
+    console.error("setting up the machine failed");
+    return;
+  }
+  if (!process.env.CARNET_TEST_DATABASE_URL) process.env.CARNET_TEST_DATABASE_URL = setup.stdout.trim();
+}
+
 const filtered = args.length > 0;
+await setUpMachine();
 if (!filtered) {
   // The web app's API types first: the web app's code, and the tests that import some of it, use them.
   const types = [process.execPath, ["--import", "tsx", "scripts/api-types.ts"]];
