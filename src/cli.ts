@@ -13,6 +13,7 @@ import { verifyLedger } from "./app/verify-ledger.js";
 import { verifyMoney } from "./app/verify-money.js";
 import { type Config, loadConfig } from "./config.js";
 import { migrate } from "./db/migrate.js";
+import { parseHostList } from "./db/multi-host.js";
 import { seedWarning } from "./demo-warnings.js";
 import { AppError } from "./domain/errors.js";
 import { email as emailShape, name as nameShape, postalAddress } from "./http/schemas.js";
@@ -51,7 +52,10 @@ const USAGE = `usage: carnet <command>
 /** The database a command works on, for the operator's eyes (no password). */
 function where(config: { databaseUrl: string | undefined; dataDir: string }): string {
   if (!config.databaseUrl) return `the embedded database at ${config.dataDir}`;
-  const url = new URL(config.databaseUrl);
+  const list = parseHostList(config.databaseUrl);
+  const url = new URL(list ? list.firstUrl : config.databaseUrl);
+  if (list)
+    return `the PostgreSQL database ${url.pathname.slice(1)} on ${list.hosts.map((h) => `${h.host}:${h.port}`).join(", ")}`;
   return `the PostgreSQL database ${url.pathname.slice(1)} on ${url.host}`;
 }
 

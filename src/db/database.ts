@@ -22,6 +22,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { poolWait } from "../metrics.js";
 import { BinaryColumnReader, inlineParameters } from "./copy-out.js";
 import { type ListenHandlers, type Listening, listenOn } from "./listen.js";
+import { clientForHosts, parseHostList } from "./multi-host.js";
 import { prepareMarkedStatements } from "./prepared.js";
 import type { DB } from "./schema.js";
 
@@ -105,8 +106,12 @@ function openServer(url: string, options: OpenOptions): Database {
   // CARNET_DB_STATEMENT_TIMEOUT_MS: for tests that need the bounds short; 15 s otherwise.
   const statementTimeoutMs =
     options.statementTimeoutMs ?? (Number(process.env.CARNET_DB_STATEMENT_TIMEOUT_MS) || 15_000);
+  // X2: several hosts in the URL (a primary and its standbys): src/db/multi-host.ts
+  const hostList = parseHostList(url);
+  const Client = hostList ? clientForHosts(hostList) : pg.Client;
   const pool = new pg.Pool({
-    connectionString: url,
+    Client,
+    connectionString: hostList ? hostList.firstUrl : url,
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     // Bounds waiting for a connection, new or from the pool, so an unreachable database answers
     // 503 database_unavailable (src/http/errors.ts) in seconds instead of hanging.
@@ -147,7 +152,7 @@ function openServer(url: string, options: OpenOptions): Database {
         client.release();
       }
     },
-    listen: (channel, handlers) => listenOn(url, channel, handlers),
+    listen: (channel, handlers) => listenOn(hostList ? hostList.firstUrl : url, channel, handlers, Client),
     async *copyColumn(query, setup = []) {
       const client = await pool.connect();
       let finished = false;

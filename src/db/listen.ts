@@ -20,7 +20,13 @@ const FIRST_RETRY_MS = 250;
 const LAST_RETRY_MS = 10_000;
 const PROBE_EVERY_MS = 30_000;
 
-export function listenOn(url: string, channel: string, handlers: ListenHandlers): Listening {
+export function listenOn(
+  url: string,
+  channel: string,
+  handlers: ListenHandlers,
+  /** the client class: one that finds the primary among several hosts (src/db/multi-host.ts) */
+  Client: typeof pg.Client = pg.Client,
+): Listening {
   if (!CHANNEL.test(channel)) throw new Error(`not a channel name: ${channel}`);
   let stopped = false;
   let current: pg.Client | null = null;
@@ -30,7 +36,7 @@ export function listenOn(url: string, channel: string, handlers: ListenHandlers)
 
   const connect = async () => {
     if (stopped) return;
-    const client = new pg.Client({
+    const client = new Client({
       connectionString: url,
       keepAlive: true,
       connectionTimeoutMillis: 5_000,

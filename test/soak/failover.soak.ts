@@ -1,0 +1,119 @@
+// X2: the primary dies under load and its synchronous standby is promoted. Carnet is given both
+// hosts in one URL (target_session_attrs=read-write) and finds the new primary by itself; while
+// there is none it answers 503, never 500. Clients retry each redemption with its Idempotency-Key
+// until it is acknowledged. Then, on the new primary: every acknowledged key is there once, the
+// line's counter equals them, and `carnet verify` is clean.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/database.js";
+import { migrate } from "../../src/db/migrate.js";
+import {
+  runCli,
+  type ServerProcess,
+  startServerProcess,
+  tokenForServerProcess,
+} from "../support/processes.js";
+import { postgresBin, ReplicatedPair } from "../support/replication.js";
+import { addBusiness, FakeClock } from "../support/scenario.js";
+import { post, sleep } from "./support.js";
+
+const CLIENTS = 6;
+
+let pair: ReplicatedPair | undefined;
+let server: ServerProcess | undefined;
+
+beforeAll(async () => {
+  pair = await new ReplicatedPair().start();
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+  await pair?.stop();
+});
+
+describe.skipIf(postgresBin() === null)("failover to a promoted standby (X2)", () => {
+  it("loses no acknowledged redemption, answers 503 only while there is no primary, and finds the new one", async () => {
+    const p = pair!;
+    p.psql(p.primary, "CREATE DATABASE carnet");
+    const setup = await openDatabase({ databaseUrl: p.url(p.primary, "carnet") });
+    let plan: { packageId: string; lineId: string; token: string };
+    try {
+      await migrate(setup);
+      const b = await addBusiness(setup, new FakeClock());
+      const sold = await b.sold(
+        await b.template({ items: [{ itemId: b.items.manicure, quantity: 100_000 }] }),
+      );
+      plan = {
+        packageId: sold.packageId,
+        lineId: sold.lineId,
+        token: await tokenForServerProcess(b.app, b.staff.front_desk, "failover"),
+      };
+    } finally {
+      await setup.close();
+    }
+    const env = { DATABASE_URL: p.bothUrl("carnet"), CARNET_DB_STATEMENT_TIMEOUT_MS: "3000" };
+    server = await startServerProcess(env);
+
+    const path = `/api/v1/packages/${plan.packageId}/lines/${plan.lineId}/redeem`;
+    const acknowledged = new Set<string>();
+    const statuses: Record<string, number> = {};
+    let stop = false;
+    const loops = Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let i = 0; !stop; i++) {
+        const key = `failover-${c}-${i}`;
+        // the same key until it is acknowledged, as a client that did not hear back would
+        for (let attempt = 0; ; attempt++) {
+          const res = await post(server!.url, path, plan.token, { quantity: 1 }, key);
+          statuses[String(res.status)] = (statuses[String(res.status)] ?? 0) + 1;
+          if (res.status === 200) {
+            acknowledged.add(key);
+            break;
+          }
+          if (attempt > 300) throw new Error(`${key}: no acknowledgement after 300 tries`);
+          await sleep(100);
+        }
+      }
+    });
+    await sleep(2_000);
+    const beforeKill = acknowledged.size;
+    p.killPrimary();
+    await sleep(1_500); // an operator (or a failover manager) notices, then promotes
+    p.promoteStandby();
+    const promoted = performance.now();
+    // redemptions go through the new primary again
+    while (acknowledged.size < beforeKill + CLIENTS * 20 && performance.now() - promoted < 60_000)
+      await sleep(100);
+    const recoveredMs = Math.round(performance.now() - promoted);
+    await sleep(1_000);
+    stop = true;
+    await Promise.all(loops);
+
+    console.log(
+      `failover: ${acknowledged.size} acknowledged (${beforeKill} before the kill), answers ${JSON.stringify(statuses)}, redemptions again ${recoveredMs} ms after the promotion`,
+    );
+    expect(beforeKill).toBeGreaterThan(20);
+    expect(acknowledged.size).toBeGreaterThan(beforeKill + CLIENTS * 20 - 1);
+    // 200 and 503 only (a refused or lost answer is retried); never a 500
+    expect(Object.keys(statuses).filter((s) => s !== "200" && s !== "503" && s !== "no_answer")).toEqual([]);
+
+    const promotedDb = await openDatabase({ databaseUrl: p.url(p.standby, "carnet") });
+    try {
+      const keys = await promotedDb.db
+        .selectFrom("idempotency_keys")
+        .select("key")
+        .where("key", "like", "failover-%")
+        .execute();
+      const present = new Set(keys.map((k) => k.key));
+      expect([...acknowledged].filter((k) => !present.has(k))).toEqual([]);
+      const line = await promotedDb.db
+        .selectFrom("package_lines")
+        .select("used")
+        .where("id", "=", plan.lineId)
+        .executeTakeFirstOrThrow();
+      // every redemption in the ledger was acknowledged in the end (each key retried until it was)
+      expect(line.used).toBe(acknowledged.size);
+    } finally {
+      await promotedDb.close();
+    }
+    const verify = await runCli(["verify"], { DATABASE_URL: p.url(p.standby, "carnet") });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  }, 180_000);
+});
