@@ -206,6 +206,12 @@ export async function runRedeem(): Promise<boolean> {
   );
   let verified = false;
   const figures: Record<string, number> = {};
+  // X3: what the server ran with (CARNET_WORKERS, the pool, the ledger's statements in flight)
+  const webProcesses = Number(process.env.CARNET_WORKERS || 1);
+  figures.redeem_web_processes = webProcesses;
+  console.log(
+    `server settings: ${webProcesses} web process${webProcesses === 1 ? "" : "es"} and a jobs process (CARNET_WORKERS=${process.env.CARNET_WORKERS ?? "unset"}), CARNET_DB_POOL_SIZE=${process.env.CARNET_DB_POOL_SIZE ?? "default"}, CARNET_LEDGER_IN_FLIGHT=${process.env.CARNET_LEDGER_IN_FLIGHT ?? "default"}`,
+  );
   try {
     const token = await bearerToken(server.url);
     if (receiver) await registerEndpoint(server.url, token, receiver.url);
