@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBusiness, ids, insertCustomers, insertPackages } from "./generate.js";
 import {
@@ -207,7 +207,8 @@ export async function runRedeem(): Promise<boolean> {
   let verified = false;
   const figures: Record<string, number> = {};
   // X3: what the server ran with (CARNET_WORKERS, the pool, the ledger's statements in flight)
-  const webProcesses = Number(process.env.CARNET_WORKERS || 1);
+  const workers = process.env.CARNET_WORKERS;
+  const webProcesses = workers === "auto" ? availableParallelism() : Number(workers || 1);
   figures.redeem_web_processes = webProcesses;
   console.log(
     `server settings: ${webProcesses} web process${webProcesses === 1 ? "" : "es"} and a jobs process (CARNET_WORKERS=${process.env.CARNET_WORKERS ?? "unset"}), CARNET_DB_POOL_SIZE=${process.env.CARNET_DB_POOL_SIZE ?? "default"}, CARNET_LEDGER_IN_FLIGHT=${process.env.CARNET_LEDGER_IN_FLIGHT ?? "default"}`,
