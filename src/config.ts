@@ -7,6 +7,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** X2: DATABASE_REPLICA_URL, a standby the reports read from (src/app/reports.ts) */
+  replicaUrl: string | undefined;
   /** CARNET_DB_POOL_SIZE: connections to the PostgreSQL server (see DEFAULT_POOL_SIZE) */
   poolSize: number | undefined;
   /** CARNET_LEDGER_IN_FLIGHT: ledger statements at a time outside transactions (src/app/ledger-batcher.ts) */
@@ -64,6 +66,12 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, max: number): number 
   if (!Number.isInteger(value) || value < 1 || value > max)
     throw new Error(`${name} must be a whole number from 1 to ${max}, not ${text}`);
   return value;
+}
+
+function replicaUrl(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): string | undefined {
+  const url = env.DATABASE_REPLICA_URL || undefined;
+  if (url && !databaseUrl) throw new Error("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) as well");
+  return url;
 }
 
 /** A token short enough to guess would open the figures to anyone: 24 characters at least. */
@@ -163,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST || (demo ? DEMO_HOST : "0.0.0.0"),
     databaseUrl,
+    replicaUrl: replicaUrl(env, databaseUrl),
     poolSize,
     ledgerInFlight,
     dataDir: isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir),

@@ -133,6 +133,11 @@ export async function start(
     ? { app: { database: await openConfiguredDatabase(config), clock: systemClock }, warnings: [] }
     : await prepare(config);
   const { database } = app;
+  // X2: the reports' standby, when there is one
+  const replica = config.replicaUrl
+    ? await openDatabase({ databaseUrl: config.replicaUrl, poolSize: config.poolSize })
+    : undefined;
+  if (replica) app.replica = replica;
   collectProcessMetrics();
   if (database.pool) watchPool(database.pool);
   const server = await buildServer(app, {
@@ -163,6 +168,7 @@ export async function start(
       await stopJobs();
       await server.close();
       await stopControl();
+      await replica?.close();
       await database.close();
     },
   };

@@ -28,6 +28,8 @@ export const actorStaffId = (ctx: { actor: Actor }): string | null =>
 export interface App {
   database: Database;
   clock: Clock;
+  /** X2: DATABASE_REPLICA_URL, a standby for the heavy reads of reports (src/app/reports.ts) */
+  replica?: Database | undefined;
 }
 
 export interface Ctx extends App {

@@ -2,6 +2,7 @@
 // redemptions by period, staff and location (R2), earned and deferred package revenue (R5).
 // Aggregation happens in SQL: these run over every package the business ever sold.
 import { type RawBuilder, sql } from "kysely";
+import type { Database } from "../db/database.js";
 import { inNameOrder } from "../db/name-order.js";
 import { creditRangeValueSql, instantIsoSql, packageStatusSql } from "../db/sql-credit-value.js";
 import { CELL_START_PATTERN, INNER_CELL_START_PATTERN } from "../domain/csv-cell.js";
@@ -135,7 +136,7 @@ export async function packageBalances(ctx: Ctx, f: BalanceFilter & PageQuery) {
   const after = cursorOf(f, ["text", "instant", "uuid"] as const);
   const rows = await sql<BalanceRow>`SELECT * FROM (${base}) b
     ${after ? sql`WHERE (${customer}, purchased_at, package_id) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)` : sql``}
-    ORDER BY ${customer}, purchased_at, package_id LIMIT ${limit + 1}`.execute(ctx.database.db);
+    ORDER BY ${customer}, purchased_at, package_id LIMIT ${limit + 1}`.execute(reportDb(ctx).db);
   const totals = await sql<{
     currency: string;
     packages: number;
@@ -147,7 +148,7 @@ export async function packageBalances(ctx: Ctx, f: BalanceFilter & PageQuery) {
            coalesce(sum(owed) FILTER (WHERE status = 'active'), 0)::int AS sessions_owed,
            coalesce(sum(unlimited_lines) FILTER (WHERE status = 'active'), 0)::int AS unlimited_lines,
            coalesce(sum(owed_value_minor) FILTER (WHERE status = 'active'), 0)::bigint AS liability_minor
-      FROM (${base}) b GROUP BY currency ORDER BY currency`.execute(ctx.database.db);
+      FROM (${base}) b GROUP BY currency ORDER BY currency`.execute(reportDb(ctx).db);
   return {
     ...pageOf(rows.rows, limit, (r) => [r.customer_name, r.purchased_at, r.package_id], balanceView),
     totals: totals.rows.map((t) => ({
@@ -297,10 +298,11 @@ export async function* packageBalancesCsv(
 ): AsyncGenerator<string | Buffer> {
   authorize(ctx, "view_reports");
   const now = new Date(ctx.clock().epochMilliseconds);
-  const db = ctx.database.db;
-  if (ctx.database.copyColumn) {
+  const reader = reportDb(ctx);
+  const db = reader.db;
+  if (reader.copyColumn) {
     // The sort runs in memory (work_mem for this transaction only).
-    const batches = ctx.database.copyColumn(exportQuery(ctx, f, now).compile(db), [
+    const batches = reader.copyColumn(exportQuery(ctx, f, now).compile(db), [
       "SET LOCAL work_mem = '128MB'",
     ]);
     let lines: Buffer[] = [];
@@ -380,7 +382,7 @@ export async function liabilitySummary(ctx: Ctx) {
               AND EXISTS (SELECT 1 FROM package_lines o
                            WHERE o.business_id = p.business_id AND o.package_id = p.id AND o.total > o.used)
             ORDER BY p.name LIMIT 1) n
-     ORDER BY loc.name, n.name`.execute(ctx.database.db);
+     ORDER BY loc.name, n.name`.execute(reportDb(ctx).db);
   return rows.rows.map((r) => ({
     locationId: r.location_id,
     locationName: r.location_name,
@@ -410,7 +412,7 @@ export async function expiringSoon(
      WHERE b.remaining > 0 AND b.package_id IN (
        SELECT id FROM customer_packages WHERE business_id = ${ctx.actor.businessId} AND expires_at <= ${until})
        ${after ? sql`AND (b.expires_on::text, b.customer_name, b.package_id) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)` : sql``}
-     ORDER BY b.expires_on::text, b.customer_name, b.package_id LIMIT ${limit + 1}`.execute(ctx.database.db);
+     ORDER BY b.expires_on::text, b.customer_name, b.package_id LIMIT ${limit + 1}`.execute(reportDb(ctx).db);
   return pageOf(rows.rows, limit, (r) => [String(r.expires_on), r.customer_name, r.package_id], balanceView);
 }
 
@@ -447,7 +449,7 @@ export async function redemptionsReport(
      WHERE m.business_id = ${ctx.actor.businessId} AND m.occurred_at >= ${q.from} AND m.occurred_at < ${q.to}
        AND m.kind IN ('redeem', 'consume', 'restore')
        ${q.locationId ? sql`AND m.location_id = ${q.locationId}` : sql``}
-     GROUP BY 1, 2 ORDER BY 1, 2`.execute(ctx.database.db);
+     GROUP BY 1, 2 ORDER BY 1, 2`.execute(reportDb(ctx).db);
   return rows.rows
     .map((r) => ({
       key: r.key,
@@ -480,7 +482,7 @@ export async function revenueReport(ctx: Ctx, q: { from: Date; to: Date }) {
      WHERE m.business_id = ${ctx.actor.businessId} AND m.occurred_at >= ${q.from} AND m.occurred_at < ${q.to}
        AND m.kind IN ('redeem', 'consume', 'deduct', 'restore')
      GROUP BY loc.name, p.template_id, p.currency
-     ORDER BY loc.name, package_name`.execute(ctx.database.db);
+     ORDER BY loc.name, package_name`.execute(reportDb(ctx).db);
   const deferred = await liabilitySummary(ctx);
   return {
     earned: earned.rows.map((r) => ({
@@ -541,7 +543,7 @@ export async function commissionReport(
       FROM ${from}
      WHERE ${where}
      GROUP BY tl.staff_id, s.name, t.currency
-     ORDER BY s.name, t.currency`.execute(ctx.database.db);
+     ORDER BY s.name, t.currency`.execute(reportDb(ctx).db);
   const lines = await sql<CommissionLineRow>`
     SELECT tl.id AS line_id, t.id AS ticket_id, t.number AS ticket_number, t.receipt_number, t.closed_at,
            tl.staff_id, s.name AS staff_name, t.currency, tl.name, tl.kind, tl.commission_category AS category,
@@ -557,7 +559,7 @@ export async function commissionReport(
            : sql``
        }
      ORDER BY s.name, tl.staff_id, t.closed_at, t.number, tl.position, tl.id
-     LIMIT ${limit + 1}`.execute(ctx.database.db);
+     LIMIT ${limit + 1}`.execute(reportDb(ctx).db);
   const page = pageOf(
     lines.rows,
     limit,
@@ -616,4 +618,25 @@ function commissionLineView(r: CommissionLineRow) {
     rateBp: r.rate_bp,
     amountMinor: r.amount_minor === null ? null : Number(r.amount_minor),
   };
+}
+
+/**
+ * X2: where the reports read: the standby of DATABASE_REPLICA_URL when there is one (their scans
+ * leave the primary to the front desk), else the primary. What a front desk just changed shows on
+ * the standby within its replication lag (reportSource).
+ */
+export function reportDb(ctx: { database: Database; replica?: Database | undefined }): Database {
+  return ctx.replica ?? ctx.database;
+}
+
+/** Where the reports are read, and how far behind the primary that is (0 when caught up). */
+export async function reportSource(ctx: Ctx): Promise<{ source: "primary" | "replica"; lagSeconds: number }> {
+  authorize(ctx, "view_reports");
+  if (!ctx.replica) return { source: "primary", lagSeconds: 0 };
+  const { rows } = await sql<{ lag: number | null }>`
+    SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END AS lag`.execute(
+    ctx.replica.db,
+  );
+  return { source: "replica", lagSeconds: Math.max(0, Math.round(Number(rows[0]?.lag ?? 0) * 1000) / 1000) };
 }

@@ -79,7 +79,7 @@ export function registerAuth(server: FastifyInstance, app: App) {
 
 export function ctxOf(app: App, request: FastifyRequest): Ctx {
   if (!request.auth) throw unauthenticated();
-  return { database: app.database, clock: app.clock, actor: request.auth.actor };
+  return { database: app.database, replica: app.replica, clock: app.clock, actor: request.auth.actor };
 }
 
 export function cookieOptions(request: FastifyRequest, secureCookies: boolean, expires?: Date) {

@@ -21,8 +21,26 @@ const CLIENTS = 6;
 let pair: ReplicatedPair | undefined;
 let server: ServerProcess | undefined;
 
+let plan: { packageId: string; lineId: string; token: string };
+
 beforeAll(async () => {
+  if (postgresBin() === null) return;
   pair = await new ReplicatedPair().start();
+  const p = pair;
+  p.psql(p.primary, "CREATE DATABASE carnet");
+  const setup = await openDatabase({ databaseUrl: p.url(p.primary, "carnet") });
+  try {
+    await migrate(setup);
+    const b = await addBusiness(setup, new FakeClock());
+    const sold = await b.sold(await b.template({ items: [{ itemId: b.items.manicure, quantity: 100_000 }] }));
+    plan = {
+      packageId: sold.packageId,
+      lineId: sold.lineId,
+      token: await tokenForServerProcess(b.app, b.staff.owner, "failover"),
+    };
+  } finally {
+    await setup.close();
+  }
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
@@ -30,29 +48,67 @@ afterAll(async () => {
 });
 
 describe.skipIf(postgresBin() === null)("failover to a promoted standby (X2)", () => {
+  it("reads the reports from the standby (DATABASE_REPLICA_URL) and says how far behind it is", async () => {
+    const p = pair!;
+    const reads = await startServerProcess({
+      DATABASE_URL: p.url(p.primary, "carnet"),
+      DATABASE_REPLICA_URL: p.url(p.standby, "carnet"),
+    });
+    const get = (path: string) =>
+      fetch(`${reads.url}${path}`, { headers: { authorization: `Bearer ${plan.token}` } }).then((r) =>
+        r.json(),
+      );
+    const redeemPath = `/api/v1/packages/${plan.packageId}/lines/${plan.lineId}/redeem`;
+    const reportedUsed = async () =>
+      (
+        (await get("/api/v1/reports/balances?status=all")).items as Array<{
+          packageId: string;
+          lines: Array<{ used: number }>;
+        }>
+      ).find((r) => r.packageId === plan.packageId)!.lines[0]!.used;
+    try {
+      expect(await get("/api/v1/reports/source")).toEqual({
+        source: "replica",
+        lagSeconds: expect.any(Number),
+      });
+      const start = (await get(`/api/v1/packages/${plan.packageId}`)).lines[0].used as number;
+      expect((await post(reads.url, redeemPath, plan.token, { quantity: 1 }, "replica-1")).status).toBe(200);
+      for (let i = 0; i < 50 && (await reportedUsed()) !== start + 1; i++) await sleep(100);
+      expect(await reportedUsed()).toBe(start + 1);
+      // the standby stops replaying: the front desk's own screens (the primary) stay current, the
+      // reports show the standby's figures and its lag
+      p.psql(p.standby, "SELECT pg_wal_replay_pause()");
+      try {
+        expect((await post(reads.url, redeemPath, plan.token, { quantity: 1 }, "replica-2")).status).toBe(
+          200,
+        );
+        expect((await get(`/api/v1/packages/${plan.packageId}`)).lines[0].used).toBe(start + 2);
+        await sleep(1_200);
+        expect(await reportedUsed()).toBe(start + 1);
+        const source = await get("/api/v1/reports/source");
+        expect(source.source).toBe("replica");
+        expect(source.lagSeconds).toBeGreaterThan(0.5);
+      } finally {
+        p.psql(p.standby, "SELECT pg_wal_replay_resume()");
+      }
+      for (let i = 0; i < 50 && (await reportedUsed()) !== start + 2; i++) await sleep(100);
+      expect(await reportedUsed()).toBe(start + 2);
+    } finally {
+      await reads.stop();
+    }
+  });
+
   it("loses no acknowledged redemption, answers 503 only while there is no primary, and finds the new one", async () => {
     const p = pair!;
-    p.psql(p.primary, "CREATE DATABASE carnet");
-    const setup = await openDatabase({ databaseUrl: p.url(p.primary, "carnet") });
-    let plan: { packageId: string; lineId: string; token: string };
-    try {
-      await migrate(setup);
-      const b = await addBusiness(setup, new FakeClock());
-      const sold = await b.sold(
-        await b.template({ items: [{ itemId: b.items.manicure, quantity: 100_000 }] }),
-      );
-      plan = {
-        packageId: sold.packageId,
-        lineId: sold.lineId,
-        token: await tokenForServerProcess(b.app, b.staff.front_desk, "failover"),
-      };
-    } finally {
-      await setup.close();
-    }
     const env = { DATABASE_URL: p.bothUrl("carnet"), CARNET_DB_STATEMENT_TIMEOUT_MS: "3000" };
     server = await startServerProcess(env);
 
     const path = `/api/v1/packages/${plan.packageId}/lines/${plan.lineId}/redeem`;
+    const usedBefore = (
+      await fetch(`${server.url}/api/v1/packages/${plan.packageId}`, {
+        headers: { authorization: `Bearer ${plan.token}` },
+      }).then((r) => r.json())
+    ).lines[0].used as number;
     const acknowledged = new Set<string>();
     const statuses: Record<string, number> = {};
     let stop = false;
@@ -109,7 +165,7 @@ describe.skipIf(postgresBin() === null)("failover to a promoted standby (X2)", (
         .where("id", "=", plan.lineId)
         .executeTakeFirstOrThrow();
       // every redemption in the ledger was acknowledged in the end (each key retried until it was)
-      expect(line.used).toBe(acknowledged.size);
+      expect(line.used).toBe(usedBefore + acknowledged.size);
     } finally {
       await promotedDb.close();
     }

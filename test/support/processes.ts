@@ -29,6 +29,9 @@ export async function startServerProcess(
   const child = spawn(process.execPath, [BIN, "serve", ...args], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", CARNET_DEMO: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // its own process group: on PostgreSQL `serve` is a supervisor with processes of its own, and a
+    // crash (SIGKILL) takes them all at once, as a lost machine would
+    detached: true,
   });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
@@ -56,6 +59,12 @@ export async function startServerProcess(
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
+        if (signal === "SIGKILL" && child.pid) {
+          try {
+            process.kill(-child.pid, "SIGKILL");
+            return;
+          } catch {}
+        }
         child.kill(signal);
       }),
   };

@@ -7,6 +7,7 @@ import type { App } from "../../app/context.js";
 import {
   expiringSoon,
   liabilitySummary,
+  reportSource,
   packageBalances,
   packageBalancesCsv,
   redemptionsReport,
@@ -171,6 +172,25 @@ export function reportRoutes(server: FastifyInstance, app: App) {
           .send(Readable.from(chunks(), { highWaterMark: 2 }) as unknown as string)
       );
     },
+  );
+
+  r.get(
+    "/api/v1/reports/source",
+    {
+      schema: {
+        tags,
+        summary:
+          "Where the reports are read (X2): the primary, or the standby of DATABASE_REPLICA_URL and how many seconds it is behind (0 when caught up)",
+        response: {
+          200: z
+            .object({ source: z.enum(["primary", "replica"]), lagSeconds: z.number().min(0) })
+            .meta({ id: "ReportSource" }),
+          401: reportRefusals[401],
+          403: reportRefusals[403],
+        },
+      },
+    },
+    async (req) => reportSource(ctxOf(app, req)),
   );
 
   r.get(

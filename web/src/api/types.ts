@@ -78,6 +78,7 @@ export type CommissionRate = Schemas["CommissionRate"];
 export type BalanceReport = Answer<"/api/v1/reports/balances", "get">;
 export type ExpiringReport = Answer<"/api/v1/reports/expiring", "get">;
 export type RevenueReport = Answer<"/api/v1/reports/revenue", "get">;
+export type ReportSource = Answer<"/api/v1/reports/source", "get">;
 export type CommissionReport = Schemas["CommissionReport"];
 /** R4: what a customer's balance link shows. */
 export type Balance = Answer<"/api/v1/public/balance/{token}", "get">;

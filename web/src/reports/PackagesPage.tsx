@@ -27,6 +27,7 @@ import { Link } from "react-router";
 import type {
   BalanceReport as Balances,
   ExpiringReport as Expiring,
+  ReportSource,
   RevenueReport as Revenue,
   Template,
 } from "../api/types.js";
@@ -73,11 +74,29 @@ function owedWords(t: TFunction<"reports">, r: { sessionsOwed: number; unlimited
     : t("balances.plusUnlimited", { count: r.sessionsOwed });
 }
 
+/** X2: reports read from a standby say so, and how far behind it is (nothing on the primary). */
+function ReportSourceNote() {
+  const { t } = useTranslation("reports");
+  const source = useQuery({
+    queryKey: ["reports", "source"],
+    queryFn: () => api.get<ReportSource>("/api/v1/reports/source"),
+    refetchInterval: 30_000,
+  });
+  if (source.data?.source !== "replica") return null;
+  const lag = source.data.lagSeconds;
+  return (
+    <Text size="sm" c="dimmed" data-testid="report-source">
+      {lag < 1 ? t("source.replicaCaughtUp") : t("source.replicaBehind", { seconds: Math.round(lag) })}
+    </Text>
+  );
+}
+
 export function PackagesPage() {
   const { t } = useTranslation("reports");
   return (
     <Stack>
       <Title order={2}>{t("title")}</Title>
+      <ReportSourceNote />
       <Tabs defaultValue="balances" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="balances">{t("tabs.balances")}</Tabs.Tab>
