@@ -302,9 +302,7 @@ export async function* packageBalancesCsv(
   const db = reader.db;
   if (reader.copyColumn) {
     // The sort runs in memory (work_mem for this transaction only).
-    const batches = reader.copyColumn(exportQuery(ctx, f, now).compile(db), [
-      "SET LOCAL work_mem = '128MB'",
-    ]);
+    const batches = reader.copyColumn(exportQuery(ctx, f, now).compile(db), ["SET LOCAL work_mem = '128MB'"]);
     let lines: Buffer[] = [];
     for await (const values of batches) {
       for (const line of values) lines.push(line);

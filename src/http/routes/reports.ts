@@ -7,10 +7,10 @@ import type { App } from "../../app/context.js";
 import {
   expiringSoon,
   liabilitySummary,
-  reportSource,
   packageBalances,
   packageBalancesCsv,
   redemptionsReport,
+  reportSource,
   revenueReport,
 } from "../../app/reports.js";
 import { csvField } from "../../domain/csv-cell.js";
