@@ -23,7 +23,7 @@ export interface Config {
   /** CARNET_SIGNUP=open: further businesses may sign up from the sign-in page (a hosted Carnet) */
   signUpOpen: boolean;
   logLevel: string;
-  /** X5: where Prometheus scrapes (src/http/routes/metrics.ts); off unless a port or a token is set */
+  /** X4: where Prometheus scrapes (src/http/routes/metrics.ts); off unless a port or a token is set */
   metrics: {
     /** CARNET_METRICS_PORT: a port of its own for /metrics, on CARNET_METRICS_HOST (default loopback) */
     port: number | undefined;

@@ -1,4 +1,4 @@
-// X5: what an operator's Prometheus scrapes, through prom-client. Every process records its own
+// X4: what an operator's Prometheus scrapes, through prom-client. Every process records its own
 // (requests, ledger statements, pool waits, job runs); the process that runs the jobs also reports
 // the outboxes' backlog, read from the database at scrape time. With several processes
 // (src/processes.ts) the supervisor gathers them all (prom-client's AggregatorRegistry: counters

@@ -43,7 +43,7 @@ export async function migrate(database: Database): Promise<string[]> {
   });
 }
 
-/** The migration files not yet applied to the database (X5: a server that is not ready says so). */
+/** The migration files not yet applied to the database (X4: a server that is not ready says so). */
 export async function pendingMigrations(database: Database): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`SELECT name FROM carnet_migrations`.execute(database.db);
   const done = new Set(rows.map((r) => r.name));

@@ -66,7 +66,7 @@ export interface ServerOptions extends AuthOptions {
   timeouts?: Partial<HttpTimeouts>;
   /** U4: the live stream's heartbeat and session check (src/http/routes/live.ts) */
   live?: LiveOptions;
-  /** X5: CARNET_METRICS_TOKEN, for /metrics on this port (src/http/routes/metrics.ts) */
+  /** X4: CARNET_METRICS_TOKEN, for /metrics on this port (src/http/routes/metrics.ts) */
   metricsToken?: string | undefined;
 }
 
@@ -190,7 +190,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Fas
   server.addHook("onRequest", async (request, reply) => {
     if (request.protocol === "https") reply.header("strict-transport-security", HSTS);
   });
-  // X5: every answer's time, by the route's pattern (never a path with its ids or tokens)
+  // X4: every answer's time, by the route's pattern (never a path with its ids or tokens)
   server.addHook("onResponse", (request, reply, done) => {
     httpDuration.observe(
       {

@@ -1,4 +1,4 @@
-// X5: what an operator observes. /metrics behind its token (absent without one), in Prometheus's
+// X4: what an operator observes. /metrics behind its token (absent without one), in Prometheus's
 // format, with request times by route pattern (never an id), ledger statements, the outboxes'
 // backlog; liveness apart from readiness, and readiness refused while a migration is missing.
 import { sql } from "kysely";
@@ -22,6 +22,10 @@ afterAll(async () => {
   await s?.close();
 });
 
+/** A server of the scenario's app with /metrics on, behind TOKEN. */
+const serverWithMetrics = () =>
+  buildServer(s.app, { logger: false, secureCookies: false, demoLogins: null, metricsToken: TOKEN });
+
 /** The value of one series in a Prometheus text answer, or undefined when absent. */
 function series(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
@@ -32,15 +36,10 @@ function series(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-describe("metrics (X5)", () => {
+describe("metrics (X4)", () => {
   it("answer only the metrics token, and count requests by route pattern and ledger statements", async () => {
     collectProcessMetrics(); // as a started server does
-    const server = await buildServer(s.app, {
-      logger: false,
-      secureCookies: false,
-      demoLogins: null,
-      metricsToken: TOKEN,
-    });
+    const server = await serverWithMetrics();
     try {
       expect((await server.inject({ method: "GET", url: "/metrics" })).statusCode).toBe(401);
       const wrong = await server.inject({
@@ -104,12 +103,7 @@ describe("metrics (X5)", () => {
     await sql`INSERT INTO outbox (business_id, dedupe_key, message_id, to_address, subject, body_text, created_at, next_attempt_at)
               VALUES (${s.businessId}, 'metrics-test', '<metrics-test@carnet.test>', 'a@example.com', 'Hi', 'Hello',
                       '2026-06-01T09:59:00Z', '2026-06-01T09:59:00Z')`.execute(s.database.db);
-    const server = await buildServer(s.app, {
-      logger: false,
-      secureCookies: false,
-      demoLogins: null,
-      metricsToken: TOKEN,
-    });
+    const server = await serverWithMetrics();
     try {
       const res = await server.inject({
         method: "GET",
@@ -133,7 +127,7 @@ describe("metrics (X5)", () => {
   });
 });
 
-describe("health (X5)", () => {
+describe("health (X4)", () => {
   it("tells liveness from readiness, and is not ready while a migration is missing", async () => {
     expect((await api.call(null, "GET", "/api/v1/health/live")).json()).toEqual({ ok: true });
     const ready = await api.call(null, "GET", "/api/v1/health/ready");

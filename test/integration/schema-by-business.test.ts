@@ -1,4 +1,4 @@
-// X3: the schema is ready to distribute by business (docs/scale-out.md). Read from the migrated
+// X5: the schema is ready to distribute by business (docs/scale-out.md). Read from the migrated
 // database's own catalog: every table is either global (named below, with why) or a business's,
 // and a business's table carries business_id NOT NULL, leads its primary key and every unique key
 // with it, and each of its foreign keys either includes it first or points at a global table.
@@ -70,7 +70,7 @@ async function keys(): Promise<Key[]> {
   return rows.map((r) => ({ ...r, kind: r.kind as Key["kind"] }));
 }
 
-describe("the schema, distributable by business (X3)", () => {
+describe("the schema, distributable by business (X5)", () => {
   it("names every table global or a business's, and a business's tables carry business_id first in every key", async () => {
     const { rows: tables } = await sql<{ table: string; business_id: boolean; not_null: boolean }>`
       SELECT t.relname AS table, a.attname IS NOT NULL AS business_id, coalesce(a.attnotnull, false) AS not_null

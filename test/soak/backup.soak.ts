@@ -10,17 +10,12 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database.js";
-import { migrate } from "../../src/db/migrate.js";
 import { runCli, startServerProcess, tokenForServerProcess } from "../support/processes.js";
-import { addBusiness, FakeClock, scenario } from "../support/scenario.js";
+import { scenario } from "../support/scenario.js";
 import { adminQuery, serverDatabaseUrl } from "../support/test-db.js";
-import { databaseUrlOf, post, sleep } from "./support.js";
+import { databaseUrlOf, post, type RedeemPlan, seedRedeemPlan, sleep } from "./support.js";
 
-interface Plan {
-  packageId: string;
-  lineId: string;
-  token: string;
-}
+type Plan = RedeemPlan;
 
 /**
  * Redeems from `clients` loops until stopped; runs `backup` in the middle of it. Answers the keys
@@ -74,22 +69,7 @@ describe("backup under load, then restore (X1)", () => {
 
   it("embedded: a backup made by the running server restores every acknowledged redemption", async () => {
     const dataDir = join(dir, "data");
-    const database = await openDatabase({ dataDir });
-    let plan: Plan;
-    try {
-      await migrate(database);
-      const b = await addBusiness(database, new FakeClock());
-      const sold = await b.sold(
-        await b.template({ items: [{ itemId: b.items.manicure, quantity: 100_000 }] }),
-      );
-      plan = {
-        packageId: sold.packageId,
-        lineId: sold.lineId,
-        token: await tokenForServerProcess(b.app, b.staff.front_desk, "backup"),
-      };
-    } finally {
-      await database.close();
-    }
+    const plan = await seedRedeemPlan({ dataDir }, "backup");
     const env = { CARNET_DATA_DIR: dataDir, DATABASE_URL: "" };
     const server = await startServerProcess(env);
     const file = join(dir, "embedded.tar.gz");

@@ -8,22 +8,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
-import { migrate } from "../../src/db/migrate.js";
 import {
   runCli,
   type ServerProcess,
   startServerProcess,
   tokenForServerProcess,
 } from "../support/processes.js";
-import { addBusiness, FakeClock, scenario } from "../support/scenario.js";
-import { databaseUrlOf, type Outcome, post, sleep } from "./support.js";
+import { scenario } from "../support/scenario.js";
+import { databaseUrlOf, type Outcome, post, type RedeemPlan, seedRedeemPlan, sleep } from "./support.js";
 
-interface Plan {
-  packageId: string;
-  lineId: string;
-  token: string;
-}
+type Plan = RedeemPlan;
 
 interface CrashResult {
   acknowledged: Map<string, Outcome>;
@@ -142,22 +136,7 @@ describe("kill -9 mid-load on the embedded database (PGlite in a folder)", () =>
 
   it("reopens the folder; acknowledged redemptions survive, none twice after retries, verify clean", async () => {
     const dataDir = join(dir, "data");
-    const database = await openDatabase({ dataDir });
-    let plan: Plan;
-    try {
-      await migrate(database);
-      const b = await addBusiness(database, new FakeClock());
-      const sold = await b.sold(
-        await b.template({ items: [{ itemId: b.items.manicure, quantity: 100_000 }] }),
-      );
-      plan = {
-        packageId: sold.packageId,
-        lineId: sold.lineId,
-        token: await tokenForServerProcess(b.app, b.staff.front_desk, "crash"),
-      };
-    } finally {
-      await database.close();
-    }
+    const plan = await seedRedeemPlan({ dataDir }, "crash");
     const env = { CARNET_DATA_DIR: dataDir, DATABASE_URL: "" };
     const first = await startServerProcess(env);
     const result = await loadUntilKilled(first, plan, 8, 2_000);

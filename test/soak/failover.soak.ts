@@ -5,42 +5,23 @@
 // line's counter equals them, and `carnet verify` is clean.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/database.js";
-import { migrate } from "../../src/db/migrate.js";
-import {
-  runCli,
-  type ServerProcess,
-  startServerProcess,
-  tokenForServerProcess,
-} from "../support/processes.js";
+import { runCli, type ServerProcess, startServerProcess } from "../support/processes.js";
 import { postgresBin, ReplicatedPair } from "../support/replication.js";
-import { addBusiness, FakeClock } from "../support/scenario.js";
-import { post, sleep } from "./support.js";
+import { post, type RedeemPlan, seedRedeemPlan, sleep } from "./support.js";
 
 const CLIENTS = 6;
 
 let pair: ReplicatedPair | undefined;
 let server: ServerProcess | undefined;
 
-let plan: { packageId: string; lineId: string; token: string };
+let plan: RedeemPlan;
 
 beforeAll(async () => {
   if (postgresBin() === null) return;
   pair = await new ReplicatedPair().start();
   const p = pair;
   p.psql(p.primary, "CREATE DATABASE carnet");
-  const setup = await openDatabase({ databaseUrl: p.url(p.primary, "carnet") });
-  try {
-    await migrate(setup);
-    const b = await addBusiness(setup, new FakeClock());
-    const sold = await b.sold(await b.template({ items: [{ itemId: b.items.manicure, quantity: 100_000 }] }));
-    plan = {
-      packageId: sold.packageId,
-      lineId: sold.lineId,
-      token: await tokenForServerProcess(b.app, b.staff.owner, "failover"),
-    };
-  } finally {
-    await setup.close();
-  }
+  plan = await seedRedeemPlan({ databaseUrl: p.url(p.primary, "carnet") }, "failover", "owner");
 }, 120_000);
 afterAll(async () => {
   await server?.stop();

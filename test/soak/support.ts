@@ -1,7 +1,12 @@
 // Pieces shared by the soak tests: a TCP proxy that can cut a server off its database, the URL of a
 // scenario's PostgreSQL database, and a client that redeems with idempotency keys and remembers
 // what it was told.
+
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { openDatabase } from "../../src/db/database.js";
+import { migrate } from "../../src/db/migrate.js";
+import { tokenForServerProcess } from "../support/processes.js";
+import { addBusiness, FakeClock } from "../support/scenario.js";
 
 export { databaseUrlOf } from "../support/test-db.js";
 
@@ -129,3 +134,34 @@ export async function post(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A package line a server process's clients redeem from, and the bearer token they use. */
+export interface RedeemPlan {
+  packageId: string;
+  lineId: string;
+  token: string;
+}
+
+/**
+ * Opens a database, migrates it, and puts in a business with one package of 100,000 credits;
+ * answers the plan for clients of a server process started on it afterwards, and closes it.
+ */
+export async function seedRedeemPlan(
+  options: { dataDir: string } | { databaseUrl: string },
+  tokenName: string,
+  role: "front_desk" | "owner" = "front_desk",
+): Promise<RedeemPlan> {
+  const database = await openDatabase(options);
+  try {
+    await migrate(database);
+    const b = await addBusiness(database, new FakeClock());
+    const sold = await b.sold(await b.template({ items: [{ itemId: b.items.manicure, quantity: 100_000 }] }));
+    return {
+      packageId: sold.packageId,
+      lineId: sold.lineId,
+      token: await tokenForServerProcess(b.app, b.staff[role], tokenName),
+    };
+  } finally {
+    await database.close();
+  }
+}

@@ -1,4 +1,4 @@
--- X3: every unique key of a business's table leads with business_id, so the schema can be
+-- X5: every unique key of a business's table leads with business_id, so the schema can be
 -- distributed by business (docs/scale-out.md) and a shard can enforce its keys alone. The tokens of
 -- links (a customer's balance link, an online booking's confirmation, an invitation, a calendar
 -- feed) are looked up by their hash from a URL that names no business: that lookup keeps a plain

@@ -1,4 +1,4 @@
-// X5: GET /metrics on the public port, for `Authorization: Bearer <CARNET_METRICS_TOKEN>` only;
+// X4: GET /metrics on the public port, for `Authorization: Bearer <CARNET_METRICS_TOKEN>` only;
 // without a token set, the route does not exist (404). The figures: src/metrics.ts.
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
@@ -21,7 +21,7 @@ export function metricsRoutes(server: FastifyInstance, token: string | undefined
       schema: {
         tags: ["operations"],
         summary:
-          "Prometheus figures of every process (X5): request latency by route, ledger statements and batch sizes, pool waits, outbox backlog, job runs. Bearer CARNET_METRICS_TOKEN only.",
+          "Prometheus figures of every process (X4): request latency by route, ledger statements and batch sizes, pool waits, outbox backlog, job runs. Bearer CARNET_METRICS_TOKEN only.",
         security: [{ bearer: [] }],
         response: {
           200: {

@@ -276,7 +276,7 @@ export function publicRoutes(server: FastifyInstance, app: App, options: { publi
       return { ok: true, backend: app.database.backend };
     },
   );
-  // X5: for an orchestrator: liveness (restart me if this fails) apart from readiness (send me
+  // X4: for an orchestrator: liveness (restart me if this fails) apart from readiness (send me
   // requests only when this answers 200).
   r.get(
     "/api/v1/health/live",
