@@ -10,10 +10,17 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database.js";
-import { runCli, startServerProcess, tokenForServerProcess } from "../support/processes.js";
+import { runCli, startServerProcess } from "../support/processes.js";
 import { scenario } from "../support/scenario.js";
 import { adminQuery, serverDatabaseUrl } from "../support/test-db.js";
-import { databaseUrlOf, post, type RedeemPlan, seedRedeemPlan, sleep } from "./support.js";
+import {
+  databaseUrlOf,
+  post,
+  type RedeemPlan,
+  scenarioRedeemPlan,
+  seedRedeemPlan,
+  sleep,
+} from "./support.js";
 
 type Plan = RedeemPlan;
 
@@ -109,14 +116,7 @@ describe("backup under load, then restore (X1)", () => {
     const s = await scenario();
     const target = `carnet_restore_${process.pid}_${Date.now().toString(36)}`;
     try {
-      const sold = await s.sold(
-        await s.template({ items: [{ itemId: s.items.manicure, quantity: 100_000 }] }),
-      );
-      const plan = {
-        packageId: sold.packageId,
-        lineId: sold.lineId,
-        token: await tokenForServerProcess(s.app, s.staff.front_desk, "backup"),
-      };
+      const plan = await scenarioRedeemPlan(s, "backup");
       const env = { DATABASE_URL: await databaseUrlOf(s.database) };
       const server = await startServerProcess(env);
       const file = join(dir, "postgres.dump");

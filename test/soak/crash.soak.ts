@@ -8,14 +8,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  runCli,
-  type ServerProcess,
-  startServerProcess,
-  tokenForServerProcess,
-} from "../support/processes.js";
+import { runCli, type ServerProcess, startServerProcess } from "../support/processes.js";
 import { scenario } from "../support/scenario.js";
-import { databaseUrlOf, type Outcome, post, type RedeemPlan, seedRedeemPlan, sleep } from "./support.js";
+import {
+  databaseUrlOf,
+  type Outcome,
+  post,
+  type RedeemPlan,
+  scenarioRedeemPlan,
+  seedRedeemPlan,
+  sleep,
+} from "./support.js";
 
 type Plan = RedeemPlan;
 
@@ -84,14 +87,7 @@ describe("kill -9 mid-load on PostgreSQL", () => {
   it("keeps every acknowledged redemption, none twice after retries, verify clean", async () => {
     const s = await scenario();
     try {
-      const sold = await s.sold(
-        await s.template({ items: [{ itemId: s.items.manicure, quantity: 100_000 }] }),
-      );
-      const plan = {
-        packageId: sold.packageId,
-        lineId: sold.lineId,
-        token: await tokenForServerProcess(s.app, s.staff.front_desk, "crash"),
-      };
+      const plan = await scenarioRedeemPlan(s, "crash");
       const env = { DATABASE_URL: await databaseUrlOf(s.database) };
       const first = await startServerProcess(env);
       const result = await loadUntilKilled(first, plan, 16, 2_000);

@@ -6,7 +6,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { tokenForServerProcess } from "../support/processes.js";
-import { addBusiness, FakeClock } from "../support/scenario.js";
+import { addBusiness, FakeClock, type Scenario } from "../support/scenario.js";
 
 export { databaseUrlOf } from "../support/test-db.js";
 
@@ -164,4 +164,14 @@ export async function seedRedeemPlan(
   } finally {
     await database.close();
   }
+}
+
+/** The same plan in a test's own scenario (a PostgreSQL database it checks afterwards). */
+export async function scenarioRedeemPlan(s: Scenario, tokenName: string): Promise<RedeemPlan> {
+  const sold = await s.sold(await s.template({ items: [{ itemId: s.items.manicure, quantity: 100_000 }] }));
+  return {
+    packageId: sold.packageId,
+    lineId: sold.lineId,
+    token: await tokenForServerProcess(s.app, s.staff.front_desk, tokenName),
+  };
 }
