@@ -12,6 +12,7 @@ import { hashPassword } from "./app/passwords.js";
 import { verifyLedger } from "./app/verify-ledger.js";
 import { verifyMoney } from "./app/verify-money.js";
 import { type Config, loadConfig } from "./config.js";
+import type { Database } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { parseHostList } from "./db/multi-host.js";
 import { seedWarning } from "./demo-warnings.js";
@@ -124,23 +125,7 @@ async function main(command: string | undefined): Promise<number> {
     case "verify": {
       const database = await openConfiguredDatabase(config);
       try {
-        const { lines, mismatches } = await verifyLedger(database.db);
-        for (const m of mismatches) {
-          console.error(
-            `MISMATCH package ${m.packageId} line ${m.lineId} (${m.itemName}): cached ${JSON.stringify(m.cached)} ledger ${JSON.stringify(m.ledger)}`,
-          );
-        }
-        console.log(
-          `verified ${lines} package lines: ${mismatches.length === 0 ? "all counters equal their ledger" : `${mismatches.length} mismatch(es)`}`,
-        );
-        const money = await verifyMoney(database.db);
-        for (const p of money) {
-          console.error(`MONEY ${p.kind} business ${p.businessId} ${p.subjectId}: ${p.detail}`);
-        }
-        console.log(
-          `verified store credit and refunds: ${money.length === 0 ? "every balance equals its movements, every refund is recorded once and within its price" : `${money.length} problem(s)`}`,
-        );
-        return mismatches.length === 0 && money.length === 0 ? 0 : 1;
+        return (await verifyAndReport(database)) ? 0 : 1;
       } finally {
         await database.close();
       }
@@ -280,6 +265,30 @@ async function createBusinessCommand(config: Config, argv: string[]): Promise<nu
   }
 }
 
+/**
+ * `carnet verify`'s check (also run after a restore): every counter against its ledger, every
+ * store-credit balance against its movements, each refund; each record that disagrees is named.
+ */
+async function verifyAndReport(database: Database): Promise<boolean> {
+  const { lines, mismatches } = await verifyLedger(database.db);
+  for (const m of mismatches) {
+    console.error(
+      `MISMATCH package ${m.packageId} line ${m.lineId} (${m.itemName}): cached ${JSON.stringify(m.cached)} ledger ${JSON.stringify(m.ledger)}`,
+    );
+  }
+  console.log(
+    `verified ${lines} package lines: ${mismatches.length === 0 ? "all counters equal their ledger" : `${mismatches.length} mismatch(es)`}`,
+  );
+  const money = await verifyMoney(database.db);
+  for (const p of money) {
+    console.error(`MONEY ${p.kind} business ${p.businessId} ${p.subjectId}: ${p.detail}`);
+  }
+  console.log(
+    `verified store credit and refunds: ${money.length === 0 ? "every balance equals its movements, every refund is recorded once and within its price" : `${money.length} problem(s)`}`,
+  );
+  return mismatches.length === 0 && money.length === 0;
+}
+
 /** `carnet backup FILE` (X1). */
 async function backupCommand(config: Config, args: string[]): Promise<number> {
   const file = args[0];
@@ -343,12 +352,9 @@ async function restoreCommand(config: Config, args: string[]): Promise<number> {
   try {
     const applied = await migrate(database);
     if (applied.length > 0) console.log(`applied: ${applied.join(", ")}`);
-    const { lines, mismatches } = await verifyLedger(database.db);
-    const money = await verifyMoney(database.db);
-    console.log(
-      `verified ${lines} package lines: ${mismatches.length === 0 && money.length === 0 ? "clean" : `${mismatches.length + money.length} problem(s); run carnet verify`}`,
-    );
-    return mismatches.length === 0 && money.length === 0 ? 0 : 1;
+    const clean = await verifyAndReport(database);
+    console.log(clean ? "restored and verified: clean" : "restored; verify found the problems above");
+    return clean ? 0 : 1;
   } finally {
     await database.close();
   }
