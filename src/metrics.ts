@@ -67,6 +67,12 @@ export const jobLastSuccess = new client.Gauge({
   aggregator: "max",
 });
 
+/** What every serving process records of itself: its process figures, and its pool's when it has one. */
+export function observeProcess(database: Database) {
+  collectProcessMetrics();
+  if (database.pool) watchPool(database.pool);
+}
+
 /** The pool's connections and waiters, for a process on a PostgreSQL server. */
 export function watchPool(pool: { totalCount: number; idleCount: number; waitingCount: number }) {
   registry.removeSingleMetric("carnet_db_pool_connections");

@@ -18,11 +18,10 @@ import pino from "pino";
 import { systemClock } from "./app/context.js";
 import type { Config } from "./config.js";
 import {
-  collectProcessMetrics,
   gatherClusterMetrics,
+  observeProcess,
   offerMetricsToSupervisor,
   serveMetricsPort,
-  watchPool,
 } from "./metrics.js";
 import { openConfiguredDatabase, prepare, runJobs, start } from "./runtime.js";
 
@@ -141,8 +140,7 @@ export async function runChild(config: Config, role: Role): Promise<number> {
       // a system that refuses: the jobs run at the web processes' priority
     }
     const database = await openConfiguredDatabase(config);
-    collectProcessMetrics();
-    if (database.pool) watchPool(database.pool);
+    observeProcess(database);
     const log = pino({ level: config.logLevel, base: { process: "jobs" } });
     const stopJobs = runJobs({ database, clock: systemClock }, config, log);
     stop = async () => {

@@ -12,7 +12,7 @@ import { migrate } from "./db/migrate.js";
 import { demoLoginsLiveWarning, demoModeWarning } from "./demo-warnings.js";
 import { buildServer, WEB_DIST } from "./http/server.js";
 import { jobs, startScheduler } from "./jobs/scheduler.js";
-import { collectProcessMetrics, readMetrics, serveMetricsPort, watchOutboxes, watchPool } from "./metrics.js";
+import { observeProcess, readMetrics, serveMetricsPort, watchOutboxes } from "./metrics.js";
 import { serveControl, serverHolds } from "./ops/control.js";
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -138,8 +138,7 @@ export async function start(
     ? await openDatabase({ databaseUrl: config.replicaUrl, poolSize: config.poolSize })
     : undefined;
   if (replica) app.replica = replica;
-  collectProcessMetrics();
-  if (database.pool) watchPool(database.pool);
+  observeProcess(database);
   const server = await buildServer(app, {
     logger: { level: config.logLevel },
     secureCookies: config.secureCookies,
