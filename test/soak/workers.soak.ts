@@ -38,24 +38,29 @@ afterAll(async () => {
 function children(supervisor: number): Array<{ pid: number; nice: number; cpu: number }> {
   let out = "";
   try {
-    out = execFileSync("ps", ["-o", "pid=,ni=", "--ppid", String(supervisor)], { encoding: "utf8" });
+    out = execFileSync("ps", ["-o", "pid=,ni=,comm=", "--ppid", String(supervisor)], { encoding: "utf8" });
   } catch {
     return []; // ps exits 1 when there are none
   }
-  return out
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const [pid, nice] = line.trim().split(/\s+/).map(Number) as [number, number];
-      let cpu = 0;
-      try {
-        // utime and stime: fields 14 and 15 of /proc/<pid>/stat (after the command in parentheses)
-        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-        cpu = Number(fields[11]) + Number(fields[12]);
-      } catch {}
-      return { pid, nice, cpu };
-    });
+  return (
+    out
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      // the node processes only: the first start after a source change also has esbuild's service
+      // (bin/carnet.js builds the bundle) as a child
+      .filter((line) => line.trim().split(/\s+/)[2] === "node")
+      .map((line) => {
+        const [pid, nice] = line.trim().split(/\s+/).map(Number) as [number, number];
+        let cpu = 0;
+        try {
+          // utime and stime: fields 14 and 15 of /proc/<pid>/stat (after the command in parentheses)
+          const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+          cpu = Number(fields[11]) + Number(fields[12]);
+        } catch {}
+        return { pid, nice, cpu };
+      })
+  );
 }
 
 async function until(what: string, check: () => boolean, ms = 30_000) {
