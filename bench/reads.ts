@@ -24,9 +24,8 @@ function rssKb(pid: number): { rss: number; peak: number } {
   return { rss: field("VmRSS"), peak: field("VmHWM") };
 }
 
-async function customerIds(n: number): Promise<string[]> {
-  const { customers } = largeSizes();
-  return withClient(LARGE_DB, (c) =>
+async function customerIds(database: string, customers: number, n: number): Promise<string[]> {
+  return withClient(database, (c) =>
     c
       .query(
         `SELECT ${ids.customer(`((i * 7919) % ${customers} + 1)::text`)}::text AS id FROM generate_series(1, ${n}) i`,
@@ -35,8 +34,14 @@ async function customerIds(n: number): Promise<string[]> {
   );
 }
 
-async function panel(server: Server, token: string) {
-  const customers = await customerIds(1000);
+/** The booking panel's call for 1,000 customers spread over the business, 16 clients. */
+export async function panel(
+  server: Server,
+  token: string,
+  database = LARGE_DB,
+  customerCount = largeSizes().customers,
+) {
+  const customers = await customerIds(database, customerCount, 1000);
   const r = await load(server.url, 16, DURATION_S, (client, n) => ({
     method: "GET",
     path: `/api/v1/customers/${customers[(client * 61 + n) % customers.length]}/available-packages`,
@@ -47,7 +52,7 @@ async function panel(server: Server, token: string) {
   return { panel_rps: round(r.rps, 0), panel_p50_ms: r.p50_ms, panel_p99_ms: r.p99_ms, panel_errors: errors };
 }
 
-async function liability(server: Server, token: string) {
+export async function liability(server: Server, token: string) {
   const times: number[] = [];
   let rows = 0;
   for (let i = 0; i < 6; i++) {
@@ -65,7 +70,7 @@ async function liability(server: Server, token: string) {
   return { liability_median_ms: round(median(times), 0) };
 }
 
-async function csv(server: Server, token: string) {
+export async function csv(server: Server, token: string) {
   const pid = server.child.pid!;
   const before = rssKb(pid);
   let peak = before.rss;

@@ -51,7 +51,7 @@ function pgbenchArgs(): string[] {
  * pgbench's rate, and its own latencies from its per-transaction log (`-l`): what a small write
  * transaction's p99 is on this server at that moment, beside Carnet's.
  */
-async function pgbenchRun(clients: number): Promise<{ tps: number; p50_ms: number; p99_ms: number }> {
+export async function pgbenchRun(clients: number): Promise<{ tps: number; p50_ms: number; p99_ms: number }> {
   const logs = mkdtempSync(join(tmpdir(), "carnet-pgbench-"));
   try {
     const out = execFileSync(
@@ -89,7 +89,7 @@ async function pgbenchRun(clients: number): Promise<{ tps: number; p50_ms: numbe
   }
 }
 
-async function preparePgbench() {
+export async function preparePgbench() {
   const ready =
     (await databaseExists(PGBENCH_DB)) &&
     (await withClient(PGBENCH_DB, (c) =>
