@@ -54,7 +54,7 @@ export async function adminQuery(text: string): Promise<pg.QueryResult> {
 /**
  * Lets the server finish what the previous benchmark left it: a checkpoint of the pages it
  * dirtied, then any autovacuum worker it set going (up to a minute), so that each benchmark
- * measures its own work. The wait is printed: 0.2–0.5 s in a full run on D (bench/README.md).
+ * measures its own work. The wait is printed: 0.2–0.5 s in a full run (docs/benchmarks.md).
  */
 export async function settle(): Promise<void> {
   const t0 = performance.now();

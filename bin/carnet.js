@@ -11,7 +11,7 @@ import { setFlagsFromString } from "node:v8";
 // collection straight into the old generation ("pretenuring"). Under load it did so for objects
 // of a request (pg's queries and results), which then held that request's young objects alive
 // through every young collection until the next full one: ≈0.9 MB promoted per collection while
-// serving the booking panel, each collection ≈4–5 ms instead of ≈1.3. Measured in bench/README.md.
+// serving the booking panel, each collection ≈4–5 ms instead of ≈1.3. Measured in docs/benchmarks.md.
 setFlagsFromString("--no-allocation-site-pretenuring");
 
 const root = join(import.meta.dirname, "..");

@@ -331,10 +331,12 @@ export async function* packageBalancesCsv(
 
 /**
  * Owed sessions and liability of active packages by location and template (R1, business-wide).
- * It reads package_lines alone: each line carries its package's template, location, currency and
- * expiry instant (migration 0006), compared with now here, and its refunded flag. A package is
- * counted once: directly through its line when it has one, by count(DISTINCT) among the (indexed)
- * lines of packages with several.
+ * It does not read every line: the database keeps each group's sums in liability_counters
+ * (migration 0026) as lines change, for the lines of packages not yet written off by the expiry
+ * sweep; the few lines whose expiry instant has passed and that the sweep has not reached are taken
+ * off here (package_lines_expiring). Packages with several lines are counted once each with
+ * count(DISTINCT) among the (indexed) lines of such packages; lines of one-line packages are counted
+ * by the counters.
  */
 export async function liabilitySummary(ctx: Ctx) {
   authorize(ctx, "view_reports");
@@ -357,13 +359,22 @@ export async function liabilitySummary(ctx: Ctx) {
            (g.single_line_packages + coalesce(m.packages, 0))::int AS packages,
            g.sessions_owed::int AS sessions_owed, g.unlimited_lines::int AS unlimited_lines,
            g.liability_minor::bigint AS liability_minor
-      FROM (SELECT l.package_location_id AS location_id, l.package_template_id AS template_id,
-                   l.package_currency AS currency,
-                   count(*) FILTER (WHERE NOT l.package_multi_line) AS single_line_packages,
-                   sum(${owedSessionsSql}) AS sessions_owed,
-                   count(*) FILTER (WHERE ${unlimitedLineSql}) AS unlimited_lines,
-                   sum(${owedValueSql}) AS liability_minor
-              FROM package_lines l WHERE ${owing}
+      FROM (SELECT location_id, template_id, currency, sum(single_line_packages) AS single_line_packages,
+                   sum(sessions_owed) AS sessions_owed, sum(unlimited_lines) AS unlimited_lines,
+                   sum(liability_minor) AS liability_minor
+              FROM (SELECT location_id, template_id, currency, single_line_packages, sessions_owed,
+                           unlimited_lines, liability_minor
+                      FROM liability_counters WHERE business_id = ${businessId}
+                    UNION ALL
+                    -- expired since the sweep last ran: no longer owed
+                    SELECT l.package_location_id, l.package_template_id, l.package_currency,
+                           -v.single_line_packages, -v.sessions_owed, -v.unlimited_lines, -v.liability_minor
+                      FROM package_lines l,
+                           LATERAL carnet_line_liability(l.refunded, l.package_expiry_swept, l.package_multi_line,
+                             l.total, l.used, l.booked, l.granted, l.value_minor) v
+                     WHERE l.business_id = ${businessId} AND NOT l.package_expiry_swept
+                       AND l.package_expires_at IS NOT NULL AND NOT l.refunded
+                       AND l.package_expires_at < ${now}) c
              GROUP BY 1, 2, 3) g
       LEFT JOIN (SELECT l.package_location_id AS location_id, l.package_template_id AS template_id,
                         l.package_currency AS currency, count(DISTINCT l.package_id) AS packages
@@ -380,6 +391,7 @@ export async function liabilitySummary(ctx: Ctx) {
               AND EXISTS (SELECT 1 FROM package_lines o
                            WHERE o.business_id = p.business_id AND o.package_id = p.id AND o.total > o.used)
             ORDER BY p.name LIMIT 1) n
+     WHERE g.single_line_packages + coalesce(m.packages, 0) > 0
      ORDER BY loc.name, n.name`.execute(reportDb(ctx).db);
   return rows.rows.map((r) => ({
     locationId: r.location_id,

@@ -1,5 +1,6 @@
 // L2 for money: every store-credit balance equals its movements, every refunded package has exactly
-// one refund, and no refund exceeds what was paid. `carnet verify` runs this beside the credit
+// one refund, no refund exceeds what was paid, and the liability summary's running sums (migration
+// 0026) equal what the lines owe. `carnet verify` runs this beside the credit
 // ledger's check and exits non-zero naming each record that disagrees.
 import { sql } from "kysely";
 import type { Executor } from "./context.js";
@@ -16,7 +17,9 @@ export type MoneyProblemKind =
   /** a store-credit refund was credited other than exactly once, with its amount */
   | "refund_credit_count"
   /** a line's refunded flag disagrees with its package */
-  | "refund_lines";
+  | "refund_lines"
+  /** the liability summary's running sums of a group (location, template, currency) are not its lines' */
+  | "liability_counters";
 
 export interface MoneyProblem {
   kind: MoneyProblemKind;
@@ -85,6 +88,30 @@ export async function verifyMoney(db: Executor): Promise<MoneyProblem[]> {
       JOIN package_lines l ON l.business_id = p.business_id AND l.package_id = p.id
      WHERE l.refunded <> (p.refunded_at IS NOT NULL)
      GROUP BY p.business_id, p.id, p.refunded_at
+    UNION ALL
+    SELECT 'liability_counters', coalesce(c.business_id, o.business_id),
+           coalesce(c.template_id, o.template_id),
+           'location ' || coalesce(c.location_id, o.location_id) || ' ' || coalesce(c.currency, o.currency) ||
+           ': counted ' || coalesce(c.sums, '(none)') || ', lines ' || coalesce(o.sums, '(none)')
+      FROM (SELECT business_id, location_id, template_id, currency,
+                   concat_ws('/', sum(single_line_packages), sum(sessions_owed), sum(unlimited_lines),
+                             sum(liability_minor)) AS sums
+              FROM liability_counters GROUP BY 1, 2, 3, 4
+            HAVING sum(single_line_packages) <> 0 OR sum(sessions_owed) <> 0 OR sum(unlimited_lines) <> 0
+                OR sum(liability_minor) <> 0) c
+      FULL JOIN (
+            SELECT l.business_id, l.package_location_id AS location_id, l.package_template_id AS template_id,
+                   l.package_currency AS currency,
+                   concat_ws('/', sum(v.single_line_packages), sum(v.sessions_owed), sum(v.unlimited_lines),
+                             sum(v.liability_minor)) AS sums
+              FROM package_lines l,
+                   LATERAL carnet_line_liability(l.refunded, l.package_expiry_swept, l.package_multi_line,
+                     l.total, l.used, l.booked, l.granted, l.value_minor) v
+             WHERE NOT l.refunded AND NOT l.package_expiry_swept AND l.total > l.used
+             GROUP BY 1, 2, 3, 4) o
+        ON o.business_id = c.business_id AND o.location_id = c.location_id AND o.template_id = c.template_id
+       AND o.currency = c.currency
+     WHERE c.sums IS DISTINCT FROM o.sums
     ORDER BY 2, 1, 3`.execute(db);
   return rows.map((r) => ({
     kind: r.kind,

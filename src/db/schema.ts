@@ -325,6 +325,8 @@ export interface PackageLinesTable {
   package_currency: Generated<string | null>;
   package_expires_at: Generated<Date | null>;
   package_multi_line: Generated<boolean>;
+  /** its package's expiry was written off by the sweep (copied, migration 0026) */
+  package_expiry_swept: Generated<boolean>;
 }
 
 export interface MovementsTable {
@@ -664,6 +666,19 @@ export interface CalendarFeedsTable {
   created_by: string | null;
 }
 
+/** Running sums of the liability summary per group, one row per writing connection (0026). */
+export interface LiabilityCountersTable {
+  business_id: string;
+  location_id: string;
+  template_id: string;
+  currency: string;
+  slot: number;
+  single_line_packages: number;
+  sessions_owed: number;
+  unlimited_lines: number;
+  liability_minor: number;
+}
+
 export interface DB {
   staff_working_hours: StaffWorkingHoursTable;
   location_opening_hours: LocationOpeningHoursTable;
@@ -704,6 +719,7 @@ export interface DB {
   template_locations: TemplateLocationsTable;
   customer_packages: CustomerPackagesTable;
   package_lines: PackageLinesTable;
+  liability_counters: LiabilityCountersTable;
   movements: MovementsTable;
   activity_log: ActivityLogTable;
   store_credit_accounts: StoreCreditAccountsTable;

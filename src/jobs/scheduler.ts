@@ -15,6 +15,7 @@ import { type AutomaticBackups, automaticBackup } from "./automatic-backup.js";
 import { sweepEndedClasses } from "./class-sweep.js";
 import { queueExpiryReminders } from "./expiry-reminders.js";
 import { sweepExpiredPackages } from "./expiry-sweep.js";
+import { foldLiabilityCounters } from "./fold-liability.js";
 import { deliverWebhooks, purgeOldWebhookEvents } from "./webhook-delivery.js";
 
 export interface Job {
@@ -52,6 +53,7 @@ const BASE_JOBS: Job[] = [
         announceChanges(app, businessIds, ["packages", "customers", "activity", "reports"]),
       ),
   },
+  { name: "liability-fold", everyMs: 10 * 60_000, run: (app) => foldLiabilityCounters(app.database.db) },
   { name: "appointment-sweep", everyMs: 60_000, run: (app) => sweepEndedAppointments(app, app.clock()) },
   {
     name: "idempotency-purge",
