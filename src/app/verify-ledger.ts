@@ -30,7 +30,8 @@ export async function verifyLedger(db: Executor): Promise<{ lines: number; misma
   }>`
     WITH sums AS (
       SELECT business_id, line_id,
-        sum(CASE WHEN kind IN ('grant', 'add', 'import') THEN quantity ELSE 0 END)::int AS l_total,
+        sum(CASE WHEN kind IN ('grant', 'add', 'import', 'transfer_in') THEN quantity
+                 WHEN kind = 'transfer_out' THEN -quantity ELSE 0 END)::int AS l_total,
         sum(CASE WHEN kind IN ('deduct', 'redeem', 'consume', 'import_used') THEN quantity
                  WHEN kind = 'restore' THEN -quantity ELSE 0 END)::int AS l_used,
         sum(CASE WHEN kind = 'reserve' THEN quantity

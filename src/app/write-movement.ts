@@ -225,7 +225,8 @@ function ledgerStatement(shape: LedgerShape, values: ValueSource) {
   if (shape.byPackage) guards.push(sql`l.package_id = ${v("packageId")}::uuid`);
   // A refunded package's money went back: nothing may add to it, take from it, or give a used
   // credit back to it.
-  if (TAKES_FREE_CREDITS.has(kind) || kind === "add" || kind === "restore") guards.push(sql`NOT l.refunded`);
+  if (TAKES_FREE_CREDITS.has(kind) || kind === "add" || kind === "restore" || kind === "transfer_in")
+    guards.push(sql`NOT l.refunded`);
   if (TAKES_FREE_CREDITS.has(kind)) guards.push(sql`l.total - l.used - l.booked >= ${v("quantity")}::int`);
   if (kind === "release" || kind === "consume") guards.push(sql`l.booked >= ${v("quantity")}::int`);
   if (kind === "restore") guards.push(sql`l.used >= ${v("quantity")}::int`);
@@ -239,9 +240,13 @@ function ledgerStatement(shape: LedgerShape, values: ValueSource) {
     );
   }
   const usesCredits = movementDelta(kind, 1).used !== 0;
+  // G3: a transfer carries the worth of the credits its bucket lost or gained (the top ones)
+  const movesBucket = kind === "transfer_out" || kind === "transfer_in";
   const value = usesCredits
     ? usedCreditsValueSql("line", sql`(line.used - ${a("used")}::int)`, sql`line.used`)
-    : sql<number>`0`;
+    : movesBucket
+      ? usedCreditsValueSql("line", sql`(line.total - ${a("total")}::int)`, sql`line.total`)
+      : sql<number>`0`;
   // Each movement is of another line (the batcher sees to it), so a movement finds its line, and the
   // values it came with, by the line's id.
   return sql`${PREPARED}

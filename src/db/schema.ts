@@ -21,7 +21,9 @@ export type MovementKind =
   | "expire"
   | "unexpire"
   | "import"
-  | "import_used";
+  | "import_used"
+  | "transfer_out"
+  | "transfer_in";
 export type RedemptionPoint = "checkout_or_end" | "checkout_only" | "booking";
 export type NoShowPolicy = "consume" | "release" | "review";
 export type ValidityKind = "days" | "months" | "fixed_date" | "one_day" | "none";
@@ -299,6 +301,8 @@ export interface CustomerPackagesTable {
   sold_on_ticket_line_id: string | null;
   /** O5: the key of the imported file's row(s) it came from; null when sold in Carnet (migration 0017) */
   import_key: string | null;
+  /** G3: the package whose credits a transfer moved into this one (migration 0027) */
+  transferred_from_package_id: Generated<string | null>;
   created_at: DefaultTimestamp;
 }
 
@@ -679,6 +683,18 @@ export interface LiabilityCountersTable {
   liability_minor: number;
 }
 
+/** G3: one line's free credits moved to another customer: the pair of movements (0027). */
+export interface CreditTransfersTable {
+  business_id: string;
+  id: Generated<string>;
+  out_movement_id: string;
+  in_movement_id: string;
+  from_package_id: string;
+  to_package_id: string;
+  quantity: number;
+  value_minor: number;
+}
+
 export interface DB {
   staff_working_hours: StaffWorkingHoursTable;
   location_opening_hours: LocationOpeningHoursTable;
@@ -720,6 +736,7 @@ export interface DB {
   customer_packages: CustomerPackagesTable;
   package_lines: PackageLinesTable;
   liability_counters: LiabilityCountersTable;
+  credit_transfers: CreditTransfersTable;
   movements: MovementsTable;
   activity_log: ActivityLogTable;
   store_credit_accounts: StoreCreditAccountsTable;

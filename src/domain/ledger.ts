@@ -19,7 +19,10 @@ export type MovementKind =
   | "unexpire"
   // O5: a package bought in another system: the credits bought there, then those already used there
   | "import"
-  | "import_used";
+  | "import_used"
+  // G3: free credits moved to another customer's package, and their arrival there
+  | "transfer_out"
+  | "transfer_in";
 
 export interface Delta {
   total: number;
@@ -35,7 +38,11 @@ export function movementDelta(kind: MovementKind, quantity: number): Delta {
     case "grant":
     case "add":
     case "import":
+    case "transfer_in":
       d.total = quantity;
+      break;
+    case "transfer_out":
+      d.total = -quantity;
       break;
     case "deduct":
     case "redeem":
@@ -66,7 +73,12 @@ export function movementDelta(kind: MovementKind, quantity: number): Delta {
 }
 
 /** Movements that take free credits: they need that many remaining. */
-export const TAKES_FREE_CREDITS: ReadonlySet<MovementKind> = new Set(["deduct", "redeem", "reserve"]);
+export const TAKES_FREE_CREDITS: ReadonlySet<MovementKind> = new Set([
+  "deduct",
+  "redeem",
+  "reserve",
+  "transfer_out",
+]);
 /** Movements that use a credit for a service: the package must be valid for that service. */
 export const NEEDS_VALID_PACKAGE: ReadonlySet<MovementKind> = new Set(["redeem", "reserve"]);
 /** Movements a manager can undo with a restore. */

@@ -9,6 +9,7 @@ export type Action =
   | "adjust"
   | "extend_expiry"
   | "refund"
+  | "transfer_credits"
   | "manage_catalog"
   | "manage_customers"
   | "manage_staff"
@@ -36,6 +37,7 @@ const ALLOWED: Record<Action, ReadonlySet<Role>> = {
   adjust: MANAGERS,
   extend_expiry: MANAGERS,
   refund: MANAGERS,
+  transfer_credits: MANAGERS,
   manage_catalog: MANAGERS,
   manage_settings: new Set(["owner"]),
   // O4: what staff are paid is the owner's call; managers read the rates with the report.

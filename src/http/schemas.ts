@@ -219,6 +219,8 @@ export const movementKind = z.enum([
   "unexpire",
   "import",
   "import_used",
+  "transfer_out",
+  "transfer_in",
 ]);
 
 /** LineView (src/app/package-view.ts) */

@@ -176,6 +176,8 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "POST /api/v1/packages/:packageId/lines/:lineId/adjustments": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "POST /api/v1/packages/:packageId/extend": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "POST /api/v1/packages/:packageId/refund": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "POST /api/v1/packages/:packageId/transfer": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "POST /api/v1/movements/:movementId/undo-transfer": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "POST /api/v1/movements/:movementId/undo": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "GET /api/v1/activity": { own: EVERYONE, other: EVERYONE },
   // appointments
@@ -795,6 +797,24 @@ const REQUESTS: Record<string, Build> = {
   "POST /api/v1/packages/:packageId/refund": async () => {
     const p = await f.pkg();
     return { url: `/api/v1/packages/${p.packageId}/refund`, body: { kind: "money" } };
+  },
+  "POST /api/v1/packages/:packageId/transfer": async () => {
+    const p = await f.pkg();
+    const to = await f.customer();
+    return {
+      url: `/api/v1/packages/${p.packageId}/transfer`,
+      body: { toCustomerId: to.id, reason: `moved ${MARK_A}` },
+    };
+  },
+  "POST /api/v1/movements/:movementId/undo-transfer": async () => {
+    const p = await f.pkg();
+    const to = await f.customer();
+    const moved = await asOwnerA("POST", `/api/v1/packages/${p.packageId}/transfer`, {
+      toCustomerId: to.id,
+      reason: `moved ${MARK_A}`,
+    });
+    const usage = await asOwnerA("GET", `/api/v1/packages/${moved.to.id}/usage`);
+    return { url: `/api/v1/movements/${usage.items[0].id}/undo-transfer`, body: {} };
   },
   "POST /api/v1/movements/:movementId/undo": async () => ({
     url: `/api/v1/movements/${await f.redemption()}/undo`,

@@ -7,6 +7,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "package.extended",
   "package.expired",
   "package.refunded",
+  "package.transferred",
   "appointment.booked",
   "appointment.cancelled",
   "appointment.no_show",

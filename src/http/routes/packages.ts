@@ -11,6 +11,7 @@ import { customerPackagesPage, loadPackage } from "../../app/package-view.js";
 import { redeemItemFifo, redeemLineOnce } from "../../app/redeem-credits.js";
 import { refundPackage } from "../../app/refund-package.js";
 import { sellPackage } from "../../app/sell-package.js";
+import { transferCredits, undoTransfer } from "../../app/transfer-credits.js";
 import { undoMovement } from "../../app/undo-movement.js";
 import { ctxOf } from "../auth.js";
 import { mutation, oneStatementMutation } from "../mutation.js";
@@ -247,6 +248,50 @@ export function packageRoutes(server: FastifyInstance, app: App) {
     (req, reply) =>
       mutation(app, req, reply, (ctx, db) =>
         extendExpiry(ctx, { ...req.body, packageId: req.params.packageId }, db),
+      ),
+  );
+
+  const transferAnswer = z.object({
+    from: packageAnswer.describe("the package the credits left"),
+    to: packageAnswer.describe("the recipient's package they arrived in"),
+  });
+  r.post(
+    "/api/v1/packages/:packageId/transfer",
+    {
+      schema: {
+        tags,
+        summary:
+          "Move the free credits of a package, or of one line, to another customer's new package (G3; manager/owner)",
+        params: packageParams,
+        body: z.strictObject({
+          toCustomerId: id,
+          lineId: id.optional().describe("one line only; absent: every line with free credits"),
+          expiresOn: localDate.optional().describe("the new package's last day; absent: the source's expiry"),
+          reason,
+        }),
+        response: { 200: transferAnswer, ...writeRefusals },
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) =>
+        transferCredits(ctx, { ...req.body, packageId: req.params.packageId }, db),
+      ),
+  );
+
+  r.post(
+    "/api/v1/movements/:movementId/undo-transfer",
+    {
+      schema: {
+        tags,
+        summary: "Undo the transfer a transfer_out or transfer_in movement belongs to (G3; manager/owner)",
+        params: movementParams,
+        body: z.strictObject({ reason: reason.optional() }).default({}),
+        response: { 200: transferAnswer, ...writeRefusals },
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) =>
+        undoTransfer(ctx, { movementId: req.params.movementId, reason: req.body.reason }, db),
       ),
   );
 
