@@ -9,7 +9,7 @@ import { PREPARED } from "../db/prepared.js";
 import type { Appointment, DB, NoShowPolicy } from "../db/schema.js";
 import { packageStatusSql } from "../db/sql-credit-value.js";
 import { conflict, invalid, notFound } from "../domain/errors.js";
-import { chooseLineFifo } from "../domain/fifo.js";
+import { chooseLineFifo, pausedRefusal } from "../domain/fifo.js";
 import { isUnlimited } from "../domain/package-status.js";
 import { instantIso, parseInstant, toDate, toInstant } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
@@ -353,23 +353,24 @@ async function reserveFor(
         "p.purchased_at",
         "p.expires_at",
         "p.redeemable_location_ids",
+        "p.pauses",
       ])
       .where("l.business_id", "=", a.business_id)
       .where("l.customer_id", "=", a.customer_id)
       .where("l.item_id", "=", itemId)
       .where("l.refunded", "=", false)
       .execute();
-    const chosen = chooseLineFifo(rows.map(candidateLine), itemId, {
-      kind: "reserve",
-      quantity: 1,
-      serviceAt: start,
-      locationId: a.location_id,
-    });
+    const candidates = rows.map(candidateLine);
+    const request = { kind: "reserve" as const, quantity: 1, serviceAt: start, locationId: a.location_id };
+    const chosen = chooseLineFifo(candidates, itemId, request);
     if (!chosen)
-      throw conflict(
-        "no_eligible_package",
-        "The customer has no active package with a credit for this service.",
-        "services",
+      throw (
+        pausedRefusal(candidates, itemId, request) ??
+        conflict(
+          "no_eligible_package",
+          "The customer has no active package with a credit for this service.",
+          "services",
+        )
       );
     lineId = chosen.lineId;
   } else {

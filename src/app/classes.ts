@@ -336,6 +336,7 @@ async function eligibleLine(
       "p.purchased_at",
       "p.expires_at",
       "p.redeemable_location_ids",
+      "p.pauses",
     ])
     .where("l.business_id", "=", businessId)
     .where("l.customer_id", "=", customerId)

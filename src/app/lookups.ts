@@ -1,7 +1,10 @@
 // Loading the things a use case acts on, always within the caller's business: another business's
 // ids are simply not found (S2).
+import { Temporal } from "temporal-polyfill";
+import type { PauseRecord } from "../db/schema.js";
 import { notFound } from "../domain/errors.js";
 import type { CandidateLine } from "../domain/fifo.js";
+import type { PauseSpan } from "../domain/ledger.js";
 import { toInstant } from "../domain/validity.js";
 import type { Executor } from "./context.js";
 
@@ -73,6 +76,17 @@ export interface CandidateLineRow {
   purchased_at: Date;
   expires_at: Date | null;
   redeemable_location_ids: string[] | null;
+  pauses: PauseRecord[];
+}
+
+/** G4: a package's pauses as the domain checks them. */
+export function pauseSpans(pauses: readonly PauseRecord[]): PauseSpan[] {
+  return pauses.map((x) => ({
+    startsOn: x.startsOn,
+    endsOn: x.endsOn,
+    startsAt: Temporal.Instant.from(x.startsAt),
+    endsAt: Temporal.Instant.from(x.endsAt),
+  }));
 }
 
 /** The domain's view of such a row, for chooseLineFifo (L8). */
@@ -89,6 +103,7 @@ export function candidateLine(r: CandidateLineRow): CandidateLine {
       purchasedAt: toInstant(r.purchased_at),
       expiresAt: r.expires_at ? toInstant(r.expires_at) : null,
       redeemableLocationIds: r.redeemable_location_ids,
+      pauses: pauseSpans(r.pauses),
     },
   };
 }

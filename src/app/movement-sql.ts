@@ -16,7 +16,8 @@ export const activityColumns = sql`(business_id, occurred_at, actor_staff_id, lo
 /**
  * Package `p` can give a credit for a service at `serviceAt` at `locationId` (src/domain/ledger.ts
  * refuseTakingCredits, for the kinds in NEEDS_VALID_PACKAGE): bought by then, not expired then,
- * redeemable there. A null location is not checked.
+ * not paused then (G4: the pauses are read only when the package has any), redeemable there. A null
+ * location is not checked.
  */
 export function packageValidForServiceSql(
   serviceAt: RawBuilder<unknown>,
@@ -25,6 +26,8 @@ export function packageValidForServiceSql(
   const guards = [
     sql<boolean>`p.purchased_at <= ${serviceAt}`,
     sql<boolean>`(p.expires_at IS NULL OR p.expires_at >= ${serviceAt})`,
+    sql<boolean>`(p.pauses = '[]'::jsonb OR NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p.pauses) pause
+      WHERE ${serviceAt} >= (pause->>'startsAt')::timestamptz AND ${serviceAt} < (pause->>'endsAt')::timestamptz))`,
   ];
   if (locationId) {
     guards.push(

@@ -2,7 +2,7 @@
 // dates in the purchase location's zone, and what the remaining credits are worth.
 import { type RawBuilder, sql } from "kysely";
 import type { Temporal } from "temporal-polyfill";
-import type { CustomerPackageRow, PackageLineRow } from "../db/schema.js";
+import type { CustomerPackageRow, PackageLineRow, PauseRecord } from "../db/schema.js";
 import { creditRangeValueSql, instantIsoSql } from "../db/sql-credit-value.js";
 import { creditRangeValue } from "../domain/credit-value.js";
 import { notFound } from "../domain/errors.js";
@@ -53,6 +53,8 @@ export interface PackageView {
   onlineBookable: boolean;
   commissionBasis: string;
   redeemableLocationIds: string[] | null;
+  /** G4: its pauses, first first */
+  pauses: PauseRecord[];
   lines: LineView[];
 }
 
@@ -106,6 +108,7 @@ export function packageView(
     onlineBookable: p.online_bookable,
     commissionBasis: p.commission_basis,
     redeemableLocationIds: p.redeemable_location_ids,
+    pauses: p.pauses,
     lines: views,
   };
 }
@@ -135,7 +138,7 @@ export function packageViewJson(status: RawBuilder<string>, lines: RawBuilder<un
     'expiresOn', p.expires_on, 'expiresAt', ${instantIsoSql(sql`p.expires_at`)},
     'refundedAt', ${instantIsoSql(sql`p.refunded_at`)}, 'refundKind', p.refund_kind, 'refundMinor', p.refund_minor,
     'onlineBookable', p.online_bookable, 'commissionBasis', p.commission_basis,
-    'redeemableLocationIds', p.redeemable_location_ids, 'lines', ${lines})`;
+    'redeemableLocationIds', p.redeemable_location_ids, 'pauses', p.pauses, 'lines', ${lines})`;
 }
 
 /** Packages with their lines; filtered by customer or by id, always within one business. */

@@ -1,7 +1,7 @@
 // Quick redeem (seed 000): each call takes `quantity` credits (default 1) from one package line, at
 // once, with no reservation. Also: redeem an item for a customer, the package chosen by FIFO (L8).
 import { conflict } from "../domain/errors.js";
-import { chooseLineFifo } from "../domain/fifo.js";
+import { chooseLineFifo, pausedRefusal } from "../domain/fifo.js";
 import { authorize, type Ctx, type Executor } from "./context.js";
 import type { IdempotencyClaim } from "./idempotency.js";
 import { candidateLine, getCustomer } from "./lookups.js";
@@ -93,6 +93,7 @@ export async function redeemItemFifo(
         "p.purchased_at",
         "p.expires_at",
         "p.redeemable_location_ids",
+        "p.pauses",
       ])
       .where("l.business_id", "=", businessId)
       .where("l.customer_id", "=", input.customerId)
@@ -105,12 +106,16 @@ export async function redeemItemFifo(
       serviceAt: now,
       locationId: ctx.actor.locationId,
     };
-    const chosen = chooseLineFifo(rows.map(candidateLine), input.itemId, request);
+    const candidates = rows.map(candidateLine);
+    const chosen = chooseLineFifo(candidates, input.itemId, request);
     if (!chosen) {
-      throw conflict(
-        "no_eligible_package",
-        "The customer has no active package with enough credits for this item.",
-        "itemId",
+      throw (
+        pausedRefusal(candidates, input.itemId, request) ??
+        conflict(
+          "no_eligible_package",
+          "The customer has no active package with enough credits for this item.",
+          "itemId",
+        )
       );
     }
     try {

@@ -22,6 +22,7 @@ import { ledgerBatchSize, ledgerStatements } from "../metrics.js";
 import type { Executor } from "./context.js";
 import type { IdempotencyClaim } from "./idempotency.js";
 import { Batcher, type Outcome } from "./ledger-batcher.js";
+import { pauseSpans } from "./lookups.js";
 import {
   activityColumns,
   movementColumns,
@@ -540,6 +541,7 @@ async function explainRefusal(db: Executor, m: MovementInput): Promise<AppError 
       "p.purchased_at",
       "p.expires_at",
       "p.redeemable_location_ids",
+      "p.pauses",
     ])
     .where("l.business_id", "=", m.businessId)
     .where("l.id", "=", m.lineId)
@@ -550,6 +552,7 @@ async function explainRefusal(db: Executor, m: MovementInput): Promise<AppError 
     purchasedAt: toInstant(row.purchased_at),
     expiresAt: row.expires_at ? toInstant(row.expires_at) : null,
     redeemableLocationIds: row.redeemable_location_ids,
+    pauses: pauseSpans(row.pauses),
   };
   if (m.kind === "add" && row.refunded) return conflict("package_refunded", "This package was refunded.");
   if (m.kind === "restore" && row.refunded) return creditStaysUsed();

@@ -275,6 +275,18 @@ export interface ValiditySnapshot {
   date: LocalDate | null;
 }
 
+/** G4: a pause of a package, as customer_packages.pauses keeps it (migration 0028) */
+export interface PauseRecord {
+  id: string;
+  startsOn: string;
+  endsOn: string;
+  /** ISO instants: the start of the first day, the end of the last (exclusive), in the package's zone */
+  startsAt: string;
+  endsAt: string;
+  days: number;
+  reason: string;
+}
+
 export interface CustomerPackagesTable {
   business_id: string;
   id: Generated<string>;
@@ -301,6 +313,8 @@ export interface CustomerPackagesTable {
   sold_on_ticket_line_id: string | null;
   /** O5: the key of the imported file's row(s) it came from; null when sold in Carnet (migration 0017) */
   import_key: string | null;
+  /** G4: its pauses (migration 0028) */
+  pauses: ColumnType<PauseRecord[], string | undefined, string>;
   /** G3: the package whose credits a transfer moved into this one (migration 0027) */
   transferred_from_package_id: Generated<string | null>;
   created_at: DefaultTimestamp;

@@ -1,6 +1,7 @@
 // L8: when several packages can cover an item, the earliest purchased (or added) package is used
 // first, whatever their expiry dates. Ties break on the package id so the choice is stable.
 import type { Temporal } from "temporal-polyfill";
+import type { AppError } from "./errors.js";
 import { type PackageState, refuseTakingCredits, type TakeCreditsRequest } from "./ledger.js";
 import type { Counters } from "./package-status.js";
 
@@ -29,6 +30,22 @@ export function chooseLineFifo(
 ): CandidateLine | null {
   for (const line of fifoOrder(lines.filter((l) => l.itemId === itemId))) {
     if (refuseTakingCredits(line.package, line, request) === null) return line;
+  }
+  return null;
+}
+
+/**
+ * G4: when no line can give the credits because the packages that could are paused then, that
+ * refusal (package_paused, naming the pause), rather than "no eligible package".
+ */
+export function pausedRefusal(
+  lines: readonly CandidateLine[],
+  itemId: string,
+  request: TakeCreditsRequest,
+): AppError | null {
+  for (const line of fifoOrder(lines.filter((l) => l.itemId === itemId))) {
+    const refusal = refuseTakingCredits(line.package, line, request);
+    if (refusal?.code === "package_paused") return refusal;
   }
   return null;
 }

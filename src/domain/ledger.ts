@@ -1,7 +1,7 @@
 // The credit lifecycle (SPEC "Credit lifecycle"): what each movement does to a line's counters, and
 // the checks that decide whether a movement may be written, in a fixed order of precedence so that
 // the same situation always gets the same answer.
-import type { Temporal } from "temporal-polyfill";
+import { Temporal } from "temporal-polyfill";
 import { type AppError, conflict } from "./errors.js";
 import { type Counters, remainingOf } from "./package-status.js";
 import { isExpiredAt } from "./validity.js";
@@ -90,6 +90,25 @@ export interface PackageState {
   expiresAt: Temporal.Instant | null;
   /** null = every location */
   redeemableLocationIds: readonly string[] | null;
+  /** G4: no credit is taken for a service inside one of these */
+  pauses?: readonly PauseSpan[] | undefined;
+}
+
+export interface PauseSpan {
+  startsOn: string;
+  endsOn: string;
+  /** the start of the first paused day, in the package's zone */
+  startsAt: Temporal.Instant;
+  /** the end of the last paused day (exclusive) */
+  endsAt: Temporal.Instant;
+}
+
+/** The pause a service at `at` falls in, if any. */
+export function pauseAt(pauses: readonly PauseSpan[] | undefined, at: Temporal.Instant): PauseSpan | null {
+  for (const p of pauses ?? []) {
+    if (Temporal.Instant.compare(at, p.startsAt) >= 0 && Temporal.Instant.compare(at, p.endsAt) < 0) return p;
+  }
+  return null;
 }
 
 export interface TakeCreditsRequest {
@@ -102,7 +121,7 @@ export interface TakeCreditsRequest {
 
 /**
  * Why credits cannot be taken from this line, or null when they can. Checked in this order:
- * refunded, not yet purchased, expired, wrong location, too few credits.
+ * refunded, not yet purchased, expired, paused, wrong location, too few credits.
  */
 export function refuseTakingCredits(
   pkg: PackageState,
@@ -117,6 +136,13 @@ export function refuseTakingCredits(
     }
     if (isExpiredAt(pkg.expiresAt, request.serviceAt)) {
       return conflict("package_expired", "The package has expired; its credits cannot be used.");
+    }
+    const pause = pauseAt(pkg.pauses, request.serviceAt);
+    if (pause) {
+      return conflict(
+        "package_paused",
+        `The package is paused from ${pause.startsOn} to ${pause.endsOn}; its credits cannot be used on those days.`,
+      );
     }
     if (
       request.locationId !== null &&

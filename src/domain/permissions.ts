@@ -10,6 +10,7 @@ export type Action =
   | "extend_expiry"
   | "refund"
   | "transfer_credits"
+  | "pause_package"
   | "manage_catalog"
   | "manage_customers"
   | "manage_staff"
@@ -38,6 +39,7 @@ const ALLOWED: Record<Action, ReadonlySet<Role>> = {
   extend_expiry: MANAGERS,
   refund: MANAGERS,
   transfer_credits: MANAGERS,
+  pause_package: MANAGERS,
   manage_catalog: MANAGERS,
   manage_settings: new Set(["owner"]),
   // O4: what staff are paid is the owner's call; managers read the rates with the report.

@@ -263,6 +263,19 @@ export const packageAnswer = z
     onlineBookable: z.boolean(),
     commissionBasis: z.string(),
     redeemableLocationIds: z.array(z.string()).nullable().describe("null: every location"),
+    pauses: z
+      .array(
+        z.object({
+          id: z.string(),
+          startsOn: z.string().describe("the first paused day"),
+          endsOn: z.string().describe("the last paused day"),
+          startsAt: instant,
+          endsAt: instant.describe("the end of the last paused day"),
+          days: int,
+          reason: z.string(),
+        }),
+      )
+      .describe("G4: no credit is taken for a service on these days; the expiry moved later by them"),
     lines: z.array(packageLineAnswer),
   })
   .meta({ id: "Package" });

@@ -26,6 +26,7 @@ import {
   usedCreditsValueSql,
 } from "../app/movement-sql.js";
 import { webhookOutboxCtes } from "../app/webhooks/outbox.js";
+import type { PauseRecord } from "../db/schema.js";
 import { type CandidateLine, chooseLineFifo } from "../domain/fifo.js";
 import { toDate, toInstant } from "../domain/validity.js";
 
@@ -124,6 +125,7 @@ async function decide(tx: Executor, due: DueEnrolment[]) {
     purchased_at: Date;
     expires_at: Date | null;
     redeemable_location_ids: string[] | null;
+    pauses: PauseRecord[];
   }>`
     WITH wanted AS (
       SELECT * FROM unnest(${reserved.map((e) => e.business_id)}::uuid[],
@@ -136,7 +138,7 @@ async function decide(tx: Executor, due: DueEnrolment[]) {
        WHERE NOT l.refunded
     )
     SELECT l.id, l.business_id, l.package_id, l.customer_id, l.item_id, l.total, l.used, l.booked, l.refunded,
-           p.purchased_at, p.expires_at, p.redeemable_location_ids
+           p.purchased_at, p.expires_at, p.redeemable_location_ids, p.pauses
       FROM wanted w
       JOIN package_lines l ON l.business_id = w.business_id AND l.id = w.id
       JOIN customer_packages p ON p.business_id = l.business_id AND p.id = l.package_id

@@ -177,6 +177,8 @@ const EXPECTED: Record<string, { own: string; other: string; note?: string }> = 
   "POST /api/v1/packages/:packageId/extend": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "POST /api/v1/packages/:packageId/refund": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "POST /api/v1/packages/:packageId/transfer": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "POST /api/v1/packages/:packageId/pauses": { own: MANAGERS, other: HIDDEN_MANAGERS },
+  "POST /api/v1/packages/:packageId/pauses/:pauseId/end": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "POST /api/v1/movements/:movementId/undo-transfer": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "POST /api/v1/movements/:movementId/undo": { own: MANAGERS, other: HIDDEN_MANAGERS },
   "GET /api/v1/activity": { own: EVERYONE, other: EVERYONE },
@@ -797,6 +799,22 @@ const REQUESTS: Record<string, Build> = {
   "POST /api/v1/packages/:packageId/refund": async () => {
     const p = await f.pkg();
     return { url: `/api/v1/packages/${p.packageId}/refund`, body: { kind: "money" } };
+  },
+  "POST /api/v1/packages/:packageId/pauses": async () => {
+    const p = await f.pkg();
+    return {
+      url: `/api/v1/packages/${p.packageId}/pauses`,
+      body: { startsOn: "2026-07-01", endsOn: "2026-07-10", reason: `holiday ${MARK_A}` },
+    };
+  },
+  "POST /api/v1/packages/:packageId/pauses/:pauseId/end": async () => {
+    const p = await f.pkg();
+    const paused = await asOwnerA("POST", `/api/v1/packages/${p.packageId}/pauses`, {
+      startsOn: "2026-07-01",
+      endsOn: "2026-07-10",
+      reason: `holiday ${MARK_A}`,
+    });
+    return { url: `/api/v1/packages/${p.packageId}/pauses/${paused.pauses[0].id}/end`, body: {} };
   },
   "POST /api/v1/packages/:packageId/transfer": async () => {
     const p = await f.pkg();

@@ -8,6 +8,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "package.expired",
   "package.refunded",
   "package.transferred",
+  "package.paused",
+  "package.resumed",
   "appointment.booked",
   "appointment.cancelled",
   "appointment.no_show",

@@ -8,6 +8,7 @@ import { extendExpiry } from "../../app/extend-expiry.js";
 import { activityLog, packageUsage, storeCredit } from "../../app/history.js";
 import { getCustomer } from "../../app/lookups.js";
 import { customerPackagesPage, loadPackage } from "../../app/package-view.js";
+import { endPause, pausePackage } from "../../app/pause-package.js";
 import { redeemItemFifo, redeemLineOnce } from "../../app/redeem-credits.js";
 import { refundPackage } from "../../app/refund-package.js";
 import { sellPackage } from "../../app/sell-package.js";
@@ -293,6 +294,48 @@ export function packageRoutes(server: FastifyInstance, app: App) {
       mutation(app, req, reply, (ctx, db) =>
         undoTransfer(ctx, { movementId: req.params.movementId, reason: req.body.reason }, db),
       ),
+  );
+
+  r.post(
+    "/api/v1/packages/:packageId/pauses",
+    {
+      schema: {
+        tags,
+        summary:
+          "Pause a package from a date to a date: no credit is taken on those days, the expiry moves later by them (G4; manager/owner)",
+        params: packageParams,
+        body: z.strictObject({
+          startsOn: localDate.describe("the first paused day, today or later"),
+          endsOn: localDate.describe("the last paused day"),
+          reason,
+        }),
+        response: { 200: packageAnswer, ...writeRefusals },
+      },
+    },
+    (req, reply) =>
+      mutation(app, req, reply, (ctx, db) =>
+        pausePackage(ctx, { ...req.body, packageId: req.params.packageId }, db),
+      ),
+  );
+
+  r.post(
+    "/api/v1/packages/:packageId/pauses/:pauseId/end",
+    {
+      schema: {
+        tags,
+        summary:
+          "End a pause early (or take away one not yet begun): usable again from resumeOn, the expiry moves back by the days given back (G4; manager/owner)",
+        params: packageParams.extend({ pauseId: id }),
+        body: z
+          .strictObject({
+            resumeOn: localDate.optional().describe("the first day usable again; absent: today"),
+            reason: reason.optional(),
+          })
+          .default({}),
+        response: { 200: packageAnswer, ...writeRefusals },
+      },
+    },
+    (req, reply) => mutation(app, req, reply, (ctx, db) => endPause(ctx, { ...req.body, ...req.params }, db)),
   );
 
   r.post(
