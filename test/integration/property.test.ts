@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { adjustCredits } from "../../src/app/adjust-credits.js";
 import { packageUsage } from "../../src/app/history.js";
 import { updateSettings } from "../../src/app/manage-business.js";
+import { endPause, pausePackage } from "../../src/app/pause-package.js";
 import { redeemLine } from "../../src/app/redeem-credits.js";
 import { refundPackage } from "../../src/app/refund-package.js";
 import { transferCredits, undoTransfer } from "../../src/app/transfer-credits.js";
@@ -22,7 +23,10 @@ type Action =
   | { kind: "refund"; as: "money" | "store_credit" }
   // G3: the free credits of one line (or of every line) of the sold package to another customer
   | { kind: "transfer"; line: number | null }
-  | { kind: "untransfer"; pick: number };
+  | { kind: "untransfer"; pick: number }
+  // G4: the sold package paused from today (no redemption then), and the pause taken away
+  | { kind: "pause"; days: number }
+  | { kind: "resume" };
 
 /** A transfer as the model knows it: for each line moved, where to (a line of the model) and how many. */
 interface ModelTransfer {
@@ -44,6 +48,8 @@ class Model {
     undone?: boolean;
   }> = [];
   refunded = false;
+  /** the sold package's pause, while it has one */
+  pauseId: string | null = null;
   lines = 2;
   transfers: ModelTransfer[] = [];
   total = (line: number) =>
@@ -101,6 +107,11 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant("transfer" as const), line: fc.option(fc.nat(1)) }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("untransfer" as const), pick: fc.nat(5) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("pause" as const), days: fc.integer({ min: 1, max: 30 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("resume" as const) }) },
 );
 
 it("the ledger agrees with a naive model after every action", async () => {
@@ -141,6 +152,8 @@ it("the ledger agrees with a naive model after every action", async () => {
                     reason: "test",
                   });
             if (model.refundedLine(line)) await expectRefusal(call, "package_refunded");
+            else if (a.kind === "redeem" && line < 2 && model.pauseId)
+              await expectRefusal(call, "package_paused");
             else if (model.remaining(line) < a.quantity) await expectRefusal(call, "insufficient_credits");
             else {
               const m = await call;
@@ -193,6 +206,28 @@ it("the ledger agrees with a naive model after every action", async () => {
               transfers.written++;
               const history = await packageUsage(s.as("manager"), to.id);
               model.transfers.push({ pairs, movementId: history.items[0]!.id, undone: false });
+            }
+          } else if (a.kind === "pause") {
+            const call = pausePackage(s.as("manager"), {
+              packageId: sold.packageId,
+              startsOn: "2026-06-01",
+              endsOn: s.clock.now
+                .toZonedDateTimeISO("Europe/Budapest")
+                .toPlainDate()
+                .add({ days: a.days - 1 })
+                .toString(),
+              reason: "test",
+            });
+            if (model.refunded) await expectRefusal(call, "package_refunded");
+            else if (model.pauseId) await expectRefusal(call, "pause_overlaps");
+            else model.pauseId = (await call).pauses[0]!.id;
+          } else if (a.kind === "resume") {
+            if (!model.pauseId) continue;
+            const call = endPause(s.as("manager"), { packageId: sold.packageId, pauseId: model.pauseId });
+            if (model.refunded) await expectRefusal(call, "package_refunded");
+            else {
+              expect((await call).pauses).toEqual([]);
+              model.pauseId = null;
             }
           } else if (a.kind === "untransfer") {
             const target = model.transfers[a.pick % Math.max(1, model.transfers.length)];
