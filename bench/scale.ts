@@ -161,7 +161,7 @@ function plot(rows: Array<{ packages: number } & Record<string, number>>): strin
     const top = Math.max(...values) * 1.15 || 1;
     const px = (x: number) => ox + pad.l + ((x - x0) / (x1 - x0)) * (w - pad.l - pad.r);
     const py = (v: number) => oy + h - pad.b - (v / top) * (h - pad.t - pad.b);
-    const points = rows.map((r, k) => `${round(px(xs[k]!), 1)},${round(py(values[k]!), 1)}`).join(" ");
+    const points = xs.map((x, k) => `${round(px(x), 1)},${round(py(values[k]!), 1)}`).join(" ");
     const ticks = rows
       .map(
         (r, k) =>
@@ -177,6 +177,7 @@ function plot(rows: Array<{ packages: number } & Record<string, number>>): strin
 <polyline points="${points}" fill="none" stroke="#2f7d4f" stroke-width="2"/>${ticks}</g>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * w}" height="${2 * h + 20}" font-family="sans-serif" font-size="11" fill="#222">
+<title>Carnet: cost against the number of packages</title>
 <rect width="100%" height="100%" fill="#fff"/>
 ${charts.join("\n")}
 <text x="${w}" y="${2 * h + 12}" text-anchor="middle">packages in the business (log scale)</text>

@@ -72,11 +72,14 @@ export async function closeTicket(
       const pkg = await sellPackage(
         ctx,
         {
-          customerId: ticket.customer_id!,
+          customerId: sale.gift_to_customer_id ?? ticket.customer_id!,
           templateId: sale.template_id!,
           locationId: ticket.location_id,
           priceMinor: sale.retail_price_minor,
           ticketLineId: sale.id,
+          ...(sale.gift_to_customer_id
+            ? { giftFromCustomerId: ticket.customer_id!, giftMessage: sale.gift_message ?? undefined }
+            : {}),
         },
         tx,
       );

@@ -99,6 +99,9 @@ export interface AddLineInput {
   staffId?: string | undefined;
   /** the agreed price (tax included); default the item's or template's price in the ticket's currency */
   priceMinor?: number | undefined;
+  /** G2: a package sale as a gift to this customer (the ticket's customer pays), with a message */
+  giftToCustomerId?: string | undefined;
+  giftMessage?: string | undefined;
 }
 
 export async function addTicketLine(
@@ -110,6 +113,14 @@ export async function addTicketLine(
   if ((input.itemId === undefined) === (input.templateId === undefined)) {
     throw invalid("item_or_template", "Give either an item or a package template.", "itemId");
   }
+  if (input.giftToCustomerId !== undefined && input.templateId === undefined)
+    throw invalid("gift_needs_package", "Only a package sale can be a gift.", "giftToCustomerId");
+  if (input.giftMessage !== undefined && input.giftToCustomerId === undefined)
+    throw invalid(
+      "gift_message_without_recipient",
+      "A gift message needs the customer who receives it.",
+      "giftMessage",
+    );
   return editOpenTicket(ctx, ticketId, db, async (tx, ticket) => {
     const businessId = ticket.business_id;
     const serviceDate = input.serviceDate
@@ -203,12 +214,23 @@ export async function addTicketLine(
           `This template has no price in ${ticket.currency}; give a price.`,
           "priceMinor",
         );
+      const recipient = input.giftToCustomerId
+        ? await getCustomer(tx, businessId, input.giftToCustomerId, "giftToCustomerId")
+        : null;
+      if (recipient?.id === ticket.customer_id)
+        throw invalid(
+          "gift_to_self",
+          "A gift goes to another customer than the one who pays.",
+          "giftToCustomerId",
+        );
       await tx
         .insertInto("ticket_lines")
         .values({
           ...common,
           kind: "package_sale",
           template_id: template.id,
+          gift_to_customer_id: recipient?.id ?? null,
+          gift_message: recipient ? input.giftMessage?.trim() || null : null,
           name: template.name,
           retail_price_minor: price,
           coverage_mode: "paying",

@@ -55,6 +55,9 @@ export interface PackageView {
   redeemableLocationIds: string[] | null;
   /** G4: its pauses, first first */
   pauses: PauseRecord[];
+  /** G2: the customer who gave it, and the message, when it was a gift */
+  giftFromCustomerId: string | null;
+  giftMessage: string | null;
   lines: LineView[];
 }
 
@@ -109,6 +112,8 @@ export function packageView(
     commissionBasis: p.commission_basis,
     redeemableLocationIds: p.redeemable_location_ids,
     pauses: p.pauses,
+    giftFromCustomerId: p.gift_from_customer_id,
+    giftMessage: p.gift_message,
     lines: views,
   };
 }
@@ -138,7 +143,8 @@ export function packageViewJson(status: RawBuilder<string>, lines: RawBuilder<un
     'expiresOn', p.expires_on, 'expiresAt', ${instantIsoSql(sql`p.expires_at`)},
     'refundedAt', ${instantIsoSql(sql`p.refunded_at`)}, 'refundKind', p.refund_kind, 'refundMinor', p.refund_minor,
     'onlineBookable', p.online_bookable, 'commissionBasis', p.commission_basis,
-    'redeemableLocationIds', p.redeemable_location_ids, 'pauses', p.pauses, 'lines', ${lines})`;
+    'redeemableLocationIds', p.redeemable_location_ids, 'pauses', p.pauses,
+    'giftFromCustomerId', p.gift_from_customer_id, 'giftMessage', p.gift_message, 'lines', ${lines})`;
 }
 
 /** Packages with their lines; filtered by customer or by id, always within one business. */

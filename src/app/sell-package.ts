@@ -7,6 +7,7 @@ import { conflict, invalid, notFound } from "../domain/errors.js";
 import { computeExpiry, toDate, type ValidityRule } from "../domain/validity.js";
 import { logActivity } from "./activity.js";
 import { authorize, type Ctx, type Executor, inTransaction } from "./context.js";
+import { mailGift } from "./gift-mail.js";
 import { getCustomer, getLocation } from "./lookups.js";
 import { loadPackage, type PackageView } from "./package-view.js";
 import { enqueueWebhookEvent, packageEventData } from "./webhooks/outbox.js";
@@ -22,6 +23,9 @@ export interface SellPackageInput {
   /** demo data and tests may sell in the past; the API always sells now */
   purchasedAt?: Temporal.Instant | undefined;
   ticketLineId?: string | undefined;
+  /** G2: a gift: the customer who pays (customerId receives it), and a message for the receipt and e-mail */
+  giftFromCustomerId?: string | undefined;
+  giftMessage?: string | undefined;
 }
 
 export async function sellPackage(
@@ -32,8 +36,24 @@ export async function sellPackage(
   authorize(ctx, "sell_package");
   const businessId = ctx.actor.businessId;
   const purchasedAt = input.purchasedAt ?? ctx.clock();
+  const giftMessage = input.giftMessage?.trim() || undefined;
+  if (giftMessage && !input.giftFromCustomerId)
+    throw invalid(
+      "gift_message_without_payer",
+      "A gift message needs the customer who gives it.",
+      "giftMessage",
+    );
   return inTransaction(db, async (tx) => {
     const customer = await getCustomer(tx, businessId, input.customerId);
+    const giver = input.giftFromCustomerId
+      ? await getCustomer(tx, businessId, input.giftFromCustomerId, "giftFromCustomerId")
+      : null;
+    if (giver?.id === customer.id)
+      throw invalid(
+        "gift_to_self",
+        "A gift goes to another customer than the one who pays.",
+        "giftFromCustomerId",
+      );
     const location = await getLocation(tx, businessId, input.locationId ?? ctx.actor.locationId);
     const template = await tx
       .selectFrom("package_templates")
@@ -112,6 +132,8 @@ export async function sellPackage(
         expires_at: expiry.expiresAt ? toDate(expiry.expiresAt) : null,
         sold_by: ctx.actor.staffId,
         sold_on_ticket_line_id: input.ticketLineId ?? null,
+        gift_from_customer_id: giver?.id ?? null,
+        gift_message: giver ? (giftMessage ?? null) : null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -158,13 +180,29 @@ export async function sellPackage(
         priceMinor: price,
         currency: location.currency,
         expiresOn: expiry.expiresOn,
+        ...(giver
+          ? { giftFromCustomerId: giver.id, giftFrom: giver.name, giftMessage: giftMessage ?? null }
+          : {}),
       },
     });
+    if (giver)
+      await mailGift(tx, {
+        businessId,
+        recipient: customer,
+        giver,
+        packageId: pkg.id,
+        giftMessage,
+        at: purchasedAt,
+      });
     const sold = await loadPackage(tx, businessId, pkg.id, ctx.clock());
     await enqueueWebhookEvent(tx, {
       businessId,
       type: "package.sold",
-      data: packageEventData(sold, { priceMinor: price, currency: location.currency }),
+      data: packageEventData(sold, {
+        priceMinor: price,
+        currency: location.currency,
+        ...(giver ? { giftFromCustomerId: giver.id } : {}),
+      }),
       at: purchasedAt,
     });
     return sold;

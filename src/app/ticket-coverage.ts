@@ -7,7 +7,7 @@ import type { Temporal } from "temporal-polyfill";
 import type { DB, Ticket } from "../db/schema.js";
 import { type CoverableLine, type CreditSource, decideCoverage } from "../domain/coverage.js";
 import { toInstant } from "../domain/validity.js";
-import { getBusiness } from "./lookups.js";
+import { getBusiness, pauseSpans } from "./lookups.js";
 import { writeMovement } from "./write-movement.js";
 
 const SALE_PREFIX = "sale:";
@@ -155,6 +155,7 @@ async function creditSources(
     package_line_id: string | null;
     reservation_id: string | null;
     sold_package_id: string | null;
+    gift_to_customer_id: string | null;
   }>,
   now: Temporal.Instant,
 ): Promise<CreditSource[]> {
@@ -175,6 +176,7 @@ async function creditSources(
       "p.purchased_at",
       "p.expires_at",
       "p.redeemable_location_ids",
+      "p.pauses",
     ])
     .where("l.business_id", "=", businessId)
     .where("l.customer_id", "=", ticket.customer_id!)
@@ -193,12 +195,16 @@ async function creditSources(
     expiresAt: r.expires_at ? toInstant(r.expires_at) : null,
     refunded: r.refunded,
     redeemableLocationIds: r.redeemable_location_ids,
+    pauses: pauseSpans(r.pauses),
     total: r.total,
     used: r.used,
     booked: r.booked - (ownReservations.get(r.id) ?? 0),
   }));
   // Packages for sale on this open ticket: not bought yet, so they come last in FIFO order.
-  const sales = ticketLines.filter((l) => l.kind === "package_sale" && !l.sold_package_id);
+  // G2: a package sold as a gift is the recipient's: it covers nothing on the payer's ticket
+  const sales = ticketLines.filter(
+    (l) => l.kind === "package_sale" && !l.sold_package_id && l.gift_to_customer_id === null,
+  );
   if (sales.length > 0) {
     const items = await tx
       .selectFrom("template_items")

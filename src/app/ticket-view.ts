@@ -46,6 +46,8 @@ export interface TicketLineView {
   taxMinor: number;
   commissionMinor: number | null;
   soldPackageId: string | null;
+  /** G2: a package sold as a gift: to whom, and the message the receipt prints */
+  gift: { toCustomerId: string; toName: string; message: string | null } | null;
   refundedAt: string | null;
   refundedMinor: number | null;
 }
@@ -112,8 +114,12 @@ export async function loadTicket(db: Executor, businessId: string, ticketId: str
     .leftJoin("staff as s", (j) =>
       j.onRef("s.business_id", "=", "tl.business_id").onRef("s.id", "=", "tl.staff_id"),
     )
+    .leftJoin("customers as g", (j) =>
+      j.onRef("g.business_id", "=", "tl.business_id").onRef("g.id", "=", "tl.gift_to_customer_id"),
+    )
     .selectAll("tl")
     .select([
+      "g.name as gift_to_name",
       "p.id as package_id",
       "p.name as package_name",
       "m.total_after",
@@ -182,6 +188,9 @@ export async function loadTicket(db: Executor, businessId: string, ticketId: str
       taxMinor: closed ? (l.tax_minor ?? 0) : covered ? 0 : taxContained(price, l.tax_rate_bp),
       commissionMinor: l.commission_minor,
       soldPackageId: l.sold_package_id,
+      gift: l.gift_to_customer_id
+        ? { toCustomerId: l.gift_to_customer_id, toName: l.gift_to_name ?? "", message: l.gift_message }
+        : null,
       refundedAt: l.refunded_at?.toISOString() ?? null,
       refundedMinor: l.refunded_minor,
     };

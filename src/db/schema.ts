@@ -313,6 +313,9 @@ export interface CustomerPackagesTable {
   sold_on_ticket_line_id: string | null;
   /** O5: the key of the imported file's row(s) it came from; null when sold in Carnet (migration 0017) */
   import_key: string | null;
+  /** G2: who paid for it when it was a gift, and the message (migration 0029) */
+  gift_from_customer_id: Generated<string | null>;
+  gift_message: Generated<string | null>;
   /** G4: its pauses (migration 0028) */
   pauses: ColumnType<PauseRecord[], string | undefined, string>;
   /** G3: the package whose credits a transfer moved into this one (migration 0027) */
@@ -471,6 +474,9 @@ export interface TicketLinesTable {
   kind: TicketLineKind;
   item_id: string | null;
   template_id: string | null;
+  /** G2: a package sold on this line as a gift to this customer, with its message (0029) */
+  gift_to_customer_id: Generated<string | null>;
+  gift_message: Generated<string | null>;
   name: string;
   retail_price_minor: number;
   tax_rate_bp: Generated<number>;

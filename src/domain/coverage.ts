@@ -10,7 +10,7 @@
 // 5. Each line takes a credit from the earliest purchased package that has one, whatever the
 //    expiry (L8); expired, refunded and fully used packages never cover (P6).
 import type { Temporal } from "temporal-polyfill";
-import { refuseTakingCredits } from "./ledger.js";
+import { type PauseSpan, refuseTakingCredits } from "./ledger.js";
 
 export interface CoverableLine {
   id: string;
@@ -32,6 +32,8 @@ export interface CreditSource {
   expiresAt: Temporal.Instant | null;
   refunded: boolean;
   redeemableLocationIds: readonly string[] | null;
+  /** G4: no credit is taken on a paused day */
+  pauses?: readonly PauseSpan[] | undefined;
   total: number;
   used: number;
   /** booked by others (not by this ticket) */
@@ -47,6 +49,7 @@ export type CoverageReason =
   | "zero_price_not_covered"
   | "product_not_sold_to_clients"
   | "package_expired"
+  | "package_paused"
   | "package_refunded"
   | "package_not_valid_at_location"
   | "no_credits_left"
@@ -74,6 +77,7 @@ export const COVERAGE_EXPLANATION: Record<CoverageReason, string> = {
   zero_price_not_covered: "Items priced 0 are not covered by packages (business setting).",
   product_not_sold_to_clients: "This product is not sold to clients, so packages cannot cover it.",
   package_expired: "The package has expired.",
+  package_paused: "The package is paused on this day.",
   package_refunded: "The package was refunded.",
   package_not_valid_at_location: "The package cannot be used at this location.",
   no_credits_left: "No credit left for this item.",
@@ -94,6 +98,7 @@ export function decideCoverage(
         purchasedAt: s.purchasedAt,
         expiresAt: s.expiresAt,
         redeemableLocationIds: s.redeemableLocationIds,
+        pauses: s.pauses,
       },
       { total: s.total, used: s.used, booked: s.total - s.used - (free.get(s.packageLineId) ?? 0) },
       { kind: "reserve", quantity: 1, serviceAt: ctx.now, locationId: ctx.locationId },

@@ -162,6 +162,11 @@ export const postalAddress = oneLine(500);
 export const category = oneLine(100);
 export const reason = severalLines(z.string().overwrite(lineBreaks).trim().min(1, "must not be empty"), 500);
 export const notes = severalLines(z.string().overwrite(lineBreaks), 1000);
+/** G2: a gift's message, for the receipt and the recipient's e-mail */
+export const giftMessage = severalLines(
+  z.string().overwrite(lineBreaks).trim().min(1, "must not be empty"),
+  500,
+);
 export const phone = z
   .string()
   .trim()
@@ -276,6 +281,8 @@ export const packageAnswer = z
         }),
       )
       .describe("G4: no credit is taken for a service on these days; the expiry moved later by them"),
+    giftFromCustomerId: z.string().nullable().describe("G2: the customer who gave it, when it was a gift"),
+    giftMessage: z.string().nullable(),
     lines: z.array(packageLineAnswer),
   })
   .meta({ id: "Package" });

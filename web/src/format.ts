@@ -146,4 +146,6 @@ export const movementLabel = wordOf("movement", [
   "restore",
   "expire",
   "unexpire",
+  "transfer_out",
+  "transfer_in",
 ]);

@@ -18,6 +18,7 @@ import { ctxOf } from "../auth.js";
 import { mutation, oneStatementMutation } from "../mutation.js";
 import {
   customerParams,
+  giftMessage,
   id,
   isoInstant,
   lineParams,
@@ -126,9 +127,17 @@ export function packageRoutes(server: FastifyInstance, app: App) {
     {
       schema: {
         tags,
-        summary: "Sell a package to a customer directly (P3)",
+        summary: "Sell a package to a customer directly (P3), or as a gift from another customer (G2)",
         params: customerParams,
-        body: z.strictObject({ templateId: id, locationId: id.optional(), priceMinor: money.optional() }),
+        body: z.strictObject({
+          templateId: id,
+          locationId: id.optional(),
+          priceMinor: money.optional(),
+          giftFromCustomerId: id
+            .optional()
+            .describe("G2: the customer who pays; the customer of the path receives it"),
+          giftMessage: giftMessage.optional().describe("G2: for the receipt and the recipient's e-mail"),
+        }),
         response: { 201: packageAnswer, ...writeRefusals },
       },
     },

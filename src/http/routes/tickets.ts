@@ -21,6 +21,7 @@ import { invalid } from "../../domain/errors.js";
 import { ctxOf } from "../auth.js";
 import { mutation } from "../mutation.js";
 import {
+  giftMessage,
   id,
   isoInstant,
   localDate,
@@ -76,6 +77,10 @@ const ticketLineAnswer = z
     taxMinor: minor,
     commissionMinor: minor.nullable(),
     soldPackageId: z.string().nullable(),
+    gift: z
+      .object({ toCustomerId: z.string(), toName: z.string(), message: z.string().nullable() })
+      .nullable()
+      .describe("G2: a package sold as a gift: the recipient and the message the receipt prints"),
     refundedAt: z.string().nullable(),
     refundedMinor: minor.nullable(),
   })
@@ -318,6 +323,14 @@ export function ticketRoutes(server: FastifyInstance, app: App) {
           serviceDate: localDate.optional(),
           staffId: id.optional(),
           priceMinor: money.optional(),
+          giftToCustomerId: id
+            .optional()
+            .describe(
+              "G2: a package sale as a gift: the customer who receives it (the ticket's customer pays)",
+            ),
+          giftMessage: giftMessage
+            .optional()
+            .describe("G2: printed on the receipt and e-mailed to the recipient"),
         }),
         response: { 201: ticketAnswer, ...writeRefusals },
       },

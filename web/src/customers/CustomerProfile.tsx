@@ -29,6 +29,7 @@ import { CustomerLanguageField } from "../languages/LanguagePickers.js";
 import { type PackageAction, PackageCard } from "../packages/PackageCard.js";
 import { AdjustModal, ExtendModal, RefundModal, SellModal } from "../packages/PackageDialogs.js";
 import { customerKey, packagesKey, storeCreditKey } from "../packages/queries.js";
+import { TransferModal } from "../packages/TransferModal.js";
 import { UsageModal } from "../packages/UsageModal.js";
 import { allPages } from "../pages.js";
 import { ActivityTable } from "../reports/ActivityTable.js";
@@ -161,6 +162,9 @@ export function CustomerProfile() {
       {current && dialog?.action === "usage" && <UsageModal pkg={current} onClose={close} />}
       {current && dialog?.action === "adjust" && <AdjustModal pkg={current} onClose={close} onDone={close} />}
       {current && dialog?.action === "extend" && <ExtendModal pkg={current} onClose={close} onDone={close} />}
+      {current && dialog?.action === "transfer" && (
+        <TransferModal pkg={current} onClose={close} onDone={close} />
+      )}
       {current && dialog?.action === "refund" && <RefundModal pkg={current} onClose={close} onDone={close} />}
     </Stack>
   );

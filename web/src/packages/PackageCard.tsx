@@ -9,7 +9,7 @@ import { dateIn, localDate, money, STATUS_COLOR, statusLabel, UNLIMITED_ABOVE } 
 import { CreditBar } from "./CreditBar.js";
 import { afterPackageChange, packagesKey } from "./queries.js";
 
-export type PackageAction = "usage" | "adjust" | "extend" | "refund";
+export type PackageAction = "usage" | "adjust" | "extend" | "transfer" | "refund";
 
 export function PackageCard({
   pkg,
@@ -138,6 +138,12 @@ export function PackageCard({
         {can("extend_expiry") && pkg.expiresOn && pkg.status !== "refunded" && (
           <Button size="xs" variant="default" onClick={() => onAction("extend", pkg)}>
             {t("card.extend")}
+          </Button>
+        )}
+        {/* G3: the free credits, to another customer */}
+        {can("transfer_credits") && usable && pkg.lines.some((l) => l.remaining > 0) && (
+          <Button size="xs" variant="default" onClick={() => onAction("transfer", pkg)}>
+            {t("card.transfer")}
           </Button>
         )}
         {can("refund") && pkg.status !== "refunded" && (

@@ -1,5 +1,6 @@
 // L5 View Usage: every movement of a package, what it left ("2 of 5 left"), with Undo for managers and
-// owners (L6). On a phone each movement is a short card instead of a table row.
+// owners (L6), and Undo transfer for a transfer of credits to or from another customer (G3). On a
+// phone each movement is a short card instead of a table row.
 import {
   Alert,
   Badge,
@@ -19,22 +20,27 @@ import { notifications } from "@mantine/notifications";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Package, UsageEntry } from "../api/types.js";
-import { api, plainWords } from "../api.js";
+import type { Answer, Package, UsageEntry } from "../api/types.js";
+import { ApiError, api, plainWords } from "../api.js";
 import { useSession } from "../auth/session.js";
 import { dateTimeIn, movementLabel, UNLIMITED_ABOVE } from "../format.js";
 import { pagedQuery } from "../pages.js";
 import { LoadMore } from "../shell/LoadMore.js";
 import { useCreditWords } from "./CreditBar.js";
 import { afterPackageChange, usageKey } from "./queries.js";
+import { useTransferRefusal } from "./TransferModal.js";
 
 type UndoKind = "redeem" | "consume" | "deduct";
 const undoKind = (kind: string): UndoKind => (kind === "consume" || kind === "deduct" ? kind : "redeem");
+/** Refusals of an undo-transfer that pressing again cannot change. */
+const FINAL_REFUSALS = ["already_undone", "transfer_credits_used", "package_refunded"];
+const isTransfer = (e: UsageEntry) => e.kind === "transfer_out" || e.kind === "transfer_in";
 
 export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void }) {
   const { t } = useTranslation("packages");
   const { can } = useSession();
   const words = useCreditWords();
+  const refusal = useTransferRefusal();
   const phone = useMediaQuery("(max-width: 36em)");
   const queryClient = useQueryClient();
   // W2: newest first, a page at a time, "Show more" for older movements
@@ -61,6 +67,30 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
     },
     onError: (e) => notifications.show({ color: "red", title: t("undo.failed"), message: plainWords(e) }),
   });
+  // G3: undoing a transfer moves every credit it moved back, while none of them is used or booked.
+  const [undoingTransfer, setUndoingTransfer] = useState<UsageEntry | null>(null);
+  const [transferTarget, setTransferTarget] = useState<UsageEntry | null>(null);
+  const undoTransfer = useMutation({
+    mutationFn: (entry: UsageEntry) =>
+      api.post<Answer<"/api/v1/movements/{movementId}/undo-transfer", "post">>(
+        `/api/v1/movements/${entry.id}/undo-transfer`,
+        reason.trim() ? { reason: reason.trim() } : {},
+      ),
+    onSuccess: async (r) => {
+      notifications.show({ color: "green", message: t("undoTransfer.done") });
+      setUndoingTransfer(null);
+      setReason("");
+      await Promise.all([
+        afterPackageChange(queryClient, r.from.customerId),
+        afterPackageChange(queryClient, r.to.customerId),
+      ]);
+    },
+  });
+  const askTransfer = (e: UsageEntry) => {
+    undoTransfer.reset();
+    setTransferTarget(e);
+    setUndoingTransfer(e);
+  };
 
   const after = (e: UsageEntry) => words.left({ ...e.after, unlimited: e.after.remaining > UNLIMITED_ABOVE });
   const linkOf = (e: UsageEntry) =>
@@ -71,9 +101,14 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
         : e.classEnrolmentId
           ? t("usage.class", { ref: e.classEnrolmentId.slice(0, 8) })
           : "—";
+  /** The movement in words; a transfer's undoing says so rather than "Moved from another customer". */
+  const label = (e: UsageEntry) =>
+    isTransfer(e) && e.reversesId
+      ? t(e.kind === "transfer_in" ? "usage.transferCameBack" : "usage.transferWentBack")
+      : movementLabel(e.kind);
   const what = (e: UsageEntry) => (
     <>
-      {movementLabel(e.kind)}
+      {label(e)}
       {e.reason && (
         <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
           {e.reason}
@@ -84,6 +119,20 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
   const action = (e: UsageEntry) =>
     e.undone ? (
       <UndoneBadge label={t("usage.undone")} />
+    ) : isTransfer(e) ? (
+      can("transfer_credits") &&
+      !e.reversesId && (
+        <Button
+          size="compact-xs"
+          variant="light"
+          color="red"
+          onClick={() => askTransfer(e)}
+          // in full beside a phone's card, never "Undo trans…"
+          style={{ flexShrink: 0 }}
+        >
+          {t("usage.undoTransfer")}
+        </Button>
+      )
     ) : (
       can("undo") &&
       e.undoable && (
@@ -108,7 +157,9 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
                 <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
                   <Stack gap={0} style={{ minWidth: 0 }}>
                     <Text size="sm" fw={600}>
-                      {e.itemName} · {movementLabel(e.kind)}
+                      {e.itemName} · {label(e)}
+                      {/* a transfer moves many credits at once: how many, as the table's column says */}
+                      {isTransfer(e) && ` · ${t("usage.creditCount", { count: e.quantity })}`}
                     </Text>
                     {e.reason && (
                       <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
@@ -195,6 +246,54 @@ export function UsageModal({ pkg, onClose }: { pkg: Package; onClose: () => void
             {t(`undo.confirm.${kind}`)}
           </Button>
         </Group>
+      </Modal>
+      <Modal
+        opened={undoingTransfer !== null}
+        onClose={() => setUndoingTransfer(null)}
+        title={t("undoTransfer.title")}
+        zIndex={400}
+      >
+        <Stack gap="sm">
+          {undoTransfer.error && (
+            <Alert color="red" data-testid="undo-transfer-error">
+              {refusal(undoTransfer.error)}
+            </Alert>
+          )}
+          <Text data-testid="undo-transfer-what">
+            {transferTarget &&
+              t(transferTarget.kind === "transfer_out" ? "undoTransfer.whatOut" : "undoTransfer.whatIn", {
+                count: transferTarget.quantity,
+                item: transferTarget.itemName,
+                date: dateTimeIn(transferTarget.occurredAt, pkg.timeZone),
+              })}{" "}
+            {t("undoTransfer.all")}
+          </Text>
+          <Text size="sm" c="dimmed">
+            {t("undoTransfer.onlyFree")} {t("undo.stays")}
+          </Text>
+          <Textarea
+            label={t("dialogs.reasonOptional")}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            maxLength={500}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setUndoingTransfer(null)}>
+              {t("undo.keep")}
+            </Button>
+            <Button
+              color="red"
+              loading={undoTransfer.isPending}
+              // refused for good: pressing again would only be refused again
+              disabled={
+                undoTransfer.error instanceof ApiError && FINAL_REFUSALS.includes(undoTransfer.error.code)
+              }
+              onClick={() => undoingTransfer && undoTransfer.mutate(undoingTransfer)}
+            >
+              {t("usage.undoTransfer")}
+            </Button>
+          </Group>
+        </Stack>
       </Modal>
     </>
   );

@@ -9,7 +9,7 @@ import { Link } from "react-router";
 import type { ActivityEntry } from "../api/types.js";
 import { plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
-import { dateTimeIn } from "../format.js";
+import { currentFormatLocale, dateTimeIn, money } from "../format.js";
 import { pagedQuery } from "../pages.js";
 import { LoadMore } from "../shell/LoadMore.js";
 import phone from "./phone-table.module.css";
@@ -33,6 +33,9 @@ export const ACTIONS = [
   "adjust",
   "extend",
   "refund",
+  "transfer_out",
+  "transfer_in",
+  "transfer_undo",
   "expire",
   "book",
   "enrol",
@@ -142,6 +145,21 @@ function describe(t: TFunction<"reports">, e: Entry): string {
       return t("details.extended", { from: d.from, to: d.to });
     case "refund":
       return d.kind === "store_credit" ? t("details.refundStoreCredit") : t("details.refundMoney");
+    case "transfer_out":
+    case "transfer_in": {
+      const credits = Array.isArray(e.details.credits)
+        ? (e.details.credits as Array<{ item: string; quantity: number }>)
+        : [];
+      return t(e.action === "transfer_out" ? "details.transferOut" : "details.transferIn", {
+        credits: new Intl.ListFormat(currentFormatLocale(), { type: "conjunction" }).format(
+          credits.map((c) => t("details.itemCredits", { count: c.quantity, item: c.item })),
+        ),
+        amount:
+          typeof d.valueMinor === "number" && d.currency ? money(d.valueMinor, String(d.currency)) : "—",
+      });
+    }
+    case "transfer_undo":
+      return t("details.transferUndone", { count: Number(d.credits ?? 0) });
     case "expire":
       return t("details.writtenOff", { count: Number(d.creditsWrittenOff ?? 0) });
     case "no_show": {
@@ -182,6 +200,26 @@ function describe(t: TFunction<"reports">, e: Entry): string {
     default:
       return "";
   }
+}
+
+/** G3: a transfer's other customer, one click away (the entry names only the customer it is about). */
+function OtherCustomer({ entry }: { entry: Entry }) {
+  const { t } = useTranslation("reports");
+  const other =
+    entry.action === "transfer_out"
+      ? entry.details.toCustomerId
+      : entry.action === "transfer_in"
+        ? entry.details.fromCustomerId
+        : null;
+  if (typeof other !== "string") return null;
+  return (
+    <>
+      {" · "}
+      <Link to={`/customers/${other}`} data-testid="activity-other-customer">
+        {t(entry.action === "transfer_out" ? "details.toWhom" : "details.fromWhom")}
+      </Link>
+    </>
+  );
 }
 
 export function ActivityTable({
@@ -257,6 +295,7 @@ export function ActivityTable({
                 </Table.Td>
                 <Table.Td data-label={columns.details} data-wide data-testid="activity-details">
                   {describe(t, e)}
+                  <OtherCustomer entry={e} />
                 </Table.Td>
                 <Table.Td
                   data-label={e.reason ? columns.reason : undefined}

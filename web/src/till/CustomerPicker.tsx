@@ -1,4 +1,5 @@
-// Search-as-you-type customer picker for the till.
+// Search-as-you-type customer picker for the till (and a package's transfer, which leaves out the
+// customer the package belongs to).
 import { Select } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
@@ -12,11 +13,16 @@ export function CustomerPicker({
   onChange,
   label,
   autoFocus = false,
+  exclude,
+  error,
 }: {
   value: { id: string; name: string } | null;
   onChange: (customer: { id: string; name: string } | null) => void;
   label?: string;
   autoFocus?: boolean;
+  /** a customer left out of what the search finds (the one a transfer starts from) */
+  exclude?: string;
+  error?: React.ReactNode;
 }) {
   const { t } = useTranslation("till");
   const [search, setSearch] = useState(value?.name ?? "");
@@ -30,7 +36,7 @@ export function CustomerPicker({
     enabled: searching,
     placeholderData: keepPreviousData,
   });
-  const rows = searching ? (found.data?.items ?? []) : [];
+  const rows = searching ? (found.data?.items ?? []).filter((c) => c.id !== exclude) : [];
   const labelOf = (c: { name: string; phone: string | null }) =>
     c.phone ? `${c.name} · ${c.phone}` : c.name;
   const options = rows.map((c) => ({ value: c.id, label: labelOf(c) }));
@@ -43,6 +49,9 @@ export function CustomerPicker({
       searchable
       clearable
       autoFocus={autoFocus}
+      // a modal's first focus goes to the field marked so
+      data-autofocus={autoFocus || undefined}
+      error={error}
       data={options}
       value={value?.id ?? null}
       searchValue={search}
