@@ -153,7 +153,13 @@ function plot(rows: Array<{ packages: number } & Record<string, number>>): strin
   const xs = rows.map((r) => Math.log10(r.packages));
   const [x0, x1] = [Math.min(...xs) - 0.15, Math.max(...xs) + 0.15];
   const fmt = (v: number) =>
-    v >= 10_000 ? `${round(v / 1000, 0)}k` : v >= 100 ? String(round(v, 0)) : String(round(v, 2));
+    v >= 1_000_000
+      ? `${round(v / 1_000_000, 1)}M`
+      : v >= 10_000
+        ? `${round(v / 1000, 0)}k`
+        : v >= 100
+          ? String(round(v, 0))
+          : String(round(v, 2));
   const charts = FIGURES.map((f, i) => {
     const ox = (i % 2) * w;
     const oy = Math.floor(i / 2) * h;
