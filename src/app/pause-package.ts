@@ -48,10 +48,30 @@ function pauseRecord(
   };
 }
 
-/** The expiry moved by `days` (later when positive); none stays none. */
-function movedExpiry(expiresOn: string | null, days: number, zone: string) {
-  if (expiresOn === null || days === 0) return null;
-  return fromExpiryDate(Temporal.PlainDate.from(expiresOn).add({ days }), zone);
+/**
+ * Stores the package's pauses and moves its expiry by `days` (later when positive; none stays
+ * none); returns the new expiry, or null when it did not move.
+ */
+async function savePauses(
+  tx: Executor,
+  pkg: { business_id: string; id: string; expires_on: string | null; time_zone: string },
+  pauses: PauseRecord[],
+  days: number,
+) {
+  const expiry =
+    pkg.expires_on === null || days === 0
+      ? null
+      : fromExpiryDate(Temporal.PlainDate.from(pkg.expires_on).add({ days }), pkg.time_zone);
+  await tx
+    .updateTable("customer_packages")
+    .set({
+      pauses: JSON.stringify(pauses),
+      ...(expiry ? { expires_on: expiry.expiresOn, expires_at: toDate(expiry.expiresAt!) } : {}),
+    })
+    .where("business_id", "=", pkg.business_id)
+    .where("id", "=", pkg.id)
+    .execute();
+  return expiry;
 }
 
 export async function pausePackage(
@@ -88,17 +108,8 @@ export async function pausePackage(
         "startsOn",
       );
     await refuseBookingsInside(tx, businessId, pkg.id, pause);
-    const expiry = movedExpiry(pkg.expires_on, pause.days, pkg.time_zone);
     const pauses = [...pkg.pauses, pause].sort((a, b) => a.startsOn.localeCompare(b.startsOn));
-    await tx
-      .updateTable("customer_packages")
-      .set({
-        pauses: JSON.stringify(pauses),
-        ...(expiry ? { expires_on: expiry.expiresOn, expires_at: toDate(expiry.expiresAt!) } : {}),
-      })
-      .where("business_id", "=", businessId)
-      .where("id", "=", pkg.id)
-      .execute();
+    const expiry = await savePauses(tx, pkg, pauses, pause.days);
     await logActivity(tx, {
       businessId,
       at: now,
@@ -157,17 +168,8 @@ export async function endPause(
         ? null
         : pauseRecord(pause.id, startsOn, resumeOn.subtract({ days: 1 }), pkg.time_zone, pause.reason);
     const givenBack = pause.days - (cutTo?.days ?? 0);
-    const expiry = movedExpiry(pkg.expires_on, -givenBack, pkg.time_zone);
     const pauses = pkg.pauses.flatMap((p) => (p.id !== pause.id ? [p] : cutTo ? [cutTo] : []));
-    await tx
-      .updateTable("customer_packages")
-      .set({
-        pauses: JSON.stringify(pauses),
-        ...(expiry ? { expires_on: expiry.expiresOn, expires_at: toDate(expiry.expiresAt!) } : {}),
-      })
-      .where("business_id", "=", businessId)
-      .where("id", "=", pkg.id)
-      .execute();
+    const expiry = await savePauses(tx, pkg, pauses, -givenBack);
     await logActivity(tx, {
       businessId,
       at: now,
