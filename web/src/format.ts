@@ -122,6 +122,28 @@ const wordOf = (group: string, codes: readonly string[]) => {
   return (code: string): string => (known.has(code) ? i18next.t(`${group}.${code}`, { ns: "common" }) : code);
 };
 
+/** A local date 'YYYY-MM-DD' without its year: "23 Dec" / "dec. 23.". */
+export function localDayMonth(date: string): string {
+  const [y, m, d] = date.split("-").map(Number);
+  return formatter("dayMonth", "UTC", { day: "numeric", month: "short" }).format(
+    new Date(Date.UTC(y!, m! - 1, d!)),
+  );
+}
+
+/**
+ * A span of local dates 'YYYY-MM-DD': "10–23 Dec" / "dec. 10–23."; with the year, "10–23 Dec 2026".
+ * One day reads as that day.
+ */
+export function localDateRange(from: string, to: string, withYear = false): string {
+  const at = (date: string) => {
+    const [y, m, d] = date.split("-").map(Number);
+    return new Date(Date.UTC(y!, m! - 1, d!));
+  };
+  const options: Intl.DateTimeFormatOptions = withYear ? DATE : { day: "numeric", month: "short" };
+  const f = formatter(withYear ? "dateRange" : "dayMonthRange", "UTC", options);
+  return from === to ? f.format(at(from)) : f.formatRange(at(from), at(to));
+}
+
 /** A package's status in words ("Active", "Aktív"); an unknown code as it is. */
 export const statusLabel = wordOf("packageStatus", ["active", "fully_used", "expired", "refunded"]);
 export const STATUS_COLOR: Record<string, string> = {

@@ -11,6 +11,7 @@ import type { Appointment } from "../api/types.js";
 import { api, plainWords } from "../api.js";
 import { useMe, useSession } from "../auth/session.js";
 import { dayHeadingIn, money, timeRangeIn } from "../format.js";
+import { pauseAt } from "../packages/pauses.js";
 import { STATUS_COLOR } from "./legend.js";
 import { PackageIcon } from "./PackageIcon.js";
 import { afterAppointmentChange, putAppointment, useAvailablePackages } from "./queries.js";
@@ -56,10 +57,13 @@ export function AppointmentDrawer({
   const open = a.status === "booked" || a.status === "checked_in";
   const base = `/api/v1/appointments/${a.id}`;
   const mayBook = can("redeem");
-  // "Use package" only for a service one of the customer's packages covers here, with a credit left.
+  // "Use package" only for a service one of the customer's packages covers here, with a credit left,
+  // and not paused at the appointment's time (G4).
   const packages = useAvailablePackages(open && mayBook && !a.ticketId ? a.customer.id : null);
   const covers = (itemId: string) =>
-    packages.data?.some((p) => p.lines.some((l) => l.itemId === itemId && l.remaining > 0)) ?? false;
+    packages.data?.some(
+      (p) => !pauseAt(p, a.startAt) && p.lines.some((l) => l.itemId === itemId && l.remaining > 0),
+    ) ?? false;
 
   const changed = (r: Appointment, message?: string) => {
     putAppointment(client, r);

@@ -28,6 +28,7 @@ import { dateTimeIn, money } from "../format.js";
 import { CustomerLanguageField } from "../languages/LanguagePickers.js";
 import { type PackageAction, PackageCard } from "../packages/PackageCard.js";
 import { AdjustModal, ExtendModal, RefundModal, SellModal } from "../packages/PackageDialogs.js";
+import { PauseModal } from "../packages/PauseModal.js";
 import { customerKey, packagesKey, storeCreditKey } from "../packages/queries.js";
 import { TransferModal } from "../packages/TransferModal.js";
 import { UsageModal } from "../packages/UsageModal.js";
@@ -158,13 +159,16 @@ export function CustomerProfile() {
           </Stack>
         </Tabs.Panel>
       </Tabs>
-      {dialog?.action === "sell" && <SellModal customerId={customer.id} onClose={close} onDone={close} />}
+      {dialog?.action === "sell" && (
+        <SellModal customerId={customer.id} customerName={customer.name} onClose={close} onDone={close} />
+      )}
       {current && dialog?.action === "usage" && <UsageModal pkg={current} onClose={close} />}
       {current && dialog?.action === "adjust" && <AdjustModal pkg={current} onClose={close} onDone={close} />}
       {current && dialog?.action === "extend" && <ExtendModal pkg={current} onClose={close} onDone={close} />}
       {current && dialog?.action === "transfer" && (
         <TransferModal pkg={current} onClose={close} onDone={close} />
       )}
+      {current && dialog?.action === "pause" && <PauseModal pkg={current} onClose={close} onDone={close} />}
       {current && dialog?.action === "refund" && <RefundModal pkg={current} onClose={close} onDone={close} />}
     </Stack>
   );

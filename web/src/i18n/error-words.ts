@@ -2,6 +2,7 @@
 // stable code has words of its own; a refusal of bad input (invalid_input) names the field and the
 // rule, and reads "Name: must be at most 200 characters" rather than the request's path
 // ("newCustomer.name: …"). A rule this file does not know keeps the server's words for it.
+import { localDate, localDateRange } from "../format.js";
 import { i18next } from "./index.js";
 
 interface Refusal {
@@ -11,7 +12,34 @@ interface Refusal {
 }
 
 const t = (key: string, options?: Record<string, unknown>) => i18next.t(key, { ns: "errors", ...options });
-const has = (key: string) => i18next.exists(key, { ns: "errors" });
+const has = (key: string, options?: Record<string, unknown>) =>
+  i18next.exists(key, { ns: "errors", ...options });
+
+const DAY = String.raw`(\d{4}-\d{2}-\d{2})`;
+const between = (m: RegExpExecArray) => ({ range: localDateRange(m[1]!, m[2]!, true) });
+
+/**
+ * Refusals whose message names what the words should name too (G4: the dates of a pause, how many
+ * bookings are in the way): the parts read from the server's message, for errors.json's detailed.*.
+ * A message that does not read so keeps the code's plain words.
+ */
+const DETAILS: Record<string, [RegExp, (m: RegExpExecArray) => Record<string, unknown>]> = {
+  package_paused: [new RegExp(`from ${DAY} to ${DAY}`), between],
+  pause_overlaps: [new RegExp(`from ${DAY} to ${DAY}`), between],
+  package_booked_in_pause: [
+    new RegExp(`^(\\d+) booking.* between ${DAY} and ${DAY}`),
+    (m) => ({ count: Number(m[1]), from: localDate(m[2]!), to: localDate(m[3]!) }),
+  ],
+  pause_already_over: [new RegExp(`ends on ${DAY}`), (m) => ({ date: localDate(m[1]!) })],
+};
+
+function detailedWords(error: Refusal): string | null {
+  const [pattern, parts] = DETAILS[error.code] ?? [];
+  const m = pattern?.exec(error.message);
+  if (!m || !parts) return null;
+  const values = parts(m);
+  return has(`detailed.${error.code}`, values) ? t(`detailed.${error.code}`, values) : null;
+}
 
 /** The server's rules (src/http/schemas.ts and zod's own words) and what each becomes. */
 const RULES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
@@ -101,7 +129,7 @@ export function errorWords(error: Refusal): string {
     if (field) return t("validation", { field, rule: ruleWords(rule) });
     return error.message;
   }
-  if (has(error.code)) return t(error.code);
+  if (has(error.code)) return detailedWords(error) ?? t(error.code);
   const missing = /^(.+)_not_found$/.exec(error.code)?.[1];
   if (missing)
     return has(`things.${missing}`) ? t("notFound", { thing: t(`things.${missing}`) }) : t("notFoundAny");

@@ -3,6 +3,7 @@
 // (P10), never "of 999". The bar fills the used part in green and the booked part in orange (seed
 // 000: progress bars fill what is used); the circles are red used, orange booked, green free (A3),
 // and grey and struck through when the package expired or was refunded: those credits are not free.
+// While the package is paused (G4) its free credits are indigo rings: there, but not usable today.
 import { Badge, Box, Group, Progress, Text, Tooltip } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { Line, PackageStatus } from "../api/types.js";
@@ -29,12 +30,16 @@ export function useCreditWords() {
   };
 }
 
-type CreditState = "used" | "booked" | "free" | "expired" | "refunded";
+type CreditState = "used" | "booked" | "free" | "paused" | "expired" | "refunded";
 
 const CIRCLE: Record<CreditState, React.CSSProperties> = {
   used: { background: "var(--mantine-color-red-6)" },
   booked: { background: "var(--mantine-color-orange-5)" },
   free: { background: "var(--mantine-color-green-6)" },
+  paused: {
+    background: "var(--mantine-color-indigo-1)",
+    boxShadow: "inset 0 0 0 2px var(--mantine-color-indigo-5)",
+  },
   // Not usable: grey, with a stroke across, so that it never reads as free.
   expired: {
     background:
@@ -46,12 +51,22 @@ const CIRCLE: Record<CreditState, React.CSSProperties> = {
   },
 };
 
-export function CreditBar({ line, status }: { line: Line; status: PackageStatus }) {
+export function CreditBar({
+  line,
+  status,
+  paused = false,
+}: {
+  line: Line;
+  status: PackageStatus;
+  /** G4: the package is paused today */
+  paused?: boolean;
+}) {
   const { t } = useTranslation("packages");
   const words = useCreditWords();
   const pct = (n: number) => (line.total === 0 ? 0 : (n / line.total) * 100);
   const unusable: CreditState | null =
     status === "expired" ? "expired" : status === "refunded" ? "refunded" : null;
+  const freeState: CreditState = unusable ?? (paused ? "paused" : "free");
   return (
     <Box>
       <Group justify="space-between" gap="xs" wrap="wrap">
@@ -69,7 +84,7 @@ export function CreditBar({ line, status }: { line: Line; status: PackageStatus 
           <Text
             size="sm"
             fw={600}
-            c={line.remaining === 0 || unusable ? "dimmed" : "green.8"}
+            c={line.remaining === 0 || unusable ? "dimmed" : paused ? "indigo.8" : "green.8"}
             td={unusable ? "line-through" : undefined}
             data-testid="line-remaining"
           >
@@ -91,7 +106,7 @@ export function CreditBar({ line, status }: { line: Line; status: PackageStatus 
         <Group gap={4} mt={6} aria-hidden>
           {Array.from({ length: line.total }, (_, i) => {
             const state: CreditState =
-              i < line.used ? "used" : i < line.used + line.booked ? "booked" : (unusable ?? "free");
+              i < line.used ? "used" : i < line.used + line.booked ? "booked" : freeState;
             const label = t("credits.credit", { number: i + 1, state: t(`credits.state.${state}`) });
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: a credit is its position on the line

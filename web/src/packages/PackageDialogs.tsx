@@ -10,6 +10,7 @@ import {
   SegmentedControl,
   Select,
   Stack,
+  Switch,
   Text,
   Textarea,
   TextInput,
@@ -19,10 +20,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Line, Package, Template } from "../api/types.js";
-import { api, plainWords } from "../api.js";
+import { ApiError, api, plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { currentFormatLocale, localDate, money } from "../format.js";
 import { numberInputSeparators } from "../number-input.js";
+import { CustomerPicker } from "../till/CustomerPicker.js";
 import { useCreditWords } from "./CreditBar.js";
 import { afterPackageChange } from "./queries.js";
 
@@ -320,10 +322,13 @@ export function RefundModal({
 
 export function SellModal({
   customerId,
+  customerName,
   onClose,
   onDone,
 }: {
   customerId: string;
+  /** the customer it is sold to: the one who receives it when it is a gift */
+  customerName: string;
   onClose: () => void;
   onDone: () => void;
 }) {
@@ -336,9 +341,21 @@ export function SellModal({
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [locationId, setLocationId] = useState<string>(me.location.id);
   const [price, setPrice] = useState<number | string>("");
-  const sell = usePackageMutation(customerId, t("sell.done"), onDone);
+  // G2: a gift: another customer pays (gives it); this customer receives it, with an optional message
+  const [gift, setGift] = useState(false);
+  const [giver, setGiver] = useState<{ id: string; name: string } | null>(null);
+  const [message, setMessage] = useState("");
+  const asGift = gift && giver !== null;
+  const sell = usePackageMutation(
+    customerId,
+    asGift ? t("sell.doneGift", { giver: giver.name, name: customerName }) : t("sell.done"),
+    onDone,
+  );
   const location = me.locations.find((l) => l.id === locationId)!;
   const template = templates.data?.find((x) => x.id === templateId);
+  const giftField =
+    sell.error instanceof ApiError && sell.error.field?.startsWith("gift") ? sell.error.field : null;
+  const amount = price !== "" ? money(Math.round(Number(price) * 100), location.currency) : null;
 
   useEffect(() => {
     const minor = template?.prices[location.currency];
@@ -355,12 +372,15 @@ export function SellModal({
               templateId,
               locationId,
               ...(price !== "" ? { priceMinor: Math.round(Number(price) * 100) } : {}),
+              ...(asGift
+                ? { giftFromCustomerId: giver.id, ...(message.trim() ? { giftMessage: message.trim() } : {}) }
+                : {}),
             }),
           );
         }}
       >
         <Stack>
-          {sell.error && <Alert color="red">{plainWords(sell.error)}</Alert>}
+          {sell.error && !giftField && <Alert color="red">{plainWords(sell.error)}</Alert>}
           <Select
             label={t("sell.package")}
             placeholder={t("sell.choose")}
@@ -394,14 +414,56 @@ export function SellModal({
             onChange={setPrice}
             required
           />
+          <Switch
+            label={t("sell.gift")}
+            description={t("sell.giftHint", { name: customerName })}
+            checked={gift}
+            onChange={(e) => {
+              if (sell.error) sell.reset();
+              setGift(e.currentTarget.checked);
+            }}
+            data-testid="sell-gift"
+          />
+          {gift && (
+            <Stack gap="sm" pl="md" style={{ borderLeft: "3px solid var(--mantine-color-pink-3)" }}>
+              <CustomerPicker
+                label={t("sell.giftFrom")}
+                value={giver}
+                onChange={(c) => {
+                  if (sell.error) sell.reset();
+                  setGiver(c);
+                }}
+                exclude={customerId}
+                error={giftField === "giftFromCustomerId" ? plainWords(sell.error) : undefined}
+                autoFocus
+              />
+              <Textarea
+                label={t("sell.giftMessage")}
+                description={t("sell.giftMessageHint", { name: customerName })}
+                value={message}
+                onChange={(e) => setMessage(e.currentTarget.value)}
+                error={giftField === "giftMessage" ? plainWords(sell.error) : undefined}
+                maxLength={500}
+                autosize
+                minRows={2}
+              />
+              {giver && template && (
+                <Text size="sm" fw={500} data-testid="sell-gift-preview">
+                  {t("sell.giftPreview", { giver: giver.name, package: template.name, name: customerName })}
+                </Text>
+              )}
+            </Stack>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t("dialogs.cancel")}
             </Button>
-            <Button type="submit" loading={sell.isPending} disabled={!templateId || price === ""}>
-              {price !== ""
-                ? t("sell.submitFor", { amount: money(Math.round(Number(price) * 100), location.currency) })
-                : t("sell.submit")}
+            <Button
+              type="submit"
+              loading={sell.isPending}
+              disabled={!templateId || price === "" || (gift && !giver)}
+            >
+              {amount ? t(gift ? "sell.submitGiftFor" : "sell.submitFor", { amount }) : t("sell.submit")}
             </Button>
           </Group>
         </Stack>

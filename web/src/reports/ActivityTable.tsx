@@ -9,7 +9,7 @@ import { Link } from "react-router";
 import type { ActivityEntry } from "../api/types.js";
 import { plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
-import { currentFormatLocale, dateTimeIn, money } from "../format.js";
+import { currentFormatLocale, dateTimeIn, localDate, localDateRange, money } from "../format.js";
 import { pagedQuery } from "../pages.js";
 import { LoadMore } from "../shell/LoadMore.js";
 import phone from "./phone-table.module.css";
@@ -36,6 +36,8 @@ export const ACTIONS = [
   "transfer_out",
   "transfer_in",
   "transfer_undo",
+  "pause",
+  "pause_end",
   "expire",
   "book",
   "enrol",
@@ -126,10 +128,46 @@ const NO_SHOW_OUTCOME: Record<string, string> = {
   review: "details.noShowReview",
 };
 
+/** A local date of the log, as people read it; anything else as it is. */
+const dayOf = (v: unknown): string =>
+  typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? localDate(v) : String(v ?? "—");
+
+/** G4: ", valid until 5 Mar 2027 (was 19 Feb 2027)" as the expiry moved; nothing when it never expires. */
+function expiryMove(t: TFunction<"reports">, moved: unknown): string {
+  const m = moved as { from?: string | null; to?: string | null } | undefined;
+  if (!m?.to) return "";
+  return m.from && m.from !== m.to
+    ? t("details.expiryMoved", { from: dayOf(m.from), to: dayOf(m.to) })
+    : t("details.expiryStays", { to: dayOf(m.to) });
+}
+
 function describe(t: TFunction<"reports">, e: Entry): string {
   const d = e.details as Record<string, string | number | undefined>;
   const n = (v: unknown) => Number(v ?? 1);
   switch (e.action) {
+    case "sell":
+      return typeof d.giftFrom === "string" ? t("details.giftFrom", { name: d.giftFrom }) : "";
+    case "pause":
+      return (
+        t("details.paused", {
+          count: Number(d.days ?? 0),
+          range: localDateRange(String(d.startsOn), String(d.endsOn), true),
+        }) + expiryMove(t, e.details.expiresOn)
+      );
+    case "pause_end": {
+      const ends = e.details.endsOn as { from?: string; to?: string | null } | undefined;
+      const given = Number(d.daysGivenBack ?? 0);
+      const words = ends?.to
+        ? t("details.pauseEnded", {
+            count: given,
+            range: localDateRange(String(d.startsOn), ends.to, true),
+          })
+        : t("details.pauseRemoved", {
+            count: given,
+            range: localDateRange(String(d.startsOn), String(ends?.from ?? d.startsOn), true),
+          });
+      return words + expiryMove(t, e.details.expiresOn);
+    }
     case "adjust":
       return d.direction === "add"
         ? t("details.added", { count: n(d.quantity) })

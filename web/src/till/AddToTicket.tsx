@@ -1,30 +1,69 @@
 // What can go on a ticket: services, products, classes and packages with their prices in the
-// ticket's currency, and the service date (default today at the location).
-import { Button, Card, Group, SimpleGrid, Tabs, Text, TextInput } from "@mantine/core";
+// ticket's currency, and the service date (default today at the location). A package can be sold as
+// a gift (G2): "This is a gift" asks who receives it and an optional message; the ticket's customer
+// pays. Off unless turned on, and off again once the gift is on the ticket.
+import {
+  Button,
+  Card,
+  Group,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+} from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { money } from "../format.js";
+import { CustomerPicker } from "./CustomerPicker.js";
 import { useSellable } from "./queries.js";
 
-export type NewLine = { itemId: string } | { templateId: string };
+export type NewLine =
+  | { itemId: string }
+  | { templateId: string; giftToCustomerId?: string; giftMessage?: string };
 
 const KINDS = ["service", "product", "class_type"] as const;
 
 export function AddToTicket({
   currency,
-  hasCustomer,
+  customerId,
   busy,
   onAdd,
 }: {
   currency: string;
-  hasCustomer: boolean;
+  /** the ticket's customer (who pays for a gift), or null for a walk-in */
+  customerId: string | null;
   busy: boolean;
-  onAdd: (line: NewLine & { serviceDate?: string }) => void;
+  /** `done` is called once the line is on the ticket */
+  onAdd: (line: NewLine & { serviceDate?: string }, done: () => void) => void;
 }) {
   const { t } = useTranslation("till");
   const { items, templates } = useSellable();
+  const hasCustomer = customerId !== null;
   const [serviceDate, setServiceDate] = useState("");
-  const add = (line: NewLine) => onAdd({ ...line, ...(serviceDate ? { serviceDate } : {}) });
+  const [gift, setGift] = useState(false);
+  const [recipient, setRecipient] = useState<{ id: string; name: string } | null>(null);
+  const [message, setMessage] = useState("");
+  const giftDone = () => {
+    setGift(false);
+    setRecipient(null);
+    setMessage("");
+  };
+  const add = (line: NewLine) => onAdd({ ...line, ...(serviceDate ? { serviceDate } : {}) }, () => {});
+  const sellPackage = (templateId: string) =>
+    gift && recipient
+      ? onAdd(
+          {
+            templateId,
+            giftToCustomerId: recipient.id,
+            ...(message.trim() ? { giftMessage: message.trim() } : {}),
+            ...(serviceDate ? { serviceDate } : {}),
+          },
+          giftDone,
+        )
+      : add({ templateId });
   return (
     <Card withBorder data-testid="add-to-ticket">
       <Group justify="space-between" align="flex-end" mb="xs" wrap="wrap">
@@ -69,10 +108,42 @@ export function AddToTicket({
           </Tabs.Panel>
         ))}
         <Tabs.Panel value="packages" pt="sm">
-          {!hasCustomer && (
+          {!hasCustomer ? (
             <Text size="sm" c="dimmed" mb="xs">
               {t("add.packageNeedsCustomer")}
             </Text>
+          ) : (
+            <Stack gap="xs" mb="sm">
+              <Switch
+                label={t("add.gift")}
+                checked={gift}
+                onChange={(e) => setGift(e.currentTarget.checked)}
+                data-testid="gift-switch"
+              />
+              {gift && (
+                <Stack gap="xs" pl="md" style={{ borderLeft: "3px solid var(--mantine-color-pink-3)" }}>
+                  <CustomerPicker
+                    label={t("add.giftTo")}
+                    value={recipient}
+                    onChange={setRecipient}
+                    exclude={customerId ?? undefined}
+                    autoFocus
+                  />
+                  <Textarea
+                    label={t("add.giftMessage")}
+                    description={t("add.giftMessageHint")}
+                    value={message}
+                    onChange={(e) => setMessage(e.currentTarget.value)}
+                    maxLength={500}
+                    autosize
+                    minRows={1}
+                  />
+                  <Text size="sm" c={recipient ? undefined : "dimmed"} data-testid="gift-hint">
+                    {recipient ? t("add.giftChoose", { name: recipient.name }) : t("add.giftPickFirst")}
+                  </Text>
+                </Stack>
+              )}
+            </Stack>
           )}
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
             {(templates.data ?? [])
@@ -83,8 +154,8 @@ export function AddToTicket({
                   variant="default"
                   justify="space-between"
                   fullWidth
-                  disabled={busy || !hasCustomer}
-                  onClick={() => add({ templateId: tp.id })}
+                  disabled={busy || !hasCustomer || (gift && !recipient)}
+                  onClick={() => sellPackage(tp.id)}
                   rightSection={money(tp.prices[currency]!, currency)}
                 >
                   {tp.name}

@@ -1,6 +1,9 @@
 // A new ticket: first who it is for (a customer, or a walk-in), then its first line; the ticket is
-// opened with that line in one request, so leaving this page leaves nothing behind (T1).
+// opened with that line in one request, so leaving this page leaves nothing behind (T1). A package
+// sold as a gift (G2) is added right after the ticket opens (opening takes no gift), and the ticket
+// is shown either way, with what went wrong when the gift could not be added.
 import { Alert, Anchor, Button, Card, Group, Stack, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -32,11 +35,19 @@ export function NewTicket() {
   const fromLink: For = given.data ? { customer: { id: given.data.id, name: given.data.name } } : null;
   const who: For = chosen === undefined ? fromLink : chosen;
   const open = useMutation({
-    mutationFn: (line: NewLine & { serviceDate?: string }) =>
-      api.post<Ticket>("/api/v1/tickets", {
-        ...(who?.customer ? { customerId: who.customer.id } : {}),
-        line,
-      }),
+    mutationFn: async (line: NewLine & { serviceDate?: string }) => {
+      const customer = who?.customer ? { customerId: who.customer.id } : {};
+      if (!("giftToCustomerId" in line && line.giftToCustomerId))
+        return api.post<Ticket>("/api/v1/tickets", { ...customer, line });
+      const ticket = await api.post<Ticket>("/api/v1/tickets", customer);
+      try {
+        return await api.post<Ticket>(`/api/v1/tickets/${ticket.id}/lines`, line);
+      } catch (e) {
+        // the ticket is open: show it, and why the gift is not on it
+        notifications.show({ color: "red", message: plainWords(e) });
+        return ticket;
+      }
+    },
     onSuccess: (ticket) => {
       ticketEdited(ticket);
       navigate(`/tickets/${ticket.id}`, { replace: true });
@@ -101,7 +112,7 @@ export function NewTicket() {
           {open.error && <Alert color="red">{plainWords(open.error)}</Alert>}
           <AddToTicket
             currency={me.location.currency}
-            hasCustomer={!!who.customer}
+            customerId={who.customer?.id ?? null}
             busy={open.isPending}
             onAdd={(line) => open.mutate(line)}
           />

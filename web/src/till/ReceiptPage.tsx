@@ -9,7 +9,7 @@ import { plainWords } from "../api.js";
 import { useMe } from "../auth/session.js";
 import { dateTimeIn, money } from "../format.js";
 import { useTicket } from "./queries.js";
-import { coverageLabel, statusName, tenderName } from "./words.js";
+import { coverageLabel, giftLabel, statusName, tenderName } from "./words.js";
 
 export function ReceiptPage() {
   const { t } = useTranslation("till");
@@ -71,6 +71,7 @@ export function ReceiptPage() {
             const refunded = l.refundedAt !== null;
             const label = l.covered ? coverageLabel(t, l) : null;
             const wasCovered = l.covered || (refunded && l.coverage.packageLineId !== null);
+            const gift = giftLabel(t, l);
             return (
               <Group
                 key={l.id}
@@ -85,6 +86,15 @@ export function ReceiptPage() {
                     {l.name}
                     {label ? ` — ${label}` : ""}
                   </Text>
+                  {gift && (
+                    <Text
+                      size="xs"
+                      data-testid="receipt-gift"
+                      style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}
+                    >
+                      {gift}
+                    </Text>
+                  )}
                   {refunded && (
                     <Text size="xs" c="red.8">
                       {wasCovered

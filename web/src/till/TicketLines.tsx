@@ -5,7 +5,8 @@ import { Badge, Box, Button, Group, Menu, Stack, Text, Tooltip } from "@mantine/
 import { useTranslation } from "react-i18next";
 import type { Package, Ticket, TicketLine } from "../api/types.js";
 import { localDate, money } from "../format.js";
-import { coverageLabel, coverageReason } from "./words.js";
+import { pauseOn } from "../packages/pauses.js";
+import { coverageLabel, coverageReason, giftLabel } from "./words.js";
 
 export type CoverageChoice =
   | { mode: "auto" }
@@ -38,6 +39,7 @@ export function TicketLines({
       {ticket.lines.map((l) => {
         const refunded = l.refundedAt !== null;
         const label = l.covered ? coverageLabel(t, l) : null;
+        const gift = giftLabel(t, l);
         const why =
           !refunded &&
           !l.covered &&
@@ -67,6 +69,16 @@ export function TicketLines({
                 {label && (
                   <Text size="xs" c="violet.8" data-testid="coverage-label">
                     {label}
+                  </Text>
+                )}
+                {gift && (
+                  <Text
+                    size="xs"
+                    c="pink.9"
+                    data-testid="ticket-gift"
+                    style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}
+                  >
+                    {gift}
                   </Text>
                 )}
                 {why && (
@@ -176,7 +188,8 @@ function LineMenu({
 }) {
   const { t } = useTranslation("till");
   const eligible = packages
-    .filter((p) => p.status === "active")
+    // G4: a package paused on the line's day takes no credit for it
+    .filter((p) => p.status === "active" && !pauseOn(p, line.serviceDate))
     .flatMap((p) => p.lines.filter((pl) => pl.itemId === line.itemId).map((pl) => ({ pkg: p, pl })))
     .filter(({ pl }) => pl.remaining > 0 && pl.id !== line.coverage.packageLineId);
   return (

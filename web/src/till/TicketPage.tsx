@@ -62,8 +62,8 @@ function ExistingTicket({ ticketId }: { ticketId: string }) {
   const refundable = (tk.status === "closed" || tk.status === "refunded") && can("refund");
   const base = `/api/v1/tickets/${tk.id}`;
   const change = (work: () => Promise<Ticket>) => edit.mutate(work);
-  const add = (line: NewLine & { serviceDate?: string }) =>
-    change(() => api.post<Ticket>(`${base}/lines`, line));
+  const add = (line: NewLine & { serviceDate?: string }, done: () => void) =>
+    edit.mutate(() => api.post<Ticket>(`${base}/lines`, line), { onSuccess: done });
 
   return (
     <Stack maw={1200}>
@@ -143,7 +143,12 @@ function ExistingTicket({ ticketId }: { ticketId: string }) {
           )}
         </Stack>
         {editable && (
-          <AddToTicket currency={tk.currency} hasCustomer={!!tk.customer} busy={edit.isPending} onAdd={add} />
+          <AddToTicket
+            currency={tk.currency}
+            customerId={tk.customer?.id ?? null}
+            busy={edit.isPending}
+            onAdd={add}
+          />
         )}
       </SimpleGrid>
       {closing && <CloseStep ticket={tk} opened onClose={() => setClosing(false)} />}

@@ -29,6 +29,14 @@ export function coverageLabel(t: TFunction<"till">, line: TicketLine): string | 
   return null;
 }
 
+/** G2: "Gift for Cili Tóth — “For your back”", or null when the line is no gift. */
+export function giftLabel(t: TFunction<"till">, line: TicketLine): string | null {
+  if (!line.gift) return null;
+  return line.gift.message
+    ? t("gift.forWithMessage", { name: line.gift.toName, message: line.gift.message })
+    : t("gift.for", { name: line.gift.toName });
+}
+
 /** Why a line is or is not covered, by the server's stable reason code. */
 export function coverageReason(t: TFunction<"till">, line: TicketLine): string | null {
   const reason = line.coverage.reason;
