@@ -1153,7 +1153,8 @@ describe("authorization matrix (S1, S2)", () => {
     }
     expect(mismatches).toEqual([]);
     expect(leaks, "responses to business B that carry business A's data").toEqual([]);
-  }, 120_000);
+    // every route × 4 roles × 2 businesses with their fixtures: 70 s on an idle 2-core machine
+  }, 300_000);
 
   it("docs/authorization.md is this table", () => {
     const doc = authorizationDoc();

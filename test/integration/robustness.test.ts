@@ -217,6 +217,30 @@ const DATE_PROBES: Probe[] = [
   },
   {
     method: "POST",
+    url: () => `/api/v1/packages/${pkg.packageId}/transfer`,
+    body: () => ({ toCustomerId: pkg.customerId, reason: "moved", expiresOn: "2027-12-31" }),
+    at: { body: ["expiresOn"] },
+    field: "expiresOn",
+  },
+  ...(["startsOn", "endsOn"] as const).map(
+    (field): Probe => ({
+      method: "POST",
+      url: () => `/api/v1/packages/${pkg.packageId}/pauses`,
+      body: () => ({ startsOn: "2026-07-01", endsOn: "2026-07-10", reason: "holiday" }),
+      at: { body: [field] },
+      field,
+    }),
+  ),
+  {
+    method: "POST",
+    // the body is refused before the pause is looked for
+    url: () => `/api/v1/packages/${pkg.packageId}/pauses/${pkg.packageId}/end`,
+    body: () => ({ resumeOn: "2026-07-05" }),
+    at: { body: ["resumeOn"] },
+    field: "resumeOn",
+  },
+  {
+    method: "POST",
     url: () => `/api/v1/tickets/${ticketId}/lines`,
     role: "front_desk",
     body: () => ({ itemId: s.items.manicure, serviceDate: "2026-06-02" }),
@@ -309,7 +333,7 @@ describe("instants and dates are kept to the years 1970–2199 (S3)", () => {
     // Dates are documented as dates, not as bare strings that match a pattern.
     expect(
       documented.filter((d) => / (validity\.date|expiresOn|(line\.)?serviceDate|querystring\.date)$/.test(d)),
-    ).toHaveLength(6);
+    ).toHaveLength(7);
   });
 
   it("a year-9999 instant on every route that takes one answers 400 naming the field, and writes nothing", async () => {

@@ -101,6 +101,10 @@ export const WRITE_ROUTES: Record<string, Write> = {
   "POST /api/v1/packages/:packageId/lines/:lineId/adjustments": LEDGER,
   "POST /api/v1/packages/:packageId/extend": LEDGER,
   "POST /api/v1/packages/:packageId/refund": LEDGER,
+  "POST /api/v1/packages/:packageId/transfer": LEDGER,
+  "POST /api/v1/movements/:movementId/undo-transfer": LEDGER,
+  "POST /api/v1/packages/:packageId/pauses": LEDGER,
+  "POST /api/v1/packages/:packageId/pauses/:pauseId/end": LEDGER,
   "POST /api/v1/imports/dry-run": [],
   "POST /api/v1/imports": [...LEDGER, "catalog"],
   // the calendar
